@@ -1,0 +1,142 @@
+"""A compiled session: contiguous segments, lookups by time and seek targets.
+
+Lookups bisect the segment start times, so `at()` is O(log n) however long the
+session is; seek targets are found the same way over precomputed boundary lists.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from breathpace.timeline.segment import Kind, Segment
+
+#: Pressing "previous" this soon after a rep started goes to the rep before it;
+#: later, it restarts the current rep (as music players do with tracks).
+RESTART_GRACE_MS = 2000
+
+
+@dataclass(frozen=True)
+class Timeline:
+    segments: tuple[Segment, ...]
+    items: tuple[str, ...] = ()
+    """Names of the routine's items (exercises and breathing blocks), in order."""
+    _starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _rep_starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _set_starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _item_starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.segments:
+            raise ValueError("a timeline needs at least one segment")
+        object.__setattr__(self, "_starts", tuple(s.start_ms for s in self.segments))
+        object.__setattr__(self, "_rep_starts", _boundaries(self.segments, _rep_key))
+        object.__setattr__(self, "_set_starts", _boundaries(self.segments, _set_key))
+        object.__setattr__(self, "_item_starts", _boundaries(self.segments, _item_key))
+
+    @property
+    def duration_ms(self) -> int:
+        return self.segments[-1].end_ms
+
+    def __len__(self) -> int:
+        return len(self.segments)
+
+    def index_at(self, t_ms: int) -> int:
+        """Index of the segment playing at t (clamped to the first and last)."""
+        if t_ms <= 0:
+            return 0
+        return min(bisect_right(self._starts, t_ms) - 1, len(self.segments) - 1)
+
+    def at(self, t_ms: int) -> Segment:
+        """The segment playing at t milliseconds into the session."""
+        return self.segments[self.index_at(t_ms)]
+
+    def next_start(self, t_ms: int, level: str = "rep") -> int | None:
+        """Start of the next rep, set or item strictly after t; None at the end."""
+        starts = self._level(level)
+        i = bisect_right(starts, t_ms)
+        return starts[i] if i < len(starts) else None
+
+    def previous_start(self, t_ms: int, level: str = "rep") -> int:
+        """Start of the current rep/set/item, or of the one before when t is within
+        RESTART_GRACE_MS of the current one's start."""
+        starts = self._level(level)
+        i = bisect_right(starts, t_ms) - 1
+        if i < 0:
+            return 0
+        if t_ms - starts[i] < RESTART_GRACE_MS and i > 0:
+            return starts[i - 1]
+        return starts[i]
+
+    def locate(
+        self, exercise: int, side: str | None, set_: int, rep: int
+    ) -> int | None:
+        """Start of the rep (or of the nearest earlier boundary) with these counters."""
+        for seg in self.segments:
+            if (seg.exercise, seg.side, seg.set, seg.rep) == (exercise, side, set_, rep):
+                if seg.is_rep or rep == 0:
+                    return seg.start_ms
+        return None
+
+    def remaining_ms(self, t_ms: int) -> int:
+        return max(0, self.duration_ms - t_ms)
+
+    def _level(self, level: str) -> Sequence[int]:
+        try:
+            return {"rep": self._rep_starts, "set": self._set_starts, "item": self._item_starts}[
+                level
+            ]
+        except KeyError:
+            raise ValueError(f"unknown seek level {level!r}") from None
+
+    def item_span(self, exercise: int) -> tuple[int, int]:
+        """Start and end ms of one item (1-based), including its lead-in and rests."""
+        segs = [s for s in self.segments if s.exercise == exercise]
+        if not segs:
+            raise ValueError(f"no item {exercise}")
+        return segs[0].start_ms, segs[-1].end_ms
+
+    def segments_between(self, a_ms: int, b_ms: int) -> Sequence[Segment]:
+        """Segments that overlap [a, b)."""
+        lo = self.index_at(a_ms)
+        hi = bisect_left(self._starts, b_ms)
+        return self.segments[lo:max(hi, lo)]
+
+
+def _rep_key(seg: Segment) -> tuple | None:
+    if seg.is_rep:
+        return (seg.exercise, seg.side, seg.set, seg.rep)
+    if seg.kind in (Kind.WAIT, Kind.TRANSITION, Kind.END):
+        return (seg.kind, seg.exercise)
+    return None
+
+
+def _set_key(seg: Segment) -> tuple | None:
+    if seg.is_rep:
+        return (seg.exercise, seg.set, seg.side if seg.rep else None)
+    if seg.kind in (Kind.END,):
+        return (seg.kind,)
+    return None
+
+
+def _item_key(seg: Segment) -> tuple | None:
+    if seg.kind in (Kind.LEAD_IN,):
+        return None
+    if seg.kind is Kind.END:
+        return ("end",)
+    return (seg.exercise,)
+
+
+def _boundaries(segments: Sequence[Segment], key) -> tuple[int, ...]:
+    """Starts of each run of segments sharing a key (None keys never start a run)."""
+    starts: list[int] = []
+    last = object()
+    for seg in segments:
+        k = key(seg)
+        if k is None:
+            continue
+        if k != last:
+            starts.append(seg.start_ms)
+            last = k
+    return tuple(starts)
