@@ -6,6 +6,7 @@ so everything downstream does exact integer arithmetic.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -79,7 +80,7 @@ class BreathPattern:
         for part in parts:
             running += part
             bounds.append(round(running * cycle_ms / total))
-        return BreathPattern(*(b - a for a, b in zip(bounds, bounds[1:], strict=False)))
+        return BreathPattern(*(b - a for a, b in itertools.pairwise(bounds)))
 
     def __str__(self) -> str:
         return "-".join(

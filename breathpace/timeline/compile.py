@@ -171,9 +171,7 @@ class _Builder:
         for i in range(first_index, len(self.segments)):
             seg = self.segments[i]
             if seg.start_ms <= half < seg.end_ms:
-                self.segments[i] = _replace(
-                    seg, halfway_ms=half, marks=seg.marks | {Mark.HALFWAY}
-                )
+                self.segments[i] = _replace(seg, halfway_ms=half, marks=seg.marks | {Mark.HALFWAY})
                 return
 
 
@@ -357,7 +355,15 @@ def _breathing(b: _Builder, number: int, block: Breathing) -> None:
         common = {"set_": 1, "sets": 1, "rep": rep, "reps": n}
         if block.sigh:
             first = round(pat.inhale_ms * SIGH_FIRST_SHARE)
-            b.add(Kind.PHASE, first, number, block.name, move="breathe in", breath=Breath.INHALE, **common)
+            b.add(
+                Kind.PHASE,
+                first,
+                number,
+                block.name,
+                move="breathe in",
+                breath=Breath.INHALE,
+                **common,
+            )
             b.add(
                 Kind.PHASE,
                 pat.inhale_ms - first,
@@ -372,7 +378,9 @@ def _breathing(b: _Builder, number: int, block: Breathing) -> None:
         if pat.hold_in_ms:
             b.add(Kind.PHASE, pat.hold_in_ms, number, block.name, breath=Breath.HOLD, **common)
         move = "long sigh out" if block.sigh else ""
-        b.add(Kind.PHASE, pat.exhale_ms, number, block.name, move=move, breath=Breath.EXHALE, **common)
+        b.add(
+            Kind.PHASE, pat.exhale_ms, number, block.name, move=move, breath=Breath.EXHALE, **common
+        )
         if pat.hold_out_ms:
             b.add(Kind.PHASE, pat.hold_out_ms, number, block.name, breath=Breath.HOLD, **common)
         b.mark_last(Mark.REP_END)

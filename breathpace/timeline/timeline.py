@@ -69,14 +69,12 @@ class Timeline:
             return starts[i - 1]
         return starts[i]
 
-    def locate(
-        self, exercise: int, side: str | None, set_: int, rep: int
-    ) -> int | None:
+    def locate(self, exercise: int, side: str | None, set_: int, rep: int) -> int | None:
         """Start of the rep (or of the nearest earlier boundary) with these counters."""
         for seg in self.segments:
-            if (seg.exercise, seg.side, seg.set, seg.rep) == (exercise, side, set_, rep):
-                if seg.is_rep or rep == 0:
-                    return seg.start_ms
+            same = (seg.exercise, seg.side, seg.set, seg.rep) == (exercise, side, set_, rep)
+            if same and (seg.is_rep or rep == 0):
+                return seg.start_ms
         return None
 
     def remaining_ms(self, t_ms: int) -> int:
@@ -101,7 +99,7 @@ class Timeline:
         """Segments that overlap [a, b)."""
         lo = self.index_at(a_ms)
         hi = bisect_left(self._starts, b_ms)
-        return self.segments[lo:max(hi, lo)]
+        return self.segments[lo : max(hi, lo)]
 
 
 def _rep_key(seg: Segment) -> tuple | None:

@@ -1,0 +1,87 @@
+"""The `breathpace` command: a click group whose subcommands are imported only when run.
+
+Each subcommand lives in its own module under `breathpace.commands`; importing them
+lazily keeps `check` and `preview` free of Textual and audio libraries, and keeps the
+start-up of every command short.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+#: name -> "module:attribute". Modules are imported only when their command runs.
+COMMANDS: dict[str, str] = {
+    "list": "breathpace.commands.listing:list_cmd",
+    "check": "breathpace.commands.check:check_cmd",
+    "preview": "breathpace.commands.preview:preview_cmd",
+    "new": "breathpace.commands.new:new_cmd",
+    "schema": "breathpace.commands.schema:schema_cmd",
+    "play": "breathpace.commands.play:play_cmd",
+    "render": "breathpace.commands.render:render_cmd",
+    "devices": "breathpace.commands.devices:devices_cmd",
+    "breathe": "breathpace.commands.breathe:breathe_cmd",
+    "capsule": "breathpace.commands.capsule:capsule_cmd",
+    "history": "breathpace.commands.history:history_cmd",
+    "export": "breathpace.commands.export:export_cmd",
+}
+
+#: One-line help for each command, so `breathpace --help` needs no imports.
+HELP: dict[str, str] = {
+    "list": "List built-in and your own routines.",
+    "check": "Validate routine files.",
+    "preview": "Show a routine's timeline as a table or JSON.",
+    "new": "Write a commented routine template.",
+    "schema": "Print the JSON Schema of the routine format.",
+    "play": "Play a routine (full-screen, or --plain for one line per cue).",
+    "render": "Render a routine to a WAV audio track.",
+    "devices": "List audio output devices.",
+    "breathe": "Practise a breathing pattern alone.",
+    "capsule": "Play the movement capsule for this time of day.",
+    "history": "Show your practice history and trends.",
+    "export": "Export the journal as CSV for a clinician.",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in COMMANDS if _available(name)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                return None
+            raise
+        return getattr(module, attr)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, HELP.get(name, "")) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def _available(name: str) -> bool:
+    module_name = COMMANDS[name].split(":")[0]
+    return importlib.util.find_spec(module_name) is not None
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True)
+@click.version_option(package_name="breathpace")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """breathpace: breath-paced guided exercise in the terminal.
+
+    With no command, opens the home screen.
+    """
+    if ctx.invoked_subcommand is None:
+        from breathpace.tui.launch import run_home
+
+        run_home()

@@ -1,0 +1,84 @@
+"""Finding routines and sound themes: built-in ones, the person's own, or a path.
+
+The built-in `routines/` and `sounds/` folders live at the top of the source tree and
+are packaged into the wheel as `breathpace/_data/`; `data_dir` finds whichever exists,
+so the same code works from a checkout, an editable install and an installed wheel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from breathpace import paths
+from breathpace.routine.load import RoutineError, load_routine
+from breathpace.routine.model import Routine
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def data_dir(kind: str) -> Path:
+    """The folder of built-in `routines` or `sounds`."""
+    if kind not in ("routines", "sounds"):
+        raise ValueError(f"unknown data folder {kind!r}")
+    installed = _PACKAGE / "_data" / kind
+    if installed.is_dir():
+        return installed
+    return _PACKAGE.parent / kind
+
+
+def schema_file() -> Path:
+    installed = _PACKAGE / "_data" / "routine.schema.json"
+    return installed if installed.is_file() else _PACKAGE.parent / "routine.schema.json"
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A routine found by name or path, validated."""
+
+    name: str
+    """The routine's name: its file name without `.toml`."""
+    path: Path
+    routine: Routine
+    builtin: bool
+
+
+def builtin_routine_files() -> list[Path]:
+    folder = data_dir("routines")
+    return sorted(folder.glob("*.toml")) if folder.is_dir() else []
+
+
+def user_routine_files() -> list[Path]:
+    folder = paths.user_routines_dir()
+    return sorted(folder.glob("*.toml")) if folder.is_dir() else []
+
+
+def find(name_or_path: str) -> tuple[Path, bool]:
+    """The file a ROUTINE argument means: a user routine name (it wins, so a person can
+    keep their own edited copy of a built-in), a built-in name, or a path."""
+    candidate = Path(name_or_path)
+    looks_like_path = candidate.suffix == ".toml" or "/" in name_or_path or "\\" in name_or_path
+    if not looks_like_path:
+        for folder, builtin in ((paths.user_routines_dir(), False), (data_dir("routines"), True)):
+            path = folder / f"{name_or_path}.toml"
+            if path.is_file():
+                return path, builtin
+        names = sorted(p.stem for p in builtin_routine_files() + user_routine_files())
+        import difflib
+
+        close = difflib.get_close_matches(name_or_path, names, n=1, cutoff=0.6)
+        hint = f' (did you mean "{close[0]}"?)' if close else " (see `breathpace list`)"
+        raise RoutineError(name_or_path, f"no routine of that name{hint}")
+    return candidate, False
+
+
+def resolve(name_or_path: str) -> Resolved:
+    """Find and load a routine; raises RoutineError with a one-line message."""
+    path, builtin = find(name_or_path)
+    routine = load_routine(path)
+    return Resolved(name=path.stem, path=path, routine=routine, builtin=builtin)
+
+
+def routine_names() -> set[str]:
+    """Every routine name that `resolve` knows, built-in or the person's own."""
+    return {p.stem for p in builtin_routine_files() + user_routine_files()}
