@@ -1,0 +1,1 @@
+"""One module per `breathpace` subcommand, imported only when that command runs."""

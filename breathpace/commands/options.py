@@ -1,0 +1,57 @@
+"""Options and argument handling shared by the commands that take a ROUTINE."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import click
+
+from breathpace.commands.errors import InputError
+from breathpace.routine.pattern import BreathPattern
+
+
+def _parse_pace(ctx, param, value: str | None) -> BreathPattern | None:
+    if value is None:
+        return None
+    try:
+        return BreathPattern.parse(value)
+    except ValueError as exc:
+        raise InputError(f"--pace: {exc} (found {value!r})") from None
+
+
+def _parse_tempo(ctx, param, value: str | None) -> Fraction:
+    if value is None:
+        return Fraction(1)
+    try:
+        number = float(value)
+    except ValueError:
+        raise InputError(f"--tempo: must be a number like 1.2 (found {value!r})") from None
+    if not math.isfinite(number) or not 0.25 <= number <= 4:
+        raise InputError(f"--tempo: must be between 0.25 and 4 (found {value!r})")
+    return Fraction(value)
+
+
+pace_option = click.option(
+    "--pace",
+    callback=_parse_pace,
+    metavar="I-H-E-H",
+    help="Breath pace inhale-hold-exhale-hold in seconds, e.g. 4-0-6-0.",
+)
+tempo_option = click.option(
+    "--tempo",
+    callback=_parse_tempo,
+    metavar="SCALE",
+    help="Stretch every breath and movement (1.2 = 20% slower).",
+)
+
+
+def resolve_or_exit(name_or_path: str):
+    """Find and load a routine, or exit 2 with its one-line error."""
+    from breathpace.library import resolve
+    from breathpace.routine.load import RoutineError
+
+    try:
+        return resolve(name_or_path)
+    except RoutineError as exc:
+        raise InputError(str(exc)) from None

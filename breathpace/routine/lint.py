@@ -1,0 +1,79 @@
+"""Warnings for routines that are valid but go against the method.
+
+These never stop a routine from playing; `breathpace check` prints them. They encode
+the method's two breath rules: exhale through the effort, and never hold the breath
+for longer than one breath while the body is working.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from breathpace.routine.model import Breathing, Exercise, Routine
+from breathpace.routine.pattern import seconds_to_ms
+
+
+def lint(routine: Routine, known_routines: Iterable[str] | None = None) -> list[str]:
+    """Warnings as one-line messages without the file name (the caller adds it).
+
+    `known_routines`, when given, lets `next_level` references be checked.
+    """
+    warnings: list[str] = []
+    pace = routine.pace_parsed
+    known = set(known_routines) if known_routines is not None else None
+
+    if known is not None and routine.next_level and routine.next_level not in known:
+        warnings.append(f'next_level: no routine named "{routine.next_level}"')
+
+    for number, item in enumerate(routine.exercise, start=1):
+        if isinstance(item, Breathing):
+            continue  # a breathing block has no effort and no holds under strain
+        where = f'exercise {number} "{item.name}": '
+        warnings.extend(where + w for w in _exercise_warnings(item, pace.cycle_ms, known))
+    return warnings
+
+
+def _exercise_warnings(ex: Exercise, cycle_ms: int, known: set[str] | None) -> list[str]:
+    out: list[str] = []
+    long_hold = (
+        "a hold of {s:g} s is longer than one breath at the pace ({c:g} s); give it as "
+        "breaths = N so it becomes whole breath cycles"
+    )
+    if ex.phases is not None:
+        for i, phase in enumerate(ex.phases, start=1):
+            breath = phase.resolved_breath
+            if phase.effort and breath in ("inhale", "hold"):
+                out.append(
+                    f"phases[{i}]: the effort phase is tied to an {breath}"
+                    if breath == "inhale"
+                    else f"phases[{i}]: the effort phase is tied to a hold"
+                )
+                out[-1] += "; exhale through the effort"
+            if (
+                breath == "hold"
+                and phase.seconds is not None
+                and seconds_to_ms(phase.seconds) > cycle_ms
+            ):
+                out.append(f"phases[{i}]: " + long_hold.format(s=phase.seconds, c=cycle_ms / 1000))
+    else:
+        if ex.effort_breath in ("inhale", "hold"):
+            article = "an" if ex.effort_breath == "inhale" else "a"
+            out.append(
+                f"effort_breath: the effort ({ex.effort}) is tied to {article} "
+                f"{ex.effort_breath}; exhale through the effort"
+            )
+        tempo = ex.tempo_parsed
+        assert tempo is not None
+        pauses = {
+            "hold_top": (ex.hold_top, tempo.pause_after_concentric_ms),
+            "hold_bottom": (ex.hold_bottom, tempo.pause_after_eccentric_ms),
+        }
+        for key, (override, tempo_ms) in pauses.items():
+            if override is not None:
+                if override.seconds is not None and seconds_to_ms(override.seconds) > cycle_ms:
+                    out.append(f"{key}: " + long_hold.format(s=override.seconds, c=cycle_ms / 1000))
+            elif tempo_ms > cycle_ms:
+                out.append("tempo: " + long_hold.format(s=tempo_ms / 1000, c=cycle_ms / 1000))
+    if known is not None and ex.next_level and ex.next_level not in known:
+        out.append(f'next_level: no routine named "{ex.next_level}"')
+    return out
