@@ -112,7 +112,8 @@ def _rep_key(seg: Segment) -> tuple | None:
 
 def _set_key(seg: Segment) -> tuple | None:
     if seg.is_rep:
-        return (seg.exercise, seg.set, seg.side if seg.rep else None)
+        # Both sides of a set (and alternating sides) belong to the same set.
+        return (seg.exercise, seg.set)
     if seg.kind in (Kind.END,):
         return (seg.kind,)
     return None
