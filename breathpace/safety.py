@@ -1,0 +1,34 @@
+"""The safety words breathpace shows: once on first run, and wherever help is asked for.
+
+They live in one module as plain text so the first-run notice, `--help`, the README and
+the home screen all say exactly the same thing, and so a clinician reviewing the wording
+has one place to read it.
+"""
+
+from __future__ import annotations
+
+#: One line, for help footers and the home screen.
+SAFETY_SHORT = (
+    "Not medical advice: move gently, stop before pain, and see a clinician promptly "
+    "for any red-flag symptom (see `breathpace --help`)."
+)
+
+#: The full notice, shown once on first run and findable in help. Short and calm.
+SAFETY_NOTICE = """\
+Before you start
+
+breathpace guides gentle, breath-paced movement. It is not a diagnosis and not a
+substitute for a physiotherapist or doctor who knows your back.
+
+- Move slowly and stop before pain. Mild effort or stretch is fine; sharp, spreading
+  or worsening pain is a signal to stop and rest.
+- Change one thing at a time and notice how your back feels over the next day or two.
+- If your back pain comes with any of these, stop and get medical care promptly:
+    * numbness or tingling in the saddle area (between the legs, buttocks, inner thighs)
+    * new trouble controlling or passing urine, or new bowel trouble
+    * weakness in a leg that is getting worse
+    * fever, or weight loss you cannot explain
+    * pain that started after a fall or an injury
+"""
+
+__all__ = ["SAFETY_NOTICE", "SAFETY_SHORT"]
