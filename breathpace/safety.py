@@ -9,8 +9,9 @@ from __future__ import annotations
 
 #: One line, for help footers and the home screen.
 SAFETY_SHORT = (
-    "Not medical advice: move gently, stop before pain, and see a clinician promptly "
-    "for any red-flag symptom (see `breathpace --help`)."
+    "Not a diagnosis or a substitute for a clinician. Stop before pain, and get prompt care "
+    "for red flags: saddle numbness, new bladder or bowel trouble, worsening leg weakness, "
+    "fever or unexplained weight loss, or pain after a fall or injury."
 )
 
 #: The full notice, shown once on first run and findable in help. Short and calm.
