@@ -24,9 +24,9 @@ substitute for a physiotherapist or doctor who knows your back.
 - Move slowly and stop before pain. Mild effort or stretch is fine; sharp, spreading
   or worsening pain is a signal to stop and rest.
 - Change one thing at a time and notice how your back feels over the next day or two.
-- If your back pain comes with any of these, stop and get medical care promptly:
+- If your back pain comes with any of these, do not exercise: get medical care promptly.
     * numbness or tingling in the saddle area (between the legs, buttocks, inner thighs)
-    * new trouble controlling or passing urine, or new bowel trouble
+    * new trouble with your bladder or bowels (leaking, or difficulty passing urine)
     * weakness in a leg that is getting worse
     * fever, or weight loss you cannot explain
     * pain that started after a fall or an injury
