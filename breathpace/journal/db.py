@@ -1,0 +1,325 @@
+"""The journal's SQLite file: opening it safely, its schema, and its migrations.
+
+The journal is the person's own record, possibly months of it, so this module never
+overwrites a file it does not understand: a damaged file (not SQLite, or failing
+`PRAGMA integrity_check`) or one written by a newer breathpace is renamed aside with a
+timestamp, a fresh journal is started, and a one-line notice says where the old one is.
+
+The schema is versioned with `PRAGMA user_version`. `MIGRATIONS[i]` takes a journal
+from version i to i+1 inside one transaction, so a journal of any older version is
+brought up to date in steps and an interrupted upgrade leaves the old version intact.
+WAL mode lets the history screen read while a session is being written, and each write
+is its own short transaction: a process killed mid-session loses at most the last one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from breathpace import paths
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+# Version 1: sessions, per-exercise progress, check-ins and follow-ups.
+SCHEMA_V1: tuple[str, ...] = (
+    """
+    CREATE TABLE session (
+        id          INTEGER PRIMARY KEY,
+        routine     TEXT NOT NULL,
+        source      TEXT NOT NULL,
+        mode        TEXT NOT NULL,
+        pace        TEXT NOT NULL,
+        tempo_scale REAL NOT NULL,
+        planned_ms  INTEGER NOT NULL,
+        played_ms   INTEGER NOT NULL DEFAULT 0,
+        started_at  TEXT NOT NULL,
+        ended_at    TEXT,
+        outcome     TEXT CHECK (outcome IN ('completed', 'quit', 'interrupted', 'crashed'))
+    )
+    """,
+    "CREATE INDEX session_started ON session (started_at)",
+    "CREATE INDEX session_routine ON session (routine, started_at)",
+    """
+    CREATE TABLE progress (
+        session_id INTEGER NOT NULL REFERENCES session (id) ON DELETE CASCADE,
+        exercise   INTEGER NOT NULL,
+        name       TEXT NOT NULL,
+        side       TEXT NOT NULL DEFAULT '',
+        sets       INTEGER NOT NULL,
+        reps       INTEGER NOT NULL,
+        reps_done  INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (session_id, exercise, side)
+    )
+    """,
+    """
+    CREATE TABLE checkin (
+        session_id INTEGER PRIMARY KEY REFERENCES session (id) ON DELETE CASCADE,
+        effort     INTEGER CHECK (effort BETWEEN 0 AND 10),
+        pain       INTEGER CHECK (pain BETWEEN 0 AND 10),
+        note       TEXT NOT NULL DEFAULT '',
+        at         TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE followup (
+        session_id INTEGER PRIMARY KEY REFERENCES session (id) ON DELETE CASCADE,
+        response   TEXT CHECK (response IN ('calmer', 'same', 'more sensitive')),
+        pain       INTEGER CHECK (pain BETWEEN 0 AND 10),
+        at         TEXT NOT NULL
+    )
+    """,
+)
+
+# Version 2: whole sets completed (back-filled from the reps), personal dose overrides,
+# and a log of accepted suggestions, which the one-variable rule needs ("three easy
+# sessions *since the last change*").
+SCHEMA_V2: tuple[str, ...] = (
+    "ALTER TABLE progress ADD COLUMN sets_done INTEGER NOT NULL DEFAULT 0",
+    "UPDATE progress SET sets_done = MIN(sets, reps_done / reps) WHERE reps > 0",
+    """
+    CREATE TABLE dose (
+        routine      TEXT NOT NULL,
+        exercise     INTEGER NOT NULL,
+        name         TEXT NOT NULL,
+        reps         INTEGER CHECK (reps >= 1),
+        sets         INTEGER CHECK (sets >= 1),
+        hold_breaths REAL CHECK (hold_breaths > 0),
+        updated_at   TEXT NOT NULL,
+        PRIMARY KEY (routine, exercise)
+    )
+    """,
+    """
+    CREATE TABLE dose_change (
+        id        INTEGER PRIMARY KEY,
+        routine   TEXT NOT NULL,
+        kind      TEXT NOT NULL,
+        exercise  INTEGER,
+        summary   TEXT NOT NULL,
+        why       TEXT NOT NULL,
+        at        TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX dose_change_routine ON dose_change (routine, at)",
+)
+
+Migration = tuple[str, ...] | Callable[[sqlite3.Connection], None]
+#: MIGRATIONS[i] brings a journal from version i to version i + 1.
+MIGRATIONS: tuple[Migration, ...] = (SCHEMA_V1, SCHEMA_V2)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+OUTCOMES = ("completed", "quit", "interrupted", "crashed")
+RESPONSES = ("calmer", "same", "more sensitive")
+
+
+class JournalError(RuntimeError):
+    """The journal could not be opened or written at all (e.g. a read-only folder)."""
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def to_db(moment: datetime) -> str:
+    """Timestamps are stored as ISO 8601 in UTC, so they sort as text."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def from_db(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+@dataclass
+class Journal:
+    """An open journal. `notice` is set when a damaged or newer file was kept aside."""
+
+    conn: sqlite3.Connection
+    path: Path
+    notice: str | None = None
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One short write transaction (BEGIN IMMEDIATE, so writers queue, never deadlock)."""
+        with self._lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def open_journal(path: Path | None = None, *, now: datetime | None = None) -> Journal:
+    """Open (creating or upgrading) the journal; never silently replaces a bad file."""
+    path = Path(path) if path is not None else paths.journal_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise JournalError(f"{path.parent}: cannot create the journal folder ({exc})") from None
+    notice = None
+    problem = _problem(path)
+    if problem is not None:
+        kept = _keep_aside(path, problem, now or now_utc())
+        what = "is damaged" if problem == "corrupt" else "is from a newer breathpace"
+        notice = f"The journal {path} {what}: it was kept as {kept} and a fresh one started."
+    try:
+        conn = _connect(path)
+        migrate(conn)
+    except sqlite3.Error as exc:
+        raise JournalError(f"{path}: cannot open the journal ({exc})") from None
+    return Journal(conn=conn, path=path, notice=notice)
+
+
+def existing_journal() -> Journal | None:
+    """The journal if one exists, else None (readers like `preview` create no file)."""
+    path = paths.journal_file()
+    if not path.exists():
+        return None
+    return open_journal(path)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # Autocommit mode: every write goes through Journal.transaction() explicitly.
+    conn = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode = WAL")
+    # In WAL mode NORMAL keeps every committed transaction across a killed process;
+    # only a power cut may lose the last few, which costs at most a rep or two.
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def _problem(path: Path) -> str | None:
+    """ "corrupt", "newer" or None for a file that can be opened and upgraded."""
+    try:
+        if not path.exists() or path.stat().st_size == 0:
+            return None
+        with path.open("rb") as fh:
+            if fh.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+                return "corrupt"
+    except OSError:
+        return "corrupt"
+    try:
+        # Read-write on purpose: after a killed session the first connection replays the
+        # write-ahead log, which a read-only one may refuse (and we would call it damaged).
+        conn = sqlite3.connect(path, timeout=10, isolation_level=None)
+    except sqlite3.Error:
+        return "corrupt"
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            return "newer"
+        rows = conn.execute("PRAGMA integrity_check").fetchall()
+        if [tuple(r) for r in rows] != [("ok",)]:
+            return "corrupt"
+    except sqlite3.DatabaseError:
+        return "corrupt"
+    finally:
+        conn.close()
+    return None
+
+
+def _keep_aside(path: Path, problem: str, now: datetime) -> Path:
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    kept = path.with_name(f"{path.name}.{problem}-{stamp}")
+    n = 1
+    while kept.exists():
+        n += 1
+        kept = path.with_name(f"{path.name}.{problem}-{stamp}-{n}")
+    os.replace(path, kept)
+    # The write-ahead log belongs to the file it was written for: it travels with it.
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            os.replace(side, kept.with_name(kept.name + suffix))
+    return kept
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
+    """Apply the missing migrations, each in its own transaction; returns the version."""
+    while True:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Read inside the write lock: another process may have just migrated.
+            version = user_version(conn)
+            if version >= target:
+                conn.execute("COMMIT")
+                return version
+            step = MIGRATIONS[version]
+            if callable(step):
+                step(conn)
+            else:
+                for statement in step:
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+
+# Writes shared by the CLI and the screens.
+
+
+def save_checkin(
+    journal: Journal,
+    session_id: int,
+    *,
+    effort: int | None,
+    pain: int | None,
+    note: str = "",
+    now: datetime | None = None,
+) -> None:
+    """The after-session check-in (a second one replaces the first)."""
+    for name, value in (("effort", effort), ("pain", pain)):
+        if value is not None and not 0 <= value <= 10:
+            raise ValueError(f"{name} must be between 0 and 10")
+    with journal.transaction() as conn:
+        conn.execute(
+            "INSERT OR REPLACE INTO checkin (session_id, effort, pain, note, at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (session_id, effort, pain, note.strip(), to_db(now or now_utc())),
+        )
+
+
+def save_followup(
+    journal: Journal,
+    session_id: int,
+    *,
+    response: str | None,
+    pain: int | None,
+    now: datetime | None = None,
+) -> None:
+    """The next-day answer; response None records that the question was skipped."""
+    if response is not None and response not in RESPONSES:
+        raise ValueError(f"response must be one of {', '.join(RESPONSES)}")
+    if pain is not None and not 0 <= pain <= 10:
+        raise ValueError("pain must be between 0 and 10")
+    with journal.transaction() as conn:
+        conn.execute(
+            "INSERT OR REPLACE INTO followup (session_id, response, pain, at) VALUES (?, ?, ?, ?)",
+            (session_id, response, pain, to_db(now or now_utc())),
+        )

@@ -1,0 +1,161 @@
+"""Personal dose overrides: the accepted suggestions, kept in the person's journal.
+
+A built-in routine file is never edited. An accepted change (one rep more, one breath
+less in a hold…) is stored per routine name and exercise number in the journal, and
+`apply_dose` lays it over the routine whenever it is played or previewed. Each override
+also remembers the exercise's name, so if the routine file changes under it the
+override is ignored rather than landing on the wrong exercise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from breathpace import paths
+from breathpace.journal.db import Journal, _problem, now_utc, open_journal, to_db
+from breathpace.journal.suggest import Kind, Suggestion
+from breathpace.routine.model import Exercise, Length, Routine
+
+
+@dataclass(frozen=True)
+class Override:
+    exercise: int
+    name: str
+    reps: int | None = None
+    sets: int | None = None
+    hold_breaths: float | None = None
+
+
+def overrides(journal: Journal, routine_name: str) -> dict[int, Override]:
+    rows = journal.conn.execute(
+        "SELECT exercise, name, reps, sets, hold_breaths FROM dose WHERE routine = ?",
+        (routine_name,),
+    ).fetchall()
+    return {
+        r["exercise"]: Override(r["exercise"], r["name"], r["reps"], r["sets"], r["hold_breaths"])
+        for r in rows
+    }
+
+
+def _with_hold(ex: Exercise, breaths: float) -> Exercise:
+    if ex.phases is not None:
+        phases = list(ex.phases)
+        for i, phase in enumerate(phases):
+            if phase.resolved_breath == "hold" and phase.breaths is not None:
+                phases[i] = phase.model_copy(update={"breaths": breaths})
+                return ex.model_copy(update={"phases": tuple(phases)})
+        return ex
+    for key in ("hold_top", "hold_bottom"):
+        hold = getattr(ex, key)
+        if hold is not None and hold.breaths is not None:
+            return ex.model_copy(update={key: Length(breaths=breaths)})
+    return ex
+
+
+def apply_overrides(routine: Routine, found: dict[int, Override]) -> Routine:
+    """The routine with the overrides laid over it (pure), validated like a file would be."""
+    if not found:
+        return routine
+    items = list(routine.exercise)
+    changed = False
+    for number, override in found.items():
+        if not 1 <= number <= len(items):
+            continue
+        item = items[number - 1]
+        if not isinstance(item, Exercise) or item.name != override.name:
+            continue
+        update = {k: v for k, v in (("reps", override.reps), ("sets", override.sets)) if v}
+        new = item.model_copy(update=update)
+        if override.hold_breaths is not None:
+            new = _with_hold(new, override.hold_breaths)
+        items[number - 1] = new
+        changed = True
+    if not changed:
+        return routine
+    # model_copy skips validation; a round trip through the model checks every limit.
+    copy = routine.model_copy(update={"exercise": tuple(items)})
+    return Routine.model_validate(copy.model_dump())
+
+
+def apply_dose(routine_name: str, routine: Routine) -> Routine:
+    """`routine` with the person's accepted dose changes for `routine_name` applied.
+
+    Reads only: with no journal, or one that cannot be read, the routine is unchanged
+    (the commands that write the journal are the ones that deal with a bad file).
+    """
+    path = paths.journal_file()
+    if not path.exists() or _problem(path) is not None:
+        return routine
+    with open_journal(path) as journal:
+        found = overrides(journal, routine_name)
+    return apply_overrides(routine, found)
+
+
+def accept(journal: Journal, suggestion: Suggestion, *, now: datetime | None = None) -> None:
+    """Write an accepted suggestion: the override (when it changes a dose) and the log."""
+    if suggestion.kind is Kind.HOLD:
+        raise ValueError("holding steady changes nothing")
+    when = to_db(now or now_utc())
+    with journal.transaction() as conn:
+        if suggestion.changes_dose:
+            assert suggestion.exercise is not None and suggestion.exercise_name is not None
+            row = conn.execute(
+                "SELECT reps, sets, hold_breaths FROM dose WHERE routine = ? AND exercise = ?",
+                (suggestion.routine, suggestion.exercise),
+            ).fetchone()
+            reps = suggestion.reps if suggestion.reps is not None else (row and row["reps"])
+            hold = (
+                suggestion.hold_breaths
+                if suggestion.hold_breaths is not None
+                else (row and row["hold_breaths"])
+            )
+            sets = row["sets"] if row else None
+            conn.execute(
+                "INSERT OR REPLACE INTO dose (routine, exercise, name, reps, sets, hold_breaths, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    suggestion.routine,
+                    suggestion.exercise,
+                    suggestion.exercise_name,
+                    reps or None,
+                    sets,
+                    hold or None,
+                    when,
+                ),
+            )
+        conn.execute(
+            "INSERT INTO dose_change (routine, kind, exercise, summary, why, at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                suggestion.routine,
+                str(suggestion.kind),
+                suggestion.exercise,
+                suggestion.summary,
+                suggestion.why,
+                when,
+            ),
+        )
+
+
+def reset(journal: Journal, routine_name: str, *, now: datetime | None = None) -> int:
+    """Drop every override of a routine (back to the file's dose); returns how many."""
+    with journal.transaction() as conn:
+        n = conn.execute("DELETE FROM dose WHERE routine = ?", (routine_name,)).rowcount
+        conn.execute(
+            "INSERT INTO dose_change (routine, kind, exercise, summary, why, at) "
+            "VALUES (?, 'reset', NULL, 'Back to the dose in the routine file.', '', ?)",
+            (routine_name, to_db(now or now_utc())),
+        )
+    return n
+
+
+def last_change(journal: Journal, routine_name: str) -> tuple[datetime, str, int | None] | None:
+    row = journal.conn.execute(
+        "SELECT at, kind, exercise FROM dose_change WHERE routine = ? ORDER BY at DESC, id DESC "
+        "LIMIT 1",
+        (routine_name,),
+    ).fetchone()
+    if row is None:
+        return None
+    return datetime.fromisoformat(row["at"]), row["kind"], row["exercise"]

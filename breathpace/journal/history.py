@@ -1,0 +1,312 @@
+"""Reading the journal back: sessions, adherence, trends and the current suggestions.
+
+The CLI (`breathpace history`), the History screen and the CSV export all read through
+here, so they show the same numbers. The computations take `today`/`now` and the local
+time zone as arguments, which keeps them testable; "a day" is the person's local day.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+
+from breathpace.journal.db import Journal, from_db, now_utc
+from breathpace.journal.suggest import (
+    Context,
+    SessionFacts,
+    Suggestion,
+    dose_of,
+    main_exercise,
+    suggest,
+)
+
+FOLLOWUP_AFTER = timedelta(hours=12)
+FOLLOWUP_UNTIL = timedelta(hours=72)
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    id: int
+    routine: str
+    source: str
+    mode: str
+    pace: str
+    tempo_scale: float
+    planned_ms: int
+    played_ms: int
+    started_at: datetime
+    ended_at: datetime | None
+    outcome: str | None
+    effort: int | None
+    pain: int | None
+    note: str
+    followup: str | None
+    followup_pain: int | None
+    followup_at: datetime | None
+    reps_done: int
+    reps_planned: int
+
+    @property
+    def outcome_text(self) -> str:
+        return self.outcome or "cut short"
+
+    @property
+    def practised(self) -> bool:
+        return self.played_ms > 0 or self.reps_done > 0
+
+    @property
+    def is_capsule(self) -> bool:
+        return self.routine.startswith("capsule-")
+
+    @property
+    def end(self) -> datetime:
+        return self.ended_at or self.started_at + timedelta(milliseconds=self.played_ms)
+
+    def facts(self) -> SessionFacts:
+        return SessionFacts(
+            session_id=self.id,
+            started_at=self.started_at,
+            outcome=self.outcome,
+            effort=self.effort,
+            pain=self.pain,
+            followup=self.followup,
+            followup_pain=self.followup_pain,
+        )
+
+
+_SELECT = """
+SELECT s.*, c.effort, c.pain, COALESCE(c.note, '') AS note,
+       f.response AS followup, f.pain AS followup_pain, f.at AS followup_at,
+       COALESCE((SELECT SUM(reps_done) FROM progress p WHERE p.session_id = s.id), 0)
+           AS reps_done,
+       COALESCE((SELECT SUM(sets * reps) FROM progress p WHERE p.session_id = s.id), 0)
+           AS reps_planned
+FROM session s
+LEFT JOIN checkin c ON c.session_id = s.id
+LEFT JOIN followup f ON f.session_id = s.id
+"""
+
+
+def _row(r) -> SessionRow:
+    return SessionRow(
+        id=r["id"],
+        routine=r["routine"],
+        source=r["source"],
+        mode=r["mode"],
+        pace=r["pace"],
+        tempo_scale=r["tempo_scale"],
+        planned_ms=r["planned_ms"],
+        played_ms=r["played_ms"],
+        started_at=from_db(r["started_at"]),
+        ended_at=from_db(r["ended_at"]) if r["ended_at"] else None,
+        outcome=r["outcome"],
+        effort=r["effort"],
+        pain=r["pain"],
+        note=r["note"],
+        followup=r["followup"],
+        followup_pain=r["followup_pain"],
+        followup_at=from_db(r["followup_at"]) if r["followup_at"] else None,
+        reps_done=r["reps_done"],
+        reps_planned=r["reps_planned"],
+    )
+
+
+def sessions(
+    journal: Journal, *, routine: str | None = None, limit: int | None = None
+) -> list[SessionRow]:
+    """Sessions, newest first."""
+    sql = _SELECT
+    args: list = []
+    if routine is not None:
+        sql += " WHERE s.routine = ?"
+        args.append(routine)
+    sql += " ORDER BY s.started_at DESC, s.id DESC"
+    if limit is not None:
+        sql += " LIMIT ?"
+        args.append(limit)
+    return [_row(r) for r in journal.conn.execute(sql, args)]
+
+
+def session(journal: Journal, session_id: int) -> SessionRow | None:
+    r = journal.conn.execute(_SELECT + " WHERE s.id = ?", (session_id,)).fetchone()
+    return _row(r) if r else None
+
+
+def progress(journal: Journal, session_id: int) -> list[dict]:
+    rows = journal.conn.execute(
+        "SELECT exercise, name, side, sets, reps, reps_done, sets_done FROM progress "
+        "WHERE session_id = ? ORDER BY exercise, side",
+        (session_id,),
+    )
+    return [dict(r) for r in rows]
+
+
+def pending_followup(journal: Journal, now: datetime | None = None) -> SessionRow | None:
+    """The latest session 12–72 hours old with no follow-up answer (or skip) yet."""
+    now = now or now_utc()
+    earliest = now - FOLLOWUP_UNTIL - timedelta(hours=4)  # started a little before its end
+    for row in sessions(journal, limit=50):
+        if row.started_at < earliest:
+            break
+        if row.followup_at is not None or not row.practised:
+            continue
+        if FOLLOWUP_AFTER <= now - row.end <= FOLLOWUP_UNTIL:
+            return row
+    return None
+
+
+# Adherence and trends.
+
+
+def local_day(moment: datetime, tz: tzinfo | None = None) -> date:
+    return moment.astimezone(tz).date()
+
+
+@dataclass(frozen=True)
+class Adherence:
+    days_7: int
+    days_30: int
+    capsule_streak: int
+    """Days in a row, up to today (or yesterday, if today is still open), with a capsule."""
+
+
+def adherence(rows: Iterable[SessionRow], today: date, tz: tzinfo | None = None) -> Adherence:
+    rows = list(rows)
+    days = {local_day(r.started_at, tz) for r in rows if r.practised}
+    capsule_days = {local_day(r.started_at, tz) for r in rows if r.practised and r.is_capsule}
+
+    def within(n: int) -> int:
+        return sum(1 for d in days if today - timedelta(days=n - 1) <= d <= today)
+
+    streak = 0
+    cursor = today if today in capsule_days else today - timedelta(days=1)
+    while cursor in capsule_days:
+        streak += 1
+        cursor -= timedelta(days=1)
+    return Adherence(days_7=within(7), days_30=within(30), capsule_streak=streak)
+
+
+@dataclass(frozen=True)
+class Trend:
+    name: str
+    recent: float | None
+    """Average over the last 7 days."""
+    before: float | None
+    """Average over the 7 days before those."""
+    daily: tuple[float | None, ...]
+    """Daily averages, oldest first, for the last `days` days (None: nothing that day)."""
+
+    @property
+    def direction(self) -> str:
+        if self.recent is None or self.before is None:
+            return ""
+        delta = self.recent - self.before
+        if abs(delta) < 0.5:
+            return "steady"
+        return "up" if delta > 0 else "down"
+
+
+def trend(
+    rows: Iterable[SessionRow],
+    name: str,
+    today: date,
+    *,
+    days: int = 14,
+    tz: tzinfo | None = None,
+) -> Trend:
+    """`name` is "pain" (check-in pain, or next-day pain when that is all there is) or "effort"."""
+    by_day: dict[date, list[int]] = {}
+    for r in rows:
+        pain = r.pain if r.pain is not None else r.followup_pain
+        value = r.effort if name == "effort" else pain
+        if value is not None:
+            by_day.setdefault(local_day(r.started_at, tz), []).append(value)
+
+    def mean_over(first: int, last: int) -> float | None:
+        values = [
+            v
+            for offset in range(first, last + 1)
+            for v in by_day.get(today - timedelta(days=offset), [])
+        ]
+        return round(statistics.fmean(values), 1) if values else None
+
+    daily = tuple(
+        (
+            round(statistics.fmean(by_day[d]), 1)
+            if (d := today - timedelta(days=offset)) in by_day
+            else None
+        )
+        for offset in range(days - 1, -1, -1)
+    )
+    return Trend(name, mean_over(0, 6), mean_over(7, 13), daily)
+
+
+def sparkline(values: Sequence[float | None], top: float = 10) -> str:
+    """A one-line chart of 0..top values; a gap (·) where there is no value."""
+    out = []
+    for v in values:
+        if v is None:
+            out.append("·")
+        else:
+            out.append(SPARK[min(len(SPARK) - 1, max(0, round(v / top * (len(SPARK) - 1))))])
+    return "".join(out)
+
+
+# Suggestions (these read the routine files, through the library).
+
+
+def previous_level(name: str) -> str | None:
+    """The routine whose next level is `name`, if any."""
+    from breathpace.library import builtin_routine_files, user_routine_files
+    from breathpace.routine.load import RoutineError, load_routine
+
+    for path in user_routine_files() + builtin_routine_files():
+        try:
+            routine = load_routine(path)
+        except RoutineError:
+            continue
+        if routine.next_level == name:
+            return path.stem
+    return None
+
+
+def suggestion_for(journal: Journal, routine_name: str) -> Suggestion | None:
+    """The current suggestion for a routine, or None when the routine cannot be found."""
+    from breathpace.journal.dose import apply_overrides, last_change, overrides
+    from breathpace.library import resolve
+    from breathpace.routine.load import RoutineError
+    from breathpace.routine.model import Exercise
+
+    try:
+        file_routine = resolve(routine_name).routine
+    except RoutineError:
+        return None
+    routine = apply_overrides(file_routine, overrides(journal, routine_name))
+    change = last_change(journal, routine_name)
+    number = main_exercise(routine, prefer=change[2] if change else None)
+    dose = dose_of(routine, file_routine, number) if number is not None else None
+    next_level = routine.next_level
+    if next_level is None and number is not None:
+        item = routine.exercise[number - 1]
+        next_level = item.next_level if isinstance(item, Exercise) else None
+    ctx = Context(
+        routine=routine_name,
+        dose=dose,
+        sessions=tuple(r.facts() for r in sessions(journal, routine=routine_name, limit=60)),
+        last_change_at=change[0] if change else None,
+        last_change_kind=change[1] if change else None,
+        next_level=next_level,
+        previous_level=previous_level(routine_name),
+    )
+    return suggest(ctx)
+
+
+def routines_practised(journal: Journal) -> list[str]:
+    """Routine names in the journal, most recently played first."""
+    rows = journal.conn.execute(
+        "SELECT routine, MAX(started_at) AS last FROM session GROUP BY routine ORDER BY last DESC"
+    )
+    return [r["routine"] for r in rows]
