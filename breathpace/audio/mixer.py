@@ -1,0 +1,287 @@
+"""The pure mixer: the exact samples of any window of a session.
+
+The mixer turns a timeline and a theme into sound. It places every cue once, up front,
+in a sorted list of (onset frame, cached buffer); rendering a window bisects to the cues
+that overlap it and adds their slices, so the cost follows the window, not the session.
+Every sample is a function of its absolute frame index only (the breath tone too), and
+the limiter works sample by sample, so any partition of the session into windows gives
+bit-identical samples: the player may ask for blocks of any size, seek anywhere, and
+the WAV renderer gets exactly what the speaker would have played.
+
+Volume and mute are not the mixer's business: the player multiplies.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Mapping
+
+import numpy as np
+
+from breathpace.audio import synth
+from breathpace.audio.theme import Theme
+from breathpace.timeline.segment import Breath, Kind, Mark, Segment
+from breathpace.timeline.timeline import Timeline
+
+SAMPLE_RATE = 44100
+
+#: Loudest single cue after the headroom gain; overlapping cues can sum above it and
+#: meet the soft clip, whose knee sits a little higher.
+HEADROOM_PEAK = 0.7
+KNEE = 0.8
+#: The get-ready count: a pip on each of the last seconds of a countdown segment.
+COUNT_SECONDS = 3
+#: A cue still ringing when the session ends fades out over this long (never a click).
+END_FADE_MS = 30
+
+_START_CUE: dict[Kind, str] = {
+    Kind.LEAD_IN: "get_ready",
+    Kind.WAIT: "get_ready",
+    Kind.REST: "rest",
+    Kind.SWITCH: "switch",
+    Kind.TRANSITION: "transition",
+    Kind.END: "session_end",
+}
+_BREATH_CUE: dict[Breath, str] = {
+    Breath.INHALE: "inhale",
+    Breath.EXHALE: "exhale",
+    Breath.HOLD: "hold",
+    Breath.FREE: "breathe",
+}
+_COUNTDOWNS = (Kind.LEAD_IN, Kind.WAIT, Kind.TRANSITION)
+
+
+def frame_of(ms: int, sample_rate: int = SAMPLE_RATE) -> int:
+    """The frame of an absolute time: round(ms * rate / 1000), computed on integers
+    (halves to even, as Python's round does on the exact fraction)."""
+    q, r = divmod(ms * sample_rate, 1000)
+    if 2 * r > 1000 or (2 * r == 1000 and q % 2 == 1):
+        q += 1
+    return q
+
+
+def start_cues(seg: Segment) -> list[str]:
+    """Names of the cues that sound at a segment's start (before end-of-segment chimes)."""
+    if seg.kind is Kind.PHASE:
+        names = [_BREATH_CUE[seg.breath]]
+        if seg.effort:
+            names.append("effort")
+        return names
+    return [_START_CUE[seg.kind]]
+
+
+def end_chime(seg: Segment) -> str | None:
+    """The one chime at a segment's end: the fullest of its end marks."""
+    if Mark.EXERCISE_END in seg.marks:
+        return "exercise_end"
+    if Mark.SET_END in seg.marks:
+        return "set_end"
+    if Mark.REP_END in seg.marks:
+        return "rep_end"
+    return None
+
+
+class Mixer:
+    """Samples of one timeline in one theme. Build once per timeline; render any window."""
+
+    def __init__(
+        self,
+        timeline: Timeline,
+        theme: Theme,
+        sample_rate: int = SAMPLE_RATE,
+        *,
+        tick: bool = False,
+        breath_tone: bool = False,
+        voice: Mapping[str, np.ndarray] | None = None,
+    ):
+        self.timeline = timeline
+        self.theme = theme
+        self.sample_rate = sample_rate
+        self.total_frames = self.frame_of(timeline.duration_ms)
+        self._buffers: dict[str, np.ndarray] = {}
+        layers = theme.layers()
+        for name, tones in layers.items():
+            if tones:
+                buf = synth.cue(tones, sample_rate, theme.samples)
+                if len(buf):
+                    self._buffers[name] = buf
+        events = self._place_cues(timeline, tick)
+        if voice:
+            events.extend(self._place_voice(timeline, voice))
+        # Sorted by onset, then by the order placed: each frame always sums its cues in
+        # the same order, whatever window it falls in.
+        events.sort(key=lambda e: (e[0], e[1]))
+        self._onsets = [e[0] for e in events]
+        self._events = [e[2] for e in events]
+        self._longest = max((len(b) for b in self._events), default=0)
+        loudest = max((float(np.max(np.abs(b))) for b in self._buffers.values()), default=0.0)
+        if voice:
+            loudest = max([loudest] + [float(np.max(np.abs(c))) for c in voice.values() if len(c)])
+        self.gain = min(1.0, HEADROOM_PEAK / loudest) if loudest > 0 else 1.0
+        self._tone = (
+            _BreathTone(timeline, theme, sample_rate, self.frame_of) if breath_tone else None
+        )
+        self._fade_frames = min(self.total_frames, max(1, self.frame_of(END_FADE_MS)))
+
+    def frame_of(self, ms: int) -> int:
+        return frame_of(ms, self.sample_rate)
+
+    @property
+    def cue_count(self) -> int:
+        return len(self._onsets)
+
+    def onsets(self) -> list[int]:
+        """Onset frames of every placed cue, in order (for tests and diagnostics)."""
+        return list(self._onsets)
+
+    def _place_cues(self, timeline: Timeline, tick: bool) -> list[tuple[int, int, np.ndarray]]:
+        events: list[tuple[int, int, np.ndarray]] = []
+        buffers = self._buffers
+        segs = timeline.segments
+
+        def add(frame: int, name: str) -> None:
+            buf = buffers.get(name)
+            if buf is not None and 0 <= frame < self.total_frames:
+                events.append((frame, len(events), buf))
+
+        for i, seg in enumerate(segs):
+            start = self.frame_of(seg.start_ms)
+            chime = end_chime(segs[i - 1]) if i > 0 else None
+            if chime is not None and not (seg.kind is Kind.END and chime == "exercise_end"):
+                # At the very end the session-end chime says it all.
+                add(start, chime)
+            for name in start_cues(seg):
+                add(start, name)
+            if Mark.HALFWAY in seg.marks and seg.halfway_ms is not None:
+                add(self.frame_of(seg.halfway_ms), "halfway")
+            if seg.kind in _COUNTDOWNS:
+                for s in range(COUNT_SECONDS, 0, -1):
+                    at = seg.end_ms - 1000 * s
+                    if at > seg.start_ms:
+                        add(self.frame_of(at), "count")
+        last = segs[-1]
+        if end_chime(last) is not None and last.kind is not Kind.END:
+            add(self.total_frames - 1, end_chime(last) or "")
+        if tick:
+            for s in range(0, (timeline.duration_ms + 999) // 1000):
+                add(self.frame_of(1000 * s), "tick")
+        return events
+
+    def _place_voice(
+        self, timeline: Timeline, voice: Mapping[str, np.ndarray]
+    ) -> list[tuple[int, int, np.ndarray]]:
+        from breathpace.audio.voice import voice_lines
+
+        events = []
+        for index, text in voice_lines(timeline).items():
+            clip = voice.get(text)
+            if clip is None or not len(clip):
+                continue
+            frame = self.frame_of(timeline.segments[index].start_ms)
+            events.append((frame, 1_000_000_000 + index, np.asarray(clip, dtype=np.float64)))
+        return events
+
+    def render(self, start_frame: int, n_frames: int) -> np.ndarray:
+        """Samples [start_frame, start_frame + n_frames): float32, mono, |x| <= 1.
+        Frames before 0 or past the end of the session are silence."""
+        if n_frames <= 0:
+            return np.zeros(0, dtype=np.float32)
+        a = max(start_frame, 0)
+        b = min(start_frame + n_frames, self.total_frames)
+        out = np.zeros(n_frames, dtype=np.float64)
+        if a >= b:
+            return out.astype(np.float32)
+        view = out[a - start_frame : b - start_frame]
+        onsets = self._onsets
+        lo = bisect_right(onsets, a - self._longest)
+        hi = bisect_left(onsets, b)
+        for i in range(lo, hi):
+            onset = onsets[i]
+            buf = self._events[i]
+            end = onset + len(buf)
+            if end <= a:
+                continue
+            s = max(onset, a)
+            e = min(end, b)
+            view[s - a : e - a] += buf[s - onset : e - onset]
+        if self._tone is not None:
+            self._tone.add(view, a, b)
+        if self.gain != 1.0:
+            view *= self.gain
+        fade_from = self.total_frames - self._fade_frames
+        if b > fade_from:
+            s = max(a, fade_from)
+            k = np.arange(s, b, dtype=np.float64) - fade_from
+            view[s - a :] *= 1.0 - synth.ramp(k + 1, self._fade_frames)
+        view[:] = synth.soft_clip(view, KNEE)
+        return out.astype(np.float32)
+
+
+def render(
+    timeline: Timeline,
+    theme: Theme,
+    start_frame: int,
+    n_frames: int,
+    sample_rate: int = SAMPLE_RATE,
+    **opts,
+) -> np.ndarray:
+    """The samples of one window (builds a Mixer: keep one for repeated windows)."""
+    return Mixer(timeline, theme, sample_rate, **opts).render(start_frame, n_frames)
+
+
+class _BreathTone:
+    """The continuous breath tone, precomputed as one glide per segment.
+
+    Each segment stores its start frame, length, start and end pitch, the amplitude it
+    starts from and the one it moves to, and the oscillator phase at its first frame.
+    A sample is then a closed-form function of its absolute frame, so windows agree.
+    """
+
+    def __init__(self, timeline: Timeline, theme: Theme, sample_rate: int, frame_of):
+        spec = theme.breath_tone
+        self.sample_rate = sample_rate
+        self.partials = [a / (sum(spec.partials) or 1.0) for a in spec.partials]
+        fade = max(1, round(spec.fade * sample_rate))
+        starts, rows = [], []
+        pitch = spec.low
+        amp = 0.0
+        phase = 0.0
+        for seg in timeline.segments:
+            s = frame_of(seg.start_ms)
+            n = max(1, frame_of(seg.end_ms) - s)
+            f0 = pitch
+            target = 0.0
+            if seg.kind is Kind.PHASE:
+                if seg.breath is Breath.INHALE:
+                    pitch, target = spec.high, spec.level
+                elif seg.breath is Breath.EXHALE:
+                    pitch, target = spec.low, spec.level
+                elif seg.breath is Breath.HOLD:
+                    target = spec.level if spec.hold == "steady" else 0.0
+            f1 = pitch
+            ramp_n = min(fade, n)
+            starts.append(s)
+            rows.append((s, n, f0, f1, amp, target, ramp_n, phase))
+            amp = target
+            phase = (phase + (f0 + f1) * 0.5 * n / sample_rate) % 1.0
+        self.starts = starts
+        self.rows = rows
+
+    def add(self, view: np.ndarray, a: int, b: int) -> None:
+        i = max(0, bisect_right(self.starts, a) - 1)
+        while i < len(self.rows) and self.rows[i][0] < b:
+            s, n, f0, f1, a0, a1, ramp_n, phase0 = self.rows[i]
+            i += 1
+            if a0 == 0.0 and a1 == 0.0:
+                continue
+            lo, hi = max(s, a), min(s + n, b)
+            if lo >= hi:
+                continue
+            k = np.arange(lo - s, hi - s, dtype=np.int64)
+            cycles = phase0 + synth.linear_glide_cycles(k, f0, f1, n, self.sample_rate)
+            amp = a0 + (a1 - a0) * synth.ramp(k.astype(np.float64), ramp_n)
+            wave = np.zeros(len(k), dtype=np.float64)
+            for h, weight in enumerate(self.partials, start=1):
+                if weight:
+                    wave += weight * np.sin(2.0 * np.pi * h * cycles)
+            view[lo - a : hi - a] += amp * wave

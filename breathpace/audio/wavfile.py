@@ -1,0 +1,100 @@
+"""Reading and writing WAV files with the standard library's `wave` module.
+
+Writing is incremental (`WavWriter.write` takes one block at a time), so a long
+session renders to disk with flat memory. Reading accepts the PCM WAVs a theme may ship
+and the stream espeak-ng writes to stdout (whose header sizes are placeholders).
+"""
+
+from __future__ import annotations
+
+import io
+import wave
+from pathlib import Path
+from types import TracebackType
+
+import numpy as np
+
+
+class WavError(ValueError):
+    """A WAV file that cannot be read."""
+
+
+def to_int16(block: np.ndarray) -> np.ndarray:
+    """Float samples in [-1, 1] to 16-bit PCM, rounded to nearest."""
+    scaled = np.clip(np.asarray(block, dtype=np.float64), -1.0, 1.0) * 32767.0
+    return np.rint(scaled).astype("<i2")
+
+
+class WavWriter:
+    """A mono 16-bit WAV file written block by block."""
+
+    def __init__(self, path: str | Path, sample_rate: int):
+        self.path = Path(path)
+        self.sample_rate = sample_rate
+        self.frames = 0
+        self._wav = wave.open(str(self.path), "wb")  # noqa: SIM115 - closed in close()
+        self._wav.setnchannels(1)
+        self._wav.setsampwidth(2)
+        self._wav.setframerate(sample_rate)
+
+    def write(self, block: np.ndarray) -> None:
+        self._wav.writeframesraw(to_int16(block).tobytes())
+        self.frames += len(block)
+
+    def close(self) -> None:
+        self._wav.close()  # rewrites the header with the real sizes
+
+    def __enter__(self) -> WavWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def write_wav(path: str | Path, samples: np.ndarray, sample_rate: int) -> None:
+    with WavWriter(path, sample_rate) as out:
+        out.write(samples)
+
+
+def read_wav(source: str | Path | bytes) -> tuple[np.ndarray, int]:
+    """Decode a PCM WAV (8, 16, 24 or 32 bit, any channel count) to mono float64 in
+    [-1, 1], with its sample rate. Raises WavError with a short reason."""
+    try:
+        handle = io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")  # noqa: SIM115
+    except OSError:
+        raise
+    with handle:
+        try:
+            with wave.open(handle, "rb") as wav:
+                channels = wav.getnchannels()
+                width = wav.getsampwidth()
+                rate = wav.getframerate()
+                # Streamed WAVs (espeak-ng --stdout) carry placeholder sizes: read to EOF.
+                raw = wav.readframes(1 << 30)
+        except (wave.Error, EOFError) as exc:
+            raise WavError(f"not a PCM WAV file ({exc or 'truncated'})") from None
+    if rate <= 0 or channels <= 0:
+        raise WavError("WAV header has no sample rate or channels")
+    frame_bytes = channels * width
+    raw = raw[: len(raw) - len(raw) % frame_bytes]
+    if width == 1:
+        data = (np.frombuffer(raw, dtype=np.uint8).astype(np.float64) - 128.0) / 128.0
+    elif width == 2:
+        data = np.frombuffer(raw, dtype="<i2").astype(np.float64) / 32768.0
+    elif width == 3:
+        b = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 3).astype(np.int32)
+        ints = b[:, 0] | (b[:, 1] << 8) | (b[:, 2] << 16)
+        ints = np.where(ints >= 1 << 23, ints - (1 << 24), ints)
+        data = ints.astype(np.float64) / float(1 << 23)
+    elif width == 4:
+        data = np.frombuffer(raw, dtype="<i4").astype(np.float64) / float(1 << 31)
+    else:
+        raise WavError(f"unsupported sample width of {width} bytes")
+    if channels > 1:
+        data = data.reshape(-1, channels).mean(axis=1)
+    return data, rate
