@@ -1,0 +1,62 @@
+"""Filling a real journal with sessions for the tests (through the real write paths)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from breathpace.journal.db import Journal, save_checkin, save_followup
+from breathpace.journal.recorder import SessionRecorder, completes_rep, start_session
+from breathpace.library import resolve
+from breathpace.timeline import compile
+
+
+def add_session(
+    journal: Journal,
+    routine_name: str,
+    started: datetime,
+    *,
+    reps: int | None = None,
+    outcome: str | None = "completed",
+    effort: int | None = None,
+    pain: int | None = None,
+    note: str = "",
+    followup: str | None = None,
+    followup_pain: int | None = None,
+    played_ms: int | None = None,
+) -> int:
+    """A session of a real routine; `reps` completed reps (all of them when None)."""
+    routine = resolve(routine_name).routine
+    timeline = compile(routine)
+    sid = start_session(
+        journal,
+        timeline,
+        routine_name=routine_name,
+        source=f"{routine_name}.toml",
+        mode="plain",
+        pace=routine.pace,
+        tempo_scale=1.0,
+        now=started,
+    )
+    recorder = SessionRecorder(journal, sid, timeline)
+    done = 0
+    for prev, seg in zip(timeline.segments, timeline.segments[1:], strict=False):
+        if reps is not None and done >= reps:
+            break
+        if completes_rep(seg, prev):
+            recorder.rep_done(prev)
+            done += 1
+    with journal.transaction() as conn:
+        conn.execute(
+            "UPDATE session SET played_ms = ?, ended_at = ?, outcome = ? WHERE id = ?",
+            (
+                played_ms if played_ms is not None else timeline.duration_ms,
+                started.isoformat() if outcome else None,
+                outcome,
+                sid,
+            ),
+        )
+    if effort is not None or pain is not None or note:
+        save_checkin(journal, sid, effort=effort, pain=pain, note=note, now=started)
+    if followup is not None or followup_pain is not None:
+        save_followup(journal, sid, response=followup, pain=followup_pain, now=started)
+    return sid
