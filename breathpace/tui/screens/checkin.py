@@ -1,0 +1,118 @@
+"""The short, skippable check-in after a session: effort, pain now, and a note.
+
+These three numbers are what the micro-calibration rules read, so the screen asks for
+them plainly and quickly (type a number, Enter to the next), and never insists:
+Escape or Skip leaves the session recorded without a check-in.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+
+def parse_scale(text: str, what: str) -> int | None:
+    """A 0–10 answer; blank means not given. Raises ValueError with a short message."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError(f"{what}: a whole number from 0 to 10") from None
+    if not 0 <= value <= 10:
+        raise ValueError(f"{what}: a whole number from 0 to 10")
+    return value
+
+
+class CheckInScreen(ModalScreen[bool]):
+    """Dismissed with True when a check-in was saved, False when skipped."""
+
+    DEFAULT_CSS = """
+    CheckInScreen { align: center middle; }
+    CheckInScreen > Vertical {
+        width: 64; height: auto; padding: 1 2; border: round $primary; background: $surface;
+    }
+    CheckInScreen .title { text-style: bold; margin-bottom: 1; }
+    CheckInScreen Input { width: 100%; margin-bottom: 1; }
+    CheckInScreen #checkin-error { color: $error; height: auto; }
+    CheckInScreen Horizontal { height: auto; margin-top: 1; }
+    CheckInScreen Button { margin-right: 2; }
+    """
+    BINDINGS: ClassVar = [Binding("escape", "skip", "Skip")]
+
+    def __init__(self, session_id: int | None, **kwargs):
+        super().__init__(**kwargs)
+        self.session_id = session_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("How did that feel?", classes="title")
+            yield Label("Effort: 0 = none, 10 = the most you could do")
+            yield Input(placeholder="0–10", id="effort", max_length=2, restrict=r"[0-9]*")
+            yield Label("Pain now: 0 = none, 10 = the worst imaginable")
+            yield Input(placeholder="0–10", id="pain", max_length=2, restrict=r"[0-9]*")
+            yield Label("A note (optional)")
+            yield Input(placeholder="e.g. left hip tight on the bridge", id="note", max_length=500)
+            yield Static("", id="checkin-error")
+            with Horizontal():
+                yield Button("Save", id="save", variant="primary")
+                yield Button("Skip", id="skip")
+
+    def on_mount(self) -> None:
+        if not self.session_id:
+            # Nothing was recorded (no journal), so there is nothing to check in to.
+            self.dismiss(False)
+            return
+        self.query_one("#effort", Input).focus()
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        order = ["effort", "pain", "note"]
+        current = event.input.id or ""
+        if current == "note":
+            self.action_save()
+        elif current in order:
+            self.query_one(f"#{order[order.index(current) + 1]}", Input).focus()
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#skip")
+    def _skip_pressed(self) -> None:
+        self.action_skip()
+
+    def action_skip(self) -> None:
+        self.dismiss(False)
+
+    def action_save(self) -> None:
+        from breathpace.journal.db import JournalError, open_journal, save_checkin
+
+        error = self.query_one("#checkin-error", Static)
+        try:
+            effort = parse_scale(self.query_one("#effort", Input).value, "Effort")
+            pain = parse_scale(self.query_one("#pain", Input).value, "Pain")
+        except ValueError as exc:
+            error.update(str(exc))
+            return
+        note = self.query_one("#note", Input).value
+        if effort is None and pain is None and not note.strip():
+            self.dismiss(False)  # nothing given: the same as skipping
+            return
+        assert self.session_id is not None
+        try:
+            with open_journal() as journal:
+                save_checkin(journal, self.session_id, effort=effort, pain=pain, note=note)
+        except (JournalError, sqlite3.Error) as exc:
+            self.app.notify(f"The check-in could not be saved ({exc}).", severity="error")
+            self.dismiss(False)
+            return
+        self.dismiss(True)

@@ -1,0 +1,136 @@
+"""The next-day question: how did the back respond to the last session?
+
+Micro-calibration watches the 24–48 hours after a change, so when the app is opened
+12 to 72 hours after a session that has no answer yet, it asks one question (calmer,
+the same, or more sensitive) and pain now. Skipping is recorded too, so the question is
+asked once per session, not every time the app opens.
+
+`maybe_followup(app)` is also where the journal is first opened when the app starts,
+so a notice about a damaged journal kept aside is shown here as a notification.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from typing import ClassVar
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+
+from breathpace.tui.screens.checkin import parse_scale
+
+CHOICES = (("calmer", "Calmer"), ("same", "The same"), ("more sensitive", "More sensitive"))
+
+
+def maybe_followup(app: App, *, now: datetime | None = None) -> bool:
+    """Push the follow-up question when a session is waiting for one; True if pushed."""
+    from breathpace.journal.db import JournalError, open_journal
+    from breathpace.journal.history import pending_followup
+
+    try:
+        with open_journal() as journal:
+            if journal.notice:
+                app.notify(journal.notice, severity="warning", timeout=20)
+            row = pending_followup(journal, now)
+    except (JournalError, sqlite3.Error) as exc:
+        app.notify(f"The journal could not be opened: {exc}", severity="warning", timeout=20)
+        return False
+    if row is None:
+        return False
+    app.push_screen(FollowUpScreen(row.id, routine=row.routine, started=row.started_at))
+    return True
+
+
+class FollowUpScreen(ModalScreen[bool]):
+    """Dismissed with True when answered, False when skipped (the skip is recorded)."""
+
+    DEFAULT_CSS = """
+    FollowUpScreen { align: center middle; }
+    FollowUpScreen > Vertical {
+        width: 64; height: auto; padding: 1 2; border: round $primary; background: $surface;
+    }
+    FollowUpScreen .title { text-style: bold; margin-bottom: 1; }
+    FollowUpScreen RadioSet { width: 100%; margin-bottom: 1; }
+    FollowUpScreen Input { width: 100%; }
+    FollowUpScreen #followup-error { color: $error; height: auto; }
+    FollowUpScreen Horizontal { height: auto; margin-top: 1; }
+    FollowUpScreen Button { margin-right: 2; }
+    """
+    BINDINGS: ClassVar = [Binding("escape", "skip", "Skip")]
+
+    def __init__(
+        self, session_id: int, *, routine: str = "", started: datetime | None = None, **kwargs
+    ):
+        super().__init__(**kwargs)
+        self.session_id = session_id
+        self.routine = routine
+        self.started = started
+
+    def compose(self) -> ComposeResult:
+        when = ""
+        if self.started is not None:
+            when = " on " + self.started.astimezone().strftime("%A at %H:%M")
+        what = f"your {self.routine} session" if self.routine else "your last session"
+        with Vertical():
+            yield Static(f"Since {what}{when}, has your back felt…", classes="title")
+            with RadioSet(id="response"):
+                for key, text in CHOICES:
+                    yield RadioButton(text, name=key, id="response-" + key.replace(" ", "-"))
+            yield Label("Pain now: 0 = none, 10 = the worst imaginable")
+            yield Input(placeholder="0–10", id="pain", max_length=2, restrict=r"[0-9]*")
+            yield Static("", id="followup-error")
+            with Horizontal():
+                yield Button("Save", id="save", variant="primary")
+                yield Button("Skip", id="skip")
+
+    def on_mount(self) -> None:
+        self.query_one(RadioSet).focus()
+
+    def response(self) -> str | None:
+        pressed = self.query_one(RadioSet).pressed_button
+        return pressed.name if pressed is not None else None
+
+    @on(RadioSet.Changed)
+    def _chosen(self) -> None:
+        self.query_one("#pain", Input).focus()
+
+    @on(Input.Submitted, "#pain")
+    @on(Button.Pressed, "#save")
+    def _save(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#skip")
+    def _skip(self) -> None:
+        self.action_skip()
+
+    def action_save(self) -> None:
+        error = self.query_one("#followup-error", Static)
+        response = self.response()
+        if response is None:
+            error.update("Choose calmer, the same, or more sensitive (or Skip).")
+            return
+        try:
+            pain = parse_scale(self.query_one("#pain", Input).value, "Pain")
+        except ValueError as exc:
+            error.update(str(exc))
+            return
+        self._write(response, pain)
+        self.dismiss(True)
+
+    def action_skip(self) -> None:
+        self._write(None, None)
+        self.dismiss(False)
+
+    def _write(self, response: str | None, pain: int | None) -> None:
+        from breathpace.journal.db import JournalError, open_journal, save_followup
+
+        try:
+            with open_journal() as journal:
+                save_followup(journal, self.session_id, response=response, pain=pain)
+        except (JournalError, sqlite3.Error) as exc:
+            self.app.notify(f"The answer could not be saved ({exc}).", severity="error")

@@ -1,0 +1,90 @@
+"""The after-session check-in through Pilot: typed values land in the journal."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from textual.app import App
+
+from breathpace import paths
+from breathpace.journal.db import open_journal
+from breathpace.tui.screens.checkin import CheckInScreen
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "journal"))
+from journal_helpers import add_session
+
+
+def new_session() -> int:
+    with open_journal() as journal:
+        return add_session(journal, "glute-bridge", datetime(2026, 11, 25, 8, tzinfo=UTC))
+
+
+def checkins() -> list[tuple]:
+    conn = sqlite3.connect(paths.journal_file())
+    rows = conn.execute("SELECT session_id, effort, pain, note FROM checkin").fetchall()
+    conn.close()
+    return rows
+
+
+async def run_checkin(session_id, keys=(), clicks=()):
+    results = []
+    app = App()
+    async with app.run_test() as pilot:
+        app.push_screen(CheckInScreen(session_id=session_id), results.append)
+        await pilot.pause()
+        for key in keys:
+            await pilot.press(key)
+        for selector in clicks:
+            await pilot.click(selector)
+        await pilot.pause()
+        screen = app.screen
+        shown = ""
+        if isinstance(screen, CheckInScreen):
+            shown = str(screen.query_one("#checkin-error").render())
+    return results, shown
+
+
+def test_typed_check_in_is_saved_with_enter_between_fields():
+    sid = new_session()
+    keys = ["3", "enter", "2", "enter", *"left hip tight", "enter"]
+    results, _ = asyncio.run(run_checkin(sid, keys))
+    assert results == [True]
+    assert checkins() == [(sid, 3, 2, "left hip tight")]
+
+
+def test_save_button_with_only_effort():
+    sid = new_session()
+    results, _ = asyncio.run(run_checkin(sid, ["1", "0"], clicks=["#save"]))
+    assert results == [True]
+    assert checkins() == [(sid, 10, None, "")]
+
+
+def test_escape_skips_and_writes_nothing():
+    sid = new_session()
+    results, _ = asyncio.run(run_checkin(sid, ["5", "escape"]))
+    assert results == [False]
+    assert checkins() == []
+
+
+def test_out_of_range_is_refused_on_screen_not_saved():
+    sid = new_session()
+    results, shown = asyncio.run(run_checkin(sid, ["1", "1", "enter", "enter", "enter"]))
+    assert results == []
+    assert "0 to 10" in shown
+    assert checkins() == []
+
+
+def test_letters_cannot_be_typed_into_a_number():
+    sid = new_session()
+    results, _ = asyncio.run(run_checkin(sid, ["x", "4", "enter", "enter", "enter"]))
+    assert results == [True]
+    assert checkins() == [(sid, 4, None, "")]
+
+
+def test_no_session_recorded_means_no_check_in():
+    results, _ = asyncio.run(run_checkin(0))
+    assert results == [False]
