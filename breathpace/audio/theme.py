@@ -253,6 +253,14 @@ def parse_theme(text: str, source: str = "<theme>") -> Theme:
 _NESTED: dict[str, type[BaseModel]] = {"cue": Cues, "breath_tone": BreathTone}
 
 
+_BOUNDS = {
+    "greater_than_equal": "must be at least",
+    "greater_than": "must be greater than",
+    "less_than_equal": "must be at most",
+    "less_than": "must be less than",
+}
+
+
 def _describe(exc: ValidationError) -> str:
     from breathpace.routine.load import _plain, _show
 
@@ -280,6 +288,9 @@ def _describe(exc: ValidationError) -> str:
         if msg.startswith(prefix):
             msg = msg[len(prefix) :]
     msg = _plain(kind, msg, err)
+    bound = next(iter((err.get("ctx") or {}).values()), None)
+    if kind in _BOUNDS and isinstance(bound, float) and bound.is_integer():
+        msg = f"{_BOUNDS[kind]} {int(bound)}"  # "at least 20", not "at least 20.0"
     found = err.get("input")
     head = f"{path}: " if path else ""
     if isinstance(found, Mapping):
