@@ -1,0 +1,117 @@
+"""The Textual application: one audio backend, the person's settings, a stack of screens.
+
+The backend is opened before the app starts (C audio libraries write to fd 2, which
+Textual draws on) and handed in. The app ends every session cleanly whatever ends it:
+q, a finished session, Ctrl-C, SIGTERM or SIGHUP (the last two through asyncio signal
+handlers, so Textual still restores the terminal on the way out).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import signal
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+
+from breathpace.clock import MonotonicClock
+from breathpace.settings import Settings
+
+#: Exit statuses for a session ended by a signal, as a shell would report them.
+SIGNAL_EXIT = {"SIGINT": 130, "SIGTERM": 143, "SIGHUP": 129}
+
+
+class BreathpaceApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "breathpace"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS: ClassVar = [
+        Binding("ctrl+c", "interrupt('SIGINT')", "Quit", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        *,
+        settings: Settings | None = None,
+        backend: Any = None,
+        clock: Any = None,
+        first: Callable[[], Screen] | None = None,
+        calm: bool | None = None,
+        notice: str | None = None,
+        player_factory: Callable[..., Any] | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings or Settings()
+        self.backend = backend
+        self.clock = clock or MonotonicClock()
+        self.calm = self.settings.reduced_motion if calm is None else calm
+        self.startup_notice = notice
+        self._first = first
+        self._player_factory = player_factory
+        self.exit_status = 0
+        self.sessions: list[Any] = []
+        """Every session started in this app, so an interrupt can close them all."""
+        self.breathe_only = False
+        """True when the app was opened on the Breathe screen by `breathpace breathe`."""
+
+    # -- start-up -------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        if self._first is not None:
+            return self._first()
+        from breathpace.tui.screens.home import HomeScreen
+
+        return HomeScreen()
+
+    def on_mount(self) -> None:
+        self._install_signal_handlers()
+        if self.startup_notice:
+            self.notify(self.startup_notice, timeout=8)
+        # The journal helper's first-run and next-day screens, when they exist.
+        # Pushed after the first screen so they sit on top; a player waits for them.
+        for module, func in (
+            ("breathpace.tui.screens.followup", "maybe_followup"),
+            ("breathpace.tui.screens.safety", "maybe_safety"),
+        ):
+            if importlib.util.find_spec(module) is not None:
+                getattr(importlib.import_module(module), func)(self)
+
+    def _install_signal_handlers(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+            for name in ("SIGTERM", "SIGHUP"):
+                sig = getattr(signal, name, None)
+                if sig is not None:
+                    loop.add_signal_handler(sig, self.action_interrupt, name)
+        except (NotImplementedError, RuntimeError):  # not on the main thread, or Windows
+            pass
+
+    # -- sessions -------------------------------------------------------------------
+
+    def make_player(self, routine) -> Any:
+        if self._player_factory is not None:
+            return self._player_factory(routine)
+        from breathpace.tui.launch import build_player
+
+        return build_player(routine, settings=self.settings, backend=self.backend)
+
+    def start_routine(self, routine, *, name: str, source: str, watch: Path | None = None) -> None:
+        """Play a routine on top of the current screen (home or Breathe)."""
+        from breathpace.tui.screens.player import PlayerScreen
+        from breathpace.tui.session import Session
+
+        session = Session(self.make_player(routine), routine_name=name, source=source)
+        self.push_screen(PlayerScreen(session, watch=watch, calm=self.calm))
+
+    def action_interrupt(self, signal_name: str = "SIGINT") -> None:
+        """Ctrl-C or a signal: record the session as interrupted, leave cleanly."""
+        for session in self.sessions:
+            if session.started and not session.ended:
+                session.end("interrupted")
+        self.exit_status = SIGNAL_EXIT.get(signal_name, 1)
+        self.exit(return_code=self.exit_status)

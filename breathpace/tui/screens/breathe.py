@@ -1,0 +1,180 @@
+"""Breathe: practise a preset or your own in-hold-out-hold pattern for some minutes,
+optionally easing toward a slower rate; and the way into "find my pace".
+
+The screen only builds a routine (with `routine.practice`) and hands it to the same
+player screen as a guided set, so breathing practice is timed and journaled the same way.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from breathpace.routine.pattern import BreathPattern
+from breathpace.routine.practice import PracticeError, adjust_practice, build_practice
+from breathpace.tui.screens.home import Entry, load_entries
+
+DEFAULT_MINUTES = 5.0
+
+
+class BreatheScreen(Screen):
+    BINDINGS: ClassVar = [
+        Binding("ctrl+s", "start", "Start", key_display="^s"),
+        Binding("f", "find_pace", "Find my pace"),
+        Binding("escape", "back", "Back"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+    ]
+
+    preset: reactive[int | None] = reactive(None, init=False)
+    """Index of the highlighted preset in `presets`, or None for a custom pattern."""
+    message: reactive[str] = reactive("", init=False)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.presets: list[Entry] = [e for e in load_entries() if e.breathing]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="breathe"):
+            yield Static("[b]Breathe[/b] · a preset or your own pattern", id="breathe-title")
+            with Horizontal(id="breathe-body"):
+                yield OptionList(
+                    *[Option(_preset_label(e), id=str(i)) for i, e in enumerate(self.presets)],
+                    Option("Your own pattern", id="custom"),
+                    id="presets",
+                )
+                with Vertical(id="breathe-form"):
+                    yield Static("Pattern (in-hold-out-hold, seconds)", classes="field-label")
+                    yield Input(placeholder="4-0-6-0", id="pattern")
+                    yield Static("Minutes", classes="field-label")
+                    yield Input(str(DEFAULT_MINUTES).removesuffix(".0"), id="minutes")
+                    yield Static("Ease toward (breaths/min, optional)", classes="field-label")
+                    yield Input(placeholder="none", id="ramp")
+                    with Horizontal(classes="buttons"):
+                        yield Button("Start", id="start", variant="primary")
+                        yield Button("Find my pace", id="find")
+            yield Static("", id="breathe-message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for widget in self.query(Input):
+            # A steady cursor: calmer, and a still screen for snapshot tests.
+            widget.cursor_blink = False
+        options = self.query_one("#presets", OptionList)
+        options.focus()
+        if self.presets:
+            options.highlighted = 0
+        personal = getattr(self.app, "settings", None)
+        if personal is not None and personal.pace:
+            self.message = f"Your personal pace: {personal.pace}"
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        option_id = event.option.id
+        if option_id is None or option_id == "custom":
+            self.preset = None
+            return
+        self.preset = int(option_id)
+        entry = self.presets[self.preset]
+        block = _block(entry)
+        self.query_one("#pattern", Input).value = block.pattern if block else ""
+        minutes = block.minutes if block is not None and block.minutes else DEFAULT_MINUTES
+        self.query_one("#minutes", Input).value = f"{minutes:g}"
+        ramp = block.ramp_to if block is not None and block.ramp_to else None
+        self.query_one("#ramp", Input).value = f"{ramp:g}" if ramp else ""
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id == "custom":
+            self.query_one("#pattern", Input).focus()
+        else:
+            self.action_start()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_start()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "start":
+            self.action_start()
+        elif event.button.id == "find":
+            self.action_find_pace()
+
+    def watch_message(self, value: str) -> None:
+        self.query_one("#breathe-message", Static).update(value)
+
+    def build(self):
+        """The practice routine the form describes; raises PracticeError (one line)."""
+        pattern = self.query_one("#pattern", Input).value.strip()
+        minutes = _number(self.query_one("#minutes", Input).value, "minutes")
+        ramp = _number(self.query_one("#ramp", Input).value, "ease toward")
+        if self.preset is not None:
+            entry = self.presets[self.preset]
+            block = _block(entry)
+            if entry.routine is not None and block is not None and pattern == block.pattern:
+                return entry.name, adjust_practice(entry.routine, minutes=minutes, ramp_to=ramp)
+        if not pattern:
+            raise PracticeError("pattern: type one like 4-0-6-0, or choose a preset")
+        return "breathe", build_practice(pattern, minutes=minutes or DEFAULT_MINUTES, ramp_to=ramp)
+
+    def action_start(self) -> None:
+        try:
+            name, routine = self.build()
+        except PracticeError as exc:
+            self.message = f"⚠ {exc}"
+            return
+        self.message = ""
+        self.app.start_routine(routine, name=name, source="breathe")
+
+    def action_find_pace(self) -> None:
+        from breathpace.tui.screens.pace import PaceScreen
+
+        def found(pattern: str | None) -> None:
+            if pattern:
+                self.query_one("#presets", OptionList).highlighted = len(self.presets)
+                self.preset = None
+                self.query_one("#pattern", Input).value = pattern
+                self.message = f"Pattern set to your pace {pattern}"
+
+        self.app.push_screen(PaceScreen(), found)
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1 and not getattr(self.app, "breathe_only", False):
+            self.app.pop_screen()
+        else:
+            self.app.exit(return_code=0)
+
+    def action_help(self) -> None:
+        from breathpace.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+
+def _block(entry: Entry):
+    from breathpace.routine.model import Breathing
+
+    if entry.routine is None:
+        return None
+    return next((i for i in entry.routine.exercise if isinstance(i, Breathing)), None)
+
+
+def _preset_label(entry: Entry) -> str:
+    block = _block(entry)
+    title = entry.routine.title if entry.routine else entry.name
+    if block is None:
+        return title
+    rate = BreathPattern.parse(block.pattern).rate_per_min
+    return f"{title}  [dim]{block.pattern} · {rate:.1f}/min[/dim]"
+
+
+def _number(text: str, field: str) -> float | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise PracticeError(f"{field}: must be a number (found {text!r})") from None

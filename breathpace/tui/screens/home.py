@@ -1,0 +1,176 @@
+"""Home: the routines and breathing presets, with length, level and tags.
+
+Keyboard first (arrows, Enter, a letter per action) and every action also a click.
+A person's own routine that does not load is still listed, with its one-line error,
+so a typo never makes a routine silently disappear.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from breathpace.fmt import length
+from breathpace.routine.model import Routine
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One row of the home lists."""
+
+    name: str
+    path: Path
+    builtin: bool
+    routine: Routine | None
+    length_ms: int | None
+    error: str | None = None
+
+    @property
+    def breathing(self) -> bool:
+        return self.routine is not None and "breathing" in self.routine.tags
+
+
+def load_entries() -> list[Entry]:
+    """Every built-in and user routine, loaded and measured at its own pace."""
+    from breathpace.library import builtin_routine_files, user_routine_files
+    from breathpace.routine.load import RoutineError, load_routine
+    from breathpace.timeline import TimelineTooLong, compile
+
+    entries: list[Entry] = []
+    user = user_routine_files()
+    user_names = {p.stem for p in user}
+    files = [(p, True) for p in builtin_routine_files() if p.stem not in user_names]
+    files += [(p, False) for p in user]
+    for path, builtin in files:
+        try:
+            routine = load_routine(path)
+            ms = compile(routine).duration_ms
+        except (RoutineError, TimelineTooLong) as exc:
+            entries.append(Entry(path.stem, path, builtin, None, None, " ".join(str(exc).split())))
+            continue
+        entries.append(Entry(path.stem, path, builtin, routine, ms))
+    entries.sort(key=lambda e: (e.builtin, (e.routine.title if e.routine else e.name).lower()))
+    return entries
+
+
+def history_available() -> bool:
+    return importlib.util.find_spec("breathpace.tui.screens.history") is not None
+
+
+class HomeScreen(Screen):
+    BINDINGS: ClassVar = [
+        Binding("enter", "start", "Start", show=True, priority=False),
+        Binding("p", "preview", "Preview"),
+        Binding("b", "breathe", "Breathe"),
+        Binding("h", "history", "History"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[Entry] = load_entries()
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="home"):
+            yield Static("[b]breathpace[/b] · breath-paced practice", id="home-title")
+            yield Static("Routines", classes="section")
+            yield DataTable(id="routines", cursor_type="row", zebra_stripes=True)
+            yield Static("Breathing", classes="section")
+            yield DataTable(id="breathing", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for table_id, breathing in (("#routines", False), ("#breathing", True)):
+            table = self.query_one(table_id, DataTable)
+            table.add_column("routine", key="title")
+            table.add_column("length", key="length")
+            table.add_column("level", key="level")
+            table.add_column("tags", key="tags")
+            for index, entry in enumerate(self.entries):
+                if entry.breathing != breathing:
+                    continue
+                table.add_row(*_row(entry), key=str(index))
+        self.query_one("#routines", DataTable).focus()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "history":
+            return history_available()
+        return True
+
+    def selected(self) -> Entry | None:
+        table = self.focused if isinstance(self.focused, DataTable) else None
+        if table is None:
+            table = self.query_one("#routines", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.entries[int(key)] if key is not None else None
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        key = event.row_key.value
+        if key is not None:
+            self.start(self.entries[int(key)])
+
+    def action_start(self) -> None:
+        entry = self.selected()
+        if entry is not None:
+            self.start(entry)
+
+    def start(self, entry: Entry) -> None:
+        if entry.routine is None:
+            self.notify(entry.error or "This routine cannot be loaded.", severity="error")
+            return
+        source = "builtin" if entry.builtin else "user"
+        self.app.start_routine(entry.routine, name=entry.name, source=source)
+
+    def action_preview(self) -> None:
+        entry = self.selected()
+        if entry is None:
+            return
+        if entry.routine is None:
+            self.notify(entry.error or "This routine cannot be loaded.", severity="error")
+            return
+        from breathpace.tui.screens.preview import PreviewScreen
+
+        def chosen(start: bool | None) -> None:
+            if start:
+                self.start(entry)
+
+        self.app.push_screen(PreviewScreen(entry.routine), chosen)
+
+    def action_breathe(self) -> None:
+        from breathpace.tui.screens.breathe import BreatheScreen
+
+        self.app.push_screen(BreatheScreen())
+
+    def action_history(self) -> None:
+        if not history_available():
+            return
+        from breathpace.tui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen())
+
+    def action_help(self) -> None:
+        from breathpace.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+
+def _row(entry: Entry) -> tuple[str, str, str, str]:
+    if entry.routine is None:
+        return (entry.name, "—", "", f"cannot load: {entry.error}")
+    routine = entry.routine
+    title = routine.title if entry.builtin else f"{routine.title} (yours)"
+    level = str(routine.level) if routine.level else ""
+    tags = ", ".join(t for t in routine.tags if t not in ("breathing", "preset"))
+    return (title, length(entry.length_ms or 0), level, tags)

@@ -1,0 +1,462 @@
+"""The guided session: the breath indicator, the phase word, counters, cues and keys.
+
+The screen never decides timing. A ~30 fps timer calls `Player.poll()` and copies what
+the player says into reactives; Textual redraws a widget only when its reactive really
+changed, so the phase word is drawn a few times a minute and the breath indicator a few
+times a second at terminal resolution. Audio threads never touch widgets: player events
+arrive here through `poll()`, on the interface's own thread.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, ProgressBar, Static
+
+from breathpace.fmt import clock
+from breathpace.routine.model import Breathing
+from breathpace.timeline import Breath, Kind, Segment
+from breathpace.tui.screens.confirm import ConfirmScreen
+from breathpace.tui.widgets.breath_indicator import BreathIndicator, breath_level
+
+if TYPE_CHECKING:
+    from breathpace.tui.session import Session
+
+FPS = 30
+VOLUME_STEPS = (1.0, 0.8, 0.6, 0.4, 0.2)
+CALM_WORDS = {
+    "inhale": "breathe in",
+    "exhale": "breathe out",
+    "hold": "hold gently",
+    "rest": "rest",
+}
+
+
+def next_volume(volume: float) -> float:
+    """The next step down of 100/80/60/40/20 %, wrapping from 20 % back to 100 %."""
+    for step in VOLUME_STEPS:
+        if step < volume - 1e-6:
+            return step
+    return VOLUME_STEPS[0]
+
+
+class PlayerScreen(Screen):
+    """Plays one Session; the app pops it (or exits) when the session is over."""
+
+    BINDINGS: ClassVar = [
+        Binding("space", "toggle_pause", "Pause"),
+        Binding("enter", "ready", "Ready", show=False),
+        Binding("n", "next('rep')", "Next"),
+        Binding("p", "previous('rep')", "Back"),
+        Binding("N", "next('item')", "Next ex.", key_display="N"),
+        Binding("P", "previous('item')", "Prev ex.", key_display="P"),
+        Binding("plus,equals_sign", "slower", "Slower", key_display="+"),
+        Binding("minus", "faster", "Faster", key_display="-"),
+        Binding("m", "mute", "Mute"),
+        Binding("v", "volume", "Volume"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit_session", "Quit"),
+    ]
+
+    phase_word: reactive[str] = reactive("", init=False)
+    move: reactive[str] = reactive("", init=False)
+    seconds_left: reactive[int] = reactive(0, init=False)
+    heading: reactive[str] = reactive("", init=False)
+    cue: reactive[str] = reactive("", init=False)
+    next_up: reactive[str] = reactive("", init=False)
+    time_left: reactive[str] = reactive("", init=False)
+    progress_permille: reactive[int] = reactive(0, init=False)
+    audio: reactive[str] = reactive("", init=False)
+    status: reactive[str] = reactive("", init=False)
+    banner: reactive[str] = reactive("", init=False)
+    state: reactive[str] = reactive("ready", init=False)
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        watch: Path | None = None,
+        calm: bool = False,
+        standalone: bool = False,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.player = session.player
+        self.watch_path = watch
+        self.calm = calm
+        self.standalone = standalone
+        self.pending_pace: str = ""
+        self._mtime: tuple[int, int] | None = _stat(watch) if watch else None
+        self._finished_shown = False
+        self._left = False
+        self._checkin_shown = False
+        #: Called with (segment, monotonic time) when the shown phase changes: the
+        #: display-offset benchmark hooks in here.
+        self.on_phase_shown = None
+
+    # -- layout ---------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="player"):
+            yield Static("", id="banner", classes="banner")
+            yield Static("", id="heading")
+            yield BreathIndicator(calm=self.calm, id="breath")
+            with Horizontal(id="phase-row"):
+                yield Static("", id="phase")
+                yield Static("", id="count")
+            yield Static("", id="cue")
+            yield Static("", id="next-up")
+            with Horizontal(id="status-row"):
+                yield ProgressBar(total=1000, show_eta=False, show_percentage=False, id="progress")
+                yield Static("", id="time-left")
+            with Horizontal(id="info-row"):
+                yield Static("", id="status")
+                yield Static("", id="audio")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        sessions = getattr(self.app, "sessions", None)
+        if sessions is not None and self.session not in sessions:
+            sessions.append(self.session)
+        self.query_one("#banner").display = False
+        self.sync()
+        self.set_interval(1 / FPS, self.tick)
+        if self.watch_path is not None:
+            self.set_interval(1.0, self.check_watch)
+
+    # -- the frame ------------------------------------------------------------------
+
+    def tick(self) -> None:
+        """One frame: start when first shown, poll the player, copy its state."""
+        if self._left:
+            return
+        if not self.session.started:
+            if not self.is_active:
+                return  # a safety notice or follow-up question is on top: wait for it
+            self.session.start()
+            if self.session.notice:
+                self.notify(self.session.notice, timeout=8)
+        for event in self.player.poll():
+            self.handle_event(event)
+        self.sync()
+
+    def handle_event(self, event) -> None:
+        name = type(event).__name__
+        if name == "Notice":
+            self.notify(event.text, timeout=8)
+        elif name == "PaceChanged":
+            self.pending_pace = (
+                f"pace {_pace_text(event.pace, event.tempo_scale)} from the next rep"
+                if event.pending
+                else ""
+            )
+        elif name == "Reloaded":
+            self.banner = "" if event.ok else f"⚠ {event.error}"
+        elif name == "StateChanged":
+            state = str(event.state)
+            if state == "finished":
+                self.session_over("completed")
+
+    def sync(self) -> None:
+        """Copy the player's state into the reactives (only real changes redraw)."""
+        player = self.player
+        position = player.position_ms
+        timeline = player.timeline
+        seg = timeline.at(position)
+        state = str(player.state)
+        self.state = state
+        previous = timeline.segments[seg.index - 1] if seg.index > 0 else None
+        self.phase_word = seg.phase_word
+        self.move = _move_text(seg)
+        self.seconds_left = max(0, math.ceil((seg.end_ms - position) / 1000))
+        self.heading = self._heading(seg)
+        self.cue = self._cue(seg, state)
+        self.next_up = self._next_up(seg)
+        remaining = max(0, timeline.duration_ms - position)
+        self.time_left = f"{clock(remaining)} left"
+        self.progress_permille = min(1000, position * 1000 // max(1, timeline.duration_ms))
+        self.audio = self._audio_text()
+        self.status = self._status(state)
+        indicator = self.query_one(BreathIndicator)
+        breath = _breath_kind(seg)
+        if self.calm:
+            indicator.label = CALM_WORDS.get(breath, "")
+            indicator.show(0.0, breath)
+        else:
+            indicator.show(breath_level(seg, position, previous), breath)
+
+    # -- what the lines say ---------------------------------------------------------
+
+    def _item(self, seg: Segment):
+        items = self.player.routine.exercise
+        number = (
+            seg.exercise if 1 <= seg.exercise <= len(items) else (1 if seg.exercise == 0 else 0)
+        )
+        return items[number - 1] if number else None
+
+    def _heading(self, seg: Segment) -> str:
+        if seg.kind is Kind.END:
+            return self.player.routine.title
+        if seg.kind is Kind.LEAD_IN or seg.kind in (Kind.TRANSITION, Kind.WAIT):
+            item = self._item(seg)
+            return f"Coming up: {item.name}" if item is not None else "Get ready"
+        parts = [seg.exercise_name]
+        if seg.side:
+            parts.append(seg.side)
+        item = self._item(seg)
+        if isinstance(item, Breathing):
+            if seg.reps:
+                parts.append(f"breath {seg.rep}/{seg.reps}")
+        else:
+            if seg.sets:
+                parts.append(f"set {seg.set}/{seg.sets}")
+            if seg.reps and seg.rep:
+                parts.append(f"rep {seg.rep}/{seg.reps}")
+        return " · ".join(parts)
+
+    def _cue(self, seg: Segment, state: str) -> str:
+        if state == "waiting":
+            return "Press Enter when ready"
+        if state == "finished" or seg.kind is Kind.END:
+            return "Well done. Press q to close." if state == "finished" else "Well done."
+        item = self._item(seg)
+        if item is None:
+            return ""
+        if seg.kind in (Kind.LEAD_IN, Kind.TRANSITION, Kind.WAIT, Kind.SWITCH):
+            return item.safety or item.position or (item.cues[0] if item.cues else "")
+        if item.cues:
+            return item.cues[(max(seg.rep, 1) - 1) % len(item.cues)]
+        return item.position
+
+    def _next_up(self, seg: Segment) -> str:
+        items = self.player.timeline.items or tuple(i.name for i in self.player.routine.exercise)
+        if seg.kind is Kind.END:
+            return ""
+        current = max(seg.exercise, 1)
+        if current < len(items):
+            return f"Next: {items[current]}"
+        return "Next: the end of the session"
+
+    def _audio_text(self) -> str:
+        player = self.player
+        sound = "muted" if player.muted else f"vol {round(player.volume * 100)}%"
+        pace = _pace_text(player.pace, player.tempo_scale)
+        return f"pace {pace} · {sound}"
+
+    def _status(self, state: str) -> str:
+        if state == "paused":
+            return "Paused: space to resume"
+        return self.pending_pace
+
+    # -- watchers: each updates one widget ------------------------------------------
+
+    def watch_phase_word(self) -> None:
+        self._show_phase()
+        if self.on_phase_shown is not None:
+            self.on_phase_shown(self.phase_word)
+
+    def watch_move(self) -> None:
+        self._show_phase()
+
+    def _show_phase(self) -> None:
+        word, move = self.phase_word, self.move
+        text = f"{word} · {move}" if move else word
+        phase = self.query_one("#phase", Static)
+        phase.update(text)
+        for kind in ("inhale", "exhale", "hold", "switch"):
+            phase.set_class(word.lower().startswith(kind), f"-{kind}")
+
+    def watch_seconds_left(self, value: int) -> None:
+        self.query_one("#count", Static).update(str(value))
+
+    def watch_heading(self, value: str) -> None:
+        self.query_one("#heading", Static).update(value)
+
+    def watch_cue(self, value: str) -> None:
+        self.query_one("#cue", Static).update(value)
+
+    def watch_next_up(self, value: str) -> None:
+        self.query_one("#next-up", Static).update(value)
+
+    def watch_time_left(self, value: str) -> None:
+        self.query_one("#time-left", Static).update(value)
+
+    def watch_progress_permille(self, value: int) -> None:
+        self.query_one("#progress", ProgressBar).update(progress=value)
+
+    def watch_audio(self, value: str) -> None:
+        self.query_one("#audio", Static).update(value)
+
+    def watch_status(self, value: str) -> None:
+        self.query_one("#status", Static).update(value)
+
+    def watch_banner(self, value: str) -> None:
+        banner = self.query_one("#banner", Static)
+        banner.update(value)
+        banner.display = bool(value)
+
+    # -- keys -----------------------------------------------------------------------
+
+    def action_toggle_pause(self) -> None:
+        if self.state in ("playing", "paused"):
+            self.player.toggle_pause()
+        self.sync()
+
+    def action_ready(self) -> None:
+        if self.state == "waiting":
+            self.player.confirm_ready()
+        elif self.state == "finished":
+            self.leave()
+            return
+        self.sync()
+
+    def action_next(self, level: str) -> None:
+        self.player.next(level)
+        self.sync()
+
+    def action_previous(self, level: str) -> None:
+        self.player.previous(level)
+        self.sync()
+
+    def action_slower(self) -> None:
+        self.player.slower()
+        self._drain()
+
+    def action_faster(self) -> None:
+        self.player.faster()
+        self._drain()
+
+    def action_mute(self) -> None:
+        self.player.toggle_mute()
+        self.sync()
+
+    def action_volume(self) -> None:
+        if self.player.muted:
+            self.player.toggle_mute()
+        self.player.set_volume(next_volume(self.player.volume))
+        self.sync()
+
+    def action_help(self) -> None:
+        from breathpace.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+    def action_quit_session(self) -> None:
+        if self.session.ended:
+            self.leave()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.session_over("quit")
+
+        self.app.push_screen(
+            ConfirmScreen("End the session now? What you have done so far is kept."),
+            answered,
+        )
+
+    def _drain(self) -> None:
+        # Requests may produce events at once (a pending pace); show them this frame.
+        for event in self.player.poll():
+            self.handle_event(event)
+        self.sync()
+
+    # -- ending ---------------------------------------------------------------------
+
+    def session_over(self, outcome: str) -> None:
+        """Record the outcome, then the check-in (when that screen exists) or leave."""
+        if self.session.ended:
+            return
+        self.session.end(outcome)
+        self.sync()
+        session_id = self.session.session_id
+        if session_id and importlib.util.find_spec("breathpace.tui.screens.checkin"):
+            from breathpace.tui.screens.checkin import CheckInScreen
+
+            self._checkin_shown = True
+            self.app.push_screen(CheckInScreen(session_id=session_id), lambda _=None: self.leave())
+        elif outcome != "completed":
+            self.leave()
+        # A completed session without a check-in stays on "DONE" until q or Enter.
+
+    def on_screen_resume(self) -> None:
+        # A check-in screen that was popped rather than dismissed still ends here.
+        if self._checkin_shown:
+            self.leave()
+
+    def leave(self) -> None:
+        if self._left:
+            return
+        self._left = True
+        self.session.end(self.session.outcome or "quit")
+        if self.standalone:
+            self.app.exit(return_code=0)
+        else:
+            self.app.pop_screen()
+
+    # -- watch mode -----------------------------------------------------------------
+
+    def check_watch(self) -> None:
+        """Reload the routine file when it was saved; show an error without stopping."""
+        if self.watch_path is None or self.session.ended:
+            return
+        stamp = _stat(self.watch_path)
+        if stamp is None or stamp == self._mtime:
+            return
+        self._mtime = stamp
+        self.reload_from_file()
+
+    def reload_from_file(self) -> None:
+        from breathpace.routine.load import RoutineError, load_routine
+
+        assert self.watch_path is not None
+        try:
+            routine = load_routine(self.watch_path)
+            self.player.reload(routine)
+        except (RoutineError, ValueError) as exc:
+            self.banner = f"⚠ {_one_line(exc)}"
+            return
+        self.banner = ""
+        self._drain()
+
+
+def _stat(path: Path | None) -> tuple[int, int] | None:
+    if path is None:
+        return None
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())
+
+
+def _move_text(seg: Segment) -> str:
+    # Outside phases the heading already names what comes; the word says the rest.
+    return seg.move if seg.kind is Kind.PHASE else ""
+
+
+def _breath_kind(seg: Segment) -> str:
+    if seg.kind is Kind.PHASE and seg.breath in (Breath.INHALE, Breath.EXHALE, Breath.HOLD):
+        return str(seg.breath)
+    return "rest"
+
+
+def _pace_text(pace, tempo_scale) -> str:
+    text = str(pace)
+    scale = float(tempo_scale)
+    if abs(scale - 1) > 1e-9:
+        text += f" ×{scale:.2f}".rstrip("0").rstrip(".")
+    return text

@@ -1,0 +1,68 @@
+"""A routine's outline before it is started: one row per exercise, with its length."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+from breathpace.fmt import length
+from breathpace.routine.model import Breathing, Routine
+from breathpace.timeline import Timeline, TimelineTooLong, compile
+
+
+def item_rows(routine: Routine, timeline: Timeline) -> list[tuple[str, ...]]:
+    rows = []
+    for number, item in enumerate(routine.exercise, start=1):
+        start, end = timeline.item_span(number)
+        if isinstance(item, Breathing):
+            dose = f"{item.pattern}" + (f" → {item.ramp_to:g}/min" if item.ramp_to else "")
+            sides = ""
+        else:
+            dose = f"{item.sets}×{item.reps}"
+            sides = item.sides or ""
+        rows.append((str(number), item.name, dose, sides, length(end - start)))
+    return rows
+
+
+class PreviewScreen(ModalScreen[bool]):
+    """Returns True when the person chooses to start the routine from here."""
+
+    BINDINGS: ClassVar = [
+        Binding("enter", "start", "Start"),
+        Binding("escape,q", "close", "Close"),
+    ]
+
+    def __init__(self, routine: Routine) -> None:
+        super().__init__()
+        self.routine = routine
+
+    def compose(self) -> ComposeResult:
+        routine = self.routine
+        try:
+            timeline = compile(routine)
+        except TimelineTooLong as exc:
+            timeline = None
+            note = str(exc)
+        with Vertical(id="preview", classes="dialog"):
+            yield Static(f"[b]{routine.title}[/b]", id="preview-title")
+            if routine.summary:
+                yield Static(routine.summary, id="preview-summary")
+            table = DataTable(id="preview-table", cursor_type="row", zebra_stripes=True)
+            table.add_columns("#", "exercise", "dose", "sides", "length")
+            if timeline is not None:
+                table.add_rows(item_rows(routine, timeline))
+                note = f"{length(timeline.duration_ms)} at the routine's pace {routine.pace}"
+            yield table
+            yield Static(note, id="preview-total")
+            yield Static("Enter start · Esc close", classes="hint")
+
+    def action_start(self) -> None:
+        self.dismiss(True)
+
+    def action_close(self) -> None:
+        self.dismiss(False)

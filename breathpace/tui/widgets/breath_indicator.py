@@ -1,0 +1,137 @@
+"""The large breath indicator: a shape that grows through the inhale and shrinks through
+the exhale, steady in holds.
+
+The screen hands it a level from 0 to 1 each frame; the widget turns that into a whole
+number of half-cells (the terminal's own resolution) and redraws only when that number
+changes, so a breath costs a few dozen small redraws rather than one per frame. In
+reduced motion it shows a steady bar and a word instead, and never animates.
+"""
+
+from __future__ import annotations
+
+import math
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from breathpace.timeline import Breath, Kind, Segment
+
+#: The smallest shape, so the indicator is never empty at the bottom of an exhale.
+FLOOR = 0.12
+REST_LEVEL = 0.35
+
+
+def ease(x: float) -> float:
+    """Ease in and out (a half cosine): breath speeds up in the middle and settles."""
+    x = min(1.0, max(0.0, x))
+    return (1 - math.cos(math.pi * x)) / 2
+
+
+def breath_level(segment: Segment, position_ms: int, previous: Segment | None) -> float:
+    """How full the lungs are at this moment, 0..1, from the segment alone."""
+    span = max(1, segment.duration_ms)
+    x = (position_ms - segment.start_ms) / span
+    if segment.kind is Kind.PHASE:
+        if segment.breath is Breath.INHALE:
+            start = _start_level(previous, low=True)
+            return start + (1.0 - start) * ease(x)
+        if segment.breath is Breath.EXHALE:
+            start = _start_level(previous, low=False)
+            return FLOOR + (start - FLOOR) * (1 - ease(x))
+        if segment.breath is Breath.HOLD:
+            return _start_level(previous, low=previous is None)
+        return REST_LEVEL + (1 - REST_LEVEL) * 0.5 * (1 - math.cos(2 * math.pi * x))
+    if segment.kind is Kind.END:
+        return FLOOR
+    return REST_LEVEL
+
+
+def _start_level(previous: Segment | None, *, low: bool) -> float:
+    """Where the previous breath left the lungs: an inhale continues from the bottom
+    after an exhale, from the top-up point after a first sigh inhale, and so on."""
+    if previous is None or previous.kind is not Kind.PHASE:
+        return FLOOR if low else 1.0
+    if previous.breath is Breath.INHALE:
+        # A second inhale (the top-up of a sigh) continues from nearly full.
+        return 0.85 if low else 1.0
+    if previous.breath is Breath.EXHALE:
+        return FLOOR
+    return FLOOR if low else 1.0
+
+
+class BreathIndicator(Widget):
+    """A centred lens of block characters whose width follows the breath."""
+
+    DEFAULT_CSS = """
+    BreathIndicator {
+        height: 1fr;
+        min-height: 1;
+        max-height: 13;
+        width: 1fr;
+        color: $accent;
+    }
+    BreathIndicator.-inhale { color: $primary; }
+    BreathIndicator.-exhale { color: $secondary; }
+    BreathIndicator.-hold { color: $warning; }
+    BreathIndicator.-rest { color: $foreground-muted; }
+    """
+
+    units: reactive[int] = reactive(0, layout=False)
+    """Half-cells each side of the centre at the widest row: the drawn resolution."""
+    calm: reactive[bool] = reactive(False)
+    label: reactive[str] = reactive("")
+    """The calm-mode word ("breathe in"); unused while animating."""
+
+    def __init__(self, *, calm: bool = False, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.set_reactive(BreathIndicator.calm, calm)
+        self._level = FLOOR
+
+    def show(self, level: float, breath: str) -> None:
+        """Set the level (0..1) and the breath kind: inhale, exhale, hold or rest."""
+        self._level = level
+        for kind in ("inhale", "exhale", "hold", "rest"):
+            self.set_class(kind == breath, f"-{kind}")
+        if not self.calm:
+            self.units = self._units_for(level)
+
+    def _units_for(self, level: float) -> int:
+        return round(max(0.0, min(1.0, level)) * self.size.width)
+
+    def on_resize(self) -> None:
+        self.units = self._units_for(self._level)
+        self.refresh()
+
+    def render(self) -> Text:
+        width, height = self.size.width, self.size.height
+        if width <= 0 or height <= 0:
+            return Text("")
+        if self.calm:
+            return self._render_calm(width, height)
+        rows = []
+        centre = (height - 1) / 2
+        radius = height / 2
+        for row in range(height):
+            dy = (row - centre) / radius if radius else 0.0
+            factor = math.sqrt(max(0.0, 1 - dy * dy))
+            rows.append(_bar(round(self.units * factor), width))
+        return Text("\n".join(rows), no_wrap=True, overflow="crop")
+
+    def _render_calm(self, width: int, height: int) -> Text:
+        # A steady bar above and below the word on the middle row: no motion at all.
+        bar = _bar(round(width * 0.6), width)
+        rows = [" " * width] * height
+        mid = (height - 1) // 2
+        rows[mid] = self.label.center(width)[:width]
+        if height >= 3:
+            rows[mid - 1] = rows[mid + 1] = bar
+        return Text("\n".join(rows), no_wrap=True, overflow="crop")
+
+
+def _bar(half_cells: int, width: int) -> str:
+    """A centred bar `half_cells` half-cells wide on each side, drawn with half blocks."""
+    half_cells = max(0, min(half_cells, width))
+    full, half = divmod(half_cells, 2)
+    body = ("▐" if half else "") + "█" * (2 * full) + ("▌" if half else "")
+    return body.center(width)[:width]
