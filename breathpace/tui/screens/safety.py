@@ -1,0 +1,76 @@
+"""The first-run safety notice: shown once, before anything else, and remembered.
+
+The words come from `breathpace.safety.SAFETY_NOTICE`, the one place they are kept.
+"Seen" is written to the settings only when the person closes the notice, so an app
+that crashes before they read it shows it again next time.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+
+def maybe_safety(app: App) -> bool:
+    """Push the safety notice unless the person has seen it; True if pushed."""
+    from breathpace.settings import SettingsError, load_settings
+
+    try:
+        if load_settings().seen_safety:
+            return False
+    except SettingsError:
+        pass  # show it; `_remember` will not overwrite a settings file it cannot read
+    app.push_screen(SafetyScreen(), lambda _: _remember(app))
+    return True
+
+
+def _remember(app: App) -> None:
+    from breathpace.settings import SettingsError, load_settings, save_settings
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        app.notify(f"{exc}; the safety notice will be shown again.", severity="warning")
+        return
+    if not settings.seen_safety:
+        save_settings(settings.model_copy(update={"seen_safety": True}))
+
+
+class SafetyScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    SafetyScreen { align: center middle; }
+    SafetyScreen > Vertical {
+        width: 90; max-width: 100%; height: auto; max-height: 100%;
+        padding: 1 2; border: round $warning; background: $surface;
+    }
+    SafetyScreen VerticalScroll { height: auto; max-height: 24; }
+    SafetyScreen Button { margin-top: 1; }
+    """
+    BINDINGS: ClassVar = [
+        Binding("escape", "close", "Close"),
+        Binding("enter", "close", "I understand", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        from breathpace.safety import SAFETY_NOTICE
+
+        with Vertical():
+            with VerticalScroll():
+                yield Static(SAFETY_NOTICE.rstrip(), id="safety-text", markup=False)
+            yield Button("I understand", id="ok", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#ok", Button).focus()
+
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        self.action_close()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
