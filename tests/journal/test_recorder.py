@@ -1,0 +1,143 @@
+"""The recorder with the real Player on the silent backend and a fake clock: the journal
+holds every completed rep the moment it is completed, and nothing that was not played."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from breathpace import paths
+from breathpace.routine.load import parse_routine
+
+player_mod = pytest.importorskip("breathpace.player")
+clock_mod = pytest.importorskip("breathpace.clock")
+silent_mod = pytest.importorskip("breathpace.audio.backends.silent")
+
+from breathpace.journal.recorder import record_session  # noqa: E402
+
+ROUTINE = """
+format = 1
+title = "Two things"
+pace = "1-0-1-0"
+lead_in = 0
+
+[[exercise]]
+name = "Pelvic tilt"
+sets = 2
+reps = 3
+rest = { seconds = 2 }
+phases = [
+  { move = "tilt", breath = "exhale", seconds = 1, effort = true },
+  { move = "release", breath = "inhale", seconds = 1 },
+]
+
+[[exercise]]
+name = "Clamshell"
+sides = "both"
+reps = 2
+phases = [
+  { move = "open", breath = "exhale", seconds = 1, effort = true },
+  { move = "close", breath = "inhale", seconds = 1 },
+]
+"""
+
+
+def progress() -> dict[tuple[str, str], tuple[int, int]]:
+    conn = sqlite3.connect(paths.journal_file())
+    rows = conn.execute("SELECT name, side, reps_done, sets_done FROM progress").fetchall()
+    conn.close()
+    return {(n, s): (r, d) for n, s, r, d in rows}
+
+
+def session_row() -> tuple:
+    conn = sqlite3.connect(paths.journal_file())
+    row = conn.execute(
+        "SELECT routine, mode, pace, tempo_scale, planned_ms, played_ms, ended_at, outcome "
+        "FROM session"
+    ).fetchone()
+    conn.close()
+    return row
+
+
+def make():
+    clock = clock_mod.FakeClock()
+    backend = silent_mod.SilentBackend(clock=clock)
+    player = player_mod.Player(parse_routine(ROUTINE), backend=backend)
+    recorder = record_session(player, routine_name="two-things", source="t.toml", mode="test")
+    return player, clock, recorder
+
+
+def play(player, clock, seconds: float, step: float = 0.1) -> None:
+    for _ in range(round(seconds / step)):
+        clock.advance(step)
+        player.poll()
+
+
+def test_session_row_written_at_start_then_each_rep_as_it_completes():
+    player, clock, recorder = make()
+    assert recorder.session_id > 0 and recorder.notice is None
+    routine, mode, pace, scale, planned, played, ended, outcome = session_row()
+    assert played == 0
+    assert (routine, mode, pace, scale) == ("two-things", "test", "1-0-1-0", 1.0)
+    assert planned == player.timeline.duration_ms and ended is None and outcome is None
+    assert progress() == {
+        ("Pelvic tilt", ""): (0, 0),
+        ("Clamshell", "left"): (0, 0),
+        ("Clamshell", "right"): (0, 0),
+    }
+    player.start()
+    play(player, clock, 1.9)  # most of the first rep: not done yet
+    assert progress()[("Pelvic tilt", "")] == (0, 0)
+    play(player, clock, 0.2)  # into the second rep
+    assert progress()[("Pelvic tilt", "")] == (1, 0)
+    play(player, clock, 4.0)  # reps 2 and 3 of set 1
+    assert progress()[("Pelvic tilt", "")] == (3, 1)
+    assert session_row()[5] > 5000  # played time is kept current too
+    recorder.close("quit")
+    ended, outcome = session_row()[6:]
+    assert ended is not None and outcome == "quit"
+    recorder.close("completed")  # a second close changes nothing
+    assert session_row()[7] == "quit"
+
+
+def test_a_whole_session_is_complete():
+    player, clock, recorder = make()
+    player.start()
+    play(player, clock, player.timeline.duration_ms / 1000 + 1, step=0.25)
+    assert str(player.state) == "finished"
+    recorder.close("completed")
+    assert progress() == {
+        ("Pelvic tilt", ""): (6, 2),
+        ("Clamshell", "left"): (2, 1),
+        ("Clamshell", "right"): (2, 1),
+    }
+    assert session_row()[7] == "completed"
+
+
+def test_skipped_reps_are_not_counted_and_repeated_reps_count_once():
+    player, clock, recorder = make()
+    player.start()
+    play(player, clock, 2.5)  # rep 1 done, in rep 2
+    player.previous("rep")  # back to the start of rep 2
+    player.previous("rep")  # back to rep 1
+    play(player, clock, 2.5)  # rep 1 again: still one rep
+    assert progress()[("Pelvic tilt", "")] == (1, 0)
+    player.next("item")  # skip the rest of the tilts
+    play(player, clock, 0.5)
+    # rep 2 was left half-way: not counted, and nothing of set 2 either
+    assert progress()[("Pelvic tilt", "")] == (1, 0)
+    assert player.segment.exercise_name == "Clamshell"
+    recorder.close("quit")
+
+
+def test_a_broken_journal_never_stops_the_session():
+    player, clock, recorder = make()
+    player.start()
+    play(player, clock, 2.5)
+    recorder._journal.conn.execute("DROP TABLE progress")  # the worst that could happen
+    play(player, clock, 2.5)  # the next rep's write fails: remembered, not raised
+    assert recorder.error is not None and "\n" not in recorder.error
+    play(player, clock, 2.5)
+    assert str(player.state) == "playing"
+    recorder.close("quit")
