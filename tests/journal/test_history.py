@@ -1,0 +1,137 @@
+"""Adherence, trends, sparklines, `breathpace history` and `breathpace export --csv`."""
+
+from __future__ import annotations
+
+import csv
+from datetime import UTC, date, datetime, timedelta
+
+from click.testing import CliRunner
+from journal_helpers import add_session
+
+from breathpace.cli import main
+from breathpace.journal import history as h
+from breathpace.journal.db import open_journal
+from breathpace.journal.export import COLUMNS
+
+TODAY = date(2026, 11, 25)
+
+
+def at(days_ago: int, hour: int = 8) -> datetime:
+    d = TODAY - timedelta(days=days_ago)
+    return datetime(d.year, d.month, d.day, hour, tzinfo=UTC)
+
+
+def test_adherence_counts_days_not_sessions_and_capsule_streaks():
+    with open_journal() as journal:
+        add_session(journal, "capsule-waking", at(0))
+        add_session(journal, "capsule-waking", at(1))
+        add_session(journal, "capsule-bedtime", at(1, hour=21))
+        add_session(journal, "capsule-waking", at(2))
+        add_session(journal, "glute-bridge", at(2, hour=18))
+        add_session(journal, "glute-bridge", at(4))  # breaks the capsule streak at day 3
+        add_session(journal, "capsule-waking", at(5))
+        add_session(journal, "glute-bridge", at(20))
+        add_session(journal, "glute-bridge", at(40))
+        add_session(journal, "glute-bridge", at(3), reps=0, played_ms=0)  # opened, not done
+        rows = h.sessions(journal)
+    adh = h.adherence(rows, TODAY, UTC)
+    assert (adh.days_7, adh.days_30, adh.capsule_streak) == (5, 6, 3)
+    # no capsule yet today: yesterday's streak still stands until the day is over
+    assert h.adherence(rows, TODAY + timedelta(days=1), UTC).capsule_streak == 3
+    assert h.adherence(rows, TODAY + timedelta(days=2), UTC).capsule_streak == 0
+
+
+def test_trend_averages_last_7_against_the_7_before():
+    with open_journal() as journal:
+        for days_ago, pain in [(0, 2), (3, 2), (6, 3), (8, 5), (12, 5)]:
+            add_session(journal, "glute-bridge", at(days_ago), effort=4, pain=pain)
+        add_session(journal, "glute-bridge", at(1), followup="same", followup_pain=1)
+        rows = h.sessions(journal)
+    pain = h.trend(rows, "pain", TODAY, tz=UTC)
+    assert (pain.recent, pain.before, pain.direction) == (2.0, 5.0, "down")
+    assert len(pain.daily) == 14 and pain.daily[-1] == 2 and pain.daily[-2] == 1
+    assert pain.daily[0] is None
+    effort = h.trend(rows, "effort", TODAY, tz=UTC)
+    assert (effort.recent, effort.before, effort.direction) == (4.0, 4.0, "steady")
+
+
+def test_sparkline():
+    assert h.sparkline([0, 5, 10, None]) == "▁▅█·"
+
+
+def test_history_command_prints_sessions_adherence_trends_and_suggestions():
+    now = datetime.now(UTC).replace(microsecond=0)
+    with open_journal() as journal:
+        for i in range(3):
+            add_session(
+                journal,
+                "glute-bridge",
+                now - timedelta(days=3 - i),
+                effort=3,
+                pain=1,
+                followup="calmer",
+            )
+        add_session(journal, "glute-bridge", now, outcome=None, reps=4, played_ms=61_000)
+    result = CliRunner().invoke(main, ["history"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "cut short" in out and "1 min 01 s / 7 min 51 s" in out
+    assert "Practised on 4 of the last 7 days" in out
+    assert "pain" in out and "effort" in out
+    # the cut-short session today is not easy: hold steady, and the reason says so
+    assert "glute-bridge: Hold steady" in out and "ended before the end" in out
+
+
+def test_history_on_an_empty_journal():
+    result = CliRunner().invoke(main, ["history"])
+    assert result.exit_code == 0 and "No sessions yet" in result.output
+
+
+def test_history_tells_on_stderr_when_a_damaged_journal_was_kept_aside():
+    from breathpace import paths
+
+    path = paths.journal_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("garbage" * 100)
+    result = CliRunner().invoke(main, ["history"])
+    assert result.exit_code == 0
+    assert "corrupt-" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "No sessions yet" in result.stdout
+
+
+def test_export_csv_one_row_per_session_with_checkin_and_followup(tmp_path):
+    with open_journal() as journal:
+        first = add_session(
+            journal,
+            "glute-bridge",
+            at(2),
+            effort=3,
+            pain=2,
+            note='felt "fine", hips tight',
+            followup="calmer",
+            followup_pain=1,
+        )
+        second = add_session(journal, "open-books", at(1), outcome=None, reps=3)
+    out = tmp_path / "journal.csv"
+    result = CliRunner().invoke(main, ["export", "--csv", str(out)])
+    assert result.exit_code == 0, result.output
+    with out.open(newline="") as fh:
+        reader = csv.DictReader(fh)
+        assert tuple(reader.fieldnames) == COLUMNS
+        rows = list(reader)
+    assert [r["session"] for r in rows] == [str(first), str(second)]
+    a, b = rows
+    assert (a["routine"], a["outcome"]) == ("glute-bridge", "completed")
+    assert (a["effort"], a["pain"]) == ("3", "2")
+    assert a["note"] == 'felt "fine", hips tight'
+    assert (a["followup"], a["followup_pain"]) == ("calmer", "1")
+    assert a["reps_done"] == a["reps_planned"] == "25"
+    assert "Glute bridge 16/16" in a["exercises"]
+    assert (b["outcome"], b["effort"], b["followup"], b["reps_done"]) == ("cut short", "", "", "3")
+    assert b["ended"] == ""
+
+
+def test_export_to_a_missing_folder_is_one_line_exit_2(tmp_path):
+    result = CliRunner().invoke(main, ["export", "--csv", str(tmp_path / "no" / "x.csv")])
+    assert result.exit_code == 2
+    assert len(result.output.strip().splitlines()) == 1 and "does not exist" in result.output
