@@ -18,7 +18,7 @@ from breathpace.audio.theme import (
 )
 from breathpace.audio.wavfile import write_wav
 from breathpace.routine.load import parse_routine
-from breathpace.timeline import compile
+from breathpace.timeline import Mark, compile
 
 TONE = "freq = 300\nduration = 0.5\nlevel = 0.3\n"
 
@@ -181,12 +181,14 @@ def test_a_sample_inside_the_theme_folder_is_used(tmp_path):
     routine = parse_routine(
         'format = 1\ntitle = "t"\n[[exercise]]\nname = "a"\npattern = "1-0-1-0"\ncycles = 2\n'
     )
-    mixer = Mixer(compile(routine), theme)
+    timeline = compile(routine)
+    mixer = Mixer(timeline, theme)
     x = mixer.render(0, mixer.total_frames)
     # The bell rings at the end of each breath cycle, resampled to 44.1 kHz, its peak at
     # the level asked for (less the few-ms fade-in that keeps its first frame silent).
     assert 0.37 < np.max(np.abs(x)) <= 0.4
-    onset = mixer.frame_of(2000)
+    first_rep_end = next(seg for seg in timeline.segments if Mark.REP_END in seg.marks)
+    onset = mixer.frame_of(first_rep_end.end_ms)
     assert not x[onset - 100 : onset].any() and np.abs(x[onset : onset + 200]).max() > 0.1
 
 
