@@ -25,3 +25,52 @@ def screen_text(app) -> str:
     )
     console.print(update)
     return console.export_text(styles=False)
+
+
+def make_player_app(
+    routine,
+    *,
+    name: str = "short",
+    watch=None,
+    calm: bool = False,
+    standalone: bool = True,
+    start: float = 1000.0,
+):
+    """An app playing `routine` on a fake clock. Returns (app, clock, session)."""
+    from breathpace.audio.backends.silent import SilentBackend
+    from breathpace.clock import FakeClock
+    from breathpace.player import Player
+    from breathpace.tui.app import BreathpaceApp
+    from breathpace.tui.screens.player import PlayerScreen
+    from breathpace.tui.session import Session
+
+    clock = FakeClock(start)
+    backend = SilentBackend(clock=clock)
+    player = Player(routine, backend=backend)
+    session = Session(player, routine_name=name, source="user", mode="tui")
+    app = BreathpaceApp(
+        backend=backend,
+        clock=clock,
+        calm=calm,
+        first=lambda: PlayerScreen(session, watch=watch, calm=calm, standalone=standalone),
+    )
+    return app, clock, session
+
+
+def player_screen(app):
+    from breathpace.tui.screens.player import PlayerScreen
+
+    return next(s for s in reversed(app.screen_stack) if isinstance(s, PlayerScreen))
+
+
+async def advance(pilot, clock, seconds: float, step: float = 0.25) -> None:
+    """Move the fake clock forward, one frame every `step` seconds (as the timer would,
+    but exactly), then let the screen redraw."""
+    screen = player_screen(pilot.app)
+    remaining = seconds
+    while remaining > 1e-9:
+        dt = min(step, remaining)
+        clock.advance(dt)
+        remaining -= dt
+        screen.tick()
+    await pilot.pause()

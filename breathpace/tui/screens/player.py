@@ -357,7 +357,8 @@ class PlayerScreen(Screen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.session_over("quit")
+                # After the question has gone, so the check-in is not pushed under it.
+                self.call_after_refresh(self.session_over, "quit")
 
         self.app.push_screen(
             ConfirmScreen("End the session now? What you have done so far is kept."),
