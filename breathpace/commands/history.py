@@ -27,11 +27,13 @@ def _open():
     return journal
 
 
-def _known_routine(name: str) -> None:
+def _known_routine(journal, name: str, option: str) -> None:
+    """A routine name `breathpace` knows, or one the journal has sessions of."""
+    from breathpace.journal.history import routines_practised
     from breathpace.library import routine_names
 
-    if name not in routine_names():
-        raise InputError(f"--accept/--reset: no routine named {name!r} (see `breathpace list`)")
+    if name not in routine_names() and name not in routines_practised(journal):
+        raise InputError(f"{option}: no routine named {name!r} (see `breathpace list`)")
 
 
 @click.command("history")
@@ -58,7 +60,7 @@ def _accept(journal, name: str) -> None:
     from breathpace.journal.history import suggestion_for
     from breathpace.journal.suggest import Kind
 
-    _known_routine(name)
+    _known_routine(journal, name, "--accept")
     suggestion = suggestion_for(journal, name)
     if suggestion is None:
         raise InputError(f"--accept: routine {name!r} cannot be loaded (try `breathpace check`)")
@@ -78,7 +80,7 @@ def _accept(journal, name: str) -> None:
 def _reset(journal, name: str) -> None:
     from breathpace.journal.dose import reset
 
-    _known_routine(name)
+    _known_routine(journal, name, "--reset")
     n = reset(journal, name)
     what = f"{n} dose change{'' if n == 1 else 's'}" if n else "no dose changes"
     click.echo(f"{name}: dropped {what}; back to the dose in the routine file.")

@@ -273,16 +273,35 @@ def previous_level(name: str) -> str | None:
     return None
 
 
-def suggestion_for(journal: Journal, routine_name: str) -> Suggestion | None:
-    """The current suggestion for a routine, or None when the routine cannot be found."""
-    from breathpace.journal.dose import apply_overrides, last_change, overrides
+def routine_file(journal: Journal, routine_name: str):
+    """The routine as its file says now: by name (built-in or the person's own), else
+    the file it was last played from (a routine played by path). None if neither loads."""
     from breathpace.library import resolve
-    from breathpace.routine.load import RoutineError
-    from breathpace.routine.model import Exercise
+    from breathpace.routine.load import RoutineError, load_routine
 
     try:
-        file_routine = resolve(routine_name).routine
+        return resolve(routine_name).routine
     except RoutineError:
+        pass
+    row = journal.conn.execute(
+        "SELECT source FROM session WHERE routine = ? ORDER BY started_at DESC LIMIT 1",
+        (routine_name,),
+    ).fetchone()
+    if row is None:
+        return None
+    try:
+        return load_routine(row["source"])
+    except RoutineError:
+        return None
+
+
+def suggestion_for(journal: Journal, routine_name: str) -> Suggestion | None:
+    """The current suggestion for a routine, or None when its file cannot be loaded."""
+    from breathpace.journal.dose import apply_overrides, last_change, overrides
+    from breathpace.routine.model import Exercise
+
+    file_routine = routine_file(journal, routine_name)
+    if file_routine is None:
         return None
     routine = apply_overrides(file_routine, overrides(journal, routine_name))
     change = last_change(journal, routine_name)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from breathpace.journal.db import Journal, save_checkin, save_followup
 from breathpace.journal.recorder import SessionRecorder, completes_rep, start_session
 from breathpace.library import resolve
+from breathpace.routine.load import load_routine
 from breathpace.timeline import compile
 
 
@@ -23,15 +25,17 @@ def add_session(
     followup: str | None = None,
     followup_pain: int | None = None,
     played_ms: int | None = None,
+    path: Path | None = None,
 ) -> int:
-    """A session of a real routine; `reps` completed reps (all of them when None)."""
-    routine = resolve(routine_name).routine
+    """A session of a real routine (by name, or from `path`); `reps` completed reps (all
+    of them when None)."""
+    routine = load_routine(path) if path is not None else resolve(routine_name).routine
     timeline = compile(routine)
     sid = start_session(
         journal,
         timeline,
         routine_name=routine_name,
-        source=f"{routine_name}.toml",
+        source=str(path) if path is not None else f"{routine_name}.toml",
         mode="plain",
         pace=routine.pace,
         tempo_scale=1.0,

@@ -131,3 +131,29 @@ def test_cli_accept_hold_steady_changes_nothing():
     assert result.exit_code == 0 and "nothing to change" in result.output
     with open_journal() as journal:
         assert overrides(journal, "glute-bridge") == {}
+
+
+def test_a_routine_played_from_a_path_gets_suggestions_and_overrides(tmp_path):
+    path = tmp_path / "my-squats.toml"
+    path.write_text(
+        'format = 1\ntitle = "Mine"\n[[exercise]]\nname = "Squat"\nreps = 6\n'
+        'tempo = "3-0-2-0"\nhold_top = { breaths = 1 }\n'
+    )
+    with open_journal() as journal:
+        for day in range(3):
+            add_session(
+                journal,
+                "my-squats",
+                datetime(2026, 11, 1 + day, tzinfo=UTC),
+                path=path,
+                effort=2,
+                pain=0,
+                followup="calmer",
+            )
+    result = CliRunner().invoke(main, ["history", "--accept", "my-squats"])
+    assert result.exit_code == 0, result.output
+    assert "Add one rep to Squat: 6 → 7" in result.output
+    from breathpace.routine.load import load_routine
+
+    assert apply_dose("my-squats", load_routine(path)).exercise[0].reps == 7
+    assert "reps = 6" in path.read_text()
