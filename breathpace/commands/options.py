@@ -55,3 +55,31 @@ def resolve_or_exit(name_or_path: str):
         return resolve(name_or_path)
     except RoutineError as exc:
         raise InputError(str(exc)) from None
+
+
+def dosed(resolved) -> tuple:
+    """The routine to play: the file's routine with the person's accepted dose changes
+    (kept in their journal, never in the file). Returns (routine, changes) where changes
+    lists what differs, e.g. ['exercise 1 "Pelvic tilt": reps 8 -> 9']."""
+    from breathpace.journal.dose import apply_dose
+
+    routine = apply_dose(resolved.name, resolved.routine)
+    changes = []
+    for number, (old, new) in enumerate(
+        zip(resolved.routine.exercise, routine.exercise, strict=True), start=1
+    ):
+        for key in ("sets", "reps", "hold_top", "hold_bottom", "phases"):
+            before, after = getattr(old, key, None), getattr(new, key, None)
+            if before != after:
+                changes.append(
+                    f'exercise {number} "{old.name}": {key} {_short(before)} -> {_short(after)}'
+                )
+    return routine, changes
+
+
+def _short(value) -> str:
+    if hasattr(value, "breaths") and getattr(value, "breaths", None) is not None:
+        return f"{value.breaths:g} breaths"
+    if isinstance(value, tuple):
+        return "changed"
+    return str(value)

@@ -9,7 +9,7 @@ import click
 
 from breathpace import fmt
 from breathpace.commands.errors import InputError
-from breathpace.commands.options import pace_option, resolve_or_exit, tempo_option
+from breathpace.commands.options import dosed, pace_option, resolve_or_exit, tempo_option
 from breathpace.routine.model import Breathing
 from breathpace.timeline import Kind, Timeline, compile
 
@@ -22,14 +22,17 @@ from breathpace.timeline import Kind, Timeline, compile
 def preview_cmd(routine: str, pace, tempo: Fraction, as_json: bool) -> None:
     """Show ROUTINE's timeline (a built-in name, your routine's name, or a path)."""
     resolved = resolve_or_exit(routine)
+    routine_to_play, changes = dosed(resolved)
     try:
-        timeline = compile(resolved.routine, pace, tempo)
+        timeline = compile(routine_to_play, pace, tempo)
     except ValueError as exc:
         raise InputError(f"{resolved.path}: {exc}") from None
     if as_json:
         click.echo(json.dumps(timeline_json(timeline), indent=None))
         return
-    _print_table(resolved, timeline, pace)
+    _print_table(resolved, routine_to_play, timeline, pace)
+    for change in changes:
+        click.echo(f"your dose: {change}")
 
 
 def timeline_json(timeline: Timeline) -> dict:
@@ -53,8 +56,7 @@ def timeline_json(timeline: Timeline) -> dict:
     }
 
 
-def _print_table(resolved, timeline: Timeline, pace) -> None:
-    routine = resolved.routine
+def _print_table(resolved, routine, timeline: Timeline, pace) -> None:
     pace_text = str(pace) if pace is not None else routine.pace
     click.echo(f"{routine.title}  ({resolved.name}, pace {pace_text})")
     if routine.summary:
