@@ -13,13 +13,16 @@ from typing import Any
 from breathpace.settings import Settings
 
 
-def build_player(routine, *, settings: Settings, backend: Any):
-    """A Player for a routine chosen inside the interface, set up from the settings."""
+def build_player(routine, *, settings: Settings, backend: Any, personal_pace: bool = True):
+    """A Player for a routine chosen inside the interface, set up from the settings.
+
+    `personal_pace=False` keeps the routine's own pace (a breathing practice whose
+    pattern is the point)."""
     from breathpace.audio.theme import ThemeError, load_theme
     from breathpace.player import Player
     from breathpace.routine.pattern import BreathPattern
 
-    pace = BreathPattern.parse(settings.pace) if settings.pace else None
+    pace = BreathPattern.parse(settings.pace) if settings.pace and personal_pace else None
     try:
         theme = load_theme(settings.theme)
     except ThemeError:
@@ -35,7 +38,7 @@ def build_player(routine, *, settings: Settings, backend: Any):
     )
 
 
-def _load_settings_or_exit() -> Settings:
+def load_settings_or_exit() -> Settings:
     from breathpace.commands.errors import InputError
     from breathpace.settings import SettingsError, load_settings
 
@@ -45,7 +48,7 @@ def _load_settings_or_exit() -> Settings:
         raise InputError(str(exc)) from None
 
 
-def _open_backend_or_exit(settings: Settings):
+def open_backend_or_exit(settings: Settings):
     from breathpace.audio.backends import BackendError, open_backend
     from breathpace.commands.errors import InputError
 
@@ -59,8 +62,8 @@ def run_home() -> None:
     """`breathpace` with no command: the home screen."""
     from breathpace.tui.app import BreathpaceApp
 
-    settings = _load_settings_or_exit()
-    backend, notice = _open_backend_or_exit(settings)
+    settings = load_settings_or_exit()
+    backend, notice = open_backend_or_exit(settings)
     app = BreathpaceApp(settings=settings, backend=backend, notice=notice)
     try:
         app.run()
@@ -73,13 +76,13 @@ def run_home() -> None:
         raise SystemExit(app.exit_status)
 
 
-def run_breathe(routine=None, *, name: str = "breathe", calm: bool = False) -> int:
-    """`breathpace breathe`: the Breathe screen, or a practice routine played at once."""
+def run_breathe(*, settings: Settings | None = None, calm: bool = False) -> int:
+    """`breathpace breathe` without a choice: the Breathe screen."""
     from breathpace.tui.app import BreathpaceApp
     from breathpace.tui.screens.breathe import BreatheScreen
 
-    settings = _load_settings_or_exit()
-    backend, notice = _open_backend_or_exit(settings)
+    settings = settings or load_settings_or_exit()
+    backend, notice = open_backend_or_exit(settings)
     app = BreathpaceApp(
         settings=settings,
         backend=backend,
@@ -146,4 +149,11 @@ def _close_sessions(app, outcome: str = "interrupted") -> None:
             session.end(outcome)
 
 
-__all__ = ["build_player", "run_breathe", "run_home", "run_play"]
+__all__ = [
+    "build_player",
+    "load_settings_or_exit",
+    "open_backend_or_exit",
+    "run_breathe",
+    "run_home",
+    "run_play",
+]
