@@ -58,7 +58,7 @@ def test_unreadable_settings_still_show_the_notice_and_are_not_overwritten():
     assert path.read_text() == "volume = [broken\n"
 
 
-async def open_history():
+async def open_history(keys=()):
     app = App()
     out = {}
     async with app.run_test(size=(120, 60)) as pilot:
@@ -69,7 +69,12 @@ async def open_history():
         out["pain"] = list(screen.query_one("#pain-chart", Sparkline).data)
         out["effort"] = list(screen.query_one("#effort-chart", Sparkline).data)
         out["rows"] = screen.query_one("#sessions", DataTable).row_count
-        out["suggestions"] = str(screen.query_one("#suggestions", Static).render())
+        out["suggestions"] = [f"{x.routine}: {x.summary}" for x in screen.suggestions]
+        for key in keys:
+            await pilot.press(key)
+        await pilot.pause()
+        out["after"] = [f"{x.routine}: {x.summary}" for x in screen.suggestions]
+        out["notifications"] = [n.message for n in app._notifications]
         await pilot.press("escape")
         await pilot.pause()
         out["closed"] = not isinstance(app.screen, HistoryScreen)
@@ -98,5 +103,24 @@ def test_history_screen_charts_and_suggestions():
     assert out["rows"] == 4
     assert out["pain"] == [2.0, 1.0, 1.0] and out["effort"] == [3.0, 4.0, 2.0]
     assert "4 of the last 7 days" in out["adherence"]
-    assert "glute-bridge: Add one rep to Glute bridge: 8 → 9 a set." in out["suggestions"]
-    assert "crocodile-breathing: Hold steady" in out["suggestions"]
+    assert out["suggestions"] == [
+        "crocodile-breathing: Hold steady: keep the routine as it is.",
+        "glute-bridge: Add one rep to Glute bridge: 8 → 9 a set.",
+    ]
+
+
+def test_history_screen_accepts_the_highlighted_suggestion():
+    from breathpace.journal.dose import apply_dose
+    from breathpace.library import resolve
+
+    today = datetime.now().astimezone().replace(hour=8, minute=0, second=0, microsecond=0)
+    with open_journal() as journal:
+        for i in range(3):
+            add_session(
+                journal, "glute-bridge", today - timedelta(days=3 - i), effort=2, followup="same"
+            )
+    out = asyncio.run(open_history(["a"]))
+    assert out["suggestions"] == ["glute-bridge: Add one rep to Glute bridge: 8 → 9 a set."]
+    assert out["after"] == ["glute-bridge: Hold steady: keep the routine as it is."]
+    assert any("Accepted for glute-bridge" in n for n in out["notifications"])
+    assert apply_dose("glute-bridge", resolve("glute-bridge").routine).exercise[1].reps == 9

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Sparkline, Static
+from textual.widgets import DataTable, Footer, Label, ListItem, ListView, Sparkline, Static
 
 from breathpace import fmt
 
@@ -32,11 +32,19 @@ class HistoryScreen(Screen):
     HistoryScreen #pain-chart > .sparkline--max-color { color: $error; }
     HistoryScreen #pain-chart > .sparkline--min-color { color: $success; }
     HistoryScreen DataTable { height: auto; max-height: 16; }
+    HistoryScreen ListView { height: auto; max-height: 20; }
+    HistoryScreen ListItem { padding: 0 1; }
     """
     BINDINGS: ClassVar = [
         Binding("escape", "back", "Back"),
         Binding("q", "back", "Back", show=False),
+        Binding("a", "accept", "Accept suggestion"),
     ]
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.suggestions: list = []
+        """The current Suggestion per routine, in the order listed."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -50,8 +58,8 @@ class HistoryScreen(Screen):
             yield Sparkline([], id="effort-chart")
             yield Label("Sessions", classes="section")
             yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
-            yield Label("One change at a time", classes="section")
-            yield Static("", id="suggestions", markup=False)
+            yield Label("One change at a time (a: accept the highlighted one)", classes="section")
+            yield ListView(id="suggestions")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -106,15 +114,58 @@ class HistoryScreen(Screen):
                 "-" if r.pain is None else str(r.pain),
                 nextday,
             )
-        lines = []
-        for name in h.routines_practised(journal):
-            s = h.suggestion_for(journal, name)
-            if s is None:
-                continue
-            lines.append(f"{name}: {s.summary}\n  {s.why}")
-            if s.kind != "hold steady":
-                lines.append(f"  (accept with: breathpace history --accept {name})")
-        self.query_one("#suggestions", Static).update("\n".join(lines) or "-")
+        self._fill_suggestions(journal)
+
+    def _fill_suggestions(self, journal) -> None:
+        from breathpace.journal import history as h
+
+        self.suggestions = [
+            s
+            for name in h.routines_practised(journal)
+            if (s := h.suggestion_for(journal, name)) is not None
+        ]
+        view = self.query_one("#suggestions", ListView)
+        view.clear()
+        for s in self.suggestions:
+            text = f"{s.routine}: {s.summary}\n  {s.why}"
+            view.append(ListItem(Static(text, markup=False)))
+        if self.suggestions:
+            view.index = 0
+
+    def action_accept(self) -> None:
+        from breathpace.journal.db import JournalError, open_journal
+        from breathpace.journal.dose import accept
+        from breathpace.journal.history import suggestion_for
+        from breathpace.journal.suggest import Kind
+
+        index = self.query_one("#suggestions", ListView).index
+        if index is None or not 0 <= index < len(self.suggestions):
+            return
+        name = self.suggestions[index].routine
+        try:
+            with open_journal() as journal:
+                # Asked afresh, so what is accepted is what the journal says right now.
+                suggestion = suggestion_for(journal, name)
+                if suggestion is None:
+                    return
+                if suggestion.kind is Kind.HOLD:
+                    self.app.notify(f"{name}: nothing to change. {suggestion.why}")
+                    return
+                accept(journal, suggestion)
+                self._fill_suggestions(journal)
+        except (JournalError, sqlite3.Error) as exc:
+            self.app.notify(f"Could not save the change ({exc}).", severity="error")
+            return
+        then = (
+            f" Next time play {suggestion.routine_to}."
+            if suggestion.routine_to
+            else " Playing it now uses the new dose."
+        )
+        self.app.notify(
+            f"Accepted for {name}: {suggestion.summary}{then} "
+            "Watch how the back responds over the next day or two.",
+            timeout=12,
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()
