@@ -217,6 +217,8 @@ def _describe(err: dict, path: str, model: type[BaseModel] | None, in_item: bool
             msg = msg[len(echo) :]  # "seconds: seconds must be" reads badly
             break
     head = f"{field}: " if field else ""
+    if kind in ("list_type", "tuple_type") and path == "exercise" and isinstance(found, Mapping):
+        return "exercise: write each item as its own [[exercise]] table (double brackets)"
     if isinstance(found, Mapping):
         # The whole table is the input (a cross-field rule); echoing it helps nobody.
         return f"{head}{msg}"
@@ -226,7 +228,12 @@ def _describe(err: dict, path: str, model: type[BaseModel] | None, in_item: bool
 def _plain(kind: str, msg: str, err: dict) -> str:
     ctx = err.get("ctx") or {}
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        found = err.get("input")
+        if isinstance(found, float) and not math.isfinite(found):
+            return "must be a finite number"  # not "must be at most 120.0 (found nan)"
         bound = next(iter(ctx.values()), None)
+        if isinstance(bound, float):
+            bound = f"{bound:g}"
         words = {
             "greater_than_equal": "must be at least",
             "greater_than": "must be greater than",
@@ -238,6 +245,8 @@ def _plain(kind: str, msg: str, err: dict) -> str:
         expected = ctx.get("expected", "")
         found = err.get("input")
         options = [o.strip(" '") for o in expected.replace(" or ", ", ").split(",")]
+        if len(options) == 1:
+            return f"must be {expected}"
         close = difflib.get_close_matches(str(found), options, n=1, cutoff=0.6)
         hint = f' (did you mean "{close[0]}"?)' if isinstance(found, str) and close else ""
         return f"must be one of {expected}{hint}"
@@ -278,7 +287,7 @@ def _show(value: Any) -> str:
         text = value if len(value) <= 40 else value[:37] + "..."
         return f'"{text}"'
     if isinstance(value, list | tuple):
-        return "a list"
+        return "a list" if value else "an empty list"
     if isinstance(value, Mapping):
         return "a table"
     return str(value)

@@ -118,7 +118,7 @@ def test_theme_fields_are_documented():
         ),
         ("[breath_tone]\nlow = 300\nhigh = 200\n", "breath_tone: high must be above low"),
         ("[cue]\ninhale = 3\n", "cue.inhale: must be a list like [ ... ] (found 3)"),
-        ("format = 2\n", "format: must be one of 1 (found 2)"),
+        ("format = 2\n", "format: must be 1 (found 2)"),
         (
             "[[cue.inhale]\nfreq = 300\n",
             "line 1, column 13: TOML syntax error: Expected ']]' at the end of an array "
