@@ -39,7 +39,7 @@ def test_home_lists_routines_and_breathing_presets_and_starts_one():
     async def main():
         from breathpace.tui.screens.home import HomeScreen
 
-        app, clock = make_app()
+        app, _ = make_app()
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             assert isinstance(app.screen, HomeScreen)
@@ -111,7 +111,7 @@ def test_breathe_screen_builds_a_custom_practice_and_plays_it():
     async def main():
         from breathpace.tui.screens.breathe import BreatheScreen
 
-        app, clock = make_app(first=BreatheScreen)
+        app, _ = make_app(first=BreatheScreen)
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             screen = app.screen
@@ -139,7 +139,7 @@ def test_breathe_screen_preset_keeps_its_pattern_and_takes_new_minutes():
     async def main():
         from breathpace.tui.screens.breathe import BreatheScreen
 
-        app, clock = make_app(first=BreatheScreen)
+        app, _ = make_app(first=BreatheScreen)
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             screen = app.screen
