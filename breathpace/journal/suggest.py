@@ -176,10 +176,10 @@ def rule_nothing_to_calibrate(ctx: Context) -> Suggestion | None:
     if ctx.dose is not None:
         return None
     n = len(ctx.sessions)
+    times = {0: "not yet", 1: "once", 2: "twice"}.get(n, f"{n} times")
     return _hold(
         ctx,
-        f"This is breathing practice with no reps to change; you have done it {n} "
-        f"time{'' if n == 1 else 's'}.",
+        f"This is breathing practice with no reps to change; you have done it {times}.",
         "nothing-to-calibrate",
     )
 

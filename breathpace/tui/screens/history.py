@@ -50,10 +50,10 @@ class HistoryScreen(Screen):
         with VerticalScroll():
             yield Static("Your practice", classes="title")
             yield Static("", id="adherence", markup=False)
-            yield Label("Pain after each session (0–10)", classes="section")
+            yield Label("Pain after each session", classes="section")
             yield Static("", id="pain-trend")
             yield Sparkline([], id="pain-chart", min_color="green", max_color="red")
-            yield Label("Effort of each session (0–10)", classes="section")
+            yield Label("Effort of each session", classes="section")
             yield Static("", id="effort-trend")
             yield Sparkline([], id="effort-chart")
             yield Label("Sessions", classes="section")
@@ -96,13 +96,18 @@ class HistoryScreen(Screen):
             now_avg = "-" if t.recent is None else f"{t.recent:g}"
             before = "-" if t.before is None else f"{t.before:g}"
             direction = f", {t.direction}" if t.direction else ""
-            self.query_one(f"#{name}-trend", Static).update(
-                f"Last 7 days {now_avg}, the 7 before {before}{direction}"
+            values = [v for r in recent if (v := getattr(r, name)) is not None]
+            # The sparkline scales between the lowest and highest value, so say what
+            # they are: a line from 1 to 2 must not look like a swing from 0 to 10.
+            span = (
+                f" · last {len(values)} sessions from {min(values)} to {max(values)}"
+                if values
+                else ""
             )
-            values = [getattr(r, name) for r in recent]
-            self.query_one(f"#{name}-chart", Sparkline).data = [
-                float(v) for v in values if v is not None
-            ]
+            self.query_one(f"#{name}-trend", Static).update(
+                f"Average: last 7 days {now_avg}, the 7 before {before}{direction}{span}"
+            )
+            self.query_one(f"#{name}-chart", Sparkline).data = [float(v) for v in values]
         for r in rows[:100]:
             nextday = r.followup or ("skipped" if r.followup_at else "-")
             table.add_row(

@@ -46,7 +46,7 @@ class SafetyScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     SafetyScreen { align: center middle; }
     SafetyScreen > Vertical {
-        width: 90; max-width: 100%; height: auto; max-height: 100%;
+        width: 98; max-width: 100%; height: auto; max-height: 100%;
         padding: 1 2; border: round $warning; background: $surface;
     }
     SafetyScreen VerticalScroll { height: auto; max-height: 24; }
