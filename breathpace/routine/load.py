@@ -90,6 +90,18 @@ def _check_total_length(routine: Routine, source: str) -> None:
         ) from None
 
 
+#: tomllib's wording for two common slips, said the way an author would see them.
+_TOML_HINTS = {
+    "Illegal character '\\n'": "a quoted text is not closed before the end of the line",
+    "Cannot overwrite a value": "a key is given twice",
+}
+
+
+def _hinted(msg: str) -> str:
+    hint = _TOML_HINTS.get(msg)
+    return f"{msg} ({hint})" if hint else msg
+
+
 def _toml_message(exc: tomllib.TOMLDecodeError, text: str) -> str:
     # Python 3.14 gives lineno/colno attributes; older versions only the message.
     message = str(exc)
@@ -97,11 +109,11 @@ def _toml_message(exc: tomllib.TOMLDecodeError, text: str) -> str:
     colno = getattr(exc, "colno", None)
     msg = getattr(exc, "msg", None)
     if lineno is not None and colno is not None and msg:
-        return f"line {lineno}, column {colno}: TOML syntax error: {msg}"
+        return f"line {lineno}, column {colno}: TOML syntax error: {_hinted(msg)}"
     if message.endswith(")") and "(at line " in message:
         head, _, where = message.rpartition(" (at ")
         where = where.rstrip(")")
-        return f"{where}: TOML syntax error: {head}"
+        return f"{where}: TOML syntax error: {_hinted(head)}"
     if "(at end of document)" in message:
         return f"at end of document: TOML syntax error: {message.split(' (at ')[0]}"
     return f"TOML syntax error: {message}"
