@@ -27,6 +27,9 @@ def build_player(routine, *, settings: Settings, backend: Any, personal_pace: bo
         theme = load_theme(settings.theme)
     except ThemeError:
         theme = load_theme(None)
+    voice = None
+    if settings.voice and backend.name != "silent":
+        voice = _voice_clips(routine, pace, backend.sample_rate)
     return Player(
         routine,
         backend=backend,
@@ -35,7 +38,36 @@ def build_player(routine, *, settings: Settings, backend: Any, personal_pace: bo
         volume=settings.volume,
         tick=settings.tick,
         breath_tone=settings.breath_tone,
+        voice=voice,
     )
+
+
+def _voice_clips(routine, pace, sample_rate: int):
+    """Spoken cues when espeak-ng is there; without it the tones carry the session."""
+    from breathpace.audio.voice import VoiceError, synthesize, voice_available, voice_lines
+    from breathpace.timeline import compile
+
+    if not voice_available():
+        return None
+    try:
+        return synthesize(voice_lines(compile(routine, pace)).values(), sample_rate)
+    except VoiceError:
+        return None
+
+
+def routine_with_dose(resolved):
+    """The routine as it is played from the command line: with the person's accepted
+    dose changes from the journal, when that part is installed."""
+    import importlib.util
+
+    if importlib.util.find_spec("breathpace.commands.play") is None:
+        return resolved.routine
+    from breathpace.commands.play import routine_to_play
+
+    try:
+        return routine_to_play(resolved)
+    except Exception:  # a journal problem must never keep a routine from playing
+        return resolved.routine
 
 
 def load_settings_or_exit() -> Settings:
@@ -116,7 +148,7 @@ def run_play(
     from breathpace.tui.session import Session
 
     if source is None:
-        source = "builtin" if getattr(resolved, "builtin", False) else "user"
+        source = str(resolved.path)  # as the plain mode records it
     session = Session(player, routine_name=resolved.name, source=source, mode="tui")
     watch_path: Path | None = Path(resolved.path) if watch else None
 

@@ -58,7 +58,7 @@ def test_home_lists_routines_and_breathing_presets_and_starts_one():
             await pilot.pause()
             screen = player_screen(app)
             assert screen.session.player.routine.title == titles[1]
-            assert screen.session.source == "builtin"
+            assert screen.session.source.endswith(".toml")
             # quitting a session from home goes back home
             await pilot.press("q", "y")
             await pilot.pause()

@@ -130,8 +130,12 @@ class HomeScreen(Screen):
         if entry.routine is None:
             self.notify(entry.error or "This routine cannot be loaded.", severity="error")
             return
-        source = "builtin" if entry.builtin else "user"
-        self.app.start_routine(entry.routine, name=entry.name, source=source)
+        from breathpace.library import Resolved
+        from breathpace.tui.launch import routine_with_dose
+
+        resolved = Resolved(entry.name, entry.path, entry.routine, entry.builtin)
+        routine = routine_with_dose(resolved)
+        self.app.start_routine(routine, name=entry.name, source=str(entry.path))
 
     def action_preview(self) -> None:
         entry = self.selected()

@@ -231,7 +231,7 @@ class PlayerScreen(Screen):
         item = self._item(seg)
         if item is None:
             return ""
-        if seg.kind in (Kind.LEAD_IN, Kind.TRANSITION, Kind.WAIT, Kind.SWITCH):
+        if seg.kind in (Kind.LEAD_IN, Kind.TRANSITION, Kind.WAIT, Kind.SWITCH, Kind.REST):
             return item.safety or item.position or (item.cues[0] if item.cues else "")
         if item.cues:
             return item.cues[(max(seg.rep, 1) - 1) % len(item.cues)]

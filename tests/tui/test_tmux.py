@@ -1,0 +1,117 @@
+"""End to end: the installed `breathpace play` in a real terminal (tmux).
+
+The pane is read with `capture-pane` several times a second: INHALE and EXHALE must
+alternate every two seconds (within a second: this checks the wiring, not the
+precision, which the benchmarks measure), `q` and a confirmation must end the session,
+the process must exit 0 and the terminal must be back on the normal screen.
+"""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.tmux
+
+ROUTINE = textwrap.dedent(
+    """\
+    format = 1
+    title = "Two-second breaths"
+    lead_in = 2
+
+    [[exercise]]
+    name = "Tilt"
+    reps = 4
+    phases = [
+      { move = "tilt", breath = "exhale", seconds = 2, effort = true },
+      { move = "release", breath = "inhale", seconds = 2 },
+    ]
+    """
+)
+
+
+def _breathpace() -> str | None:
+    beside = Path(sys.executable).with_name("breathpace")
+    return str(beside) if beside.exists() else shutil.which("breathpace")
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(
+        ["tmux", *args], check=True, capture_output=True, text=True, timeout=10
+    ).stdout
+
+
+@pytest.fixture
+def session_name(tmp_path):
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    if _breathpace() is None:
+        pytest.skip("the breathpace command is not installed")
+    name = f"bp-test-{tmp_path.name}"
+    yield name
+    subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+
+
+def phase_in(pane: str) -> str | None:
+    for word in ("INHALE", "EXHALE"):
+        if word in pane:
+            return word
+    return None
+
+
+def test_play_in_tmux_alternates_on_time_and_restores_the_terminal(tmp_path, session_name):
+    routine = tmp_path / "two.toml"
+    routine.write_text(ROUTINE, "utf-8")
+    config, data = tmp_path / "config", tmp_path / "data"
+    (config / "breathpace").mkdir(parents=True)
+    data.mkdir()
+    # The first-run safety notice has its own tests; here it would hold the start.
+    (config / "breathpace" / "settings.toml").write_text("seen_safety = true\n", "utf-8")
+    status = tmp_path / "status"
+    command = (
+        f"XDG_CONFIG_HOME={config} XDG_DATA_HOME={data} {_breathpace()} play {routine} "
+        f"--audio none; echo $? > {status}"
+    )
+    tmux("new-session", "-d", "-s", session_name, "-x", "100", "-y", "30", "bash --norc")
+    tmux("send-keys", "-t", session_name, command, "Enter")
+
+    changes: list[tuple[float, str]] = []
+    deadline = time.monotonic() + 25
+    last = None
+    while time.monotonic() < deadline and len(changes) < 6:
+        word = phase_in(tmux("capture-pane", "-p", "-t", session_name))
+        if word is not None and word != last:
+            changes.append((time.monotonic(), word))
+            last = word
+        time.sleep(0.05)
+    assert len(changes) >= 6, f"saw only {changes}"
+    words = [w for _, w in changes]
+    assert words[:6] == ["EXHALE", "INHALE"] * 3
+    gaps = [b - a for (a, _), (b, _) in itertools.pairwise(changes)]
+    assert all(abs(gap - 2.0) < 1.0 for gap in gaps), gaps
+
+    tmux("send-keys", "-t", session_name, "q")
+    time.sleep(0.5)
+    assert "End the session now?" in tmux("capture-pane", "-p", "-t", session_name)
+    tmux("send-keys", "-t", session_name, "y")
+    # After the session, the check-in may ask how it felt: skip it.
+    deadline = time.monotonic() + 10
+    while not status.exists() and time.monotonic() < deadline:
+        if "How did that feel?" in tmux("capture-pane", "-p", "-t", session_name):
+            tmux("send-keys", "-t", session_name, "Escape")
+        time.sleep(0.2)
+    assert status.exists(), tmux("capture-pane", "-p", "-t", session_name)
+    assert status.read_text().strip() == "0"
+    time.sleep(0.3)
+    # Back on the normal screen, with the shell's prompt and no leftover interface.
+    assert tmux("display-message", "-p", "-t", session_name, "#{alternate_on}").strip() == "0"
+    pane = tmux("capture-pane", "-p", "-t", session_name)
+    assert "INHALE" not in pane and "EXHALE" not in pane
+    assert "play" in pane  # the command line we typed is still there
