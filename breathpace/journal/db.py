@@ -208,33 +208,43 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _is_damage(exc: sqlite3.Error) -> bool:
+    """Only "malformed" and "not a database" mean a damaged file. A busy or locked
+    journal, or a folder we may not write, is a reason to stop, never to move it aside."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
+
+
 def _problem(path: Path) -> str | None:
-    """ "corrupt", "newer" or None for a file that can be opened and upgraded."""
+    """ "corrupt", "newer" or None for a file that can be opened and upgraded.
+
+    Raises JournalError when the file cannot be examined for another reason."""
     try:
         if not path.exists() or path.stat().st_size == 0:
             return None
         with path.open("rb") as fh:
             if fh.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
                 return "corrupt"
-    except OSError:
-        return "corrupt"
+    except OSError as exc:
+        raise JournalError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    conn = None
     try:
         # Read-write on purpose: after a killed session the first connection replays the
         # write-ahead log, which a read-only one may refuse (and we would call it damaged).
         conn = sqlite3.connect(path, timeout=10, isolation_level=None)
-    except sqlite3.Error:
-        return "corrupt"
-    try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             return "newer"
         rows = conn.execute("PRAGMA integrity_check").fetchall()
         if [tuple(r) for r in rows] != [("ok",)]:
             return "corrupt"
-    except sqlite3.DatabaseError:
-        return "corrupt"
+    except sqlite3.Error as exc:
+        if _is_damage(exc):
+            return "corrupt"
+        raise JournalError(f"{path}: cannot open the journal ({exc})") from None
     finally:
-        conn.close()
+        if conn is not None:
+            conn.close()
     return None
 
 

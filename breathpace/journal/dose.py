@@ -9,11 +9,12 @@ override is ignored rather than landing on the wrong exercise.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
 from breathpace import paths
-from breathpace.journal.db import Journal, _problem, now_utc, open_journal, to_db
+from breathpace.journal.db import Journal, JournalError, _problem, now_utc, open_journal, to_db
 from breathpace.journal.suggest import Kind, Suggestion
 from breathpace.routine.model import Exercise, Length, Routine
 
@@ -85,10 +86,13 @@ def apply_dose(routine_name: str, routine: Routine) -> Routine:
     (the commands that write the journal are the ones that deal with a bad file).
     """
     path = paths.journal_file()
-    if not path.exists() or _problem(path) is not None:
+    try:
+        if not path.exists() or _problem(path) is not None:
+            return routine
+        with open_journal(path) as journal:
+            found = overrides(journal, routine_name)
+    except (JournalError, sqlite3.Error):
         return routine
-    with open_journal(path) as journal:
-        found = overrides(journal, routine_name)
     return apply_overrides(routine, found)
 
 

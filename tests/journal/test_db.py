@@ -187,3 +187,35 @@ def test_checkin_and_followup_values_are_checked():
         db.save_followup(journal, 1, response="same", pain=2, now=NOW)  # replaces
         rows = journal.conn.execute("SELECT response, pain FROM followup").fetchall()
         assert [tuple(r) for r in rows] == [("same", 2)]
+
+
+def test_a_locked_journal_is_an_error_never_kept_aside(monkeypatch):
+    with open_journal() as journal:
+        journal.conn.execute(
+            "INSERT INTO session (routine, source, mode, pace, tempo_scale, planned_ms, "
+            "started_at) VALUES ('r', 's', 'tui', '4-0-6-0', 1, 1000, '2026-11-25T08:00:00+00:00')"
+        )
+    path = paths.journal_file()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("UPDATE session SET played_ms = 1")
+    real_connect = sqlite3.connect
+
+    def impatient(*args, **kwargs):
+        # Give up on the lock at once rather than after the real ten-second wait.
+        return real_connect(*args, **{**kwargs, "timeout": 0.1})
+
+    try:
+        with monkeypatch.context() as patch:
+            patch.setattr(sqlite3, "connect", impatient)
+            with pytest.raises(db.JournalError) as err:
+                open_journal()
+        assert "locked" in str(err.value) and "\n" not in str(err.value)
+    finally:
+        holder.execute("COMMIT")
+        holder.close()
+    assert not list(path.parent.glob("*.corrupt-*"))
+    with open_journal() as journal:
+        assert journal.notice is None
+        assert journal.conn.execute("SELECT played_ms FROM session").fetchone()[0] == 1
