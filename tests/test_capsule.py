@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+
 import pytest
 from click.testing import CliRunner
 
@@ -113,3 +118,35 @@ def test_a_person_own_capsule_of_the_same_name_is_used(runner: CliRunner, tmp_pa
     result = runner.invoke(main, ["capsule", "sitting", "--print"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("sitting: capsule-sitting (My desk capsule, ")
+
+
+def test_capsule_plays_through_the_play_command(tmp_path):
+    """The real `play --plain` starts the chosen capsule; Ctrl-C ends it cleanly."""
+    pytest.importorskip("breathpace.commands.play")
+    env = dict(
+        os.environ,
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "breathpace", "capsule", "bedtime", "--plain", "--audio", "none"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        seen = []
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            seen.append(line)
+            if "Open book" in line:
+                break
+        assert any("Open book" in line for line in seen), seen
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert "Traceback" not in err, err

@@ -76,13 +76,16 @@ def capsule_cmd(
             f"try `breathpace capsule {slot} --print`"
         ) from None
 
-    # Pass only what `play` accepts, so an option it lacks never breaks the capsule.
+    # Pass only what `play` accepts, so an option it lacks never breaks the capsule. The
+    # arguments go through play's own parser (not ctx.invoke with keywords), so its option
+    # callbacks and defaults apply exactly as on the command line.
     accepted = {param.name for param in play_cmd.params}
-    kwargs: dict[str, object] = {"routine": name}
-    if "plain" in accepted:
-        kwargs["plain"] = plain
+    args = [name]
+    if plain and "plain" in accepted:
+        args.append("--plain")
     if audio is not None:
         if "audio" not in accepted:
             raise click.UsageError("--audio: the play command here has no audio choice")
-        kwargs["audio"] = audio
-    ctx.invoke(play_cmd, **kwargs)
+        args += ["--audio", audio]
+    with play_cmd.make_context("play", args, parent=ctx) as play_ctx:
+        play_cmd.invoke(play_ctx)
