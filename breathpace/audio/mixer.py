@@ -31,6 +31,8 @@ HEADROOM_PEAK = 0.7
 KNEE = 0.8
 #: The get-ready count: a pip on each of the last seconds of a countdown segment.
 COUNT_SECONDS = 3
+#: Frames rendered at a time inside one `render` call (about 1.5 s: fits the cache).
+CHUNK_FRAMES = 1 << 16
 #: A cue still ringing when the session ends fades out over this long (never a click).
 END_FADE_MS = 30
 
@@ -186,12 +188,18 @@ class Mixer:
         Frames before 0 or past the end of the session are silence."""
         if n_frames <= 0:
             return np.zeros(0, dtype=np.float32)
+        out = np.zeros(n_frames, dtype=np.float32)
         a = max(start_frame, 0)
         b = min(start_frame + n_frames, self.total_frames)
-        out = np.zeros(n_frames, dtype=np.float64)
-        if a >= b:
-            return out.astype(np.float32)
-        view = out[a - start_frame : b - start_frame]
+        # Long windows go in chunks that fit the CPU cache (several times faster); each
+        # frame is computed the same way whichever chunk it falls in.
+        for lo in range(a, b, CHUNK_FRAMES):
+            hi = min(lo + CHUNK_FRAMES, b)
+            out[lo - start_frame : hi - start_frame] = self._render_chunk(lo, hi)
+        return out
+
+    def _render_chunk(self, a: int, b: int) -> np.ndarray:
+        view = np.zeros(b - a, dtype=np.float64)
         onsets = self._onsets
         lo = bisect_right(onsets, a - self._longest)
         hi = bisect_left(onsets, b)
@@ -213,8 +221,7 @@ class Mixer:
             s = max(a, fade_from)
             k = np.arange(s, b, dtype=np.float64) - fade_from
             view[s - a :] *= 1.0 - synth.ramp(k + 1, self._fade_frames)
-        view[:] = synth.soft_clip(view, KNEE)
-        return out.astype(np.float32)
+        return synth.soft_clip(view, KNEE)
 
 
 def render(
@@ -279,9 +286,24 @@ class _BreathTone:
                 continue
             k = np.arange(lo - s, hi - s, dtype=np.int64)
             cycles = phase0 + synth.linear_glide_cycles(k, f0, f1, n, self.sample_rate)
-            amp = a0 + (a1 - a0) * synth.ramp(k.astype(np.float64), ramp_n)
             wave = np.zeros(len(k), dtype=np.float64)
+            scratch = np.empty(len(k), dtype=np.float64)
+            angle = np.empty(len(k), dtype=np.float32)
             for h, weight in enumerate(self.partials, start=1):
                 if weight:
-                    wave += weight * np.sin(2.0 * np.pi * h * cycles)
-            view[lo - a : hi - a] += amp * wave
+                    # Whole cycles dropped in float64, then a float32 sine: exact enough
+                    # for a quiet tone and several times faster than a float64 one.
+                    np.multiply(cycles, float(h), out=scratch)
+                    scratch -= np.floor(scratch)
+                    scratch *= 2.0 * np.pi
+                    angle[:] = scratch
+                    np.sin(angle, out=angle)
+                    wave += weight * angle
+            # The fade only touches the first ramp_n frames; after it the level is flat.
+            ramping = int(np.searchsorted(k, ramp_n))
+            if ramping:
+                wave[:ramping] *= a0 + (a1 - a0) * synth.ramp(
+                    k[:ramping].astype(np.float64), ramp_n
+                )
+            wave[ramping:] *= a1
+            view[lo - a : hi - a] += wave
