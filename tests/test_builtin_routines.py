@@ -156,6 +156,13 @@ def test_enough_non_preset_routines():
     assert len(NAMES - set(PRESETS)) >= 14
 
 
+def test_the_breathing_tag_marks_exactly_the_presets():
+    """Home and Breathe list routines tagged "breathing" as single-block presets."""
+    tagged = {name for name, routine in ROUTINES.items() if "breathing" in routine.tags}
+    assert tagged == set(PRESETS)
+    assert all("preset" in ROUTINES[name].tags for name in PRESETS)
+
+
 @pytest.mark.parametrize("slot", sorted(CAPSULES))
 def test_capsules_are_two_to_five_minutes(slot: str):
     routine = ROUTINES[CAPSULES[slot]]
