@@ -83,6 +83,22 @@ def end_chime(seg: Segment) -> str | None:
     return None
 
 
+def cue_buffers(theme: Theme, sample_rate: int) -> dict[str, np.ndarray]:
+    """Every non-silent cue of a theme, synthesised once per theme and rate (read-only:
+    mixers share them, so a pace change that builds a new Mixer costs no synthesis)."""
+    cached = theme._rendered.get(sample_rate)
+    if cached is None:
+        cached = {}
+        for name, tones in theme.layers().items():
+            if tones:
+                buf = synth.cue(tones, sample_rate, theme.samples)
+                if len(buf):
+                    buf.flags.writeable = False
+                    cached[name] = buf
+        theme._rendered[sample_rate] = cached
+    return cached
+
+
 class Mixer:
     """Samples of one timeline in one theme. Build once per timeline; render any window."""
 
@@ -100,13 +116,7 @@ class Mixer:
         self.theme = theme
         self.sample_rate = sample_rate
         self.total_frames = self.frame_of(timeline.duration_ms)
-        self._buffers: dict[str, np.ndarray] = {}
-        layers = theme.layers()
-        for name, tones in layers.items():
-            if tones:
-                buf = synth.cue(tones, sample_rate, theme.samples)
-                if len(buf):
-                    self._buffers[name] = buf
+        self._buffers = cue_buffers(theme, sample_rate)
         events = self._place_cues(timeline, tick)
         if voice:
             events.extend(self._place_voice(timeline, voice))

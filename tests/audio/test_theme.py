@@ -263,3 +263,17 @@ def test_a_sample_layer_takes_no_frequency(tmp_path):
 def test_parse_theme_defaults_are_silent():
     theme = parse_theme("")
     assert all(layers == () for layers in theme.layers().values())
+
+
+def test_themes_compare_by_content_even_with_samples_and_cached_cues(tmp_path):
+    from breathpace.audio.mixer import cue_buffers
+
+    _bell(tmp_path / "bell.wav")
+    path = _sample_theme(tmp_path, "bell.wav")
+    a, b = load_theme(str(path)), load_theme(str(path))
+    cue_buffers(a, 44100)
+    assert a == b and hash(a) == hash(b)
+    assert a != load_theme("soft")
+    buffers = cue_buffers(a, 44100)
+    assert buffers is cue_buffers(a, 44100)  # synthesised once per theme and rate
+    assert not buffers["rep_end"].flags.writeable
