@@ -1,0 +1,118 @@
+"""The pure core and the authoring commands load no Textual, no audio library, no numpy.
+
+`routine/` and `timeline/` must stay pure, and `check`/`preview` must start fast and work
+where no sound library can load. Each probe runs in a fresh interpreter, because this
+test process has long since imported everything.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+GLUTE_BRIDGE = ROOT / "routines" / "glute-bridge.toml"
+HEAVY = ("textual", "miniaudio", "simpleaudio", "numpy", "sounddevice", "pyaudio")
+NO_UI_OR_AUDIO = ("textual", "miniaudio", "simpleaudio", "sounddevice", "pyaudio")
+PROBE = """
+import json, sys
+{body}
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def loaded_after(body: str) -> set[str]:
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE.format(body=body)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return set(json.loads(proc.stdout.splitlines()[-1]))
+
+
+def heavy_in(modules: set[str], names=HEAVY) -> list[str]:
+    return sorted(m for m in modules if m.split(".")[0] in names)
+
+
+def test_probe_can_see_a_heavy_import():
+    """The probe itself works: importing numpy shows up."""
+    assert "numpy" in heavy_in(loaded_after("import numpy"))
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "breathpace.routine.model",
+        "breathpace.routine.pattern",
+        "breathpace.routine.load",
+        "breathpace.routine.lint",
+        "breathpace.routine.schema",
+        "breathpace.timeline",
+        "breathpace.library",
+        "breathpace.commands.check",
+        "breathpace.commands.preview",
+    ],
+)
+def test_importing_the_core_loads_nothing_heavy(module: str):
+    modules = loaded_after(f"import {module}")
+    assert module in modules
+    assert heavy_in(modules) == []
+    assert not [m for m in modules if m.startswith(("breathpace.tui", "breathpace.audio"))]
+
+
+def _run_command(args: list[str]) -> str:
+    return f"""
+import runpy
+sys.argv = ["breathpace", *{args!r}]
+try:
+    runpy.run_module("breathpace", run_name="__main__")
+except SystemExit as exc:
+    assert exc.code in (0, None), exc.code
+"""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", str(GLUTE_BRIDGE)],
+        ["preview", "glute-bridge"],
+        ["preview", "glute-bridge", "--json"],
+    ],
+    ids=["check", "preview", "preview-json"],
+)
+def test_check_and_preview_load_no_ui_audio_or_numpy(args: list[str]):
+    modules = loaded_after(_run_command(args))
+    assert "breathpace.commands." + ("check" if args[0] == "check" else "preview") in modules
+    assert heavy_in(modules) == []
+
+
+@pytest.mark.parametrize("args", [["list"], ["schema"], ["--help"]])
+def test_other_authoring_commands_load_no_ui_or_audio(args: list[str]):
+    modules = loaded_after(_run_command(args))
+    assert heavy_in(modules, NO_UI_OR_AUDIO) == []
+
+
+def test_importtime_of_the_real_command_shows_no_heavy_module():
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "breathpace", "check", str(GLUTE_BRIDGE)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    imported = {
+        line.rsplit("|", 1)[-1].strip()
+        for line in proc.stderr.splitlines()
+        if line.startswith("import time:") and line.count("|") == 2
+    }
+    # The lazy group imports the command module with importlib, which -X importtime does
+    # not time; the modules that command imports with `import` are listed.
+    assert {"breathpace.library", "breathpace.routine.lint"} <= imported
+    assert heavy_in(imported) == []
