@@ -32,7 +32,10 @@ class WavWriter:
         self.path = Path(path)
         self.sample_rate = sample_rate
         self.frames = 0
-        self._wav = wave.open(str(self.path), "wb")  # noqa: SIM115 - closed in close()
+        # Opened here, not by `wave`: when wave.open fails on a path, its half-built
+        # writer complains on stderr as it is garbage-collected.
+        self._file = open(self.path, "wb")  # noqa: SIM115 - closed in close()
+        self._wav = wave.open(self._file, "wb")  # noqa: SIM115
         self._wav.setnchannels(1)
         self._wav.setsampwidth(2)
         self._wav.setframerate(sample_rate)
@@ -42,7 +45,10 @@ class WavWriter:
         self.frames += len(block)
 
     def close(self) -> None:
-        self._wav.close()  # rewrites the header with the real sizes
+        try:
+            self._wav.close()  # rewrites the header with the real sizes
+        finally:
+            self._file.close()
 
     def __enter__(self) -> WavWriter:
         return self

@@ -256,3 +256,12 @@ def test_a_built_in_routine_renders_by_name(tmp_path):
     assert result.exit_code == 0, result.output
     with wave.open(str(out), "rb") as wav:
         assert wav.getnframes() > 60 * SAMPLE_RATE
+
+
+def test_an_unwritable_output_is_one_line(routine_file, tmp_path):
+    out = tmp_path / "no-such-folder" / "x.wav"
+    result = CliRunner().invoke(main, ["render", str(routine_file), "-o", str(out)])
+    assert result.exit_code == 2
+    assert (
+        result.stderr.strip() == f"breathpace: {out}: cannot be written (No such file or directory)"
+    )
