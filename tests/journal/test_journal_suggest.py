@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from breathpace.journal.suggest import (
     Context,
@@ -232,3 +234,63 @@ def test_main_exercise_and_hold_are_read_from_the_routine():
     assert hold_breaths(routine.exercise[1]) == 1
     assert hold_breaths(routine.exercise[0]) is None
     assert main_exercise(resolve("crocodile-breathing").routine) is None
+
+
+facts = st.builds(
+    SessionFacts,
+    session_id=st.integers(1, 10_000),
+    started_at=st.integers(0, 60 * 24).map(lambda h: T0 + timedelta(hours=h)),
+    outcome=st.sampled_from(["completed", "quit", "interrupted", "crashed", None]),
+    effort=st.none() | st.integers(0, 10),
+    pain=st.none() | st.integers(0, 10),
+    followup=st.sampled_from(["calmer", "same", "more sensitive", None]),
+    followup_pain=st.none() | st.integers(0, 10),
+)
+doses = st.builds(
+    Dose,
+    exercise=st.just(2),
+    name=st.just("Glute bridge"),
+    sets=st.integers(1, 5),
+    reps=st.integers(1, 30),
+    hold_breaths=st.none() | st.integers(1, 8).map(float),
+    builtin_reps=st.integers(1, 30),
+    builtin_hold_breaths=st.none() | st.integers(1, 8).map(float),
+)
+
+
+@given(
+    sessions=st.lists(facts, max_size=12, unique_by=lambda f: f.started_at),
+    d=st.none() | doses,
+    change_hours=st.none() | st.integers(0, 60 * 24),
+    change_kind=st.sampled_from([None, *Kind]),
+    nxt=st.sampled_from([None, "single-leg-bridge"]),
+    prev=st.sampled_from([None, "pelvic-tilts"]),
+)
+def test_any_history_gives_at_most_one_change_with_one_reason(
+    sessions, d, change_hours, change_kind, nxt, prev
+):
+    context = Context(
+        routine="glute-bridge",
+        dose=d,
+        sessions=tuple(sorted(sessions, key=lambda x: x.started_at, reverse=True)),
+        last_change_at=None if change_hours is None else T0 + timedelta(hours=change_hours),
+        last_change_kind=change_kind,
+        next_level=nxt,
+        previous_level=prev,
+    )
+    result = suggest(context)
+    changes = [result.reps is not None, result.hold_breaths is not None, bool(result.routine_to)]
+    assert sum(changes) == (0 if result.kind is Kind.HOLD else 1)
+    assert result.why and "\n" not in result.why and result.why.endswith(".")
+    recent = context.since_change[:3]
+    if result.kind in (Kind.ADD_REP, Kind.ADD_BREATH, Kind.NEXT_LEVEL):
+        # only ever after three easy sessions at this dose
+        assert len(recent) == 3
+        assert all(s.outcome == "completed" and s.effort is not None for s in recent)
+        assert all(s.effort <= 4 and s.followup in ("calmer", "same") for s in recent)
+        assert result.reps is None or result.reps == d.reps + 1
+        assert result.hold_breaths is None or result.hold_breaths == d.hold_breaths + 1
+    if result.kind is Kind.STEP_BACK:
+        assert result.reps is None or result.reps == d.reps - 1 >= 1
+        assert result.hold_breaths is None or result.hold_breaths == d.hold_breaths - 1 >= 1
+        assert result.routine_to in (None, prev)
