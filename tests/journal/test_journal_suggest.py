@@ -294,3 +294,30 @@ def test_any_history_gives_at_most_one_change_with_one_reason(
         assert result.reps is None or result.reps == d.reps - 1 >= 1
         assert result.hold_breaths is None or result.hold_breaths == d.hold_breaths - 1 >= 1
         assert result.routine_to in (None, prev)
+
+
+def test_the_rules_are_pure_and_history_loads_no_ui_or_audio():
+    """suggest.py touches no database, clock, Textual or audio; `history` and `export`
+    need SQLite but no Textual and no audio library."""
+    import json
+    import subprocess
+    import sys
+
+    probe = (
+        "import json, sys\n"
+        "import breathpace.journal.suggest\n"
+        "pure = sorted(sys.modules)\n"
+        "from click.testing import CliRunner\n"
+        "from breathpace.cli import main\n"
+        "assert CliRunner().invoke(main, ['history']).exit_code == 0\n"
+        "assert CliRunner().invoke(main, ['export', '--csv', '-']).exit_code == 0\n"
+        "print(json.dumps([pure, sorted(sys.modules)]))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    pure, after = json.loads(proc.stdout.splitlines()[-1])
+    assert not [m for m in pure if m.split(".")[0] in ("sqlite3", "_sqlite3", "textual")]
+    heavy = ("textual", "miniaudio", "simpleaudio", "numpy")
+    assert not [m for m in after if m.split(".")[0] in heavy]
