@@ -151,10 +151,13 @@ class Journal:
             self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self.conn
+                self.conn.execute("COMMIT")
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                # Also after a failed COMMIT (a full disk): never leave a transaction
+                # open, or every later write would fail too.
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
                 raise
-            self.conn.execute("COMMIT")
 
     def close(self) -> None:
         with self._lock:
@@ -177,23 +180,21 @@ def open_journal(path: Path | None = None, *, now: datetime | None = None) -> Jo
     notice = None
     problem = _problem(path)
     if problem is not None:
-        kept = _keep_aside(path, problem, now or now_utc())
+        try:
+            kept = _keep_aside(path, problem, now or now_utc())
+        except OSError as exc:
+            raise JournalError(f"{path}: cannot be moved aside ({exc.strerror or exc})") from None
         what = "is damaged" if problem == "corrupt" else "is from a newer breathpace"
         notice = f"The journal {path} {what}: it was kept as {kept} and a fresh one started."
+    conn = None
     try:
         conn = _connect(path)
         migrate(conn)
     except sqlite3.Error as exc:
+        if conn is not None:
+            conn.close()
         raise JournalError(f"{path}: cannot open the journal ({exc})") from None
     return Journal(conn=conn, path=path, notice=notice)
-
-
-def existing_journal() -> Journal | None:
-    """The journal if one exists, else None (readers like `preview` create no file)."""
-    path = paths.journal_file()
-    if not path.exists():
-        return None
-    return open_journal(path)
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -219,3 +219,19 @@ def test_a_locked_journal_is_an_error_never_kept_aside(monkeypatch):
     with open_journal() as journal:
         assert journal.notice is None
         assert journal.conn.execute("SELECT played_ms FROM session").fetchone()[0] == 1
+
+
+def test_a_failed_commit_leaves_no_transaction_open():
+    with open_journal() as journal:
+        with pytest.raises(sqlite3.IntegrityError), journal.transaction() as conn:
+            # A deferred foreign-key check fails at COMMIT, like a full disk would.
+            conn.execute("PRAGMA defer_foreign_keys = ON")
+            conn.execute("INSERT INTO checkin (session_id, at) VALUES (42, 'now')")
+        assert not journal.conn.in_transaction
+        with journal.transaction() as conn:  # the next write works
+            conn.execute(
+                "INSERT INTO session (routine, source, mode, pace, tempo_scale, planned_ms, "
+                "started_at) VALUES ('r', 's', 'tui', '4-0-6-0', 1, 1, '2026-11-25T08:00:00+00:00')"
+            )
+        assert journal.conn.execute("SELECT COUNT(*) FROM checkin").fetchone()[0] == 0
+        assert journal.conn.execute("SELECT COUNT(*) FROM session").fetchone()[0] == 1
