@@ -563,3 +563,78 @@ def test_rep_and_set_marks(data):
         for seg in segs:
             assert 1 <= seg.rep <= ex.reps and 1 <= seg.set <= ex.sets
             assert (seg.reps, seg.sets) == (ex.reps, ex.sets)
+
+
+def _hold_groups_ms(ex: Exercise, pace: BreathPattern) -> list[int]:
+    """The length of every hold in one rep (a hold in breaths is its whole cycles)."""
+
+    def length(override, seconds_ms):
+        if override is None:
+            return seconds_ms
+        if override.breaths is not None:
+            return max(1, round(override.breaths)) * pace.cycle_ms
+        return seconds_to_ms(override.seconds)
+
+    if ex.phases is not None:
+        return [
+            length(p if p.breaths is not None else None, seconds_to_ms(p.seconds or 0))
+            for p in ex.phases
+            if p.resolved_breath == "hold"
+        ]
+    tempo = ex.tempo_parsed
+    groups = [
+        length(ex.hold_top, tempo.pause_after_concentric_ms),
+        length(ex.hold_bottom, tempo.pause_after_eccentric_ms),
+    ]
+    return [g for g in groups if g > 0]
+
+
+@PROPS
+@given(routine_dicts(items=st.lists(exercises(max_sets=2, max_reps=3), min_size=1, max_size=3)))
+def test_halfway_cues_sit_inside_long_holds(data):
+    routine = Routine.model_validate(data)
+    pace = routine.pace_parsed
+    timeline = compile_or_reject(routine)
+    for number, ex in enumerate(routine.exercise, start=1):
+        segs = [s for s in timeline.segments if s.exercise == number and s.is_rep]
+        cued = [s for s in segs if Mark.HALFWAY in s.marks]
+        for seg in cued:
+            assert seg.halfway_ms is not None and seg.start_ms <= seg.halfway_ms < seg.end_ms
+        if not ex.halfway:
+            assert cued == []
+            continue
+        long_holds = sum(1 for ms in _hold_groups_ms(ex, pace) if ms >= 4000)
+        n_reps = ex.sets * ex.reps * (2 if ex.sides in ("both", "alternate") else 1)
+        assert len(cued) == long_holds * n_reps
+    assert all(Mark.HALFWAY not in s.marks for s in timeline.segments if not s.is_rep)
+
+
+@PROPS
+@given(routines)
+def test_locate_finds_every_rep(routine):
+    timeline = compile_or_reject(routine)
+    firsts: dict[tuple, int] = {}
+    for seg in timeline.segments:
+        if seg.is_rep:
+            firsts.setdefault(_rep_key(seg), seg.start_ms)
+    for (exercise, side, set_, rep), start in firsts.items():
+        assert timeline.locate(exercise, side, set_, rep) == start
+    assert timeline.locate(len(routine.exercise) + 5, None, 1, 1) is None
+
+
+@PROPS
+@given(routines)
+def test_item_numbers_and_spans(routine):
+    timeline = compile_or_reject(routine)
+    n = len(routine.exercise)
+    assert timeline.items == tuple(item.name for item in routine.exercise)
+    numbers = [s.exercise for s in timeline.segments]
+    assert numbers == sorted(numbers)  # items play in order, never interleaved
+    assert set(numbers) - {0} == set(range(1, n + 2))
+    assert all(s.kind is Kind.LEAD_IN for s in timeline.segments if s.exercise == 0)
+    spans = [timeline.item_span(k) for k in range(1, n + 1)]
+    for (_, end), (start, _) in itertools.pairwise(spans):
+        assert end == start
+    assert spans[-1][1] == timeline.segments[-1].start_ms
+    assert timeline.remaining_ms(0) == timeline.duration_ms
+    assert timeline.remaining_ms(timeline.duration_ms + 1) == 0
