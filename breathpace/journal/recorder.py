@@ -69,19 +69,28 @@ class SessionRecorder:
         self._rows = planned_rows(timeline) if timeline is not None else {}
         self._done: set[tuple[int, str, int, int]] = set()
         self._closed = journal is None
+        self._after_reload = False
 
     @property
     def closed(self) -> bool:
         return self._closed
 
     def on_event(self, event: Any) -> None:
-        """The Player callback. Never raises."""
+        """The Player callback. Never raises.
+
+        Events are recognised by their fields, not their classes: the journal sits
+        below the player and does not import it."""
         if self._closed:
             return
         segment = getattr(event, "segment", None)
         if isinstance(segment, Segment) and hasattr(event, "previous"):
-            if completes_rep(segment, event.previous):
+            if self._after_reload:
+                # The jump to the same place in a recompiled timeline: nothing was played.
+                self._after_reload = False
+            elif completes_rep(segment, event.previous):
                 self.rep_done(event.previous)
+        elif getattr(event, "ok", None) is True and hasattr(event, "error"):
+            self._after_reload = True
         elif hasattr(event, "state") and str(event.state) in ("paused", "finished", "stopped"):
             self._write_played()
 
@@ -108,10 +117,11 @@ class SessionRecorder:
                     " VALUES (?, ?, ?, ?, ?, ?)",
                     (self.session_id, seg.exercise, seg.exercise_name, side, seg.sets, seg.reps),
                 )
+            # sets and reps too: a live reload may have changed what this item plans.
             conn.execute(
-                "UPDATE progress SET reps_done = ?, sets_done = ? "
+                "UPDATE progress SET reps_done = ?, sets_done = ?, sets = ?, reps = ? "
                 "WHERE session_id = ? AND exercise = ? AND side = ?",
-                (reps_done, sets_done, self.session_id, seg.exercise, side),
+                (reps_done, sets_done, seg.sets, seg.reps, self.session_id, seg.exercise, side),
             )
             conn.execute(
                 "UPDATE session SET played_ms = ? WHERE id = ?",

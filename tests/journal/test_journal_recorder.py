@@ -141,3 +141,21 @@ def test_a_broken_journal_never_stops_the_session():
     play(player, clock, 2.5)
     assert str(player.state) == "playing"
     recorder.close("quit")
+
+
+def test_a_live_reload_keeps_counting_with_the_new_plan():
+    player, clock, recorder = make()
+    player.start()
+    play(player, clock, 4.1)  # two tilts done, into the third
+    assert progress()[("Pelvic tilt", "")] == (2, 0)
+    player.reload(parse_routine(ROUTINE.replace("reps = 3", "reps = 5")))
+    player.poll()
+    assert progress()[("Pelvic tilt", "")] == (2, 0)  # the reload itself counts nothing
+    play(player, clock, 6.0)  # reps 3, 4 and 5 of set 1
+    conn = sqlite3.connect(paths.journal_file())
+    row = conn.execute(
+        "SELECT reps, sets, reps_done, sets_done FROM progress WHERE name = 'Pelvic tilt'"
+    ).fetchone()
+    conn.close()
+    assert row == (5, 2, 5, 1)
+    recorder.close("quit")
