@@ -159,3 +159,21 @@ def test_a_live_reload_keeps_counting_with_the_new_plan():
     conn.close()
     assert row == (5, 2, 5, 1)
     recorder.close("quit")
+
+
+def test_pace_changes_mid_session_neither_lose_nor_double_reps():
+    player, clock, recorder = make()
+    player.start()
+    play(player, clock, 1.0)
+    player.slower()
+    play(player, clock, 5.0)
+    player.faster()
+    player.faster()
+    play(player, clock, 60.0, step=0.25)
+    assert str(player.state) == "finished"
+    recorder.close("completed")
+    assert progress() == {
+        ("Pelvic tilt", ""): (6, 2),
+        ("Clamshell", "left"): (2, 1),
+        ("Clamshell", "right"): (2, 1),
+    }
