@@ -88,6 +88,7 @@ def _reset(journal, name: str) -> None:
 
 def _print(journal, limit: int) -> None:
     from breathpace.journal import history as h
+    from breathpace.journal.dose import overrides
 
     rows = h.sessions(journal)
     if not rows:
@@ -142,5 +143,12 @@ def _print(journal, limit: int) -> None:
             continue
         click.echo(f"  {name}: {s.summary}")
         click.echo(f"    Why: {s.why}")
+        for o in overrides(journal, name).values():
+            parts = [
+                f"{label} {value:g}"
+                for label, value in (("reps", o.reps), ("sets", o.sets), ("hold", o.hold_breaths))
+                if value is not None
+            ]
+            click.echo(f"    Your dose of {o.name}: {', '.join(parts)} (--reset {name} to undo)")
         if s.kind != "hold steady":
             click.echo(f"    Accept with: breathpace history --accept {name}")

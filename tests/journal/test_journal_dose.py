@@ -111,6 +111,8 @@ def test_cli_accept_then_preview_shows_it_and_reset_drops_it():
     assert "Add one rep to Glute bridge: 8 → 9" in result.output
     assert resolve("glute-bridge").routine.exercise[1].reps == 8
     assert apply_dose("glute-bridge", resolve("glute-bridge").routine).exercise[1].reps == 9
+    shown = runner.invoke(main, ["history"]).output
+    assert "Your dose of Glute bridge: reps 9 (--reset glute-bridge to undo)" in shown
 
     result = runner.invoke(main, ["history", "--reset", "glute-bridge"])
     assert result.exit_code == 0 and "dropped 1 dose change" in result.output
