@@ -30,7 +30,11 @@ class ThemeError(ValueError):
     def __init__(self, source: str, message: str):
         self.source = source
         self.detail = message
-        super().__init__(f"{source}: {message}")
+        text = f"{source}: {message}"
+        # A key or file name from the file may hold control characters; the message
+        # stays one printable line whatever the file says.
+        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+        super().__init__(text)
 
 
 class _Frozen(BaseModel):

@@ -277,3 +277,18 @@ def test_themes_compare_by_content_even_with_samples_and_cached_cues(tmp_path):
     buffers = cue_buffers(a, 44100)
     assert buffers is cue_buffers(a, 44100)  # synthesised once per theme and rate
     assert not buffers["rep_end"].flags.writeable
+
+
+def test_control_characters_in_names_stay_on_one_line(tmp_path):
+    path = tmp_path / "t.toml"
+    path.write_text('[[cue.rest]]\nsample = "../a\\nb.wav"\nlevel = 0.2\n')
+    with pytest.raises(ThemeError) as info:
+        load_theme(str(path))
+    assert str(info.value) == (
+        f'{path}: cue.rest[1].sample: "../a\\nb.wav" points outside the theme\'s folder, '
+        "which is not allowed"
+    )
+    path.write_text('[cue]\n"in\\thale" = []\n')
+    with pytest.raises(ThemeError) as info:
+        load_theme(str(path))
+    assert str(info.value) == f'{path}: unknown key "cue.in\\thale" (did you mean "inhale"?)'
