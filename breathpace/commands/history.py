@@ -136,8 +136,7 @@ def _print(journal, limit: int) -> None:
 
     click.echo()
     click.echo("Suggestions (one change at a time)")
-    for name in h.routines_practised(journal):
-        s = h.suggestion_for(journal, name)
+    for name, s in h.all_suggestions(journal):
         if s is None:
             click.echo(f"  {name}: the routine file cannot be found or loaded.")
             continue

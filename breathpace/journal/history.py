@@ -258,19 +258,20 @@ def sparkline(values: Sequence[float | None], top: float = 10) -> str:
 # Suggestions (these read the routine files, through the library).
 
 
-def previous_level(name: str) -> str | None:
-    """The routine whose next level is `name`, if any."""
+def previous_levels() -> dict[str, str]:
+    """routine name -> the routine whose next level it is (the person's own first)."""
     from breathpace.library import builtin_routine_files, user_routine_files
     from breathpace.routine.load import RoutineError, load_routine
 
+    found: dict[str, str] = {}
     for path in user_routine_files() + builtin_routine_files():
         try:
             routine = load_routine(path)
         except RoutineError:
             continue
-        if routine.next_level == name:
-            return path.stem
-    return None
+        if routine.next_level is not None:
+            found.setdefault(routine.next_level, path.stem)
+    return found
 
 
 def routine_file(journal: Journal, routine_name: str):
@@ -295,8 +296,13 @@ def routine_file(journal: Journal, routine_name: str):
         return None
 
 
-def suggestion_for(journal: Journal, routine_name: str) -> Suggestion | None:
-    """The current suggestion for a routine, or None when its file cannot be loaded."""
+def suggestion_for(
+    journal: Journal, routine_name: str, *, levels: dict[str, str] | None = None
+) -> Suggestion | None:
+    """The current suggestion for a routine, or None when its file cannot be loaded.
+
+    `levels` is `previous_levels()`, when the caller asks about several routines (it
+    reads every routine file)."""
     from breathpace.journal.dose import apply_overrides, last_change, overrides
     from breathpace.routine.model import Exercise
 
@@ -318,9 +324,18 @@ def suggestion_for(journal: Journal, routine_name: str) -> Suggestion | None:
         last_change_at=change[0] if change else None,
         last_change_kind=change[1] if change else None,
         next_level=next_level,
-        previous_level=previous_level(routine_name),
+        previous_level=(levels if levels is not None else previous_levels()).get(routine_name),
     )
     return suggest(ctx)
+
+
+def all_suggestions(journal: Journal) -> list[tuple[str, Suggestion | None]]:
+    """(routine name, its suggestion or None) for every routine in the journal, most
+    recently played first."""
+    levels = previous_levels()
+    return [
+        (name, suggestion_for(journal, name, levels=levels)) for name in routines_practised(journal)
+    ]
 
 
 def routines_practised(journal: Journal) -> list[str]:

@@ -124,11 +124,7 @@ class HistoryScreen(Screen):
     def _fill_suggestions(self, journal) -> None:
         from breathpace.journal import history as h
 
-        self.suggestions = [
-            s
-            for name in h.routines_practised(journal)
-            if (s := h.suggestion_for(journal, name)) is not None
-        ]
+        self.suggestions = [s for _, s in h.all_suggestions(journal) if s is not None]
         view = self.query_one("#suggestions", ListView)
         view.clear()
         for s in self.suggestions:
