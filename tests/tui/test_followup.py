@@ -118,3 +118,12 @@ def test_damaged_journal_notice_is_shown_as_a_notification():
     assert not pushed
     (message,) = state["notifications"]
     assert "journal.sqlite3.corrupt-" in message and "fresh" in message
+
+
+def test_the_question_names_the_session_the_way_people_recall_it():
+    from breathpace.tui.screens.followup import _when
+
+    now = datetime(2026, 11, 25, 20, 0).astimezone()
+    assert _when(now - timedelta(hours=3), now) == " earlier today at 17:00"
+    assert _when(now - timedelta(hours=20), now) == " yesterday at 00:00"
+    assert _when(now - timedelta(hours=50), now) == " on Sunday at 18:00"

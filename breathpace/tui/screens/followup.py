@@ -46,6 +46,18 @@ def maybe_followup(app: App, *, now: datetime | None = None) -> bool:
     return True
 
 
+def _when(started: datetime, now: datetime | None = None) -> str:
+    """ " yesterday at 08:10", " on Monday at 08:10": how a person recalls a session."""
+    local = started.astimezone()
+    today = (now or datetime.now()).astimezone().date()
+    clock = local.strftime("%H:%M")
+    if local.date() == today:
+        return f" earlier today at {clock}"
+    if (today - local.date()).days == 1:
+        return f" yesterday at {clock}"
+    return f" on {local.strftime('%A')} at {clock}"
+
+
 class FollowUpScreen(ModalScreen[bool]):
     """Dismissed with True when answered, False when skipped (the skip is recorded)."""
 
@@ -72,9 +84,7 @@ class FollowUpScreen(ModalScreen[bool]):
         self.started = started
 
     def compose(self) -> ComposeResult:
-        when = ""
-        if self.started is not None:
-            when = " on " + self.started.astimezone().strftime("%A at %H:%M")
+        when = _when(self.started) if self.started is not None else ""
         what = f"your {self.routine} session" if self.routine else "your last session"
         with Vertical():
             yield Static(f"Since {what}{when}, has your back felt…", classes="title")

@@ -23,6 +23,18 @@ from breathpace import fmt
 CHART_SESSIONS = 30
 
 
+def _span(values: list[int]) -> str:
+    """The range the sparkline is scaled to: it stretches its lowest to its highest value,
+    so a line from 1 to 2 must not pass for a swing from 0 to 10."""
+    if not values:
+        return ""
+    if len(values) == 1:
+        return f" · one session: {values[0]}"
+    if min(values) == max(values):
+        return f" · last {len(values)} sessions, all {values[0]}"
+    return f" · last {len(values)} sessions, from {min(values)} to {max(values)}"
+
+
 class HistoryScreen(Screen):
     DEFAULT_CSS = """
     HistoryScreen VerticalScroll { padding: 1 2; }
@@ -97,17 +109,12 @@ class HistoryScreen(Screen):
             before = "-" if t.before is None else f"{t.before:g}"
             direction = f", {t.direction}" if t.direction else ""
             values = [v for r in recent if (v := getattr(r, name)) is not None]
-            # The sparkline scales between the lowest and highest value, so say what
-            # they are: a line from 1 to 2 must not look like a swing from 0 to 10.
-            span = (
-                f" · last {len(values)} sessions from {min(values)} to {max(values)}"
-                if values
-                else ""
-            )
             self.query_one(f"#{name}-trend", Static).update(
-                f"Average: last 7 days {now_avg}, the 7 before {before}{direction}{span}"
+                f"Average: last 7 days {now_avg}, the 7 before {before}{direction}{_span(values)}"
             )
-            self.query_one(f"#{name}-chart", Sparkline).data = [float(v) for v in values]
+            chart = self.query_one(f"#{name}-chart", Sparkline)
+            chart.data = [float(v) for v in values]
+            chart.display = len(values) >= 2  # one bar is not a line
         for r in rows[:100]:
             nextday = r.followup or ("skipped" if r.followup_at else "-")
             table.add_row(
