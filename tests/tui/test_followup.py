@@ -125,5 +125,5 @@ def test_the_question_names_the_session_the_way_people_recall_it():
 
     now = datetime(2026, 11, 25, 20, 0).astimezone()
     assert _when(now - timedelta(hours=3), now) == " earlier today at 17:00"
-    assert _when(now - timedelta(hours=20), now) == " yesterday at 00:00"
-    assert _when(now - timedelta(hours=50), now) == " on Sunday at 18:00"
+    assert _when(now - timedelta(hours=22), now) == " yesterday at 22:00"
+    assert _when(now - timedelta(hours=50), now) == " on Monday at 18:00"
