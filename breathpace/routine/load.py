@@ -265,6 +265,9 @@ def _plain(kind: str, msg: str, err: dict) -> str:
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return "must be a whole number"
     if kind in ("float_type", "float_parsing", "finite_number"):
+        # Text or true/false is not a number at all; only nan and inf are "not finite".
+        if isinstance(err.get("input"), str | bool):
+            return "must be a number"
         return "must be a finite number"
     if kind in ("string_type",):
         return "must be text in quotes"

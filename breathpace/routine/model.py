@@ -39,6 +39,9 @@ Capsule = Literal["waking", "sitting", "bedtime"]
 
 
 class _Frozen(BaseModel):
+    # Numbers and switches are strict (field by field: TOML arrays arrive as lists, which
+    # a strict tuple would refuse), so `reps = true` or `halfway = "yes"` is an error,
+    # not 1 rep or a silent yes.
     model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
 
@@ -55,9 +58,9 @@ def _finite_positive(value: float, what: str) -> float:
 class Length(_Frozen):
     """A length given either in seconds or in breaths at the routine's pace (exactly one)."""
 
-    seconds: float | None = None
+    seconds: float | None = Field(default=None, strict=True)
     """Length in seconds (the breath is paced to the clock)."""
-    breaths: float | None = None
+    breaths: float | None = Field(default=None, strict=True)
     """Length in breath cycles at the current pace (follows a slower or faster pace)."""
 
     @field_validator("seconds")
@@ -96,14 +99,14 @@ class Phase(_Frozen):
     """What the body does, shown and spoken with the breath word, e.g. "lift"."""
     breath: Breath | None = None
     """inhale, exhale, hold or free. Default: exhale for an effort phase, else inhale."""
-    seconds: float | None = None
+    seconds: float | None = Field(default=None, strict=True)
     """Length in seconds: the breath is paced to the movement."""
-    breaths: float | None = None
+    breaths: float | None = Field(default=None, strict=True)
     """Length in breaths at the pace: the movement follows the person's breath.
 
     A hold given in breaths is expanded into that many whole breath cycles while the
     body holds position, so nobody holds their breath under strain."""
-    effort: bool = False
+    effort: bool = Field(default=False, strict=True)
     """True for the working part of the rep; it gets the exhale unless breath says otherwise."""
 
     @field_validator("seconds")
@@ -151,7 +154,7 @@ class _Item(_Frozen):
     """Short coaching cues shown while the item plays."""
     safety: str | None = Field(default=None, max_length=400)
     """A safety note shown before the item starts."""
-    wait_for_ready: bool = False
+    wait_for_ready: bool = Field(default=False, strict=True)
     """Pause before this item until the person presses a key (to get into position)."""
     rest_after: Length | None = None
     """The transition after this item, before the next one (default 10 seconds)."""
@@ -160,9 +163,9 @@ class _Item(_Frozen):
 class Exercise(_Item):
     """A paced exercise: sets of reps, each rep a sequence of breath-tied phases."""
 
-    sets: int = Field(default=1, ge=1, le=MAX_SETS)
+    sets: int = Field(default=1, ge=1, le=MAX_SETS, strict=True)
     """How many sets."""
-    reps: int = Field(default=1, ge=1, le=MAX_REPS)
+    reps: int = Field(default=1, ge=1, le=MAX_REPS, strict=True)
     """Reps in each set (on each side when sides is both or alternate)."""
     rest: Length | None = None
     """Rest between sets, e.g. { breaths = 3 } or { seconds = 20 }."""
@@ -186,9 +189,9 @@ class Exercise(_Item):
     """With tempo: hold after the concentric part; in breaths it becomes breath cycles."""
     hold_bottom: Length | None = None
     """With tempo: hold after the eccentric part; in breaths it becomes breath cycles."""
-    halfway: bool = False
+    halfway: bool = Field(default=False, strict=True)
     """Sound a halfway cue in holds of four seconds or more."""
-    level: int | None = Field(default=None, ge=1, le=20)
+    level: int | None = Field(default=None, ge=1, le=20, strict=True)
     """This exercise's level in a progression by complexity."""
     next_level: str | None = None
     """The routine (name) that is the next level of this exercise."""
@@ -234,15 +237,15 @@ class Breathing(_Item):
 
     pattern: str
     """Inhale-hold-exhale-hold in seconds, decimals allowed, e.g. "4-7-8-0" or "5.5-0-5.5-0"."""
-    minutes: float | None = None
+    minutes: float | None = Field(default=None, strict=True)
     """Length in minutes; the block always ends on a whole breath cycle."""
-    cycles: int | None = Field(default=None, ge=1, le=MAX_CYCLES)
+    cycles: int | None = Field(default=None, ge=1, le=MAX_CYCLES, strict=True)
     """Length in breath cycles."""
-    ramp_to: float | None = None
+    ramp_to: float | None = Field(default=None, strict=True)
     """Slow (or quicken) the pattern gradually toward this rate, in breaths per minute."""
-    ramp_step: float = 0.1
+    ramp_step: float = Field(default=0.1, strict=True)
     """The largest change of rate from one cycle to the next, breaths/min (at most 0.1)."""
-    sigh: bool = False
+    sigh: bool = Field(default=False, strict=True)
     """Cyclic sighing: a long inhale, a short second top-up inhale, then a long exhale."""
 
     @field_validator("pattern")
@@ -320,11 +323,11 @@ class Routine(_Frozen):
     """Words to find the routine by, e.g. "lying", "beginner", "hips"."""
     pace: str = "4-0-6-0"
     """Default breath pace inhale-hold-exhale-hold in seconds; lengths in breaths follow it."""
-    lead_in: float = Field(default=5, ge=0, le=120)
+    lead_in: float = Field(default=5, ge=0, le=120, strict=True)
     """Get-ready countdown before the first item, seconds (0 for none)."""
     safety: str | None = Field(default=None, max_length=600)
     """A safety note shown before the routine starts."""
-    level: int | None = Field(default=None, ge=1, le=20)
+    level: int | None = Field(default=None, ge=1, le=20, strict=True)
     """This routine's level in a progression by complexity."""
     next_level: str | None = None
     """The name of the routine that is the next level of this one."""
