@@ -63,7 +63,10 @@ def open_backend(
         return open_miniaudio(device), None
     except BackendError as exc:
         if kind == "auto":
-            return SilentBackend(clock=clock), f"{SILENT_NOTICE} ({exc})"
+            if not str(exc):
+                return SilentBackend(clock=clock), SILENT_NOTICE
+            reason = str(exc)
+            return SilentBackend(clock=clock), f"{reason[0].upper()}{reason[1:]}: playing silently."
         raise
 
 
