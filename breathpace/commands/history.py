@@ -36,23 +36,143 @@ def _known_routine(journal, name: str, option: str) -> None:
         raise InputError(f"{option}: no routine named {name!r} (see `breathpace list`)")
 
 
+def _whole(low: int, high: int | None):
+    """A click callback for a whole-number option: one-line error, exit 2."""
+
+    def parse(ctx, param, value: str | None) -> int | None:
+        if value is None:
+            return None
+        name = f"--{param.name.replace('_', '-')}"
+        try:
+            number = int(value)
+        except ValueError:
+            number = None
+        if number is None or number < low or (high is not None and number > high):
+            limits = f"from {low} to {high}" if high is not None else f"of at least {low}"
+            raise InputError(f"{name}: a whole number {limits} (found {value!r})")
+        return number
+
+    return parse
+
+
+NEXT_DAY = {"calmer": "calmer", "same": "same", "more-sensitive": "more sensitive"}
+
+
+def _next_day_choice(ctx, param, value: str | None) -> str | None:
+    if value is None:
+        return None
+    key = value.strip().lower().replace(" ", "-")
+    if key not in NEXT_DAY:
+        raise InputError(f"--next-day: calmer, same or more-sensitive (found {value!r})")
+    return NEXT_DAY[key]
+
+
 @click.command("history")
-@click.option("--limit", default=20, show_default=True, help="How many sessions to list.")
+@click.option(
+    "--limit",
+    default="20",
+    callback=_whole(1, None),
+    metavar="N",
+    help="How many sessions to list (20).",
+)
 @click.option("--accept", "accept_name", metavar="ROUTINE", help="Accept ROUTINE's suggestion.")
 @click.option("--reset", "reset_name", metavar="ROUTINE", help="Drop ROUTINE's dose changes.")
-def history_cmd(limit: int, accept_name: str | None, reset_name: str | None) -> None:
+@click.option(
+    "--effort", callback=_whole(0, 10), metavar="0-10", help="Check in: effort of the session."
+)
+@click.option(
+    "--pain",
+    callback=_whole(0, 10),
+    metavar="0-10",
+    help="Check in: pain now (with --next-day: pain the day after).",
+)
+@click.option("--note", help="Check in: a note on the session.")
+@click.option(
+    "--next-day",
+    callback=_next_day_choice,
+    metavar="calmer|same|more-sensitive",
+    help="The next-day answer for the session 12-72 hours ago: how the back responded.",
+)
+@click.option(
+    "--session",
+    "session_id",
+    callback=_whole(1, None),
+    metavar="N",
+    help="The session (# in the list) to check in or answer for, instead of the latest.",
+)
+def history_cmd(
+    limit: int,
+    accept_name: str | None,
+    reset_name: str | None,
+    effort: int | None,
+    pain: int | None,
+    note: str | None,
+    next_day: str | None,
+    session_id: int | None,
+) -> None:
     """Show your sessions, how regularly you practise, pain and effort trends, and the
-    one small change the journal suggests for each routine."""
-    if limit < 1:
-        raise InputError(f"--limit: must be at least 1 (found {limit})")
+    one small change the journal suggests for each routine.
+
+    Without the full-screen interface (e.g. after `play --plain`), check in with
+    `--effort 3 --pain 2 --note "..."` and answer the next day with
+    `--next-day calmer|same|more-sensitive --pain 1`.
+    """
     with _open() as journal:
         if accept_name is not None:
             _accept(journal, accept_name)
-            return
-        if reset_name is not None:
+        elif reset_name is not None:
             _reset(journal, reset_name)
-            return
-        _print(journal, limit)
+        elif next_day is not None:
+            if effort is not None or note is not None:
+                raise InputError("--next-day: give it with --pain only (check in separately)")
+            _next_day(journal, next_day, pain, session_id)
+        elif effort is not None or pain is not None or note is not None:
+            _check_in(journal, effort, pain, note or "", session_id)
+        else:
+            _print(journal, limit)
+
+
+def _target(journal, session_id: int | None, option: str):
+    from breathpace.journal import history as h
+
+    if session_id is not None:
+        row = h.session(journal, session_id)
+        if row is None:
+            raise InputError(f"--session: no session #{session_id} (see `breathpace history`)")
+        return row
+    rows = h.sessions(journal, limit=1)
+    if not rows:
+        raise InputError(f"{option}: there are no sessions yet")
+    return rows[0]
+
+
+def _describe(row) -> str:
+    return f"#{row.id} {row.routine}, {row.started_at.astimezone().strftime('%a %d %b %H:%M')}"
+
+
+def _check_in(journal, effort, pain, note: str, session_id: int | None) -> None:
+    from breathpace.journal.db import save_checkin
+
+    row = _target(journal, session_id, "--effort/--pain/--note")
+    save_checkin(journal, row.id, effort=effort, pain=pain, note=note)
+    click.echo(f"Check-in saved for session {_describe(row)}.")
+
+
+def _next_day(journal, response: str, pain, session_id: int | None) -> None:
+    from breathpace.journal.db import save_followup
+    from breathpace.journal.history import pending_followup
+
+    if session_id is not None:
+        row = _target(journal, session_id, "--next-day")
+    else:
+        row = pending_followup(journal)
+        if row is None:
+            raise InputError(
+                "--next-day: no session 12-72 hours ago is waiting for an answer "
+                "(name one with --session N)"
+            )
+    save_followup(journal, row.id, response=response, pain=pain)
+    click.echo(f"Next-day answer saved for session {_describe(row)}: {response}.")
 
 
 def _accept(journal, name: str) -> None:
@@ -97,7 +217,7 @@ def _print(journal, limit: int) -> None:
     today = datetime.now().astimezone().date()
 
     click.echo(f"Sessions (newest first, {min(limit, len(rows))} of {len(rows)})")
-    table = [("date", "routine", "played / planned", "outcome", "effort", "pain", "next day")]
+    table = [("#", "date", "routine", "played / planned", "outcome", "effort", "pain", "next day")]
     for r in rows[:limit]:
         local = r.started_at.astimezone()
         nextday = r.followup or ("skipped" if r.followup_at else "-")
@@ -105,6 +225,7 @@ def _print(journal, limit: int) -> None:
             nextday += f", pain {r.followup_pain}"
         table.append(
             (
+                str(r.id),
                 local.strftime("%a %d %b %H:%M"),
                 r.routine,
                 f"{fmt.length(r.played_ms)} / {fmt.length(r.planned_ms)}",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from click.testing import CliRunner
 from journal_helpers import add_session
 
@@ -135,3 +136,48 @@ def test_export_to_a_missing_folder_is_one_line_exit_2(tmp_path):
     result = CliRunner().invoke(main, ["export", "--csv", str(tmp_path / "no" / "x.csv")])
     assert result.exit_code == 2
     assert len(result.output.strip().splitlines()) == 1 and "does not exist" in result.output
+
+
+def test_check_in_and_next_day_answer_from_the_command_line():
+    now = datetime.now(UTC).replace(microsecond=0)
+    with open_journal() as journal:
+        older = add_session(journal, "glute-bridge", now - timedelta(hours=30))
+        latest = add_session(journal, "pelvic-tilts", now - timedelta(minutes=10))
+    runner = CliRunner()
+    result = runner.invoke(main, ["history", "--effort", "3", "--pain", "2", "--note", "ok"])
+    assert result.exit_code == 0, result.output
+    assert f"Check-in saved for session #{latest} pelvic-tilts" in result.output
+    result = runner.invoke(main, ["history", "--next-day", "more-sensitive", "--pain", "4"])
+    assert result.exit_code == 0, result.output
+    assert f"#{older} glute-bridge" in result.output and "more sensitive" in result.output
+    with open_journal() as journal:
+        rows = {r.id: r for r in h.sessions(journal)}
+    assert (rows[latest].effort, rows[latest].pain, rows[latest].note) == (3, 2, "ok")
+    assert (rows[older].followup, rows[older].followup_pain) == ("more sensitive", 4)
+    # nothing else is waiting now
+    result = runner.invoke(main, ["history", "--next-day", "calmer"])
+    assert result.exit_code == 2 and "no session 12-72 hours ago" in result.output
+    result = runner.invoke(main, ["history", "--next-day", "calmer", "--session", str(latest)])
+    assert result.exit_code == 0
+    shown = runner.invoke(main, ["history"]).output
+    assert f"  {latest}  " in shown and "calmer" in shown
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (["--effort", "11"], "--effort"),
+        (["--pain", "-1"], "--pain"),
+        (["--effort", "lots"], "--effort"),
+        (["--limit", "0"], "--limit"),
+        (["--next-day", "worse"], "--next-day"),
+        (["--effort", "2", "--session", "99"], "--session"),
+    ],
+)
+def test_bad_values_are_one_line_naming_the_option(args, field):
+    with open_journal() as journal:
+        add_session(journal, "glute-bridge", datetime.now(UTC))
+    result = CliRunner().invoke(main, ["history", *args])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and field in lines[0], result.output
