@@ -6,9 +6,12 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from breathpace import paths
 from breathpace.routine.load import parse_routine
+from breathpace.timeline.segment import Mark
 
 player_mod = pytest.importorskip("breathpace.player")
 clock_mod = pytest.importorskip("breathpace.clock")
@@ -177,3 +180,79 @@ def test_pace_changes_mid_session_neither_lose_nor_double_reps():
         ("Clamshell", "left"): (2, 1),
         ("Clamshell", "right"): (2, 1),
     }
+
+
+def rep_ends_before(timeline, position_ms: int) -> int:
+    return sum(
+        1
+        for seg in timeline.segments
+        if seg.is_rep and Mark.REP_END in seg.marks and seg.end_ms <= position_ms
+    )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    actions=st.lists(
+        st.one_of(
+            st.tuples(st.just("play"), st.integers(1, 40)),
+            st.tuples(
+                st.sampled_from(["next", "previous"]), st.sampled_from(["rep", "set", "item"])
+            ),
+            st.tuples(st.just("pause"), st.just("")),
+        ),
+        max_size=12,
+    )
+)
+def test_whatever_the_person_does_reps_only_grow_and_never_pass_the_plan(actions):
+    from breathpace.journal.db import open_journal
+
+    player, clock, recorder = make()
+    player.start()
+    skipped = False
+    before: dict = {}
+    for action, arg in actions:
+        if action == "play":
+            play(player, clock, arg / 4, step=0.25)
+        elif action == "pause":
+            player.toggle_pause()
+        else:
+            getattr(player, action)(arg)
+            player.poll()
+            skipped = True
+        now = progress()
+        for key, (done, _) in now.items():
+            assert done >= before.get(key, (0, 0))[0]
+        before = now
+    planned = {("Pelvic tilt", ""): 6, ("Clamshell", "left"): 2, ("Clamshell", "right"): 2}
+    for key, (done, sets_done) in before.items():
+        assert done <= planned[key] and sets_done <= (2 if key[0] == "Pelvic tilt" else 1)
+    if not skipped:
+        # straight play (with pauses): exactly the reps whose end has been passed
+        assert sum(done for done, _ in before.values()) == rep_ends_before(
+            player.timeline, player.position_ms
+        )
+    recorder.close("quit")
+    # a fresh journal for the next example
+    with open_journal() as journal, journal.transaction() as conn:
+        conn.execute("DELETE FROM session")
+
+
+@pytest.mark.parametrize(
+    ("level", "counted"),
+    [
+        # skipping on to the next rep from its last phase: the rep is taken as done
+        ("rep", 1),
+        # leaving the set or the exercise from the same place: it is not
+        ("set", 0),
+        ("item", 0),
+    ],
+)
+def test_skipping_from_the_last_phase_of_a_rep(level, counted):
+    player, clock, recorder = make()
+    player.start()
+    play(player, clock, 1.5)  # half-way through "release", the last phase of rep 1
+    assert player.segment.move == "release" and player.segment.rep == 1
+    player.next(level)
+    player.poll()
+    assert progress()[("Pelvic tilt", "")] == (counted, 0)
+    recorder.close("quit")
