@@ -49,7 +49,8 @@ def load_routine(path: str | Path) -> Routine:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise RoutineError(source, f"is not UTF-8 text (byte {exc.start})") from None
-    return parse_routine(text, source)
+    # Some editors start UTF-8 files with a byte-order mark; TOML parsers refuse it.
+    return parse_routine(text.removeprefix("\ufeff"), source)
 
 
 def parse_routine(text: str, source: str = "<routine>") -> Routine:

@@ -175,3 +175,20 @@ def test_a_zero_inside_tempo_means_no_pause(tmp_path: Path):
     assert result.exit_code == 0, result.stderr
     rep = [s for s in compile(load_routine(path)).segments if s.is_rep]
     assert [(s.move, s.duration_ms) for s in rep] == [("lower", 3000), ("lift", 2000)]
+
+
+def test_a_byte_order_mark_and_windows_line_ends_are_fine(tmp_path: Path):
+    text = DESIGN_EXAMPLE.read_text("utf-8")
+    path = tmp_path / "windows.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    result = run_check(str(path))
+    assert result.exit_code == 0, result.stderr
+    assert load_routine(path) == load_routine(DESIGN_EXAMPLE)
+
+
+def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path):
+    path = tmp_path / "huge.toml"
+    path.write_text("# padding\n" * 200_000, "utf-8")
+    result = run_check(str(path))
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {path}: file is larger than 1,000,000 bytes\n"
