@@ -343,3 +343,22 @@ def test_python_dash_m_breathpace_runs_a_command():
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["segments"][-1]["kind"] == "end"
+
+
+def test_preview_at_a_pace_that_makes_it_too_long(tmp_path: Path):
+    path = tmp_path / "long.toml"
+    path.write_text(
+        'format = 1\ntitle = "Long"\n[[exercise]]\nname = "B"\nsets = 10\nreps = 100\n'
+        'phases = [{ move = "up", breaths = 1, effort = true }]\n',
+        "utf-8",
+    )
+    assert run("check", str(path)).exit_code == 0  # 1,000 breaths at 4-0-6-0: under 3 h
+    result = run("preview", str(path), "--pace", "30-0-30-0")
+    assert result.exit_code == 2
+    assert result.stderr == f"breathpace: {path}: the routine is longer than the 4 hour limit\n"
+
+
+def test_check_needs_a_file():
+    result = run("check")
+    assert result.exit_code == 2
+    assert "Missing argument 'FILES...'" in result.stderr
