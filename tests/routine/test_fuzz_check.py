@@ -31,7 +31,7 @@ KEYS = sorted(
         for name in model.model_fields
     }
 )
-EXAMPLES = int(os.environ.get("BREATHPACE_EXAMPLES", "60"))
+EXAMPLES = int(os.environ.get("BREATHPACE_EXAMPLES", "100"))
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=2000,

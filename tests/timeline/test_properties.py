@@ -40,7 +40,7 @@ from breathpace.timeline.compile import (
 from breathpace.timeline.timeline import RESTART_GRACE_MS
 
 #: Raise BREATHPACE_EXAMPLES for a deeper hunt; the default keeps the suite quick.
-EXAMPLES = int(os.environ.get("BREATHPACE_EXAMPLES", "60"))
+EXAMPLES = int(os.environ.get("BREATHPACE_EXAMPLES", "100"))
 PROPS = settings(
     max_examples=EXAMPLES,
     deadline=None,
