@@ -98,7 +98,8 @@ def _next_day_choice(ctx, param, value: str | None) -> str | None:
     "session_id",
     callback=_whole(1, None),
     metavar="N",
-    help="The session (# in the list) to check in or answer for, instead of the latest.",
+    help="Show one session (# in the list) in detail; with --effort/--pain/--note or "
+    "--next-day, the session to check in or answer for instead of the latest.",
 )
 def history_cmd(
     limit: int,
@@ -128,6 +129,8 @@ def history_cmd(
             _next_day(journal, next_day, pain, session_id)
         elif effort is not None or pain is not None or note is not None:
             _check_in(journal, effort, pain, note or "", session_id)
+        elif session_id is not None:
+            _print_session(journal, session_id)
         else:
             _print(journal, limit)
 
@@ -204,6 +207,39 @@ def _reset(journal, name: str) -> None:
     n = reset(journal, name)
     what = f"{n} dose change{'' if n == 1 else 's'}" if n else "no dose changes"
     click.echo(f"{name}: dropped {what}; back to the dose in the routine file.")
+
+
+def _print_session(journal, session_id: int) -> None:
+    from breathpace.journal import history as h
+
+    row = _target(journal, session_id, "--session")
+    click.echo(f"Session {_describe(row)}")
+    ended = f", ended {row.ended_at.astimezone():%H:%M}" if row.ended_at else ""
+    click.echo(
+        f"  {row.outcome_text}{ended}; played {fmt.length(row.played_ms)} of "
+        f"{fmt.length(row.planned_ms)}; pace {row.pace}, tempo x{row.tempo_scale:g}; {row.mode}"
+    )
+    click.echo(f"  from {row.source}")
+    for p in h.progress(journal, row.id):
+        side = f" ({p['side']})" if p["side"] else ""
+        planned = p["sets"] * p["reps"]
+        click.echo(
+            f"  {p['exercise']:>2}. {p['name']}{side}: {p['reps_done']} of {planned} reps, "
+            f"{p['sets_done']} of {p['sets']} sets"
+        )
+    checkin = "-"
+    if row.effort is not None or row.pain is not None or row.note:
+        bits = [
+            f"effort {row.effort}" if row.effort is not None else "",
+            f"pain {row.pain}" if row.pain is not None else "",
+            f'"{row.note}"' if row.note else "",
+        ]
+        checkin = ", ".join(b for b in bits if b)
+    click.echo(f"  check-in: {checkin}")
+    nextday = row.followup or ("skipped" if row.followup_at else "-")
+    if row.followup_pain is not None:
+        nextday += f", pain {row.followup_pain}"
+    click.echo(f"  next day: {nextday}")
 
 
 def _print(journal, limit: int) -> None:

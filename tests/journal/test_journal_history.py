@@ -181,3 +181,17 @@ def test_bad_values_are_one_line_naming_the_option(args, field):
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and field in lines[0], result.output
+
+
+def test_one_session_in_detail():
+    with open_journal() as journal:
+        sid = add_session(
+            journal, "glute-bridge", at(1), outcome=None, reps=9, effort=6, note="stopped early"
+        )
+    result = CliRunner().invoke(main, ["history", "--session", str(sid)])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert f"Session #{sid} glute-bridge" in out and "cut short" in out
+    assert "1. Pelvic tilt warm-up: 5 of 5 reps, 1 of 1 sets" in out
+    assert "2. Glute bridge: 4 of 16 reps, 0 of 2 sets" in out
+    assert 'check-in: effort 6, "stopped early"' in out and "next day: -" in out
