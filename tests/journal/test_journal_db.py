@@ -13,11 +13,41 @@ from breathpace.journal.db import SCHEMA_V1, SCHEMA_VERSION, open_journal, save_
 
 NOW = datetime(2026, 11, 25, 20, 0, 0, tzinfo=UTC)
 
+# The version-1 schema exactly as released: journals in the wild were made with it.
+FROZEN_V1 = (
+    """CREATE TABLE session (
+        id INTEGER PRIMARY KEY, routine TEXT NOT NULL, source TEXT NOT NULL,
+        mode TEXT NOT NULL, pace TEXT NOT NULL, tempo_scale REAL NOT NULL,
+        planned_ms INTEGER NOT NULL, played_ms INTEGER NOT NULL DEFAULT 0,
+        started_at TEXT NOT NULL, ended_at TEXT,
+        outcome TEXT CHECK (outcome IN ('completed', 'quit', 'interrupted', 'crashed')) )""",
+    "CREATE INDEX session_started ON session (started_at)",
+    "CREATE INDEX session_routine ON session (routine, started_at)",
+    """CREATE TABLE progress (
+        session_id INTEGER NOT NULL REFERENCES session (id) ON DELETE CASCADE,
+        exercise INTEGER NOT NULL, name TEXT NOT NULL, side TEXT NOT NULL DEFAULT '',
+        sets INTEGER NOT NULL, reps INTEGER NOT NULL, reps_done INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (session_id, exercise, side) )""",
+    """CREATE TABLE checkin (
+        session_id INTEGER PRIMARY KEY REFERENCES session (id) ON DELETE CASCADE,
+        effort INTEGER CHECK (effort BETWEEN 0 AND 10),
+        pain INTEGER CHECK (pain BETWEEN 0 AND 10),
+        note TEXT NOT NULL DEFAULT '', at TEXT NOT NULL )""",
+    """CREATE TABLE followup (
+        session_id INTEGER PRIMARY KEY REFERENCES session (id) ON DELETE CASCADE,
+        response TEXT CHECK (response IN ('calmer', 'same', 'more sensitive')),
+        pain INTEGER CHECK (pain BETWEEN 0 AND 10), at TEXT NOT NULL )""",
+)
+
+
+def _sql(statement: str) -> str:
+    return " ".join(statement.replace("(", " ( ").replace(")", " ) ").replace(",", " , ").split())
+
 
 def make_v1(path):
     """A journal exactly as breathpace wrote it at schema version 1."""
     conn = sqlite3.connect(path)
-    for statement in SCHEMA_V1:
+    for statement in FROZEN_V1:
         conn.execute(statement)
     conn.execute(
         "INSERT INTO session (routine, source, mode, pace, tempo_scale, planned_ms, played_ms, "
@@ -38,6 +68,12 @@ def make_v1(path):
     conn.execute("PRAGMA user_version = 1")
     conn.commit()
     conn.close()
+
+
+def test_migrations_are_append_only():
+    """Editing a released migration would leave existing journals on a different schema
+    than new ones: change the schema only by adding a migration."""
+    assert [_sql(x) for x in db.MIGRATIONS[0]] == [_sql(x) for x in FROZEN_V1]
 
 
 def test_fresh_journal_is_wal_current_version_with_foreign_keys():
