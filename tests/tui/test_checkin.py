@@ -88,3 +88,19 @@ def test_letters_cannot_be_typed_into_a_number():
 def test_no_session_recorded_means_no_check_in():
     results, _ = asyncio.run(run_checkin(0))
     assert results == [False]
+
+
+def test_the_screen_says_which_session_it_asks_about():
+    with open_journal() as journal:
+        sid = add_session(
+            journal, "glute-bridge", datetime(2026, 11, 25, 8, tzinfo=UTC), outcome=None, reps=9
+        )
+
+    async def run():
+        app = App()
+        async with app.run_test() as pilot:
+            app.push_screen(CheckInScreen(session_id=sid))
+            await pilot.pause()
+            return str(app.screen.query_one("#checkin-session").render())
+
+    assert asyncio.run(run()) == "glute-bridge · 7 min 51 s · 9 of 25 reps · cut short"

@@ -40,7 +40,8 @@ class CheckInScreen(ModalScreen[bool]):
     CheckInScreen > Vertical {
         width: 64; height: auto; padding: 1 2; border: round $primary; background: $surface;
     }
-    CheckInScreen .title { text-style: bold; margin-bottom: 1; }
+    CheckInScreen .title { text-style: bold; }
+    CheckInScreen #checkin-session { color: $text-muted; margin-bottom: 1; }
     CheckInScreen Input { width: 100%; margin-bottom: 1; }
     CheckInScreen #checkin-error { color: $error; height: auto; }
     CheckInScreen Horizontal { height: auto; margin-top: 1; }
@@ -55,6 +56,7 @@ class CheckInScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static("How did that feel?", classes="title")
+            yield Static("", id="checkin-session", markup=False)
             yield Label("Effort: 0 = none, 10 = the most you could do")
             yield Input(placeholder="0–10", id="effort", max_length=2, restrict=r"[0-9]*")
             yield Label("Pain now: 0 = none, 10 = the worst imaginable")
@@ -72,6 +74,22 @@ class CheckInScreen(ModalScreen[bool]):
             self.dismiss(False)
             return
         self.query_one("#effort", Input).focus()
+        self._describe_session()
+
+    def _describe_session(self) -> None:
+        from breathpace import fmt
+        from breathpace.journal.db import JournalError, open_journal
+        from breathpace.journal.history import session
+
+        try:
+            with open_journal() as journal:
+                row = session(journal, self.session_id)
+        except (JournalError, sqlite3.Error):
+            return
+        if row is not None:
+            done = f"{row.reps_done} of {row.reps_planned} reps" if row.reps_planned else ""
+            parts = [row.routine, fmt.length(row.played_ms), done, row.outcome_text]
+            self.query_one("#checkin-session", Static).update(" · ".join(p for p in parts if p))
 
     @on(Input.Submitted)
     def _next_field(self, event: Input.Submitted) -> None:
