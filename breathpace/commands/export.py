@@ -22,13 +22,14 @@ from breathpace.commands.errors import InputError
 )
 def export_cmd(csv_path: str) -> None:
     """Export the journal (sessions, check-ins and next-day answers) as CSV."""
+    from breathpace.commands.history import JournalUnavailable
     from breathpace.journal.db import JournalError, open_journal
     from breathpace.journal.export import write_csv
 
     try:
         journal = open_journal()
     except JournalError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise JournalUnavailable(str(exc)) from None
     if journal.notice:
         click.echo(f"breathpace: {journal.notice}", err=True)
     with journal:

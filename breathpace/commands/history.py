@@ -2,7 +2,9 @@
 
 `--accept ROUTINE` takes the current suggestion for a routine (it becomes a personal
 dose override in the journal; the routine file is never touched) and `--reset ROUTINE`
-goes back to the dose in the file.
+goes back to the dose in the file. `--effort/--pain/--note` and `--next-day` record the
+check-in and the next-day answer without the full-screen interface (after `play
+--plain`, for screen readers and scripts).
 """
 
 from __future__ import annotations
@@ -15,13 +17,19 @@ from breathpace import fmt
 from breathpace.commands.errors import InputError
 
 
+class JournalUnavailable(InputError):
+    """The journal cannot be opened (locked, unreadable folder): one line, exit 1."""
+
+    exit_code = 1
+
+
 def _open():
     from breathpace.journal.db import JournalError, open_journal
 
     try:
         journal = open_journal()
     except JournalError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise JournalUnavailable(str(exc)) from None
     if journal.notice:
         click.echo(f"breathpace: {journal.notice}", err=True)
     return journal
@@ -42,7 +50,7 @@ def _whole(low: int, high: int | None):
     def parse(ctx, param, value: str | None) -> int | None:
         if value is None:
             return None
-        name = f"--{param.name.replace('_', '-')}"
+        name = param.opts[0]
         try:
             number = int(value)
         except ValueError:

@@ -172,6 +172,7 @@ def test_check_in_and_next_day_answer_from_the_command_line():
         (["--limit", "0"], "--limit"),
         (["--next-day", "worse"], "--next-day"),
         (["--effort", "2", "--session", "99"], "--session"),
+        (["--session", "first"], "--session"),
     ],
 )
 def test_bad_values_are_one_line_naming_the_option(args, field):
@@ -195,3 +196,15 @@ def test_one_session_in_detail():
     assert "1. Pelvic tilt warm-up: 5 of 5 reps, 1 of 1 sets" in out
     assert "2. Glute bridge: 4 of 16 reps, 0 of 2 sets" in out
     assert 'check-in: effort 6, "stopped early"' in out and "next day: -" in out
+
+
+def test_an_unopenable_journal_is_one_line_not_a_traceback():
+    from breathpace import paths
+
+    paths.data_dir().parent.mkdir(parents=True, exist_ok=True)
+    paths.data_dir().write_text("a file where the folder should be")
+    for args in (["history"], ["export", "--csv", "-"]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 1, result.output
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("breathpace: ") and "journal" in lines[0]
