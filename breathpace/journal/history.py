@@ -25,6 +25,7 @@ from breathpace.journal.suggest import (
 FOLLOWUP_AFTER = timedelta(hours=12)
 FOLLOWUP_UNTIL = timedelta(hours=72)
 SPARK = "▁▂▃▄▅▆▇█"
+PRACTISED_MS = 60_000
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,9 @@ class SessionRow:
 
     @property
     def practised(self) -> bool:
-        return self.played_ms > 0 or self.reps_done > 0
+        """At least one rep, or a minute of play: a session opened and stopped at once
+        is neither a day of practice nor something to ask the back about."""
+        return self.reps_done > 0 or self.played_ms >= PRACTISED_MS
 
     @property
     def is_capsule(self) -> bool:

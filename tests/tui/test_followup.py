@@ -103,9 +103,9 @@ def test_the_latest_waiting_session_is_asked_about():
     assert followups() == [(newer, "calmer", None)]
 
 
-def test_a_session_with_nothing_played_is_not_asked_about():
+def test_a_session_stopped_at_once_is_not_asked_about():
     with open_journal() as journal:
-        add_session(journal, "glute-bridge", NOW - timedelta(hours=20), reps=0, played_ms=0)
+        add_session(journal, "glute-bridge", NOW - timedelta(hours=20), reps=0, played_ms=12_000)
     pushed, _ = asyncio.run(start_app())
     assert not pushed
 
