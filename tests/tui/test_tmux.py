@@ -9,6 +9,7 @@ the process must exit 0 and the terminal must be back on the normal screen.
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 import subprocess
 import sys
@@ -54,7 +55,7 @@ def session_name(tmp_path):
         pytest.skip("tmux is not installed")
     if _breathpace() is None:
         pytest.skip("the breathpace command is not installed")
-    name = f"bp-test-{tmp_path.name}"
+    name = f"bp-test-{os.getpid()}-{time.monotonic_ns() % 10**9}"
     yield name
     subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
 
@@ -79,7 +80,12 @@ def test_play_in_tmux_alternates_on_time_and_restores_the_terminal(tmp_path, ses
         f"XDG_CONFIG_HOME={config} XDG_DATA_HOME={data} {_breathpace()} play {routine} "
         f"--audio none; echo $? > {status}"
     )
-    tmux("new-session", "-d", "-s", session_name, "-x", "100", "-y", "30", "bash --norc")
+    start = ("new-session", "-d", "-s", session_name, "-x", "100", "-y", "30", "bash --norc")
+    try:
+        tmux(*start)
+    except subprocess.CalledProcessError:
+        time.sleep(1)  # a tmux server that was just shutting down: ask again
+        tmux(*start)
     tmux("send-keys", "-t", session_name, command, "Enter")
 
     changes: list[tuple[float, str]] = []
@@ -98,8 +104,10 @@ def test_play_in_tmux_alternates_on_time_and_restores_the_terminal(tmp_path, ses
     assert all(abs(gap - 2.0) < 1.0 for gap in gaps), gaps
 
     tmux("send-keys", "-t", session_name, "q")
-    time.sleep(0.5)
-    assert "End the session now?" in tmux("capture-pane", "-p", "-t", session_name)
+    deadline = time.monotonic() + 5
+    while "End the session now?" not in (pane := tmux("capture-pane", "-p", "-t", session_name)):
+        assert time.monotonic() < deadline, pane
+        time.sleep(0.1)
     tmux("send-keys", "-t", session_name, "y")
     # After the session, the check-in may ask how it felt: skip it.
     deadline = time.monotonic() + 10

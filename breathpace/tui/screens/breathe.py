@@ -32,9 +32,9 @@ class BreatheScreen(Screen):
         Binding("question_mark", "help", "Help", key_display="?"),
     ]
 
-    preset: reactive[int | None] = reactive(None, init=False)
+    preset: reactive[int | None] = reactive(None, init=False, repaint=False)
     """Index of the highlighted preset in `presets`, or None for a custom pattern."""
-    message: reactive[str] = reactive("", init=False)
+    message: reactive[str] = reactive("", init=False, repaint=False)
 
     def __init__(self) -> None:
         super().__init__()

@@ -34,8 +34,8 @@ class PaceScreen(ModalScreen[str | None]):
         Binding("escape", "close", "Back"),
     ]
 
-    taps: reactive[int] = reactive(0, init=False)
-    result: reactive[str] = reactive("", init=False)
+    taps: reactive[int] = reactive(0, init=False, repaint=False)
+    result: reactive[str] = reactive("", init=False, repaint=False)
 
     def __init__(self) -> None:
         super().__init__()

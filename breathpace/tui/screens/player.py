@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -67,18 +68,20 @@ class PlayerScreen(Screen):
         Binding("q", "quit_session", "Quit"),
     ]
 
-    phase_word: reactive[str] = reactive("", init=False)
-    move: reactive[str] = reactive("", init=False)
-    seconds_left: reactive[int] = reactive(0, init=False)
-    heading: reactive[str] = reactive("", init=False)
-    cue: reactive[str] = reactive("", init=False)
-    next_up: reactive[str] = reactive("", init=False)
-    time_left: reactive[str] = reactive("", init=False)
-    progress_permille: reactive[int] = reactive(0, init=False)
-    audio: reactive[str] = reactive("", init=False)
-    status: reactive[str] = reactive("", init=False)
-    banner: reactive[str] = reactive("", init=False)
-    state: reactive[str] = reactive("ready", init=False)
+    # The screen's visible state. repaint=False: each watcher redraws its own line, so
+    # a new count never repaints the whole screen.
+    phase_word: reactive[str] = reactive("", init=False, repaint=False)
+    move: reactive[str] = reactive("", init=False, repaint=False)
+    seconds_left: reactive[int] = reactive(0, init=False, repaint=False)
+    heading: reactive[str] = reactive("", init=False, repaint=False)
+    cue: reactive[str] = reactive("", init=False, repaint=False)
+    next_up: reactive[str] = reactive("", init=False, repaint=False)
+    time_left: reactive[str] = reactive("", init=False, repaint=False)
+    progress_permille: reactive[int] = reactive(0, init=False, repaint=False)
+    audio: reactive[str] = reactive("", init=False, repaint=False)
+    status: reactive[str] = reactive("", init=False, repaint=False)
+    banner: reactive[str] = reactive("", init=False, repaint=False)
+    state: reactive[str] = reactive("ready", init=False, repaint=False)
 
     def __init__(
         self,
@@ -96,12 +99,14 @@ class PlayerScreen(Screen):
         self.standalone = standalone
         self.pending_pace: str = ""
         self._mtime: tuple[int, int] | None = _stat(watch) if watch else None
-        self._finished_shown = False
         self._left = False
         self._checkin_shown = False
         #: Called with (segment, monotonic time) when the shown phase changes: the
         #: display-offset benchmark hooks in here.
         self.on_phase_shown = None
+        self._key: tuple | None = None
+        self._breath = "rest"
+        self._previous: Segment | None = None
 
     # -- layout ---------------------------------------------------------------------
 
@@ -110,9 +115,7 @@ class PlayerScreen(Screen):
             yield Static("", id="banner", classes="banner")
             yield Static("", id="heading")
             yield BreathIndicator(calm=self.calm, id="breath")
-            with Horizontal(id="phase-row"):
-                yield Static("", id="phase")
-                yield Static("", id="count")
+            yield Static("", id="phase")
             yield Static("", id="cue")
             yield Static("", id="next-up")
             with Horizontal(id="status-row"):
@@ -128,10 +131,21 @@ class PlayerScreen(Screen):
         if sessions is not None and self.session not in sessions:
             sessions.append(self.session)
         self.query_one("#banner").display = False
+        self._indicator = self.query_one(BreathIndicator)
+        self._lines = {
+            name: self.query_one(f"#{name}", Static)
+            for name in ("heading", "phase", "cue", "next-up", "time-left", "status", "audio")
+        }
+        self._progress = self.query_one("#progress", ProgressBar)
         self.sync()
         self.set_interval(1 / FPS, self.tick)
         if self.watch_path is not None:
             self.set_interval(1.0, self.check_watch)
+
+    def _set_line(self, name: str, text: str) -> None:
+        # Every line has a fixed size, so a new text never needs a layout pass: only
+        # that one line is redrawn.
+        self._lines[name].update(text, layout=False)
 
     # -- the frame ------------------------------------------------------------------
 
@@ -167,32 +181,37 @@ class PlayerScreen(Screen):
                 self.session_over("completed")
 
     def sync(self) -> None:
-        """Copy the player's state into the reactives (only real changes redraw)."""
+        """Copy the player's state into the reactives (only real changes redraw).
+
+        The lines that depend on the segment, the state or the sound settings are
+        recomputed only when one of those changes; each frame only moves the count,
+        the time left, the progress and the breath indicator."""
         player = self.player
         position = player.position_ms
         timeline = player.timeline
         seg = timeline.at(position)
         state = str(player.state)
-        self.state = state
-        previous = timeline.segments[seg.index - 1] if seg.index > 0 else None
-        self.phase_word = seg.phase_word
-        self.move = _move_text(seg)
+        key = (id(timeline), seg.index, state, self.pending_pace, player.volume, player.muted)
+        if key != self._key:
+            self._key = key
+            self.state = state
+            self.phase_word = seg.phase_word
+            self.move = _move_text(seg)
+            self.heading = self._heading(seg)
+            self.cue = self._cue(seg, state)
+            self.next_up = self._next_up(seg)
+            self.audio = self._audio_text()
+            self.status = self._status(state)
+            self._breath = _breath_kind(seg)
+            self._previous = timeline.segments[seg.index - 1] if seg.index > 0 else None
+            if self.calm:
+                self._indicator.label = CALM_WORDS.get(self._breath, "")
         self.seconds_left = max(0, math.ceil((seg.end_ms - position) / 1000))
-        self.heading = self._heading(seg)
-        self.cue = self._cue(seg, state)
-        self.next_up = self._next_up(seg)
         remaining = max(0, timeline.duration_ms - position)
         self.time_left = f"{clock(remaining)} left"
         self.progress_permille = min(1000, position * 1000 // max(1, timeline.duration_ms))
-        self.audio = self._audio_text()
-        self.status = self._status(state)
-        indicator = self.query_one(BreathIndicator)
-        breath = _breath_kind(seg)
-        if self.calm:
-            indicator.label = CALM_WORDS.get(breath, "")
-            indicator.show(0.0, breath)
-        else:
-            indicator.show(breath_level(seg, position, previous), breath)
+        level = 0.0 if self.calm else breath_level(seg, position, self._previous)
+        self._indicator.show(level, self._breath, position)
 
     # -- what the lines say ---------------------------------------------------------
 
@@ -267,37 +286,42 @@ class PlayerScreen(Screen):
     def watch_move(self) -> None:
         self._show_phase()
 
+    def watch_seconds_left(self) -> None:
+        self._show_phase()
+
     def _show_phase(self) -> None:
         word, move = self.phase_word, self.move
-        text = f"{word} · {move}" if move else word
-        phase = self.query_one("#phase", Static)
-        phase.update(text)
+        text = Text.assemble(
+            (word, "bold"),
+            f" · {move}" if move else "",
+            "   ",
+            (str(self.seconds_left), "bold"),
+        )
+        self._set_line("phase", text)
+        phase = self._lines["phase"]
         for kind in ("inhale", "exhale", "hold", "switch"):
             phase.set_class(word.lower().startswith(kind), f"-{kind}")
 
-    def watch_seconds_left(self, value: int) -> None:
-        self.query_one("#count", Static).update(str(value))
-
     def watch_heading(self, value: str) -> None:
-        self.query_one("#heading", Static).update(value)
+        self._set_line("heading", value)
 
     def watch_cue(self, value: str) -> None:
-        self.query_one("#cue", Static).update(value)
+        self._set_line("cue", value)
 
     def watch_next_up(self, value: str) -> None:
-        self.query_one("#next-up", Static).update(value)
+        self._set_line("next-up", value)
 
     def watch_time_left(self, value: str) -> None:
-        self.query_one("#time-left", Static).update(value)
+        self._set_line("time-left", value)
 
     def watch_progress_permille(self, value: int) -> None:
-        self.query_one("#progress", ProgressBar).update(progress=value)
+        self._progress.update(progress=value)
 
     def watch_audio(self, value: str) -> None:
-        self.query_one("#audio", Static).update(value)
+        self._set_line("audio", value)
 
     def watch_status(self, value: str) -> None:
-        self.query_one("#status", Static).update(value)
+        self._set_line("status", value)
 
     def watch_banner(self, value: str) -> None:
         banner = self.query_one("#banner", Static)

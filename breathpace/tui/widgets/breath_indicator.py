@@ -2,8 +2,8 @@
 the exhale, steady in holds.
 
 The screen hands it a level from 0 to 1 each frame; the widget turns that into a whole
-number of half-cells (the terminal's own resolution) and redraws only when that number
-changes, so a breath costs a few dozen small redraws rather than one per frame. In
+number of half-cells (the terminal's own resolution), moves at most about seven times a
+second, and redraws only when that number changes, through the cheap line API. In
 reduced motion it shows a steady bar and a word instead, and never animates.
 """
 
@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import math
 
-from rich.text import Text
+from rich.segment import Segment as RichSegment
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widget import Widget
 
 from breathpace.timeline import Breath, Kind, Segment
@@ -20,6 +21,9 @@ from breathpace.timeline import Breath, Kind, Segment
 #: The smallest shape, so the indicator is never empty at the bottom of an exhale.
 FLOOR = 0.12
 REST_LEVEL = 0.35
+#: The shape moves at most this often (session time): about seven times a second,
+#: smooth for a breath of seconds, and cheap enough to keep the player under 3 % of a core.
+STEP_MS = 150
 
 
 def ease(x: float) -> float:
@@ -87,12 +91,25 @@ class BreathIndicator(Widget):
         super().__init__(id=id)
         self.set_reactive(BreathIndicator.calm, calm)
         self._level = FLOOR
+        self._rows: list[str] | None = None
+        self._breath = ""
+        self._shown_ms = -STEP_MS
 
-    def show(self, level: float, breath: str) -> None:
-        """Set the level (0..1) and the breath kind: inhale, exhale, hold or rest."""
+    def show(self, level: float, breath: str, position_ms: int | None = None) -> None:
+        """Set the level (0..1) and the breath kind: inhale, exhale, hold or rest.
+
+        With `position_ms`, the shape moves at most every STEP_MS of session time (a new
+        breath kind always shows at once): smooth to the eye at a breath's pace, and a
+        fraction of the redraws a frame-by-frame shape would cost."""
         self._level = level
-        for kind in ("inhale", "exhale", "hold", "rest"):
-            self.set_class(kind == breath, f"-{kind}")
+        if breath != self._breath:
+            self._breath = breath
+            for kind in ("inhale", "exhale", "hold", "rest"):
+                self.set_class(kind == breath, f"-{kind}")
+        elif position_ms is not None and abs(position_ms - self._shown_ms) < STEP_MS:
+            return
+        if position_ms is not None:
+            self._shown_ms = position_ms
         if not self.calm:
             self.units = self._units_for(level)
 
@@ -100,33 +117,46 @@ class BreathIndicator(Widget):
         return round(max(0.0, min(1.0, level)) * self.size.width)
 
     def on_resize(self) -> None:
+        self._rows = None
         self.units = self._units_for(self._level)
         self.refresh()
 
-    def render(self) -> Text:
+    def watch_units(self) -> None:
+        self._rows = None
+
+    def watch_label(self) -> None:
+        self._rows = None
+
+    def _compute_rows(self) -> list[str]:
         width, height = self.size.width, self.size.height
         if width <= 0 or height <= 0:
-            return Text("")
+            return []
         if self.calm:
-            return self._render_calm(width, height)
-        rows = []
+            # A steady bar above and below the word on the middle row: no motion at all.
+            bar = _bar(round(width * 0.6), width)
+            rows = [" " * width] * height
+            mid = (height - 1) // 2
+            rows[mid] = self.label.center(width)[:width]
+            if height >= 3:
+                rows[mid - 1] = rows[mid + 1] = bar
+            return rows
         centre = (height - 1) / 2
         radius = height / 2
+        rows = []
         for row in range(height):
             dy = (row - centre) / radius if radius else 0.0
             factor = math.sqrt(max(0.0, 1 - dy * dy))
             rows.append(_bar(round(self.units * factor), width))
-        return Text("\n".join(rows), no_wrap=True, overflow="crop")
+        return rows
 
-    def _render_calm(self, width: int, height: int) -> Text:
-        # A steady bar above and below the word on the middle row: no motion at all.
-        bar = _bar(round(width * 0.6), width)
-        rows = [" " * width] * height
-        mid = (height - 1) // 2
-        rows[mid] = self.label.center(width)[:width]
-        if height >= 3:
-            rows[mid - 1] = rows[mid + 1] = bar
-        return Text("\n".join(rows), no_wrap=True, overflow="crop")
+    def render_line(self, y: int) -> Strip:
+        # The line API: one plain segment per row, far cheaper than laying out rich text,
+        # which matters because this widget redraws several times a second.
+        if self._rows is None or len(self._rows) != self.size.height:
+            self._rows = self._compute_rows()
+        if not 0 <= y < len(self._rows):
+            return Strip.blank(self.size.width, self.rich_style)
+        return Strip([RichSegment(self._rows[y], self.rich_style)], self.size.width)
 
 
 def _bar(half_cells: int, width: int) -> str:
