@@ -6,7 +6,7 @@ screen's `phase_word` reactive changes, it records the backend's frame position 
 moment; the offset is that position minus the frame the new segment starts on (where
 its audio cue sits). Prints the median, 90th percentile and worst offset in ms.
 
-    python benchmarks/bench_display_offset.py [--seconds 30] [--phase 1.0]
+    python benchmarks/bench_display_offset.py [--seconds 30] [--phase 1.013]
 """
 
 from __future__ import annotations
@@ -70,7 +70,12 @@ async def measure(seconds: float, phase: float) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=30.0)
-    parser.add_argument("--phase", type=float, default=1.0, help="phase length in seconds")
+    parser.add_argument(
+        "--phase",
+        type=float,
+        default=1.013,
+        help="phase length in seconds (not a multiple of a frame, so starts fall anywhere in it)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["XDG_CONFIG_HOME"] = os.path.join(tmp, "config")
