@@ -446,18 +446,34 @@ class Player:
         self._enter(plan.timeline.index_at(new_ms), left)
         self._emit(PaceChanged(plan.pace, plan.tempo_scale, pending=False))
 
+    def _guard(self) -> int:
+        """The first tape frame whose sound may still change. A streaming backend has
+        rendered up to `_rendered_until`; a buffering one (`discard_from`) re-renders
+        on request, so only a moment past its clock is settled."""
+        position = self._backend.position_frames()
+        if hasattr(self._backend, "discard_from"):
+            return max(self._tape_floor, position + self._sr // 10)
+        return max(self._tape_floor, self._rendered_until, position)
+
     def _drop_future_switch(self) -> list[_Stretch]:
         """Forget stretches that start on tape the audio thread has not reached."""
-        guard = max(self._rendered_until, self._backend.position_frames(), self._tape_floor)
+        guard = self._guard()
         kept = [s for s in self._stretches if s.tape_start <= guard] or list(self._stretches[:1])
+        if len(kept) < len(self._stretches):
+            self._discard(guard)
         self._stretches = tuple(kept)
         return kept
+
+    def _discard(self, tape: int) -> None:
+        discard = getattr(self._backend, "discard_from", None)
+        if discard is not None and self.state is PlayerState.PLAYING:
+            discard(tape)
 
     def _schedule_pending(self) -> None:
         """Place the pending pace on the tape at the next rep boundary not yet rendered."""
         if self._pending is None or not self._stretches or self.state is PlayerState.STOPPED:
             return
-        guard = max(self._rendered_until, self._backend.position_frames(), self._tape_floor)
+        guard = self._guard()
         kept = self._drop_future_switch()
         current = kept[-1]
         guard_tl = current.tl_at(guard)
@@ -475,6 +491,7 @@ class Player:
             tape, new_tl, self._stop_after(plan, new_tl, False), plan, switch_from_ms=boundary_ms
         )
         self._stretches = (*kept[-2:], switch)
+        self._discard(tape)
 
     # ------------------------------------------------------------ audio thread
 
@@ -640,9 +657,11 @@ class Player:
 
     def set_volume(self, volume: float) -> None:
         self.volume = _clamp01(volume)
+        self._discard(0)
 
     def toggle_mute(self) -> None:
         self.muted = not self.muted
+        self._discard(0)
 
     def reload(self, routine: Routine) -> None:
         """Recompile a changed routine and keep the place (same item, side, set and rep
