@@ -366,3 +366,22 @@ def test_finished_session_goes_to_the_check_in():
         assert app.return_code == 0
 
     run(main())
+
+
+def test_cues_never_contradict_the_breath():
+    from breathpace.timeline import Breath
+    from breathpace.tui.screens.player import choose_cue
+
+    cues = (
+        "Breathe out, tilt the pelvis and peel the hips up",
+        "Keep breathing at the top; ribs soft",
+        "Breathe in and roll down one vertebra at a time",
+        "Stop before pain",
+    )
+    for rep in range(1, 9):
+        assert not choose_cue(cues, Breath.EXHALE, rep).startswith("Breathe in")
+        assert not choose_cue(cues, Breath.INHALE, rep).startswith("Breathe out")
+        assert "Breathe" not in choose_cue(cues, Breath.HOLD, rep)
+    seen = {choose_cue(cues, Breath.EXHALE, rep) for rep in range(1, 4)}
+    assert len(seen) == 3  # they take turns rep by rep
+    assert choose_cue((), Breath.EXHALE, 1) == ""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import math
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -252,9 +253,7 @@ class PlayerScreen(Screen):
             return ""
         if seg.kind in (Kind.LEAD_IN, Kind.TRANSITION, Kind.WAIT, Kind.SWITCH, Kind.REST):
             return item.safety or item.position or (item.cues[0] if item.cues else "")
-        if item.cues:
-            return item.cues[(max(seg.rep, 1) - 1) % len(item.cues)]
-        return item.position
+        return choose_cue(item.cues, seg.breath, seg.rep) or item.position
 
     def _next_up(self, seg: Segment) -> str:
         items = self.player.timeline.items or tuple(i.name for i in self.player.routine.exercise)
@@ -452,6 +451,28 @@ class PlayerScreen(Screen):
             return
         self.banner = ""
         self._drain()
+
+
+_EXHALE_CUE = re.compile(r"\b(breathe out|breathing out|out-breath|exhale)", re.IGNORECASE)
+_INHALE_CUE = re.compile(r"\b(breathe in|breathing in|in-breath|inhale)", re.IGNORECASE)
+
+
+def choose_cue(cues: tuple[str, ...], breath: Breath, rep: int) -> str:
+    """A coaching cue for this moment: never "breathe in …" during an exhale (or the
+    reverse); the others take turns, one per rep."""
+    if not cues:
+        return ""
+
+    def fits(cue: str) -> bool:
+        says_out, says_in = bool(_EXHALE_CUE.search(cue)), bool(_INHALE_CUE.search(cue))
+        if breath is Breath.EXHALE:
+            return says_out or not says_in
+        if breath is Breath.INHALE:
+            return says_in or not says_out
+        return not (says_out or says_in)
+
+    fitting = [cue for cue in cues if fits(cue)] or list(cues)
+    return fitting[(max(rep, 1) - 1) % len(fitting)]
 
 
 def _stat(path: Path | None) -> tuple[int, int] | None:
