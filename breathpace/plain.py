@@ -76,11 +76,12 @@ def run_plain(
     watch: bool = False,
     out: TextIO | None = None,
     stdin: TextIO | None = None,
+    sleep=time.sleep,
 ) -> int:
     """Play the session to its end, printing; returns the exit status.
 
     0 at the end; 130 after Ctrl-C, 143 after SIGTERM, 129 after SIGHUP. The caller
-    owns and closes the backend.
+    owns and closes the backend. `sleep` is replaced in tests by a FakeClock's advance.
     """
     out = out or sys.stdout
     stdin = stdin if stdin is not None else sys.stdin
@@ -111,7 +112,7 @@ def run_plain(
     previous = _install_signal_handlers()
     outcome, code = "interrupted", 1
     try:
-        code = _loop(player, resolved, watch, stdin, say)
+        code = _loop(player, resolved, watch, stdin, say, sleep)
         outcome = "completed" if code == 0 else "interrupted"
     except KeyboardInterrupt:
         outcome, code = "quit", EXIT_CODES[signal.SIGINT]
@@ -132,7 +133,7 @@ def run_plain(
     return code
 
 
-def _loop(player: Player, resolved: Any, watch: bool, stdin: TextIO, say) -> int:
+def _loop(player: Player, resolved: Any, watch: bool, stdin: TextIO, say, sleep) -> int:
     path = getattr(resolved, "path", None)
     mtime = _mtime(path) if watch else None
     next_watch = time.monotonic() + WATCH_EVERY_S
@@ -157,7 +158,7 @@ def _loop(player: Player, resolved: Any, watch: bool, stdin: TextIO, say) -> int
             next_watch = time.monotonic() + WATCH_EVERY_S
             mtime = _reload_if_changed(player, path, mtime, say)
         due = player.segment.end_ms - player.position_ms
-        time.sleep(min(MAX_SLEEP_S, max(0.002, due / 1000)))
+        sleep(min(MAX_SLEEP_S, max(0.002, due / 1000)))
 
 
 def _wait_for_ready(stdin: TextIO, say) -> None:

@@ -1,0 +1,281 @@
+"""Plain mode: one line per segment, waits, signals, the journal, live reload.
+
+The session runs on a FakeClock: `run_plain` sleeps by advancing it, so a whole session
+takes milliseconds and every line is deterministic.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from breathpace import plain
+from breathpace.audio.backends import SilentBackend
+from breathpace.clock import FakeClock
+from breathpace.library import Resolved
+from breathpace.player import Player
+from breathpace.routine.load import load_routine
+from breathpace.timeline import compile
+from breathpace.timeline.segment import Breath, Kind, Segment
+
+ROUTINE = """
+format = 1
+title = "Plain"
+pace = "2-0-3-0"
+lead_in = 2
+
+[[exercise]]
+name = "Pelvic tilt"
+sets = 2
+reps = 2
+rest = { seconds = 4 }
+phases = [
+  { move = "tilt", breath = "exhale", breaths = 1, effort = true },
+  { move = "release", breath = "inhale", breaths = 1 },
+]
+
+[[exercise]]
+name = "Bridge"
+wait_for_ready = true
+sides = "both"
+sets = 1
+reps = 1
+tempo = "2-0-1-0"
+"""
+
+
+@pytest.fixture
+def routine_file(tmp_path: Path) -> Path:
+    path = tmp_path / "plain-test.toml"
+    path.write_text(ROUTINE)
+    return path
+
+
+def session(path: Path):
+    clock = FakeClock()
+    routine = load_routine(path)
+    player = Player(routine, backend=SilentBackend(clock=clock))
+    resolved = Resolved(name=path.stem, path=path, routine=routine, builtin=False)
+    return player, resolved, clock
+
+
+def journal_rows():
+    from breathpace import paths
+
+    conn = sqlite3.connect(paths.journal_file())
+    try:
+        return conn.execute("SELECT routine, mode, outcome, played_ms FROM session").fetchall()
+    finally:
+        conn.close()
+
+
+def test_segment_line_has_time_exercise_counters_word_move_and_length():
+    seg = Segment(
+        index=3, kind=Kind.PHASE, start_ms=5000, duration_ms=6000, exercise=1,
+        exercise_name="Pelvic tilt", side=None, set=1, sets=2, rep=1, reps=8, move="tilt",
+        breath=Breath.EXHALE, effort=True, marks=frozenset(),
+    )  # fmt: skip
+    assert plain.segment_line(seg) == "00:05  Pelvic tilt  set 1/2  rep 1/8  EXHALE  tilt  6.0s"
+    side = Segment(
+        index=9, kind=Kind.SWITCH, start_ms=3_725_500, duration_ms=5000, exercise=2,
+        exercise_name="Bridge", side="right", set=1, sets=1, rep=0, reps=6,
+        move="switch sides", breath=Breath.FREE, effort=False, marks=frozenset(),
+    )  # fmt: skip
+    assert plain.segment_line(side) == "1:02:05  Bridge  right  set 1/1  SWITCH SIDES  5.0s"
+
+
+def test_a_whole_session_prints_every_segment_once_and_is_journaled(routine_file):
+    player, resolved, clock = session(routine_file)
+    out = io.StringIO()
+    code = plain.run_plain(
+        player, resolved, notice="Sound is off.", out=out, stdin=io.StringIO(""),
+        sleep=clock.advance,
+    )  # fmt: skip
+    assert code == 0
+    lines = out.getvalue().splitlines()
+    timeline = compile(load_routine(routine_file))
+    segment_lines = [plain.segment_line(s) for s in timeline.segments]
+    assert lines[0] == "Sound is off."
+    assert [line for line in lines if line in segment_lines] == segment_lines
+    # The wait printed its prompt and (stdin is no terminal) went on with the count.
+    assert plain.READY_PROMPT in lines
+    assert lines.index(plain.READY_PROMPT) == lines.index(segment_lines[10]) + 1
+    assert journal_rows() == [("plain-test", "plain", "completed", timeline.duration_ms)]
+
+
+def test_lines_are_printed_when_their_segment_starts(routine_file):
+    player, resolved, clock = session(routine_file)
+    printed_at: list[tuple[float, str]] = []
+
+    class Stamped(io.StringIO):
+        def write(self, text):
+            if text.strip():
+                printed_at.append((clock.now(), text.strip()))
+            return super().write(text)
+
+    plain.run_plain(player, resolved, out=Stamped(), stdin=io.StringIO(""), sleep=clock.advance)
+    timeline = player.timeline
+    for now, text in printed_at:
+        for seg in timeline.segments[:10]:  # before the wait shifts the clock
+            if text == plain.segment_line(seg):
+                assert now * 1000 == pytest.approx(seg.start_ms, abs=3)
+
+
+def test_sigterm_stops_cleanly_with_143_and_the_journal_says_interrupted(routine_file):
+    player, resolved, clock = session(routine_file)
+    seen = []
+
+    def kill_on_third(event):
+        seen.append(event)
+        if len(seen) == 6:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    player.subscribe(kill_on_third)
+    before = signal.getsignal(signal.SIGTERM)
+    out = io.StringIO()
+    code = plain.run_plain(player, resolved, out=out, stdin=io.StringIO(""), sleep=clock.advance)
+    assert code == 143
+    assert out.getvalue().splitlines()[-1].startswith("stopped at ")
+    assert signal.getsignal(signal.SIGTERM) == before
+    ((name, _mode, outcome, played),) = journal_rows()
+    assert (name, outcome) == ("plain-test", "interrupted")
+    assert 0 < played < player.timeline.duration_ms
+
+
+def test_ctrl_c_stops_with_130_and_the_journal_says_quit(routine_file):
+    player, resolved, clock = session(routine_file)
+
+    pressed = []
+
+    def interrupt(event):
+        if clock.now() > 8 and not pressed:
+            pressed.append(True)
+            raise KeyboardInterrupt
+
+    player.subscribe(interrupt)
+    code = plain.run_plain(
+        player, resolved, out=io.StringIO(), stdin=io.StringIO(""), sleep=clock.advance
+    )
+    assert code == 130
+    assert journal_rows()[0][2] == "quit"
+    assert player.state == "stopped"
+
+
+def test_a_clock_jump_is_reported_once_and_the_session_goes_on(routine_file):
+    player, resolved, clock = session(routine_file)
+    jumped = []
+
+    def sleep(seconds):
+        clock.advance(seconds)
+        if not jumped and clock.now() > 4:
+            jumped.append(True)
+            clock.advance(30)  # the laptop lid was closed
+
+    out = io.StringIO()
+    code = plain.run_plain(player, resolved, out=out, stdin=io.StringIO(""), sleep=sleep)
+    assert code == 0
+    lines = out.getvalue().splitlines()
+    assert sum("clock jumped" in line for line in lines) == 1
+    segment_lines = [plain.segment_line(s) for s in player.timeline.segments]
+    assert [line for line in lines if line in segment_lines] == segment_lines
+
+
+def test_watch_reloads_the_file_when_it_is_saved(routine_file, monkeypatch):
+    monkeypatch.setattr(plain, "WATCH_EVERY_S", 0)
+    player, resolved, clock = session(routine_file)
+    saved = []
+
+    def edit(event):
+        if not saved and clock.now() > 3:
+            saved.append(True)
+            routine_file.write_text(ROUTINE.replace("reps = 2", "reps = 3"))
+            st = routine_file.stat()
+            os.utime(routine_file, (st.st_atime, st.st_mtime + 10))
+
+    player.subscribe(edit)
+    out = io.StringIO()
+    code = plain.run_plain(
+        player, resolved, watch=True, out=out, stdin=io.StringIO(""), sleep=clock.advance
+    )
+    assert code == 0
+    text = out.getvalue()
+    assert "reloaded" in text.splitlines()
+    assert "rep 3/3" in text
+
+
+def test_watch_reports_a_broken_file_and_plays_on(routine_file, monkeypatch):
+    monkeypatch.setattr(plain, "WATCH_EVERY_S", 0)
+    player, resolved, clock = session(routine_file)
+    broken = []
+
+    def edit(event):
+        if not broken and clock.now() > 3:
+            broken.append(True)
+            routine_file.write_text(ROUTINE.replace("reps = 2", "reps = -1"))
+            st = routine_file.stat()
+            os.utime(routine_file, (st.st_atime, st.st_mtime + 10))
+
+    player.subscribe(edit)
+    out = io.StringIO()
+    code = plain.run_plain(
+        player, resolved, watch=True, out=out, stdin=io.StringIO(""), sleep=clock.advance
+    )
+    assert code == 0
+    errors = [line for line in out.getvalue().splitlines() if line.startswith("not reloaded")]
+    assert len(errors) == 1 and "reps" in errors[0]
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "breathpace", *args], capture_output=True, text=True, timeout=60
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--pace", "4-0"], "--pace"),
+        (["--theme", "no-such-theme"], "--theme"),
+        (["--volume", "3"], "--volume"),
+        (["--tempo", "9"], "--tempo"),
+        (["--audio", "miniaudio", "--device", "no such device at all"], "--audio"),
+    ],
+)
+def test_bad_options_are_one_line_and_exit_2(routine_file, args, needle):
+    done = run_cli("play", str(routine_file), "--plain", *args)
+    assert done.returncode == 2, done.stderr
+    assert done.stdout == ""
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert needle in done.stderr
+
+
+def test_a_missing_routine_is_one_line_and_exit_2():
+    done = run_cli("play", "no-such-routine", "--plain", "--audio", "none")
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "no-such-routine" in done.stderr
+
+
+def test_options_default_from_the_settings_file(routine_file):
+    from breathpace.settings import Settings, save_settings
+
+    save_settings(Settings(audio="none", pace="1-0-1-0"))
+    short = routine_file.parent / "short.toml"
+    short.write_text(
+        ROUTINE.split('[[exercise]]\nname = "Bridge"')[0]
+        .replace("sets = 2", "sets = 1")
+        .replace("reps = 2", "reps = 1")
+        .replace("lead_in = 2", "lead_in = 1")
+    )
+    done = run_cli("play", str(short), "--plain")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "silent" in lines[0]  # audio = "none" from the settings
+    assert any("EXHALE  tilt  1.0s" in line for line in lines)  # the 1-0-1-0 pace
