@@ -208,3 +208,34 @@ def test_help_lists_the_keys_and_the_safety_notice():
             assert not isinstance(app.screen, HelpScreen)
 
     run(main())
+
+
+def test_every_screen_fits_a_40_by_12_terminal():
+    async def main():
+        from breathpace.tui.screens.breathe import BreatheScreen
+        from breathpace.tui.screens.home import HomeScreen
+
+        app, clock = make_app()
+        async with app.run_test(size=(40, 12)) as pilot:
+            await pilot.pause()
+            assert "breathpace" in screen_text(app)
+            for key, needle in (("p", "exercise"), ("escape", ""), ("question_mark", "key")):
+                await pilot.press(key)
+                await pilot.pause()
+                if needle:
+                    assert needle in screen_text(app)
+            await pilot.press("escape", "b")
+            await pilot.pause()
+            assert isinstance(app.screen, BreatheScreen)
+            assert "Breathe" in screen_text(app)
+            await pilot.press("f")
+            await pilot.pause()
+            assert "Find my pace" in screen_text(app)
+            await pilot.press("escape", "escape")
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)
+            for size in ((30, 8), (120, 40), (40, 12)):
+                await pilot.resize_terminal(*size)
+                await pilot.pause()
+
+    run(main())

@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, OptionList, Static
@@ -49,7 +49,7 @@ class BreatheScreen(Screen):
                     Option("Your own pattern", id="custom"),
                     id="presets",
                 )
-                with Vertical(id="breathe-form"):
+                with VerticalScroll(id="breathe-form"):
                     yield Static("Pattern (in-hold-out-hold, seconds)", classes="field-label")
                     yield Input(placeholder="4-0-6-0", id="pattern")
                     yield Static("Minutes", classes="field-label")
