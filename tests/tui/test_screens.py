@@ -215,7 +215,7 @@ def test_every_screen_fits_a_40_by_12_terminal():
         from breathpace.tui.screens.breathe import BreatheScreen
         from breathpace.tui.screens.home import HomeScreen
 
-        app, clock = make_app()
+        app, _ = make_app()
         async with app.run_test(size=(40, 12)) as pilot:
             await pilot.pause()
             assert "breathpace" in screen_text(app)

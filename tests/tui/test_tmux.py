@@ -123,3 +123,43 @@ def test_play_in_tmux_alternates_on_time_and_restores_the_terminal(tmp_path, ses
     pane = tmux("capture-pane", "-p", "-t", session_name)
     assert "INHALE" not in pane and "EXHALE" not in pane
     assert "play" in pane  # the command line we typed is still there
+
+
+def test_sigterm_ends_the_session_cleanly_and_keeps_it_in_the_journal(tmp_path, session_name):
+    routine = tmp_path / "two.toml"
+    routine.write_text(ROUTINE, "utf-8")
+    config, data = tmp_path / "config", tmp_path / "data"
+    (config / "breathpace").mkdir(parents=True)
+    data.mkdir()
+    (config / "breathpace" / "settings.toml").write_text("seen_safety = true\n", "utf-8")
+    status, pidfile = tmp_path / "status", tmp_path / "pid"
+    command = (
+        f"XDG_CONFIG_HOME={config} XDG_DATA_HOME={data} "
+        f"sh -c 'echo $$ > {pidfile}; exec {_breathpace()} play {routine} --audio none'; "
+        f"echo $? > {status}"
+    )
+    tmux("new-session", "-d", "-s", session_name, "-x", "100", "-y", "30", "bash --norc")
+    tmux("send-keys", "-t", session_name, command, "Enter")
+    deadline = time.monotonic() + 15
+    while phase_in(tmux("capture-pane", "-p", "-t", session_name)) is None:
+        assert time.monotonic() < deadline, tmux("capture-pane", "-p", "-t", session_name)
+        time.sleep(0.1)
+    time.sleep(2.5)  # past the first rep
+    os.kill(int(pidfile.read_text()), 15)
+    deadline = time.monotonic() + 10
+    while not status.exists():
+        assert time.monotonic() < deadline, tmux("capture-pane", "-p", "-t", session_name)
+        time.sleep(0.1)
+    assert status.read_text().strip() == "143"
+    time.sleep(0.3)
+    assert tmux("display-message", "-p", "-t", session_name, "#{alternate_on}").strip() == "0"
+    pane = tmux("capture-pane", "-p", "-t", session_name)
+    assert "Traceback" not in pane and "INHALE" not in pane and "EXHALE" not in pane
+
+    import sqlite3
+
+    journal = next(data.rglob("journal.sqlite3"))
+    with sqlite3.connect(journal) as conn:
+        rows = conn.execute("SELECT outcome, ended_at FROM session").fetchall()
+    assert len(rows) == 1
+    assert rows[0][0] == "interrupted" and rows[0][1] is not None
