@@ -109,9 +109,13 @@ class BreathpaceApp(App[None]):
         self.push_screen(PlayerScreen(session, watch=watch, calm=self.calm))
 
     def action_interrupt(self, signal_name: str = "SIGINT") -> None:
-        """Ctrl-C or a signal: record the session as interrupted, leave cleanly."""
+        """Ctrl-C or a signal: close the session in the journal, leave cleanly.
+
+        Ctrl-C is the person's own choice to stop ("quit", as in the plain mode); SIGTERM
+        and SIGHUP come from outside ("interrupted")."""
+        outcome = "quit" if signal_name == "SIGINT" else "interrupted"
         for session in self.sessions:
             if session.started and not session.ended:
-                session.end("interrupted")
+                session.end(outcome)
         self.exit_status = SIGNAL_EXIT.get(signal_name, 1)
         self.exit(return_code=self.exit_status)
