@@ -35,8 +35,10 @@ SAMPLE_RATE = 44100
 #: The device period. Short enough that a pause or a volume change is heard at once,
 #: long enough that the callback costs little CPU.
 PERIOD_MS = 25
-#: No callback for this long while playing means the device is gone.
-STALL_S = 2.0
+#: No callback for this long while playing (seen twice, STALL_CONFIRM_S apart, so a
+#: process just woken from a stop gets a moment) means the device is gone.
+STALL_S = 1.0
+STALL_CONFIRM_S = 0.5
 #: Opening waits until this many blocks were pulled (at most PROBE_S seconds).
 PROBE_CALLBACKS = 4
 PROBE_S = 3.0
@@ -234,7 +236,7 @@ class MiniaudioBackend:
         if self._stale_since is None:
             self._stale_since = now
             return None
-        if now - self._stale_since >= 1.0:
+        if now - self._stale_since >= STALL_CONFIRM_S:
             self._failure = "The sound device stopped responding."
         return self._failure
 

@@ -31,6 +31,8 @@ SAMPLE_RATE = 44100
 #: every seam is a new ALSA stream whose start-up delay differs from the last one's.
 CHUNK_S = 60
 FIRST_CHUNK_S = 60
+#: The next chunk is rendered this long before it is due.
+PREPARE_S = 1.0
 #: A change of the future sound (volume) takes effect this far ahead of the clock.
 CHANGE_LEAD_S = 0.05
 
@@ -175,6 +177,13 @@ class SimpleaudioBackend:
                 gen, frame = self._gen, self._next_frame
                 length = (FIRST_CHUNK_S if self._next_short else CHUNK_S) * self.sample_rate
                 source = self._source
+                if self._anchor is not None:
+                    # Render the next chunk only shortly before it is due.
+                    due = self._anchor + (frame - self._chunk_start) / self.sample_rate
+                    early = due - PREPARE_S - time.monotonic()
+                    if early > 0:
+                        self._cond.wait(timeout=early)
+                        continue
             if prepared is None or prepared[:3] != (gen, frame, length):
                 samples = source(frame, length)
                 pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
