@@ -385,3 +385,22 @@ def test_cues_never_contradict_the_breath():
     seen = {choose_cue(cues, Breath.EXHALE, rep) for rep in range(1, 4)}
     assert len(seen) == 3  # they take turns rep by rep
     assert choose_cue((), Breath.EXHALE, 1) == ""
+
+
+def test_switch_sides_moment_between_the_sides():
+    async def main():
+        app, clock, _ = make_player_app(short())
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            screen = player_screen(app)
+            # lead-in 3, two sets of 3 reps with a 4 s rest, 5 s to the bridge, 2 left reps
+            await advance(pilot, clock, 3 + 12 + 4 + 12 + 5 + 2 * 5 + 0.5)
+            assert screen.phase_word == "SWITCH SIDES"
+            assert screen.heading == "Bridge · right · set 1/1"
+            assert screen.seconds_left == 3
+            assert "SWITCH SIDES" in screen_text(app)
+            await advance(pilot, clock, 3)
+            assert screen.heading == "Bridge · right · set 1/1 · rep 1/2"
+            assert screen.phase_word == "EXHALE" and screen.move == "up"
+
+    run(main())

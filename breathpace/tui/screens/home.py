@@ -81,7 +81,9 @@ class HomeScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="home"):
-            yield Static("[b]breathpace[/b] · breath-paced practice", id="home-title")
+            yield Static(
+                "[b]breathpace[/b] · breath-paced practice · [b]Enter[/b] starts", id="home-title"
+            )
             yield Static("Routines", classes="section")
             yield DataTable(id="routines", cursor_type="row", zebra_stripes=True)
             yield Static("Breathing", classes="section")
