@@ -103,6 +103,13 @@ def test_preview_shows_one_row_per_exercise():
             await pilot.press("escape")
             await pilot.pause()
             assert not isinstance(app.screen, PreviewScreen)
+            # Enter in the preview starts that routine
+            await pilot.press("p")
+            await pilot.pause()
+            title = app.screen.routine.title
+            await pilot.press("enter")
+            await pilot.pause()
+            assert player_screen(app).session.player.routine.title == title
 
     run(main())
 

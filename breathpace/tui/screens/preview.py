@@ -61,6 +61,11 @@ class PreviewScreen(ModalScreen[bool]):
             yield Static(note, id="preview-total")
             yield Static("Enter start · Esc close", classes="hint")
 
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        # Enter on the table (which has the focus) starts, as the hint says.
+        event.stop()
+        self.dismiss(True)
+
     def action_start(self) -> None:
         self.dismiss(True)
 
