@@ -108,6 +108,10 @@ def test_skip_and_back_by_rep_and_by_exercise():
             assert screen.phase_word == "EXHALE"
             await pilot.press("p")  # within the grace time: back to the rep before
             assert screen.heading == "Tilt · set 1/2 · rep 1/3"
+            await pilot.press("right")  # the arrows do the same
+            assert screen.heading == "Tilt · set 1/2 · rep 2/3"
+            await pilot.press("left")
+            assert screen.heading == "Tilt · set 1/2 · rep 1/3"
             await pilot.press("N")
             assert screen.heading == "Coming up: Bridge"
             assert screen.phase_word == "NEXT"

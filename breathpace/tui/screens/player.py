@@ -57,8 +57,8 @@ class PlayerScreen(Screen):
     BINDINGS: ClassVar = [
         Binding("space", "toggle_pause", "Pause"),
         Binding("enter", "ready", "Ready", show=False),
-        Binding("n", "next('rep')", "Next"),
-        Binding("p", "previous('rep')", "Back"),
+        Binding("n,right", "next('rep')", "Next", key_display="n"),
+        Binding("p,left", "previous('rep')", "Back", key_display="p"),
         Binding("N", "next('item')", "Next ex.", key_display="N"),
         Binding("P", "previous('item')", "Prev ex.", key_display="P"),
         Binding("plus,equals_sign", "slower", "Slower", key_display="+"),
