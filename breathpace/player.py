@@ -308,9 +308,12 @@ class Player:
 
     def _count_played(self, tape: int) -> None:
         delta = 0
-        for s in self._stretches:
+        stretches = self._stretches
+        for i, s in enumerate(stretches):
             lo = max(self._last_tape, s.tape_start)
             hi = min(tape, s.tape_stop)
+            if i + 1 < len(stretches):
+                hi = min(hi, stretches[i + 1].tape_start)
             if hi > lo:
                 delta += hi - lo
         self._played_frames += delta
@@ -536,15 +539,17 @@ class Player:
     def start(self) -> None:
         if self.state is not PlayerState.READY:
             return
-        first = self.timeline.segments[0]
-        self._index = 0
+        # Usually frame 0; a seek made before starting is kept.
+        frame = self._hold
+        self._index = self.timeline.index_at(self._ms_of(frame))
+        first = self.segment
         self._emit(SegmentChanged(first, None))
-        if first.kind is Kind.WAIT:
-            self._hold_at(0)
+        if first.kind is Kind.WAIT and self._frame_of(first.start_ms) == frame:
+            self._hold_at(frame)
             self._set_state(PlayerState.WAITING)
             return
         self._set_state(PlayerState.PLAYING)
-        self._start_stretch(0, through_wait=False)
+        self._start_stretch(frame, through_wait=False)
 
     def pause(self) -> None:
         if self.state is not PlayerState.PLAYING:
@@ -606,6 +611,11 @@ class Player:
 
     def _seek_frame(self, frame: int, left: Segment | None = None) -> None:
         frame = min(max(frame, 0), self._plan.end_frame)
+        if self.state is PlayerState.READY:
+            # Not started: just choose where start() begins (it reports the segment).
+            self._index = self.timeline.index_at(self._ms_of(frame))
+            self._hold_at(min(frame, self._frame_of(self.segment.start_ms)))
+            return
         self._enter(self.timeline.index_at(self._ms_of(frame)), left)
         was = self.state
         if frame >= self._plan.end_frame:

@@ -190,6 +190,34 @@ def test_seek_while_paused_stays_paused():
     assert player.position_ms == 2000
 
 
+def test_a_seek_before_start_is_where_the_session_begins():
+    player, clock, events = make()
+    player.next("set")  # set 1 (after the lead-in)
+    assert player.position_ms == 2000
+    player.next("set")
+    assert player.state is PlayerState.READY
+    assert events == []
+    player.start()
+    player.poll()
+    assert player.position_ms == 16000
+    assert events[0] == SegmentChanged(player.timeline.at(16000), None)
+    run(player, clock, 1.0)
+    assert player.position_ms == 17000
+
+
+def test_played_time_counts_each_frame_once_across_a_pace_switch():
+    player, clock, _ = make()
+    player.start()
+    run(player, clock, 3.0)
+    player.slower()
+    run(player, clock, 6.0)  # the switch happened at 7 s of the clock
+    assert player.tempo_scale == Fraction(11, 10)
+    assert player.played_ms == 9000
+    player.next("rep")  # a skip is not played time
+    run(player, clock, 1.0)
+    assert player.played_ms == 10000
+
+
 def test_wait_for_ready_holds_until_confirmed():
     player, clock, events = make()
     player.start()
