@@ -344,6 +344,37 @@ def test_clock_jump_pauses_with_a_notice():
     run(main())
 
 
+def test_finished_session_without_a_journal_waits_on_done(monkeypatch):
+    async def main():
+        import breathpace.tui.session as session_module
+
+        monkeypatch.setattr(session_module, "journal_available", lambda: False)
+        routine = Routine.model_validate(
+            {
+                "format": 1,
+                "title": "Tiny",
+                "lead_in": 0,
+                "exercise": [
+                    {"name": "Tilt", "reps": 1, "phases": [{"move": "tilt", "seconds": 2}]}
+                ],
+            }
+        )
+        app, clock, session = make_player_app(routine)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            screen = player_screen(app)
+            await advance(pilot, clock, 6)
+            assert session.outcome == "completed" and session.session_id is None
+            assert screen.phase_word == "DONE"
+            assert screen.cue == "Well done. Press Enter or q to close."
+            assert app.is_running
+            await pilot.press("enter")
+            await pilot.pause()
+        assert app.return_code == 0
+
+    run(main())
+
+
 def test_finished_session_goes_to_the_check_in():
     async def main():
         routine = Routine.model_validate(

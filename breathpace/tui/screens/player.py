@@ -192,7 +192,15 @@ class PlayerScreen(Screen):
         timeline = player.timeline
         seg = timeline.at(position)
         state = str(player.state)
-        key = (id(timeline), seg.index, state, self.pending_pace, player.volume, player.muted)
+        key = (
+            id(timeline),
+            seg.index,
+            state,
+            self.pending_pace,
+            player.volume,
+            player.muted,
+            self.session.ended,
+        )
         if key != self._key:
             self._key = key
             self.state = state
@@ -246,8 +254,10 @@ class PlayerScreen(Screen):
     def _cue(self, seg: Segment, state: str) -> str:
         if state == "waiting":
             return "Press Enter when ready"
-        if state == "finished" or seg.kind is Kind.END:
-            return "Well done. Press q to close." if state == "finished" else "Well done."
+        if self.session.ended:
+            return "Well done. Press Enter or q to close."
+        if seg.kind is Kind.END:
+            return "Well done."
         item = self._item(seg)
         if item is None:
             return ""
@@ -337,7 +347,7 @@ class PlayerScreen(Screen):
     def action_ready(self) -> None:
         if self.state == "waiting":
             self.player.confirm_ready()
-        elif self.state == "finished":
+        elif self.session.ended:
             self.leave()
             return
         self.sync()
