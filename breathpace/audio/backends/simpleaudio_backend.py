@@ -4,10 +4,15 @@ simpleaudio can only play whole buffers. Firing one `play_buffer` per cue was me
 to drop half the cues through ALSA -> PulseAudio, so this backend plays one rendered
 buffer per uninterrupted stretch instead: from `play_from` until a pause, a seek, or a
 change of what the future sounds like (a new pace, a volume change), rendered in chunks
-of `CHUNK_S` played back to back, the next one started when the previous one ends. The
-position is a monotonic clock anchored at each chunk's start, so cues inside a chunk are
-sample-exact relative to each other and a chunk seam costs at most the stream's start-up
-jitter (a few milliseconds, once a minute).
+of `CHUNK_S` played back to back, the next one started when the previous one is due to
+end (the old stream drains meanwhile). The position is a monotonic clock anchored at
+each chunk's start, so cues inside a chunk are sample-exact relative to each other.
+
+The seams are this backend's weak point, and the reason it is not the default: each
+chunk is a new ALSA stream, and through ALSA -> PulseAudio a new stream's start-up delay
+was measured to vary by hundreds of milliseconds, so what follows a seam can be shifted
+by that much. Chunks are therefore long (one seam a minute; a session shorter than a
+chunk has none), and a pace or volume change re-renders from the change onwards.
 
 A feeder thread renders and starts the chunks; it never runs the source while holding
 the lock, and any failure becomes `failed()`. simpleaudio crashes on Python 3.12 and
