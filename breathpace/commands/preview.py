@@ -46,7 +46,7 @@ def timeline_json(timeline: Timeline) -> dict:
                 "breath": seg.breath.value,
                 "move": seg.move,
                 "effort": seg.effort,
-                "exercise": seg.exercise_name if seg.exercise else None,
+                "exercise": seg.exercise_name if 0 < seg.exercise <= len(timeline.items) else None,
                 "side": seg.side,
                 "set": seg.set or None,
                 "rep": seg.rep or None,

@@ -131,7 +131,6 @@ class _Builder:
         effort: bool = False,
         marks: set[Mark] | None = None,
         fixed: bool = False,
-        group_start: int | None = None,
     ) -> Segment:
         duration = ms if fixed else round(ms * self.scale)
         duration = max(duration, 1)
@@ -155,7 +154,6 @@ class _Builder:
             breath=breath,
             effort=effort,
             marks=frozenset(marks if marks is not None else {Mark.PHASE_START}),
-            group_start_ms=group_start,
         )
         self.segments.append(seg)
         self.t += duration

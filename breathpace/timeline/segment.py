@@ -66,8 +66,6 @@ class Segment:
     marks: frozenset[Mark]
     halfway_ms: int | None = None
     """Absolute time of the halfway cue, when the segment has one."""
-    group_start_ms: int | None = None
-    """Start of the longer hold this segment belongs to (a hold expanded into breaths)."""
 
     @property
     def end_ms(self) -> int:
