@@ -275,3 +275,17 @@ def test_no_sound_server_with_an_explicit_backend_is_one_line_and_exit_2(tmp_pat
     assert done.stdout == ""
     assert len(done.stderr.strip().splitlines()) == 1
     assert "no sound device" in done.stderr
+
+
+def test_devices_without_a_sound_server_says_so_calmly():
+    env = dict(os.environ)
+    env.pop("XDG_RUNTIME_DIR", None)
+    env["PULSE_SERVER"] = "unix:/nonexistent/breathpace-no-server"
+    done = subprocess.run(
+        [*breathpace_cmd(), "devices"], capture_output=True, text=True, timeout=30, env=env
+    )
+    assert done.returncode == 0
+    assert done.stderr == ""
+    # Without PulseAudio miniaudio may still find ALSA hardware; in a container it finds
+    # nothing and says so in one calm sentence, never a traceback or library chatter.
+    assert done.stdout.startswith(("No sound devices", "Playback devices"))
