@@ -555,3 +555,71 @@ def test_a_lost_device_becomes_a_notice_and_the_session_goes_on_silently(theme):
     clock.advance(1.0)
     player.poll()
     assert player.position_ms == 4000
+
+
+def test_a_seek_applies_a_waiting_pace_at_once():
+    player, clock, events = make()
+    player.start()
+    run(player, clock, 3.0)
+    player.slower()
+    player.next("set")
+    player.poll()
+    assert player.tempo_scale == Fraction(11, 10)
+    assert player.position_ms == player.timeline.locate(1, None, 2, 1)
+    assert [e.pending for e in events if isinstance(e, PaceChanged)] == [True, False]
+
+
+def test_asking_for_the_pace_that_plays_cancels_the_waiting_change():
+    player, clock, events = make()
+    player.start()
+    run(player, clock, 3.0)
+    player.slower()
+    player.faster()
+    player.poll()
+    assert player.pending_pace is None
+    assert events[-1] == PaceChanged(player.pace, Fraction(1), pending=False)
+    run(player, clock, 5.0)
+    assert player.tempo_scale == 1
+    assert player.position_ms == 8000
+
+
+def test_a_pace_waiting_through_a_pause_still_applies_at_the_next_rep():
+    player, clock, _ = make()
+    player.start()
+    run(player, clock, 3.0)
+    player.set_pace(BreathPattern.parse("3-0-4-0"))
+    run(player, clock, 1.0)
+    player.pause()
+    clock.advance(20)
+    player.resume()
+    run(player, clock, 2.95)  # 6950 on the old timeline
+    assert player.pending_pace is not None
+    run(player, clock, 0.05)
+    assert player.pace == BreathPattern.parse("3-0-4-0")
+    assert player.position_ms == player.timeline.locate(1, None, 1, 2)
+
+
+def test_next_from_a_wait_skips_the_count_and_plays_on():
+    player, clock, _ = make()
+    player.start()
+    run(player, clock, 27.0)
+    assert player.state is PlayerState.WAITING
+    player.next("rep")
+    assert player.state is PlayerState.PLAYING
+    assert player.position_ms == 36000
+    run(player, clock, 1.0)
+    assert player.position_ms == 37000
+
+
+def test_reload_while_waiting_keeps_waiting_at_the_wait():
+    player, clock, _ = make()
+    player.start()
+    run(player, clock, 27.0)
+    player.reload(routine(ROUTINE.replace("reps = 2\nrest", "reps = 3\nrest")))
+    player.poll()
+    assert player.state is PlayerState.WAITING
+    assert player.segment.kind is Kind.WAIT
+    assert player.position_ms == player.segment.start_ms
+    clock.advance(5)
+    player.poll()
+    assert player.position_ms == player.segment.start_ms
