@@ -157,7 +157,9 @@ class Player:
         self.muted = bool(muted)
         self._gain_applied = self._target_gain()
 
-        self._plan = self._make_plan(routine, pace, Fraction(tempo_scale))
+        # A float like 1.1 is meant as written, not as its binary approximation.
+        scale = Fraction(str(tempo_scale)) if isinstance(tempo_scale, float) else tempo_scale
+        self._plan = self._make_plan(routine, pace, Fraction(scale))
         self._pending: _Plan | None = None
         self.state = PlayerState.READY
         self._stretches: tuple[_Stretch, ...] = ()
