@@ -9,10 +9,12 @@ end (the old stream drains meanwhile). The position is a monotonic clock anchore
 each chunk's start, so cues inside a chunk are sample-exact relative to each other.
 
 The seams are this backend's weak point, and the reason it is not the default: each
-chunk is a new ALSA stream, and through ALSA -> PulseAudio a new stream's start-up delay
-was measured to vary by hundreds of milliseconds, so what follows a seam can be shifted
-by that much. Chunks are therefore long (one seam a minute; a session shorter than a
-chunk has none), and a pace or volume change re-renders from the change onwards.
+chunk is a new ALSA stream. The chunks are started on time (to a millisecond), but
+recorded from a PulseAudio null sink's monitor, the sound after a seam came out shifted
+by up to hundreds of milliseconds (PulseAudio may rewind the sink to start a new stream
+early, while the old one drains its deep ALSA-plugin buffer). Chunks are therefore long
+(one seam a minute; a session shorter than a chunk has none, and records exactly), and
+a pace or volume change re-renders from the change onwards.
 
 A feeder thread renders and starts the chunks; it never runs the source while holding
 the lock, and any failure becomes `failed()`. simpleaudio crashes on Python 3.12 and
@@ -36,6 +38,8 @@ SAMPLE_RATE = 44100
 #: every seam is a new ALSA stream whose start-up delay differs from the last one's.
 CHUNK_S = 60
 FIRST_CHUNK_S = 60
+#: A seam started within this of its due time keeps the clock continuous.
+SEAM_SLACK_S = 0.02
 #: The next chunk is rendered this long before it is due.
 PREPARE_S = 1.0
 #: A change of the future sound (volume) takes effect this far ahead of the clock.
@@ -198,6 +202,7 @@ class SimpleaudioBackend:
                     return
                 if gen != self._gen or frame != self._next_frame:
                     continue  # paused, moved or changed while rendering
+                due = None
                 if self._anchor is not None:
                     due = self._anchor + (frame - self._chunk_start) / self.sample_rate
                     wait = due - time.monotonic()
@@ -219,7 +224,10 @@ class SimpleaudioBackend:
                     self._failure = f"The sound device stopped (simpleaudio: {exc})."
                     self._playing = False
                     return
-                self._anchor = time.monotonic()
+                now = time.monotonic()
+                # A chunk started on time continues the clock exactly (no drift of a
+                # call's duration per seam); one started late (after a change) starts it.
+                self._anchor = due if due is not None and now - due < SEAM_SLACK_S else now
                 self._chunk_start = frame
                 self._chunk_len = length
                 self._next_frame = frame + length
