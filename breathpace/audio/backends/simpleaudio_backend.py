@@ -13,7 +13,8 @@ chunk is a new ALSA stream. The chunks are started on time (to a millisecond), b
 recorded from a PulseAudio null sink's monitor, the sound after a seam came out shifted
 by up to hundreds of milliseconds (PulseAudio may rewind the sink to start a new stream
 early, while the old one drains its deep ALSA-plugin buffer). Chunks are therefore long
-(one seam a minute; a session shorter than a chunk has none, and records exactly), and
+(ten minutes: one seam in a typical session at most; a shorter session has none and
+records exactly; a chunk is about 50 MB of samples while it plays), and
 a pace or volume change re-renders from the change onwards.
 
 A feeder thread renders and starts the chunks; it never runs the source while holding
@@ -36,8 +37,8 @@ from breathpace.audio.backends.quiet_fd import quiet_stderr
 SAMPLE_RATE = 44100
 #: Rendering a chunk takes milliseconds, so even the first one after a start is long:
 #: every seam is a new ALSA stream whose start-up delay differs from the last one's.
-CHUNK_S = 60
-FIRST_CHUNK_S = 60
+CHUNK_S = 600
+FIRST_CHUNK_S = 600
 #: A seam started within this of its due time keeps the clock continuous.
 SEAM_SLACK_S = 0.02
 #: The next chunk is rendered this long before it is due.
