@@ -182,11 +182,13 @@ def _reload_if_changed(player: Player, path, mtime: float | None, say) -> float 
     now = _mtime(path)
     if now is None or now == mtime:
         return mtime
+    from breathpace.journal.dose import apply_dose
     from breathpace.routine.load import RoutineError, load_routine
 
     try:
-        routine = load_routine(path)
-    except RoutineError as exc:
+        # The person's accepted dose applies to the edited file as it did at start.
+        routine = apply_dose(path.stem, load_routine(path))
+    except (RoutineError, ValueError) as exc:
         say(f"not reloaded: {exc}")
         return now
     player.reload(routine)

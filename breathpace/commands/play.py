@@ -23,8 +23,6 @@ AUDIO_KINDS = ("auto", "miniaudio", "simpleaudio", "none")
 def routine_to_play(resolved, say=None):
     """The one place where a found routine becomes the routine that is played: the
     file's routine with the person's accepted dose changes from the journal."""
-    if importlib.util.find_spec("breathpace.journal.dose") is None:
-        return resolved.routine
     from breathpace.commands.options import dosed
 
     routine, changes = dosed(resolved)

@@ -450,11 +450,13 @@ class PlayerScreen(Screen):
         self.reload_from_file()
 
     def reload_from_file(self) -> None:
+        from breathpace.journal.dose import apply_dose
         from breathpace.routine.load import RoutineError, load_routine
 
         assert self.watch_path is not None
         try:
-            routine = load_routine(self.watch_path)
+            # The person's accepted dose applies to the edited file as it did at start.
+            routine = apply_dose(self.watch_path.stem, load_routine(self.watch_path))
             self.player.reload(routine)
         except (RoutineError, ValueError) as exc:
             self.banner = f"⚠ {_one_line(exc)}"
