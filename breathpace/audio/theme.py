@@ -234,21 +234,10 @@ def theme_path(name_or_path: str | None) -> Path:
 def load_theme(name_or_path: str | None = None) -> Theme:
     """A built-in theme by name (None is the default, "soft"), or a theme file by path."""
     path = theme_path(name_or_path)
+    from breathpace.routine.load import read_toml_text
+
     source = str(path)
-    try:
-        if path.stat().st_size > MAX_THEME_BYTES:
-            raise ThemeError(source, f"file is larger than {MAX_THEME_BYTES:,} bytes")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ThemeError(source, "no such file") from None
-    except IsADirectoryError:
-        raise ThemeError(source, "is a folder, not a theme file") from None
-    except OSError as exc:
-        raise ThemeError(source, f"cannot be read ({exc.strerror or exc})") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ThemeError(source, f"is not UTF-8 text (byte {exc.start})") from None
+    text = read_toml_text(path, ThemeError, MAX_THEME_BYTES, "a theme file")
     theme = parse_theme(text, source)
     theme._name = path.stem
     theme._folder = path.parent

@@ -33,24 +33,30 @@ class RoutineError(ValueError):
 
 def load_routine(path: str | Path) -> Routine:
     """Read and validate a routine file (also its total length)."""
-    path = Path(path)
+    text = read_toml_text(Path(path), RoutineError, MAX_FILE_BYTES, "a routine file")
+    return parse_routine(text, str(path))
+
+
+def read_toml_text(path: Path, error: type, max_bytes: int, what: str) -> str:
+    """A small UTF-8 text file, or `error(source, one-line reason)`. Shared by routine
+    and theme files so both fail in the same words."""
     source = str(path)
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise RoutineError(source, f"file is larger than {MAX_FILE_BYTES:,} bytes")
+        if path.stat().st_size > max_bytes:
+            raise error(source, f"file is larger than {max_bytes:,} bytes")
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise RoutineError(source, "no such file") from None
+        raise error(source, "no such file") from None
     except IsADirectoryError:
-        raise RoutineError(source, "is a folder, not a routine file") from None
+        raise error(source, f"is a folder, not {what}") from None
     except OSError as exc:
-        raise RoutineError(source, f"cannot be read ({exc.strerror or exc})") from None
+        raise error(source, f"cannot be read ({exc.strerror or exc})") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise RoutineError(source, f"is not UTF-8 text (byte {exc.start})") from None
+        raise error(source, f"is not UTF-8 text (byte {exc.start})") from None
     # Some editors start UTF-8 files with a byte-order mark; TOML parsers refuse it.
-    return parse_routine(text.removeprefix("\ufeff"), source)
+    return text.removeprefix("\ufeff")
 
 
 def parse_routine(text: str, source: str = "<routine>") -> Routine:
