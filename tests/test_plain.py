@@ -187,15 +187,16 @@ def test_a_clock_jump_is_reported_once_and_the_session_goes_on(routine_file):
     assert [line for line in lines if line in segment_lines] == segment_lines
 
 
-def test_watch_reloads_the_file_when_it_is_saved(routine_file, monkeypatch):
-    monkeypatch.setattr(plain, "WATCH_EVERY_S", 0)
+def play_saving_midway(routine_file, text: str) -> str:
+    """Play with --watch and save `text` into the routine file three seconds in; the
+    plain output."""
     player, resolved, clock = session(routine_file)
     saved = []
 
     def edit(event):
         if not saved and clock.now() > 3:
             saved.append(True)
-            routine_file.write_text(ROUTINE.replace("reps = 2", "reps = 3"))
+            routine_file.write_text(text)
             st = routine_file.stat()
             os.utime(routine_file, (st.st_atime, st.st_mtime + 10))
 
@@ -205,30 +206,20 @@ def test_watch_reloads_the_file_when_it_is_saved(routine_file, monkeypatch):
         player, resolved, watch=True, out=out, stdin=io.StringIO(""), sleep=clock.advance
     )
     assert code == 0
-    text = out.getvalue()
+    return out.getvalue()
+
+
+def test_watch_reloads_the_file_when_it_is_saved(routine_file, monkeypatch):
+    monkeypatch.setattr(plain, "WATCH_EVERY_S", 0)
+    text = play_saving_midway(routine_file, ROUTINE.replace("reps = 2", "reps = 3"))
     assert "reloaded" in text.splitlines()
     assert "rep 3/3" in text
 
 
 def test_watch_reports_a_broken_file_and_plays_on(routine_file, monkeypatch):
     monkeypatch.setattr(plain, "WATCH_EVERY_S", 0)
-    player, resolved, clock = session(routine_file)
-    broken = []
-
-    def edit(event):
-        if not broken and clock.now() > 3:
-            broken.append(True)
-            routine_file.write_text(ROUTINE.replace("reps = 2", "reps = -1"))
-            st = routine_file.stat()
-            os.utime(routine_file, (st.st_atime, st.st_mtime + 10))
-
-    player.subscribe(edit)
-    out = io.StringIO()
-    code = plain.run_plain(
-        player, resolved, watch=True, out=out, stdin=io.StringIO(""), sleep=clock.advance
-    )
-    assert code == 0
-    errors = [line for line in out.getvalue().splitlines() if line.startswith("not reloaded")]
+    text = play_saving_midway(routine_file, ROUTINE.replace("reps = 2", "reps = -1"))
+    errors = [line for line in text.splitlines() if line.startswith("not reloaded")]
     assert len(errors) == 1 and "reps" in errors[0]
 
 
