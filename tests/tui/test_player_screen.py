@@ -344,21 +344,24 @@ def test_clock_jump_pauses_with_a_notice():
     run(main())
 
 
+def tiny_routine() -> Routine:
+    """One 2-second rep and nothing else: a session that finishes at once."""
+    return Routine.model_validate(
+        {
+            "format": 1,
+            "title": "Tiny",
+            "lead_in": 0,
+            "exercise": [{"name": "Tilt", "reps": 1, "phases": [{"move": "tilt", "seconds": 2}]}],
+        }
+    )
+
+
 def test_finished_session_without_a_journal_waits_on_done(monkeypatch):
     async def main():
         import breathpace.tui.session as session_module
 
         monkeypatch.setattr(session_module, "journal_available", lambda: False)
-        routine = Routine.model_validate(
-            {
-                "format": 1,
-                "title": "Tiny",
-                "lead_in": 0,
-                "exercise": [
-                    {"name": "Tilt", "reps": 1, "phases": [{"move": "tilt", "seconds": 2}]}
-                ],
-            }
-        )
+        routine = tiny_routine()
         app, clock, session = make_player_app(routine)
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
@@ -377,16 +380,7 @@ def test_finished_session_without_a_journal_waits_on_done(monkeypatch):
 
 def test_finished_session_goes_to_the_check_in():
     async def main():
-        routine = Routine.model_validate(
-            {
-                "format": 1,
-                "title": "Tiny",
-                "lead_in": 0,
-                "exercise": [
-                    {"name": "Tilt", "reps": 1, "phases": [{"move": "tilt", "seconds": 2}]}
-                ],
-            }
-        )
+        routine = tiny_routine()
         app, clock, session = make_player_app(routine)
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
