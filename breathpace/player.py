@@ -23,7 +23,6 @@ import contextlib
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +32,15 @@ from breathpace.audio.mixer import frame_of
 from breathpace.clock import MonotonicClock
 from breathpace.routine.model import Routine
 from breathpace.routine.pattern import BreathPattern
+from breathpace.session.events import (
+    Event,
+    Notice,
+    PaceChanged,
+    PlayerState,
+    Reloaded,
+    SegmentChanged,
+    StateChanged,
+)
 from breathpace.timeline import Kind, Segment, Timeline, compile
 
 if TYPE_CHECKING:
@@ -48,49 +56,6 @@ TEMPO_MIN = Fraction(1, 2)
 TEMPO_MAX = Fraction(2)
 #: A volume change fades over this many frames instead of stepping (no click).
 GAIN_RAMP = 512
-
-
-class PlayerState(StrEnum):
-    READY = "ready"
-    PLAYING = "playing"
-    PAUSED = "paused"
-    WAITING = "waiting"
-    """Held at the start of a WAIT segment (wait_for_ready) until confirm_ready()."""
-    FINISHED = "finished"
-    STOPPED = "stopped"
-
-
-@dataclass(frozen=True)
-class SegmentChanged:
-    segment: Segment
-    previous: Segment | None
-
-
-@dataclass(frozen=True)
-class StateChanged:
-    state: PlayerState
-
-
-@dataclass(frozen=True)
-class PaceChanged:
-    pace: BreathPattern
-    tempo_scale: Fraction
-    pending: bool
-    """True when requested (it applies at the next rep boundary), False when applied."""
-
-
-@dataclass(frozen=True)
-class Notice:
-    text: str
-
-
-@dataclass(frozen=True)
-class Reloaded:
-    ok: bool
-    error: str | None
-
-
-Event = SegmentChanged | StateChanged | PaceChanged | Notice | Reloaded
 
 
 @dataclass(frozen=True)
