@@ -1,0 +1,168 @@
+"""Session options: the person's settings with the command line laid over them.
+
+Every command that plays or renders a session takes the same handful of options (sound
+backend and device, pace, tempo, theme, volume, voice, tick, breath tone, calm, watch).
+Each defaults from the settings file; a value given on the command line wins. They are
+merged and checked here, once, and a bad value is reported with where it came from: the
+settings file and its key, or the command-line option.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from breathpace import paths
+from breathpace.routine.pattern import BreathPattern
+from breathpace.session.errors import SessionError
+from breathpace.settings import Settings, SettingsError, load_settings
+
+#: The sound backends a person can choose. Kept here (not read from audio.backends,
+#: which imports numpy) so that `--help` and the option parsing stay light.
+AUDIO_KINDS = ("auto", "miniaudio", "simpleaudio", "none")
+
+#: The tempo scales the command line accepts.
+TEMPO_RANGE = (Fraction(1, 4), Fraction(4))
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """What the command line said; None means "not given: use the settings"."""
+
+    audio: str | None = None
+    device: str | None = None
+    pace: str | BreathPattern | None = None
+    tempo: Fraction | None = None
+    theme: str | None = None
+    volume: float | None = None
+    voice: bool | None = None
+    tick: bool | None = None
+    breath_tone: bool | None = None
+    calm: bool | None = None
+    watch: bool = False
+
+
+@dataclass(frozen=True)
+class SessionOptions:
+    """The options a session is played with, merged and checked."""
+
+    settings: Settings
+    audio: str
+    audio_from: str
+    """Where `audio` came from, for its error message: "--audio KIND" or "<file>: audio"."""
+    device: str | None
+    pace: BreathPattern | None
+    """The pace asked for (command line or settings); None keeps the routine's own."""
+    pace_from: str | None
+    """Where `pace` came from: "--pace", "settings", or None when there is none."""
+    tempo: Fraction
+    theme: str
+    theme_from: str
+    """Where `theme` came from, for its error message: "--theme" or "<file>: theme"."""
+    volume: float
+    voice: bool
+    tick: bool
+    breath_tone: bool
+    calm: bool
+    watch: bool
+
+
+def settings_source(key: str) -> str:
+    """How an error names a settings key: `/home/…/settings.toml: pace`."""
+    return f"{paths.settings_file()}: {key}"
+
+
+def read_settings() -> Settings:
+    """The settings file, or SessionError naming the file and the key."""
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        raise SessionError(str(exc)) from None
+
+
+def parse_pace(text: str, source: str = "--pace") -> BreathPattern:
+    try:
+        return BreathPattern.parse(text)
+    except ValueError as exc:
+        raise SessionError(f"{source}: {exc} (found {text!r})") from None
+
+
+def parse_tempo(text: str | float | Fraction | None, source: str = "--tempo") -> Fraction:
+    """A tempo scale: 1 = as written, 1.2 = 20 % slower."""
+    if text is None:
+        return Fraction(1)
+    if isinstance(text, Fraction):
+        value = text
+    else:
+        try:
+            number = float(text)
+        except ValueError:
+            raise SessionError(f"{source}: must be a number like 1.2 (found {text!r})") from None
+        if not math.isfinite(number):
+            raise SessionError(f"{source}: must be between 0.25 and 4 (found {text!r})")
+        value = Fraction(str(text)) if isinstance(text, str) else Fraction(number)
+    low, high = TEMPO_RANGE
+    if not low <= value <= high:
+        raise SessionError(f"{source}: must be between 0.25 and 4 (found {str(text)!r})")
+    return value
+
+
+def check_volume(volume: float, source: str = "--volume") -> float:
+    if not (math.isfinite(volume) and 0 <= volume <= 1):
+        raise SessionError(f"{source}: must be between 0 and 1 (found {volume:g})")
+    return volume
+
+
+def session_options(
+    overrides: Overrides | None = None, *, settings: Settings | None = None
+) -> SessionOptions:
+    """The settings (read from the file unless given) with `overrides` laid over them."""
+    given = overrides or Overrides()
+    settings = settings if settings is not None else read_settings()
+
+    if given.audio is not None and given.audio not in AUDIO_KINDS:
+        raise SessionError(
+            f"--audio: unknown backend {given.audio!r} (choose from {', '.join(AUDIO_KINDS)})"
+        )
+    pace: BreathPattern | None
+    if isinstance(given.pace, BreathPattern):
+        pace, pace_from = given.pace, "--pace"
+    elif given.pace is not None:
+        pace, pace_from = parse_pace(given.pace), "--pace"
+    elif settings.pace is not None:
+        pace, pace_from = parse_pace(settings.pace, settings_source("pace")), "settings"
+    else:
+        pace, pace_from = None, None
+
+    if given.volume is not None:
+        volume = check_volume(given.volume)
+    else:
+        volume = check_volume(settings.volume, settings_source("volume"))
+
+    def pick(value, default):
+        return default if value is None else value
+
+    return SessionOptions(
+        settings=settings,
+        audio=given.audio or settings.audio,
+        audio_from=f"--audio {given.audio}" if given.audio else settings_source("audio"),
+        device=pick(given.device, settings.device),
+        pace=pace,
+        pace_from=pace_from,
+        tempo=parse_tempo(given.tempo),
+        theme=given.theme or settings.theme,
+        theme_from="--theme" if given.theme else settings_source("theme"),
+        volume=volume,
+        voice=pick(given.voice, settings.voice),
+        tick=pick(given.tick, settings.tick),
+        breath_tone=pick(given.breath_tone, settings.breath_tone),
+        calm=bool(given.calm) or settings.reduced_motion,
+        watch=given.watch,
+    )
+
+
+def watch_path(options: SessionOptions, path: Path | None) -> Path | None:
+    """The file to watch for saves, when `--watch` asked for it and there is a file."""
+    return Path(path) if options.watch and path is not None else None
