@@ -42,7 +42,7 @@ async def measure(seconds: float, phase: float) -> list[float]:
     from breathpace.player import Player
     from breathpace.tui.app import BreathpaceApp
     from breathpace.tui.screens.player import PlayerScreen
-    from breathpace.tui.session import Session
+    from breathpace.session.run import Session
 
     reps = int(seconds / (2 * phase)) + 2
     routine = Routine.model_validate(tomllib.loads(ROUTINE.format(reps=reps, phase=phase)))

@@ -9,8 +9,10 @@ import click
 
 from breathpace import fmt
 from breathpace.commands.errors import InputError
-from breathpace.commands.options import dosed, pace_option, resolve_or_exit, tempo_option
+from breathpace.commands.options import input_errors, pace_option, resolve_or_exit, tempo_option
 from breathpace.routine.model import Breathing
+from breathpace.session.dose import Dose, dose_for
+from breathpace.session.options import Overrides, session_options
 from breathpace.timeline import Kind, Timeline, compile
 
 
@@ -21,17 +23,20 @@ from breathpace.timeline import Kind, Timeline, compile
 @click.option("--json", "as_json", is_flag=True, help="Print the whole timeline as JSON.")
 def preview_cmd(routine: str, pace, tempo: Fraction, as_json: bool) -> None:
     """Show ROUTINE's timeline (a built-in name, your routine's name, or a path)."""
+    with input_errors():
+        options = session_options(Overrides(pace=pace, tempo=tempo))
     resolved = resolve_or_exit(routine)
-    routine_to_play, changes = dosed(resolved)
+    # The dose `play` would use: accepted changes, personal pace, --pace, --tempo.
+    dose = dose_for(resolved.name, resolved.routine, options)
     try:
-        timeline = compile(routine_to_play, pace, tempo)
+        timeline = compile(dose.routine, dose.pace, dose.tempo)
     except ValueError as exc:
         raise InputError(f"{resolved.path}: {exc}") from None
     if as_json:
         click.echo(json.dumps(timeline_json(timeline), indent=None))
         return
-    _print_table(resolved, routine_to_play, timeline, pace)
-    for change in changes:
+    _print_table(resolved, dose, timeline)
+    for change in dose.changes:
         click.echo(f"your dose: {change}")
 
 
@@ -56,9 +61,11 @@ def timeline_json(timeline: Timeline) -> dict:
     }
 
 
-def _print_table(resolved, routine, timeline: Timeline, pace) -> None:
-    pace_text = str(pace) if pace is not None else routine.pace
-    click.echo(f"{routine.title}  ({resolved.name}, pace {pace_text})")
+def _print_table(resolved, dose: Dose, timeline: Timeline) -> None:
+    routine = dose.routine
+    click.echo(f"{routine.title}  ({resolved.name}, pace {dose.pace_text})")
+    if dose.pace_from != "routine" or dose.tempo != 1:
+        click.echo(dose.describe())
     if routine.summary:
         click.echo(routine.summary)
     click.echo()

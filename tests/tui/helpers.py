@@ -42,7 +42,7 @@ def make_player_app(
     from breathpace.player import Player
     from breathpace.tui.app import BreathpaceApp
     from breathpace.tui.screens.player import PlayerScreen
-    from breathpace.tui.session import Session
+    from breathpace.session.run import Session
 
     clock = FakeClock(start)
     backend = SilentBackend(clock=clock)

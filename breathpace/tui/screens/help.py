@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -10,6 +9,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
+
+from breathpace.safety import SAFETY_NOTICE
 
 KEYS = """\
 ## Keys while playing
@@ -44,10 +45,6 @@ GUIDE = """\
 
 
 def safety_text() -> str:
-    if importlib.util.find_spec("breathpace.safety") is None:
-        return ""
-    from breathpace.safety import SAFETY_NOTICE
-
     title, _, body = SAFETY_NOTICE.partition("\n")
     return f"## {title.strip()}\n\n{body.strip()}\n"
 
