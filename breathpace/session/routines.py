@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from breathpace.library import Resolved, builtin_routine_files, resolve, user_routine_files
+from breathpace import library
+from breathpace.library import Resolved
 from breathpace.routine.load import RoutineError, load_routine
 from breathpace.routine.model import Routine
 from breathpace.session.dose import Dose, personal_dose
@@ -52,7 +53,7 @@ class Entry:
 def resolve_routine(name_or_path: str) -> Resolved:
     """A routine by built-in name, the person's own name, or path; SessionError if not."""
     try:
-        return resolve(name_or_path)
+        return library.resolve(name_or_path)
     except RoutineError as exc:
         raise SessionError(str(exc)) from None
 
@@ -70,8 +71,9 @@ def load_entry(path: Path, builtin: bool, settings_pace: str | None) -> Entry:
 
 def routine_entries(settings_pace: str | None = None) -> tuple[list[Entry], list[Entry]]:
     """(built-in entries, the person's own entries), each in file-name order."""
-    builtin = [load_entry(p, True, settings_pace) for p in builtin_routine_files()]
-    user = [load_entry(p, False, settings_pace) for p in user_routine_files()]
+    # Read through the module, so a test can swap the built-in library for a fixed one.
+    builtin = [load_entry(p, True, settings_pace) for p in library.builtin_routine_files()]
+    user = [load_entry(p, False, settings_pace) for p in library.user_routine_files()]
     return builtin, user
 
 
