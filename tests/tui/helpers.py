@@ -40,9 +40,9 @@ def make_player_app(
     from breathpace.audio.backends.silent import SilentBackend
     from breathpace.clock import FakeClock
     from breathpace.player import Player
+    from breathpace.session.run import Session
     from breathpace.tui.app import BreathpaceApp
     from breathpace.tui.screens.player import PlayerScreen
-    from breathpace.session.run import Session
 
     clock = FakeClock(start)
     backend = SilentBackend(clock=clock)
