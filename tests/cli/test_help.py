@@ -16,6 +16,8 @@ import pytest
 
 from breathpace.cli import COMMANDS
 
+pytestmark = pytest.mark.slow  # a fresh process per call
+
 
 def _script() -> str | None:
     beside = Path(sys.executable).with_name("breathpace")

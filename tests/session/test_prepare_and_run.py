@@ -124,6 +124,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_one_personal_dose_in_list_preview_render_and_play(user_routines_dir, tmp_path):
     """A saved personal pace gives the same timings everywhere, and each says so."""
     (user_routines_dir / "paced.toml").write_text(ROUTINE, "utf-8")
