@@ -32,6 +32,7 @@ def test_home_lengths_preview_and_player_follow_the_personal_pace():
             titles = [table.get_row_at(i)[0] for i in range(table.row_count)]
             row = table.get_row_at(titles.index("Glute bridge"))
             assert row[1] == fmt.length(mine)
+            assert "Lengths at your pace 2-0-2.5-0, from settings" in screen_text(app)
             while table.get_row_at(table.cursor_row)[0] != "Glute bridge":
                 await pilot.press("down")
             await pilot.press("p")

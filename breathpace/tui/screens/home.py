@@ -48,6 +48,12 @@ class HomeScreen(Screen):
             yield Static(
                 "[b]breathpace[/b] · breath-paced practice · [b]Enter[/b] starts", id="home-title"
             )
+            pace = _settings_pace(self)
+            if pace:
+                # Say so when the lengths (and the sessions) use the person's own pace.
+                yield Static(
+                    f"Lengths at your pace {pace}, from settings", id="home-pace", markup=False
+                )
             yield Static("Routines", classes="section")
             yield DataTable(id="routines", cursor_type="row", zebra_stripes=True)
             yield Static("Breathing", classes="section")
