@@ -8,7 +8,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
 
 from breathpace.safety import SAFETY_NOTICE
 
@@ -56,6 +55,10 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help", classes="dialog"):
+            # Imported here: the Markdown widget brings markdown-it, which every screen
+            # that offers help would otherwise load before its first frame.
+            from textual.widgets import Markdown
+
             yield Markdown("\n".join(part for part in (KEYS, GUIDE, safety_text()) if part))
 
     def action_close(self) -> None:
