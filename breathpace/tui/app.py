@@ -21,7 +21,7 @@ from textual.screen import Screen
 from breathpace.clock import MonotonicClock
 from breathpace.library import Resolved
 from breathpace.session.errors import SessionError
-from breathpace.session.options import session_options
+from breathpace.session.options import SessionOptions, session_options
 from breathpace.session.prepare import prepare
 from breathpace.session.run import Session, end_all, open_session
 from breathpace.settings import Settings
@@ -52,9 +52,12 @@ class BreathpaceApp(App[None]):
         calm: bool | None = None,
         notice: str | None = None,
         player_factory: Callable[..., Any] | None = None,
+        options: SessionOptions | None = None,
     ) -> None:
         super().__init__()
-        self.settings = settings or Settings()
+        self.settings = settings or (options.settings if options else Settings())
+        self.options = options
+        """The session options the command line gave (None: the settings alone)."""
         self.backend = backend
         self.clock = clock or MonotonicClock()
         self.calm = self.settings.reduced_motion if calm is None else calm
@@ -109,7 +112,7 @@ class BreathpaceApp(App[None]):
         try:
             prepared = prepare(
                 resolved,
-                session_options(settings=self.settings),
+                self.options or session_options(settings=self.settings),
                 personal_pace=personal_pace,
                 journal_dose=journal_dose,
                 source=source,

@@ -24,7 +24,7 @@ def run_home(options: SessionOptions | None = None) -> int:
     """`breathpace` with no command: the home screen; returns the exit status."""
     options = options or session_options()
     backend, notice = open_session_backend(options)
-    app = BreathpaceApp(settings=options.settings, backend=backend, notice=notice)
+    app = BreathpaceApp(options=options, backend=backend, notice=notice)
     try:
         app.run()
     finally:
@@ -39,7 +39,7 @@ def run_breathe(options: SessionOptions) -> int:
     """`breathpace breathe` without a choice: the Breathe screen."""
     backend, notice = open_session_backend(options)
     app = BreathpaceApp(
-        settings=options.settings,
+        options=options,  # --volume, --theme… apply to the practice chosen there
         backend=backend,
         notice=notice,
         calm=options.calm,

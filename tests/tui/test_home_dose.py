@@ -48,3 +48,36 @@ def test_home_lengths_preview_and_player_follow_the_personal_pace():
             await pilot.pause()
 
     asyncio.run(main())
+
+
+def test_the_breathe_screen_plays_with_the_command_lines_options_and_its_own_pattern():
+    """`breathpace breathe --volume 0.3` opens the Breathe screen; what starts there
+    plays at that volume, with the preset's own pattern (not the personal pace)."""
+    save_settings(Settings(pace="2-0-2.5-0", seen_safety=True))
+    from breathpace.audio.backends.silent import SilentBackend
+    from breathpace.clock import FakeClock
+    from breathpace.session.options import Overrides, session_options
+    from breathpace.tui.app import BreathpaceApp
+    from breathpace.tui.screens.breathe import BreatheScreen
+
+    clock = FakeClock(10.0)
+    app = BreathpaceApp(
+        options=session_options(Overrides(volume=0.3)),
+        backend=SilentBackend(clock=clock),
+        clock=clock,
+        first=BreatheScreen,
+    )
+
+    async def main():
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            screen = player_screen(app)
+            assert screen.player.volume == 0.3
+            assert screen.player.pace is None or str(screen.player.pace) != "2-0-2.5-0"
+            assert screen.session.source == "breathe"
+            await pilot.press("q", "y")
+            await pilot.pause()
+
+    asyncio.run(main())
