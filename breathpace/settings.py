@@ -19,7 +19,6 @@ from breathpace import paths
 from breathpace.audio.backends import KINDS as AUDIO_KINDS
 from breathpace.routine.pattern import BreathPattern
 
-
 #: The backend names come from the one registry (light: it imports no audio library).
 AudioKind = Literal[AUDIO_KINDS]  # type: ignore[valid-type]
 

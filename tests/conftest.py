@@ -34,3 +34,12 @@ def user_routines_dir(isolated_home: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     assert str(folder).startswith(str(isolated_home))
     return folder
+
+
+@pytest.fixture
+def fake_rig():
+    """A fake clock and the silent backend on it (see `tests/fakes.py`); build players
+    with `fake_rig.player(routine)` and move them with `fake_rig.clock.advance()`."""
+    from tests.fakes import FakeRig
+
+    return FakeRig()
