@@ -9,9 +9,10 @@ The events and `PlayerState` live in `breathpace.session.events` (no numpy) and 
 re-exported here, where existing callers import them from.
 """
 
-from breathpace.player.audio import GAIN_RAMP
+import importlib
+from typing import Any
+
 from breathpace.player.core import JUMP_S
-from breathpace.player.player import TEMPO_MAX, TEMPO_MIN, TEMPO_STEP, Player
 from breathpace.session.events import (
     Event,
     Notice,
@@ -21,6 +22,23 @@ from breathpace.session.events import (
     SegmentChanged,
     StateChanged,
 )
+
+# The facade and the audio side import numpy; they load on first use so that importing
+# the pure core (`breathpace.player.core`, `.states`) stays light.
+_LAZY = {
+    "Player": "breathpace.player.player",
+    "TEMPO_MAX": "breathpace.player.player",
+    "TEMPO_MIN": "breathpace.player.player",
+    "TEMPO_STEP": "breathpace.player.player",
+    "GAIN_RAMP": "breathpace.player.audio",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "GAIN_RAMP",

@@ -204,6 +204,7 @@ class Player:
         core.settle(self._position())
         self._backend = fall_silent(self._backend, self._clock)
         caps = capabilities_of(self._backend)
+        self._sound.audible = caps.renders  # later plans need no mixer
         core.discards_ahead = caps.discards_ahead
         core.wall_clock = not caps.renders
         core.emit(Notice(f"{problem} Carrying on silently."))

@@ -425,3 +425,18 @@ def test_a_stretch_holds_at_its_stop():
     s = Stretch(tape_start=100, tl_start=5000, tl_stop=5200, plan=plan_for())
     assert [s.tl_at(t) for t in (0, 100, 150, 300, 10_000)] == [5000, 5000, 5050, 5200, 5200]
     assert s.tape_stop == 300
+
+
+def test_the_core_imports_no_numpy_and_no_audio():
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, breathpace.player.core, breathpace.player.states; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('numpy', 'miniaudio') "
+        "or m.startswith(('breathpace.audio', 'breathpace.clock', 'breathpace.player.player', "
+        "'breathpace.player.audio'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
