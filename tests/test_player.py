@@ -429,10 +429,8 @@ class PullCard:
 
     name = "pullcard"
     sample_rate = 44100
-    # Streams like miniaudio: renders what it pulls, never re-renders, counts frames.
-    capabilities = Capabilities(
-        renders=True, discards_ahead=False, device_clock=True, lists_devices=False
-    )
+    # Streams like miniaudio: renders what it pulls and never re-renders it.
+    capabilities = Capabilities(renders=True, discards_ahead=False, lists_devices=False)
 
     def __init__(self):
         self.source = None

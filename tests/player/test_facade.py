@@ -58,9 +58,7 @@ class Buffering:
 
     name = "buffering"
     sample_rate = 1000
-    capabilities = Capabilities(
-        renders=True, discards_ahead=True, device_clock=False, lists_devices=False
-    )
+    capabilities = Capabilities(renders=True, discards_ahead=True, lists_devices=False)
 
     def __init__(self):
         self.frame = 0

@@ -43,13 +43,11 @@ class Capabilities:
     discards_ahead: bool
     """It buffers far ahead and re-renders from a frame on request (`discard_from`),
     so the player may change sound it has already handed over (a pace switch, volume)."""
-    device_clock: bool
-    """Its position counts the frames the sound device consumed (not a wall clock)."""
     lists_devices: bool
     """`breathpace devices` lists its devices and `--device` can pick one."""
 
 
-SILENT = Capabilities(renders=False, discards_ahead=False, device_clock=False, lists_devices=False)
+SILENT = Capabilities(renders=False, discards_ahead=False, lists_devices=False)
 
 
 @dataclass(frozen=True)
@@ -63,7 +61,6 @@ class Entry:
     """Name of `opener(device) -> Backend` in that module (raises BackendError); None
     for the silent backend, which is built with the session's clock instead."""
     capabilities: Capabilities
-    summary: str
     lister: str | None = None
     """Name of `lister() -> [{"index", "name", "backend", ...}]` in the module, if any."""
 
@@ -77,27 +74,20 @@ REGISTRY: dict[str, Entry] = {
         name="miniaudio",
         module="breathpace.audio.backends.miniaudio_backend",
         opener="open_miniaudio",
-        capabilities=Capabilities(
-            renders=True, discards_ahead=False, device_clock=True, lists_devices=True
-        ),
-        summary="the default: a pull stream whose callback is the clock",
+        capabilities=Capabilities(renders=True, discards_ahead=False, lists_devices=True),
         lister="list_playback_devices",
     ),
     "simpleaudio": Entry(
         name="simpleaudio",
         module="breathpace.audio.backends.simpleaudio_backend",
         opener="open_simpleaudio",
-        capabilities=Capabilities(
-            renders=True, discards_ahead=True, device_clock=False, lists_devices=False
-        ),
-        summary="optional: long rendered buffers on the default device",
+        capabilities=Capabilities(renders=True, discards_ahead=True, lists_devices=False),
     ),
     "none": Entry(
         name="none",
         module="breathpace.audio.backends.silent",
         opener=None,
         capabilities=SILENT,
-        summary="no sound: a clock only",
     ),
 }
 #: "auto" tries miniaudio and falls back to silence with a notice.
