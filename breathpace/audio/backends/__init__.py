@@ -68,7 +68,7 @@ class Entry:
         return getattr(importlib.import_module(self.module), attr)
 
 
-#: Every backend `--audio` can name, in the order "auto" tries the sounding ones.
+#: Every backend `--audio` can name (besides "auto"), by that name.
 REGISTRY: dict[str, Entry] = {
     "miniaudio": Entry(
         name="miniaudio",
@@ -90,7 +90,7 @@ REGISTRY: dict[str, Entry] = {
         capabilities=SILENT,
     ),
 }
-#: "auto" tries miniaudio and falls back to silence with a notice.
+#: "auto" tries the backends of AUTO_ORDER and falls back to silence with a notice.
 AUTO = "auto"
 KINDS: tuple[str, ...] = (AUTO, *REGISTRY)
 """The `--audio` choices and the settings file's `audio` values."""
