@@ -69,6 +69,7 @@ def test_none_is_the_silent_backend_with_a_notice():
     assert backend.name == "silent" and notice.startswith("Sound is off")
 
 
+@pytest.mark.slow
 def test_the_registry_imports_no_sound_library_or_numpy():
     probe = (
         "import sys, breathpace.audio.backends as b, breathpace.settings; "

@@ -427,6 +427,7 @@ def test_a_stretch_holds_at_its_stop():
     assert s.tape_stop == 300
 
 
+@pytest.mark.slow
 def test_the_core_imports_no_numpy_and_no_audio():
     import subprocess
     import sys
