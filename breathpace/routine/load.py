@@ -318,7 +318,9 @@ def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        text = value if len(value) <= 40 else value[:37] + "..."
+        # Escaped like TOML would write it, so the message stays on one line.
+        text = value.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+        text = text if len(text) <= 40 else text[:37] + "..."
         return f'"{text}"'
     if isinstance(value, list | tuple):
         return "a list" if value else "an empty list"
