@@ -185,3 +185,74 @@ def test_the_check_command_passes_every_builtin_without_warnings():
     assert result.returncode == 0, result.stderr
     assert "warning" not in (result.stdout + result.stderr).lower()
     assert result.stdout.count("ok: ") == len(FILES)
+
+
+def _expected_rep(ex: Exercise) -> list[tuple[str, str | None]]:
+    """(move, cue) of each phase of a rep, read from the file's own words: the phases in
+    order, or the tempo parts in the order the rep starts with (a pause only when the
+    tempo or a hold override gives it a length)."""
+    if ex.phases is not None:
+        return [(p.move, p.cue) for p in ex.phases]
+    tempo = ex.tempo_parsed
+    assert tempo is not None
+    cues = ex.part_cues
+
+    def cue(part: str) -> str | None:
+        return getattr(cues, part) if cues is not None else None
+
+    conc = [(ex.moves.concentric, cue("concentric"))]
+    ecc = [(ex.moves.eccentric, cue("eccentric"))]
+    top = [(ex.moves.hold_top, cue("hold_top"))]
+    bottom = [(ex.moves.hold_bottom, cue("hold_bottom"))]
+    if ex.hold_top is None and tempo.pause_after_concentric_ms == 0:
+        top = []
+    if ex.hold_bottom is None and tempo.pause_after_eccentric_ms == 0:
+        bottom = []
+    return conc + top + ecc + bottom if ex.start == "concentric" else ecc + bottom + conc + top
+
+
+def _runs(pairs: list[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
+    """Consecutive equal entries as one (a hold of N breaths is N cycles of segments)."""
+    return [pair for i, pair in enumerate(pairs) if i == 0 or pairs[i - 1] != pair]
+
+
+@pytest.mark.parametrize("name", sorted(NAMES))
+def test_every_phase_segment_shows_only_its_own_phase_cue(name: str):
+    """What the screen, plain mode and voice read as the phase cue (`Segment.cue`) comes
+    from that very phase of the file, rep after rep; outside phases there is none."""
+    routine = ROUTINES[name]
+    timeline = compile(routine)
+    reps: dict[tuple, list] = {}
+    for seg in timeline.segments:
+        item = (
+            routine.exercise[seg.exercise - 1]
+            if seg.kind is Kind.PHASE and 1 <= seg.exercise <= len(routine.exercise)
+            else None
+        )
+        if not isinstance(item, Exercise):
+            assert seg.cue is None, (seg.kind, seg.exercise_name, seg.move, seg.cue)
+            continue
+        reps.setdefault((seg.exercise, seg.set, seg.side, seg.rep), []).append(seg)
+    assert reps or all(isinstance(i, Breathing) for i in routine.exercise)
+    for (number, *_), segs in reps.items():
+        ex = routine.exercise[number - 1]
+        assert isinstance(ex, Exercise)
+        expected = _runs(_expected_rep(ex))
+        assert _runs([(s.move, s.cue) for s in segs]) == expected, (name, ex.name)
+
+
+@pytest.mark.parametrize("name", sorted(NAMES))
+def test_every_exercise_phase_that_moves_has_its_own_cue(name: str):
+    """Every phase that deserves words has them: each moving phase (not a plain rest)
+    carries a cue, and no two phases of an exercise share one."""
+    for item in ROUTINES[name].exercise:
+        if not isinstance(item, Exercise):
+            continue
+        cues = [cue for _, cue in _expected_rep(item)]
+        moves = [move for move, _ in _expected_rep(item)]
+        for move, cue in zip(moves, cues, strict=True):
+            assert cue or move.startswith("rest"), f"{item.name}: {move}"
+        given = [c for c in cues if c]
+        assert len(given) == len(set(given)), f"{item.name}: a cue used twice"
+        for general in item.cues:
+            assert general not in given, f"{item.name}: {general!r} is a phase cue"
