@@ -258,6 +258,7 @@ phases = [
     assert result.stdout == f"ok: {path}: Cued (1 warning)\n"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "name",
     ["phase-cue-two-lines.toml", "part-cues-with-phases.toml", "main-exercise-unknown.toml"],
