@@ -15,13 +15,14 @@ from fractions import Fraction
 from pathlib import Path
 
 from breathpace import paths
+from breathpace.audio.backends import KINDS
 from breathpace.routine.pattern import BreathPattern
 from breathpace.session.errors import SessionError
 from breathpace.settings import Settings, SettingsError, load_settings
 
-#: The sound backends a person can choose. Kept here (not read from audio.backends,
-#: which imports numpy) so that `--help` and the option parsing stay light.
-AUDIO_KINDS = ("auto", "miniaudio", "simpleaudio", "none")
+#: The sound backends a person can choose, from the one registry (which is light: it
+#: imports no audio library).
+AUDIO_KINDS = KINDS
 
 #: The tempo scales the command line accepts.
 TEMPO_RANGE = (Fraction(1, 4), Fraction(4))

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from breathpace.audio.backends import BackendError, open_backend
+from breathpace.audio.backends import BackendError, capabilities_of, open_backend
 from breathpace.journal.db import OUTCOMES
 from breathpace.journal.recorder import SessionRecorder, record_session
 from breathpace.player import Player
@@ -43,7 +43,7 @@ def build_player(
     options = prepared.options
     notices = list(prepared.notices)
     clips = None
-    if options.voice and backend.name != "silent":
+    if options.voice and capabilities_of(backend).renders:
         clips, problem = voice_clips(prepared.timeline, backend.sample_rate)
         if problem:
             notices.append(f"Voice: {problem}; the tones carry on.")
@@ -58,6 +58,7 @@ def build_player(
         breath_tone=options.breath_tone,
         voice=clips,
         clock=clock,
+        timeline=prepared.timeline,  # compiled once, in prepare()
     )
     return player, notices
 
