@@ -14,8 +14,8 @@ from pathlib import Path
 import click
 
 from breathpace.commands.errors import InputError
-from breathpace.commands.options import audio_option, input_errors
-from breathpace.commands.play import play_prepared
+from breathpace.commands.options import input_errors
+from breathpace.commands.play import audio_option, play_prepared
 from breathpace.library import Resolved, resolve, routine_names
 from breathpace.routine.load import RoutineError
 from breathpace.routine.practice import (

@@ -13,11 +13,12 @@ import sys
 import click
 
 from breathpace import fmt
+from breathpace.audio.backends import KINDS as AUDIO_KINDS
 from breathpace.capsule import SLOTS, capsule_for, capsule_routine
 from breathpace.commands.options import input_errors, resolve_or_exit, settings_or_exit
 from breathpace.commands.play import play_prepared
 from breathpace.session.dose import personal_dose
-from breathpace.session.options import AUDIO_KINDS, Overrides, session_options
+from breathpace.session.options import Overrides, session_options
 from breathpace.session.prepare import prepare
 from breathpace.timeline import compile
 

@@ -10,15 +10,18 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import click
 
 from breathpace.commands.errors import InputError
 from breathpace.routine.pattern import BreathPattern
 from breathpace.session.errors import SessionError
-from breathpace.session.options import AUDIO_KINDS, parse_pace, parse_tempo, read_settings
 from breathpace.session.routines import resolve_routine
-from breathpace.settings import Settings
+from breathpace.session.values import parse_pace, parse_tempo
+
+if TYPE_CHECKING:
+    from breathpace.settings import Settings
 
 
 @contextlib.contextmanager
@@ -54,9 +57,6 @@ tempo_option = click.option(
     metavar="SCALE",
     help="Stretch every breath and movement (1.2 = 20% slower).",
 )
-audio_option = click.option(
-    "--audio", type=click.Choice(AUDIO_KINDS), default=None, help="Sound backend."
-)
 
 
 def resolve_or_exit(name_or_path: str):
@@ -67,5 +67,9 @@ def resolve_or_exit(name_or_path: str):
 
 def settings_or_exit() -> Settings:
     """The settings file, or exit 2 naming the file and the key."""
+    # Imported here: the settings name their backends from the audio registry, which
+    # importing `check` or `preview` (that import this module) must not load.
+    from breathpace.session.options import read_settings
+
     with input_errors():
         return read_settings()

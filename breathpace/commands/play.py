@@ -13,9 +13,14 @@ from fractions import Fraction
 
 import click
 
-from breathpace.commands.options import audio_option, input_errors, tempo_option
+from breathpace.audio.backends import KINDS as AUDIO_KINDS
+from breathpace.commands.options import input_errors, tempo_option
 from breathpace.session.options import Overrides, session_options
 from breathpace.session.prepare import Prepared, prepare
+
+audio_option = click.option(
+    "--audio", type=click.Choice(AUDIO_KINDS), default=None, help="Sound backend."
+)
 
 
 @click.command("play")

@@ -12,7 +12,6 @@ from breathpace.commands.errors import InputError
 from breathpace.commands.options import input_errors, pace_option, resolve_or_exit, tempo_option
 from breathpace.routine.model import Breathing
 from breathpace.session.dose import Dose, dose_for
-from breathpace.session.options import Overrides, session_options
 from breathpace.timeline import Kind, Timeline, compile
 
 
@@ -23,6 +22,10 @@ from breathpace.timeline import Kind, Timeline, compile
 @click.option("--json", "as_json", is_flag=True, help="Print the whole timeline as JSON.")
 def preview_cmd(routine: str, pace, tempo: Fraction, as_json: bool) -> None:
     """Show ROUTINE's timeline (a built-in name, your routine's name, or a path)."""
+    # Imported here: reading the settings loads the backend registry (the settings name
+    # their backends from it), which importing this module must not.
+    from breathpace.session.options import Overrides, session_options
+
     with input_errors():
         options = session_options(Overrides(pace=pace, tempo=tempo))
     resolved = resolve_or_exit(routine)

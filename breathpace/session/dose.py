@@ -14,11 +14,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from breathpace.journal.dose import apply_dose
 from breathpace.routine.model import Routine
 from breathpace.routine.pattern import BreathPattern
-from breathpace.session.options import SessionOptions
+
+if TYPE_CHECKING:  # only for annotations: options read the settings, this module must not
+    from breathpace.session.options import SessionOptions
 
 
 @dataclass(frozen=True)
