@@ -17,7 +17,15 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from breathpace.routine.model import Breathing, Exercise, Length, Moves, Phase, Routine
+from breathpace.routine.model import (
+    Breathing,
+    Exercise,
+    Length,
+    Moves,
+    Phase,
+    Routine,
+    TempoPoses,
+)
 
 MAX_FILE_BYTES = 1_000_000
 
@@ -202,6 +210,7 @@ def _descend(model: type[BaseModel] | None, names: Sequence[str]) -> type[BaseMo
         "hold_bottom": Length,
         "moves": Moves,
         "phases": Phase,
+        "poses": TempoPoses,
     }
     for name in names[:-1]:
         if model is None:

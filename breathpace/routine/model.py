@@ -108,6 +108,9 @@ class Phase(_Frozen):
     body holds position, so nobody holds their breath under strain."""
     effort: bool = Field(default=False, strict=True)
     """True for the working part of the rep; it gets the exhale unless breath says otherwise."""
+    pose: str | None = Field(default=None, min_length=1, max_length=40)
+    """The pose of the exercise's figure this phase moves to, e.g. "top"; the figure
+    arrives there as the phase ends. Left out, the figure keeps its pose (a hold)."""
 
     @field_validator("seconds")
     @classmethod
@@ -145,6 +148,15 @@ class Moves(_Frozen):
     """Label of the pause after the eccentric part."""
 
 
+class TempoPoses(_Frozen):
+    """The figure's poses for a tempo-notated rep."""
+
+    top: str = Field(min_length=1, max_length=40)
+    """The pose the concentric part moves to, e.g. "top"."""
+    bottom: str = Field(default="start", min_length=1, max_length=40)
+    """The pose the eccentric part moves back to (default the start pose)."""
+
+
 class _Item(_Frozen):
     name: str = Field(min_length=1, max_length=80)
     """Name shown on screen and in the journal."""
@@ -158,6 +170,10 @@ class _Item(_Frozen):
     """Pause before this item until the person presses a key (to get into position)."""
     rest_after: Length | None = None
     """The transition after this item, before the next one (default 10 seconds)."""
+    figure: str | None = Field(default=None, min_length=1, max_length=200)
+    """The figure that shows the body: a built-in figure name (see `figures/`) or a path
+    to a figure file, relative to the routine. Breathing blocks: a resting figure whose
+    belly and ribs rise on the inhale."""
 
 
 class Exercise(_Item):
@@ -185,6 +201,8 @@ class Exercise(_Item):
     """With tempo: the breath of the effort part (exhale unless you have a reason)."""
     moves: Moves = Moves()
     """With tempo: the labels of the parts, e.g. { concentric = "lift", eccentric = "lower" }."""
+    poses: TempoPoses | None = None
+    """With tempo and a figure: the poses of the parts, e.g. { top = "top", bottom = "start" }."""
     hold_top: Length | None = None
     """With tempo: hold after the concentric part; in breaths it becomes breath cycles."""
     hold_bottom: Length | None = None
@@ -216,6 +234,8 @@ class Exercise(_Item):
             for key in ("hold_top", "hold_bottom"):
                 if getattr(self, key) is not None:
                     raise ValueError(f"{key} applies to tempo; with phases add a hold phase")
+            if self.poses is not None:
+                raise ValueError("poses applies to tempo; with phases give each phase a pose")
         return self
 
     @property
