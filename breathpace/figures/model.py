@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 #: Every joint a pose may name, in the order the skeleton builds them.
 JOINTS = (
+    "waist",
     "spine",
     "neck",
     "shoulder_l",
@@ -52,12 +53,12 @@ class Joint(_Frozen):
 
     flex: float = Field(default=0.0, strict=True)
     """Bend in the body's front-back plane. Hip, shoulder: the limb swings forward; knee:
-    the heel goes back; elbow: the hand comes up; ankle: the toes come up; spine, neck:
-    bend forward."""
+    the heel goes back; elbow: the hand comes up; ankle: the toes come up; waist, spine,
+    neck: bend forward."""
     abduct: float = Field(default=0.0, strict=True)
-    """Swing out to the side, away from the midline (spine, neck: bend toward the left)."""
+    """Swing out to the side, away from the midline (waist, spine, neck: bend left)."""
     twist: float = Field(default=0.0, strict=True)
-    """Turn about the limb's own length, outward positive (spine, neck: turn to the left)."""
+    """Turn about the limb's own length, outward positive (waist, spine, neck: turn left)."""
 
     @field_validator("flex", "abduct", "twist")
     @classmethod
@@ -100,8 +101,11 @@ class Pose(_Frozen):
 
     body: Body | None = None
     """The whole body's place and turn, e.g. { pitch = -90 } to lie on the back."""
+    waist: Joint | None = None
+    """The lower back on the pelvis: flex bends forward (rounds), abduct bends left,
+    twist turns left."""
     spine: Joint | None = None
-    """The trunk on the pelvis: flex bends forward, abduct bends left, twist turns left."""
+    """The upper back and chest on the lower back, like waist."""
     neck: Joint | None = None
     """The head on the trunk."""
     shoulder_l: Joint | None = None

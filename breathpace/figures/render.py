@@ -33,7 +33,13 @@ MIN_RADIUS = 0.8
 _PARTS: tuple[tuple[str, tuple[tuple[str, str], ...], tuple[str, ...]], ...] = (
     (
         "trunk",
-        (("pelvis", "chest"), ("hip_l", "hip_r"), ("shoulder_l", "shoulder_r"), ("chest", "head")),
+        (
+            ("pelvis", "waist"),
+            ("waist", "chest"),
+            ("hip_l", "hip_r"),
+            ("shoulder_l", "shoulder_r"),
+            ("chest", "head"),
+        ),
         ("head", "belly", "ribs"),
     ),
     ("arm_l", (("shoulder_l", "elbow_l"), ("elbow_l", "hand_l")), ()),

@@ -40,6 +40,7 @@ RIBS_RISE = 0.05
 RADIUS = {
     "head": HEAD_R,
     "pelvis": 0.10,
+    "waist": 0.10,
     "chest": 0.10,
     "belly": 0.10,
     "ribs": 0.11,
@@ -62,6 +63,7 @@ RADIUS = {
 #: Per joint, the sign of (flex, abduct, twist) turned into rotations about z, x and y,
 #: so that positive anatomical angles move the limb the way their names say.
 _SIGNS = {
+    "waist": (-1, -1, 1),
     "spine": (-1, -1, 1),
     "neck": (-1, -1, 1),
     "shoulder_l": (1, 1, 1),
@@ -146,13 +148,15 @@ def positions(angles: Mapping[str, float], breath: float = 0.0) -> dict[str, Vec
     )
     pelvis: Vec = (get("body.x", 0.0), 0.0, get("body.z", 0.0))
     p: dict[str, Vec] = {"pelvis": pelvis}
-    trunk = _mul(root, _joint(angles, "spine"))
-    p["chest"] = _add(pelvis, _apply(trunk, (0.0, SPINE, 0.0)))
+    lower = _mul(root, _joint(angles, "waist"))
+    p["waist"] = _add(pelvis, _apply(lower, (0.0, SPINE / 2, 0.0)))
+    trunk = _mul(lower, _joint(angles, "spine"))
+    p["chest"] = _add(p["waist"], _apply(trunk, (0.0, SPINE / 2, 0.0)))
     head = _mul(trunk, _joint(angles, "neck"))
     p["head"] = _add(p["chest"], _apply(head, (0.0, NECK, 0.0)))
     breath = min(1.0, max(0.0, breath))
-    p["belly"] = _add(pelvis, _apply(trunk, (BELLY_RISE * breath, 0.3 * SPINE, 0.0)))
-    p["ribs"] = _add(pelvis, _apply(trunk, (RIBS_RISE * breath, 0.68 * SPINE, 0.0)))
+    p["belly"] = _add(pelvis, _apply(lower, (BELLY_RISE * breath, 0.6 * SPINE / 2, 0.0)))
+    p["ribs"] = _add(p["waist"], _apply(trunk, (RIBS_RISE * breath, 0.36 * SPINE / 2, 0.0)))
     for side, sz in (("l", -1.0), ("r", 1.0)):
         shoulder = _add(p["chest"], _apply(trunk, (0.0, -SHOULDER_DROP, sz * SHOULDER_HALF)))
         upper = _mul(trunk, _joint(angles, f"shoulder_{side}"))
