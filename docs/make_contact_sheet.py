@@ -53,9 +53,8 @@ def _path(raster, x0: int, y0: int) -> str:
                 start = x
                 while x < len(row) and row[x]:
                     x += 1
-                parts.append(
-                    f"M{x0 + start * DOT} {y0 + y * DOT}h{(x - start) * DOT}v{DOT}h{-(x - start) * DOT}z"
-                )
+                run = (x - start) * DOT
+                parts.append(f"M{x0 + start * DOT} {y0 + y * DOT}h{run}v{DOT}h{-run}z")
             else:
                 x += 1
     return "".join(parts)
