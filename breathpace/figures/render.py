@@ -191,6 +191,8 @@ def render_raster(
             field = np.minimum(field, np.hypot(gx - px[n][0], gy - px[n][1]) - r)
         raster[field <= HALO] = False
         raster[field <= 0] = True
+    if figure.floor:
+        raster[height - 1, :] = True  # again: a part's cleared ring may have cut it
     return raster
 
 
