@@ -22,9 +22,7 @@ from breathpace.library import builtin_figure_files, data_dir, find_figure, load
 
 HERE = Path(__file__).resolve().parent
 BROKEN = HERE / "broken" / "figures"
-MESSAGES: dict[str, list[str]] = tomllib.loads(
-    (HERE / "broken_messages.toml").read_text("utf-8")
-)
+MESSAGES: dict[str, list[str]] = tomllib.loads((HERE / "broken_messages.toml").read_text("utf-8"))
 FILES = sorted(BROKEN.glob("*.toml"))
 ROOT = HERE.parents[1]
 

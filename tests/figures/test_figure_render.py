@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from golden_cases import CASES, golden_path
 
+from breathpace.figures.load import load_figure
 from breathpace.figures.render import (
     BRAILLE_BASE,
     figure_frame,
@@ -17,7 +18,6 @@ from breathpace.figures.render import (
 )
 from breathpace.figures.skeleton import flatten, positions
 from breathpace.library import builtin_figure_files, load_figure_named
-from breathpace.figures.load import load_figure
 
 FIGURES = [(p.stem, load_figure(p)) for p in builtin_figure_files()]
 POSES = [(name, fig, pose) for name, fig in FIGURES for pose in fig.poses]
