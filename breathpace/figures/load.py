@@ -24,9 +24,15 @@ class FigureError(ValueError):
     """A figure that cannot be used: one or more problems, each one line."""
 
     def __init__(self, source: str, problems: list[str]):
-        self.source = source
-        self.problems = problems
-        super().__init__("\n".join(f"{source}: {p}" for p in problems))
+        # A key or a value from the file may hold control characters; each problem stays
+        # one printable line whatever the file says.
+        self.source = _printable(source)
+        self.problems = [_printable(p) for p in problems]
+        super().__init__("\n".join(f"{self.source}: {p}" for p in self.problems))
+
+
+def _printable(text: str) -> str:
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def read_figure_text(path: Path) -> str:

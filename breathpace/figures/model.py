@@ -192,6 +192,13 @@ class Figure(_Frozen):
     poses: dict[str, Pose] = Field(min_length=1, max_length=MAX_POSES)
     """The named poses, [poses.start] first; every figure has a start pose."""
 
+    @field_validator("title")
+    @classmethod
+    def _title(cls, value: str) -> str:
+        if not value.isprintable():
+            raise ValueError("must be one line of printable text")
+        return value
+
     @field_validator("wall")
     @classmethod
     def _wall(cls, value: float | None) -> float | None:
