@@ -98,7 +98,10 @@ def figure_problems(routine: Routine, poses_of: Callable[[str], Collection[str]]
                 if phase.pose is not None:
                     named.append((f"phases[{i}].pose", phase.pose))
             if item.poses is not None:
-                named += [("poses.top", item.poses.top), ("poses.bottom", item.poses.bottom)]
+                named += [
+                    ("poses.concentric", item.poses.concentric),
+                    ("poses.eccentric", item.poses.eccentric),
+                ]
         if item.figure is None:
             if named:
                 out.append(where + f"{named[0][0]}: names a pose, but the item has no figure")

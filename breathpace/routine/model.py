@@ -151,10 +151,10 @@ class Moves(_Frozen):
 class TempoPoses(_Frozen):
     """The figure's poses for a tempo-notated rep."""
 
-    top: str = Field(min_length=1, max_length=40)
-    """The pose the concentric part moves to, e.g. "top"."""
-    bottom: str = Field(default="start", min_length=1, max_length=40)
-    """The pose the eccentric part moves back to (default the start pose)."""
+    concentric: str = Field(min_length=1, max_length=40)
+    """The pose the concentric (shortening) part moves to, e.g. "top" for a bridge."""
+    eccentric: str = Field(default="start", min_length=1, max_length=40)
+    """The pose the eccentric (lengthening) part moves to (default the start pose)."""
 
 
 class _Item(_Frozen):
@@ -202,7 +202,8 @@ class Exercise(_Item):
     moves: Moves = Moves()
     """With tempo: the labels of the parts, e.g. { concentric = "lift", eccentric = "lower" }."""
     poses: TempoPoses | None = None
-    """With tempo and a figure: the poses of the parts, e.g. { top = "top", bottom = "start" }."""
+    """With tempo and a figure: the pose each part moves to, e.g.
+    { concentric = "top", eccentric = "start" }; the holds keep the pose."""
     hold_top: Length | None = None
     """With tempo: hold after the concentric part; in breaths it becomes breath cycles."""
     hold_bottom: Length | None = None

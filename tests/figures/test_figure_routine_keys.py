@@ -36,7 +36,7 @@ figure = "single-leg-bridge"
 sides = "both"
 tempo = "4-0-4-0"
 start = "concentric"
-poses = {{ top = "{top}", bottom = "start" }}
+poses = {{ concentric = "{top}", eccentric = "start" }}
 
 [[exercise]]
 name = "Resting breaths"
@@ -64,7 +64,7 @@ def test_a_phase_naming_a_pose_its_figure_lacks_is_an_error(tmp_path: Path):
     assert result.stderr == (
         f'error: {path}: exercise 1 "Glute bridge": phases[1].pose: figure "glute-bridge" '
         'has no pose "tpo" (did you mean "top"?)\n'
-        f'error: {path}: exercise 2 "Single-leg bridge": poses.top: figure '
+        f'error: {path}: exercise 2 "Single-leg bridge": poses.concentric: figure '
         '"single-leg-bridge" has no pose "up"\n'
     )
 
@@ -79,7 +79,7 @@ def test_an_unknown_figure_and_a_pose_without_a_figure_are_errors(tmp_path: Path
     assert result.stderr == (
         f'error: {path}: exercise 1 "Glute bridge": figure: no figure of that name '
         '(did you mean "glute-bridge"?)\n'
-        f'error: {path}: exercise 2 "Single-leg bridge": poses.top: names a pose, but the '
+        f'error: {path}: exercise 2 "Single-leg bridge": poses.concentric: names a pose, but the '
         "item has no figure\n"
     )
 
@@ -102,7 +102,7 @@ def test_a_figure_path_is_relative_to_the_routine_and_its_problems_are_named(tmp
 
 def test_poses_belong_to_tempo_only():
     text = ROUTINE.format(lift="top", top="top").replace(
-        'name = "Glute bridge"\n', 'name = "Glute bridge"\nposes = { top = "top" }\n'
+        'name = "Glute bridge"\n', 'name = "Glute bridge"\nposes = { concentric = "top" }\n'
     )
     try:
         parse_routine(text, "r.toml")
