@@ -27,7 +27,7 @@ def test_it_draws_a_pose_exactly_as_the_golden_frame():
     golden = golden_path("clamshell", "open", 24, 12, True, 0.0).read_text("utf-8")
     expected = [line.rstrip() for line in golden.rstrip("\n").split("\n")]
     assert result.stdout.splitlines() == [
-        "Clamshell, on the left side, seen from the feet",
+        "Clamshell, on the left side, seen from the front",
         "",
         "open:",
         *expected,
