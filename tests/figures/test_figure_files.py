@@ -48,6 +48,7 @@ def test_load_figure_raises_the_same_lines(path: Path):
     assert info.value.problems == MESSAGES[path.name]
 
 
+@pytest.mark.slow
 def test_a_50_mb_file_is_refused_before_it_is_read(tmp_path: Path):
     big = tmp_path / "figures" / "huge.toml"
     big.parent.mkdir()
@@ -63,6 +64,7 @@ def test_a_50_mb_file_is_refused_before_it_is_read(tmp_path: Path):
     assert proc.stderr == f"error: {big}: file is larger than {MAX_FILE_BYTES:,} bytes\n"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
 def test_a_fifo_is_refused_without_blocking(tmp_path: Path):
     fifo = tmp_path / "figures" / "pipe.toml"

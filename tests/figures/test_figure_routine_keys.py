@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from breathpace.cli import main
@@ -153,6 +154,7 @@ def _modules_after_check(path: Path) -> set[str]:
     return set(json.loads(proc.stdout.splitlines()[-1]))
 
 
+@pytest.mark.slow
 def test_checking_figures_and_routines_with_figures_loads_no_numpy(tmp_path: Path):
     routine = tmp_path / "bridges.toml"
     routine.write_text(ROUTINE.format(lift="top", top="top"), encoding="utf-8")
