@@ -140,5 +140,5 @@ def test_assign_md_names_only_figures_and_poses_that_exist():
         line for line in text.split("## Breathing blocks")[1].splitlines() if line.count("|") > 2
     ][2:]
     names = [n for row in breathing for n in re.findall(r"\| ([a-z]+(?:-[a-z]+)*-breath)", row)]
-    assert len(names) == 5
+    assert len(names) == 6
     assert all(load_figure_named(name).breathing for name in names)
