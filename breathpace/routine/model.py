@@ -333,6 +333,12 @@ class Routine(_Frozen):
     """The name of the routine that is the next level of this one."""
     capsule: Capsule | None = None
     """Marks a short movement capsule for a time of day: waking, sitting or bedtime."""
+    main_exercise: str | None = Field(default=None, min_length=1, max_length=80)
+    """The name of the exercise a suggestion changes (the routine's main one); by default
+    the exercise with the most effort phases."""
+    next_level_at: int | None = Field(default=None, ge=1, le=MAX_REPS, strict=True)
+    """Reps per set of the main exercise at which the next level is suggested; by default
+    two more than written."""
     exercise: tuple[Item, ...] = Field(min_length=1, max_length=MAX_ITEMS)
     """The items in order: each [[exercise]] is an exercise, or a breathing block when it
     has a pattern."""
