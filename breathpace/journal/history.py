@@ -77,6 +77,7 @@ class SessionRow:
             pain=self.pain,
             followup=self.followup,
             followup_pain=self.followup_pain,
+            followup_at=self.followup_at,
         )
 
 
@@ -314,7 +315,7 @@ def suggestion_for(
         return None
     routine = apply_overrides(file_routine, overrides(journal, routine_name))
     change = last_change(journal, routine_name)
-    number = main_exercise(routine, prefer=change[2] if change else None)
+    number = main_exercise(routine)
     dose = dose_of(routine, file_routine, number) if number is not None else None
     next_level = routine.next_level
     if next_level is None and number is not None:
@@ -328,6 +329,7 @@ def suggestion_for(
         last_change_kind=change[1] if change else None,
         next_level=next_level,
         previous_level=(levels if levels is not None else previous_levels()).get(routine_name),
+        now=now_utc(),
     )
     return suggest(ctx)
 

@@ -13,29 +13,72 @@ from breathpace.journal.suggest import (
     Dose,
     Kind,
     SessionFacts,
+    dose_of,
     hold_breaths,
     main_exercise,
     suggest,
 )
 from breathpace.library import resolve
+from breathpace.routine.load import parse_routine
+from breathpace.timeline import compile
 
 T0 = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
 
 
-def s(day: int, effort=3, pain=2, followup="same", outcome="completed", followup_pain=None):
+def s(
+    day: float,
+    effort=3,
+    pain=2,
+    followup="same",
+    outcome="completed",
+    followup_pain=None,
+    answered_after=timedelta(hours=14),
+):
+    started = T0 + timedelta(days=day)
     return SessionFacts(
-        session_id=day,
-        started_at=T0 + timedelta(days=day),
+        session_id=int(day * 100),
+        started_at=started,
         outcome=outcome,
         effort=effort,
         pain=pain,
         followup=followup,
         followup_pain=followup_pain,
+        followup_at=started + answered_after if followup is not None else None,
     )
 
 
-def dose(reps=8, hold=None, builtin_reps=8, builtin_hold=None):
-    return Dose(2, "Glute bridge", 2, reps, hold, builtin_reps, builtin_hold)
+MIN = 60_000
+
+
+def dose(
+    reps=8,
+    hold=None,
+    builtin_reps=8,
+    builtin_hold=None,
+    next_at=None,
+    written=8 * MIN,
+    plus_rep=None,
+    capsule=False,
+):
+    """A dose whose routine is 8 min as written, growing 20 s a rep and 40 s a breath."""
+    length = written + (reps - builtin_reps) * 20_000
+    if hold is not None and builtin_hold is not None:
+        length += int((hold - builtin_hold) * 40_000)
+    return Dose(
+        2,
+        "Glute bridge",
+        2,
+        reps,
+        hold,
+        builtin_reps,
+        builtin_hold,
+        next_level_at=next_at or builtin_reps + 2,
+        written_ms=written,
+        length_ms=length,
+        plus_rep_ms=plus_rep if plus_rep is not None else length + 20_000,
+        plus_breath_ms=length + 40_000 if hold is not None else None,
+        capsule=capsule,
+    )
 
 
 def ctx(sessions, *, d=None, no_dose=False, change_day=None, change_kind=None, nxt=None, prev=None):
@@ -58,16 +101,116 @@ CASES = [
     ("two easy sessions", ctx(EASY3[:2]), Kind.HOLD, {}, "2 sessions"),
     ("three easy: add a rep", ctx(EASY3), Kind.ADD_REP, {"reps": 9}, "effort 4 or less"),
     (
-        "three easy after a rep was added, with a hold in breaths: add a breath",
+        "three easy after a rep was added, with a hold in breaths: still a rep (reps first)",
         ctx(
             [s(0), *EASY3],
             d=dose(hold=1, builtin_hold=1),
             change_day=0,
             change_kind=Kind.ADD_REP,
         ),
+        Kind.ADD_REP,
+        {"reps": 9, "hold_breaths": None},
+        "next level opens at 10 reps",
+    ),
+    (
+        "reps at the next level's mark, no next level, a hold: one breath more",
+        ctx([s(0), *EASY3], d=dose(reps=10, hold=1, builtin_hold=1), change_day=0),
         Kind.ADD_BREATH,
         {"hold_breaths": 2, "reps": None},
-        "the same or calmer",
+        "once",
+    ),
+    (
+        "the hold already one breath above the file: keep this dose",
+        ctx([s(0), *EASY3], d=dose(reps=10, hold=2, builtin_hold=1), change_day=0),
+        Kind.HOLD,
+        {},
+        "the one to keep",
+    ),
+    (
+        "the next level opens at the routine's next_level_at",
+        ctx(EASY3, d=dose(reps=9, next_at=9), nxt="single-leg-bridge"),
+        Kind.NEXT_LEVEL,
+        {"routine_to": "single-leg-bridge", "reps": None},
+        "at 9 reps a set",
+    ),
+    (
+        "one more rep would break the 30 % cap: the next level instead",
+        ctx(EASY3, d=dose(plus_rep=int(8 * MIN * 1.3) + 1), nxt="single-leg-bridge"),
+        Kind.NEXT_LEVEL,
+        {"routine_to": "single-leg-bridge"},
+        "within 30 % of its written 8.0 min",
+    ),
+    (
+        "one more rep would break the 30 % cap and there is no next level: keep, and say why",
+        ctx(EASY3, d=dose(plus_rep=int(8 * MIN * 1.3) + 1)),
+        Kind.HOLD,
+        {},
+        "within 30 % of its written 8.0 min",
+    ),
+    (
+        "a capsule never grows past five minutes",
+        ctx(EASY3, d=dose(written=int(4.5 * MIN), plus_rep=5 * MIN + 1, capsule=True)),
+        Kind.HOLD,
+        {},
+        "a capsule stays within five minutes",
+    ),
+    (
+        "a capsule may grow up to five minutes",
+        ctx(EASY3, d=dose(written=int(4.5 * MIN), plus_rep=5 * MIN, capsule=True)),
+        Kind.ADD_REP,
+        {"reps": 9},
+        "",
+    ),
+    (
+        "a flare behind two easy sessions is not missed",
+        ctx(
+            [s(1), s(2, pain=2, followup="more sensitive", followup_pain=6), s(3), s(4)],
+            d=dose(reps=10),
+        ),
+        Kind.STEP_BACK,
+        {"reps": 9},
+        "more sensitive",
+    ),
+    (
+        "a flare answered after a change that added, for a session before it, steps back",
+        ctx(
+            [s(1), s(2), s(3, followup="more sensitive", answered_after=timedelta(hours=30))],
+            d=dose(reps=10),
+            change_day=3,
+            change_kind=Kind.ADD_REP,
+        ),
+        Kind.STEP_BACK,
+        {"reps": 9},
+        "more sensitive",
+    ),
+    (
+        "three sessions within an hour of a change and their answers: wait for 24 h",
+        ctx(
+            [s(3.05), s(3.07), s(3.09, answered_after=timedelta(hours=12, minutes=10))],
+            change_day=3,
+            change_kind=Kind.ADD_REP,
+        ),
+        Kind.HOLD,
+        {},
+        "span 14 hours",
+    ),
+    (
+        "the same sessions once an answer comes a day after the change: add",
+        ctx(
+            [s(3.05), s(3.07), s(3.09, answered_after=timedelta(hours=23))],
+            change_day=3,
+            change_kind=Kind.ADD_REP,
+        ),
+        Kind.ADD_REP,
+        {"reps": 9},
+        "",
+    ),
+    (
+        "a next-day answer given under 12 h after its session does not count",
+        ctx([s(1), s(2), s(3, answered_after=timedelta(hours=11))]),
+        Kind.HOLD,
+        {},
+        "less than 12 hours after it",
     ),
     (
         "three easy with a hold, first change: a rep, not a breath",
@@ -225,15 +368,74 @@ def test_rules(context, kind, fields, words):
     assert sum(changes) == (0 if kind is Kind.HOLD else 1)
 
 
-def test_main_exercise_and_hold_are_read_from_the_routine():
-    routine = resolve("glute-bridge").routine
-    # the bridge (2 x 8) is the main work, not the 5-rep warm-up or the breathing block
-    assert main_exercise(routine) == 2
-    assert main_exercise(routine, prefer=1) == 1
-    assert main_exercise(routine, prefer=3) == 2  # a breathing block is never calibrated
-    assert hold_breaths(routine.exercise[1]) == 1
-    assert hold_breaths(routine.exercise[0]) is None
+HINGE = """
+format = 1
+title = "Hinge"
+{extra}
+
+[[exercise]]
+name = "Standing breaths"
+pattern = "4-0-6-0"
+cycles = 3
+
+[[exercise]]
+name = "Wall hip tap"
+sets = 2
+reps = 6
+phases = [
+  {{ move = "hips back", breath = "inhale", breaths = 1 }},
+  {{ move = "stand tall", breaths = 1, effort = true }},
+]
+
+[[exercise]]
+name = "Counter hip hinge"
+sets = 2
+reps = 5
+phases = [
+  {{ move = "hinge", breaths = 1 }},
+  {{ move = "stay, breathing", breath = "hold", breaths = 1 }},
+  {{ move = "rise", breaths = 1, effort = true }},
+]
+
+[[exercise]]
+name = "Cool-down"
+reps = 2
+phases = [{{ move = "roll", breaths = 1 }}]
+"""
+
+
+def test_main_exercise_is_the_routine_main_one():
+    routine = parse_routine(HINGE.format(extra=""))
+    # one effort phase a rep each: the tie goes to the longer exercise (2 x 5 reps of
+    # three breaths beat 2 x 6 of two), not to the first or the one with the most reps
+    assert main_exercise(routine) == 3
+    named = parse_routine(HINGE.format(extra='main_exercise = "Wall hip tap"'))
+    assert main_exercise(named) == 2
+    assert hold_breaths(routine.exercise[2]) == 1
+    assert hold_breaths(routine.exercise[1]) is None
     assert main_exercise(resolve("crocodile-breathing").routine) is None
+
+
+def test_most_effort_phases_wins_over_length():
+    text = HINGE.format(extra="").replace(
+        '{ move = "stand tall", breaths = 1, effort = true },',
+        '{ move = "stand tall", breaths = 1, effort = true },\n'
+        '  { move = "press", breath = "exhale", breaths = 1, effort = true },',
+    )
+    assert main_exercise(parse_routine(text)) == 2
+
+
+def test_the_dose_measures_the_compiled_routine():
+    routine = parse_routine(HINGE.format(extra="next_level_at = 7"))
+    d = dose_of(routine, routine, 3)
+    assert (d.reps, d.builtin_reps, d.next_level_at, d.hold_breaths) == (5, 5, 7, 1)
+    assert d.written_ms == d.length_ms == compile(routine).duration_ms
+    # at 4-0-6-0 a rep is 4 s in, one 10 s breath cycle held, 6 s out: 20 s, two sets
+    assert d.plus_rep_ms == d.written_ms + 2 * 20_000
+    assert d.plus_breath_ms == d.written_ms + 2 * 5 * 10_000
+    assert dose_of(parse_routine(HINGE.format(extra="")), routine, 3).next_level_at == 7
+    plain = parse_routine(HINGE.format(extra=""))
+    assert dose_of(plain, plain, 3).next_level_at == 5 + 2
 
 
 facts = st.builds(
