@@ -15,7 +15,7 @@ from datetime import datetime
 
 from breathpace import paths
 from breathpace.journal.db import Journal, JournalError, _problem, now_utc, open_journal, to_db
-from breathpace.journal.suggest import Kind, Suggestion, adjusted, within_cap
+from breathpace.journal.suggest import Kind, Suggestion, adjusted, capsule_fits
 from breathpace.routine.model import Exercise, Routine
 
 
@@ -42,9 +42,10 @@ def overrides(journal: Journal, routine_name: str) -> dict[int, Override]:
 def apply_overrides(routine: Routine, found: dict[int, Override]) -> Routine:
     """The routine with the overrides laid over it (pure), validated like a file would be.
 
-    An override that would take the routine past its growth cap (30 % above its written
-    length, five minutes for a capsule) is left out: an older journal may hold one from
-    before the cap, and a capsule must stay short whatever the journal says.
+    An override that would take a capsule past five minutes is left out: a journal may
+    hold one from before the limit, and a capsule stays short whatever the journal says.
+    (Other routines keep the changes the person accepted; new suggestions keep within
+    30 % of the written length.)
     """
     result = routine
     for number, override in sorted(found.items()):
@@ -60,7 +61,7 @@ def apply_overrides(routine: Routine, found: dict[int, Override]) -> Routine:
             sets=override.sets,
             hold_breaths=override.hold_breaths,
         )
-        if within_cap(candidate, routine):
+        if routine.capsule is None or capsule_fits(candidate, routine):
             result = candidate
     return result
 

@@ -544,15 +544,11 @@ def length_ms(routine: Routine) -> int | None:
         return None
 
 
-def within_cap(routine: Routine, written: Routine) -> bool:
-    """Whether `routine` (an adjusted `written`) stays within the growth cap."""
-    now, base = length_ms(routine), length_ms(written)
-    if now is None or base is None:
-        return False
-    cap = int(base * GROWTH_CAP)
-    if routine.capsule is not None:
-        cap = min(cap, CAPSULE_MAX_MS)
-    return now <= cap or now <= base
+def capsule_fits(capsule: Routine, written: Routine) -> bool:
+    """Whether an adjusted capsule keeps within five minutes (or is no longer than its
+    file, should the file itself be longer)."""
+    now, base = length_ms(capsule), length_ms(written)
+    return now is not None and (now <= CAPSULE_MAX_MS or (base is not None and now <= base))
 
 
 def dose_of(routine: Routine, builtin: Routine, number: int) -> Dose:

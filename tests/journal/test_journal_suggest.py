@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
+from breathpace.journal.dose import Override, apply_overrides
 from breathpace.journal.suggest import (
+    GROWS,
     Context,
     Dose,
     Kind,
@@ -18,8 +21,8 @@ from breathpace.journal.suggest import (
     main_exercise,
     suggest,
 )
-from breathpace.library import resolve
-from breathpace.routine.load import parse_routine
+from breathpace.library import builtin_routine_files, resolve
+from breathpace.routine.load import load_routine, parse_routine
 from breathpace.timeline import compile
 
 T0 = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
@@ -438,64 +441,144 @@ def test_the_dose_measures_the_compiled_routine():
     assert dose_of(plain, plain, 3).next_level_at == 5 + 2
 
 
-facts = st.builds(
-    SessionFacts,
-    session_id=st.integers(1, 10_000),
-    started_at=st.integers(0, 60 * 24).map(lambda h: T0 + timedelta(hours=h)),
-    outcome=st.sampled_from(["completed", "quit", "interrupted", "crashed", None]),
-    effort=st.none() | st.integers(0, 10),
-    pain=st.none() | st.integers(0, 10),
-    followup=st.sampled_from(["calmer", "same", "more sensitive", None]),
-    followup_pain=st.none() | st.integers(0, 10),
-)
-doses = st.builds(
-    Dose,
-    exercise=st.just(2),
-    name=st.just("Glute bridge"),
-    sets=st.integers(1, 5),
-    reps=st.integers(1, 30),
-    hold_breaths=st.none() | st.integers(1, 8).map(float),
-    builtin_reps=st.integers(1, 30),
-    builtin_hold_breaths=st.none() | st.integers(1, 8).map(float),
-)
+@st.composite
+def facts(draw, easy=False):
+    """Any session, or (easy) one that counts towards a change unless a flare is near;
+    the easy ones come late, so that they are often the newest."""
+    start = 28 * 24 * 60 if easy else 0
+    started = T0 + timedelta(minutes=draw(st.integers(start, 32 * 24 * 60)))
+    if easy:
+        followup = draw(st.sampled_from(["calmer", "same"]))
+        answered = started + timedelta(minutes=draw(st.integers(11 * 60, 40 * 60)))
+        return SessionFacts(
+            session_id=draw(st.integers(1, 10_000)),
+            started_at=started,
+            outcome="completed",
+            effort=draw(st.integers(0, 4)),
+            pain=2,
+            followup=followup,
+            followup_pain=draw(st.none() | st.integers(0, 3)),
+            followup_at=answered,
+        )
+    followup = draw(st.sampled_from(["calmer", "same", "more sensitive", None]))
+    answered = None
+    if followup is not None:
+        answered = started + timedelta(minutes=draw(st.integers(0, 72 * 60)))
+    return SessionFacts(
+        session_id=draw(st.integers(1, 10_000)),
+        started_at=started,
+        outcome=draw(st.sampled_from(["completed", "quit", "interrupted", "crashed", None])),
+        effort=draw(st.none() | st.integers(0, 10)),
+        pain=draw(st.none() | st.integers(0, 10)),
+        followup=followup,
+        followup_pain=draw(st.none() | st.integers(0, 10)),
+        followup_at=answered,
+    )
+
+
+@st.composite
+def doses(draw):
+    written = draw(st.integers(2 * MIN, 30 * MIN))
+    length = draw(st.integers(written // 2, written * 3 // 2))
+    hold = draw(st.none() | st.integers(1, 8).map(float))
+    return Dose(
+        exercise=2,
+        name="Glute bridge",
+        sets=draw(st.integers(1, 5)),
+        reps=draw(st.integers(1, 30)),
+        hold_breaths=hold,
+        builtin_reps=draw(st.integers(1, 30)),
+        builtin_hold_breaths=draw(st.none() | st.integers(1, 8).map(float)),
+        next_level_at=draw(st.integers(1, 32)),
+        written_ms=written,
+        length_ms=length,
+        plus_rep_ms=draw(st.none() | st.integers(length, length + written // 5)),
+        plus_breath_ms=None if hold is None else draw(st.integers(length, length + written // 5)),
+        capsule=draw(st.booleans()),
+    )
 
 
 @given(
-    sessions=st.lists(facts, max_size=12, unique_by=lambda f: f.started_at),
-    d=st.none() | doses,
-    change_hours=st.none() | st.integers(0, 60 * 24),
-    change_kind=st.sampled_from([None, *Kind]),
+    older=st.lists(facts(), max_size=6),
+    easy=st.lists(facts(easy=True), min_size=2, max_size=6),
+    d=doses(),
+    change_minutes=st.none() | st.integers(26 * 24 * 60, 29 * 24 * 60),
+    change_kind=st.sampled_from([None, "reset", *Kind]),
     nxt=st.sampled_from([None, "single-leg-bridge"]),
     prev=st.sampled_from([None, "pelvic-tilts"]),
+    asked_after=st.integers(0, 96 * 60),
 )
+@settings(max_examples=400)
 def test_any_history_gives_at_most_one_change_with_one_reason(
-    sessions, d, change_hours, change_kind, nxt, prev
+    older, easy, d, change_minutes, change_kind, nxt, prev, asked_after
 ):
+    sessions = list({s.started_at: s for s in older + easy}.values())
+    change_at = None if change_minutes is None else T0 + timedelta(minutes=change_minutes)
+    latest = max([s.started_at for s in sessions] + [change_at or T0])
+    answers = [s.followup_at for s in sessions if s.followup_at is not None]
+    now = max([latest + timedelta(minutes=asked_after), *answers])
     context = Context(
         routine="glute-bridge",
         dose=d,
         sessions=tuple(sorted(sessions, key=lambda x: x.started_at, reverse=True)),
-        last_change_at=None if change_hours is None else T0 + timedelta(hours=change_hours),
+        last_change_at=change_at,
         last_change_kind=change_kind,
         next_level=nxt,
         previous_level=prev,
+        now=now,
     )
     result = suggest(context)
+    # at most one change, and one sentence saying why
     changes = [result.reps is not None, result.hold_breaths is not None, bool(result.routine_to)]
     assert sum(changes) == (0 if result.kind is Kind.HOLD else 1)
     assert result.why and "\n" not in result.why and result.why.endswith(".")
-    recent = context.since_change[:3]
-    if result.kind in (Kind.ADD_REP, Kind.ADD_BREATH, Kind.NEXT_LEVEL):
-        # only ever after three easy sessions at this dose
-        assert len(recent) == 3
-        assert all(s.outcome == "completed" and s.effort is not None for s in recent)
-        assert all(s.effort <= 4 and s.followup in ("calmer", "same") for s in recent)
-        assert result.reps is None or result.reps == d.reps + 1
-        assert result.hold_breaths is None or result.hold_breaths == d.hold_breaths + 1
+
+    # any flare since the last change steps back, whenever it was answered (and however
+    # many easy sessions came after it): only with nothing smaller is it "rest"
+    since = [s for s in sessions if change_at is None or s.started_at > change_at]
+    flared = [
+        s
+        for s in since
+        if s.followup == "more sensitive"
+        or (s.pain is not None and s.followup_pain is not None and s.followup_pain >= s.pain + 2)
+    ]
+    event(f"{result.kind} ({result.rule})")
+    if d is not None and flared:
+        assert result.kind is Kind.STEP_BACK or (
+            result.kind is Kind.HOLD and result.why.endswith("rest.")
+        )
     if result.kind is Kind.STEP_BACK:
         assert result.reps is None or result.reps == d.reps - 1 >= 1
         assert result.hold_breaths is None or result.hold_breaths == d.hold_breaths - 1 >= 1
         assert result.routine_to in (None, prev)
+
+    if result.kind in (Kind.ADD_REP, Kind.ADD_BREATH, Kind.NEXT_LEVEL):
+        recent = context.since_change[:3]
+        # only ever after three easy sessions at this dose, each answered the next day
+        assert len(recent) == 3
+        assert all(s.outcome == "completed" and s.effort is not None for s in recent)
+        assert all(s.effort <= 4 and s.followup in ("calmer", "same") for s in recent)
+        assert all(s.followup_at - s.started_at >= timedelta(hours=12) for s in recent)
+        # never within 24 h of the last change, judged on answers given since it
+        if change_at is not None:
+            assert now - change_at >= timedelta(hours=24)
+            assert max(s.followup_at for s in recent) - change_at >= timedelta(hours=24)
+        else:
+            first = min(s.started_at for s in recent)
+            assert max(s.followup_at for s in recent) - first >= timedelta(hours=24)
+    # no routine grows past its cap, a capsule never past five minutes
+    cap = int(d.written_ms * 1.3) if d is not None else 0
+    if d is not None and d.capsule:
+        cap = min(cap, 5 * MIN)
+    if result.kind is Kind.ADD_REP:
+        assert result.reps == d.reps + 1 and d.reps < d.next_level_at
+        assert d.plus_rep_ms is not None and d.plus_rep_ms <= cap
+    if result.kind is Kind.ADD_BREATH:
+        # the next level comes before long holds: a hold grows only without one, once
+        assert nxt is None
+        assert d.reps >= d.next_level_at or not d.fits(d.plus_rep_ms)
+        assert result.hold_breaths == d.hold_breaths + 1 <= d.builtin_hold_breaths + 1
+        assert d.plus_breath_ms is not None and d.plus_breath_ms <= cap
 
 
 def test_the_rules_are_pure_and_history_loads_no_ui_or_audio():
@@ -523,3 +606,92 @@ def test_the_rules_are_pure_and_history_loads_no_ui_or_audio():
     assert not [m for m in pure if m.split(".")[0] in ("sqlite3", "_sqlite3", "textual")]
     heavy = ("textual", "miniaudio", "simpleaudio", "numpy")
     assert not [m for m in after if m.split(".")[0] in heavy]
+
+
+ROUTINES = {path.stem: load_routine(path) for path in builtin_routine_files()}
+CALIBRATED = sorted(name for name, r in ROUTINES.items() if main_exercise(r) is not None)
+
+
+@given(
+    name=st.sampled_from(CALIBRATED),
+    days=st.lists(
+        st.tuples(
+            st.integers(0, 23),  # hour of the session
+            st.integers(0, 10),  # effort
+            st.sampled_from(["calmer", "same", "same", "calmer", "more sensitive", None]),
+            st.integers(6, 40),  # hours until the next-day answer
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    has_next=st.booleans(),
+)
+@settings(max_examples=40, deadline=None)
+def test_following_the_suggestions_on_real_routines_keeps_them_within_their_caps(
+    name, days, has_next
+):
+    """A person plays a real routine daily (a random history), asks for the suggestion after
+    every answer and accepts it: the adjusted routine never outgrows its cap, a capsule
+    never passes five minutes, nothing is added within 24 h of the last change, and the
+    next level comes before any hold grows past one breath more than written."""
+    written = ROUTINES[name]
+    found: dict[int, Override] = {}
+    sessions: list[SessionFacts] = []
+    change_at = change_kind = None
+    written_ms = compile(written).duration_ms
+    cap = int(written_ms * 1.3)
+    if written.capsule is not None:
+        cap = min(cap, 5 * MIN)
+    for n, (hour, effort, followup, answer_h) in enumerate(days):
+        started = T0 + timedelta(days=n, hours=hour)
+        answered = started + timedelta(hours=answer_h)
+        sessions.append(SessionFacts(n, started, "completed", effort, 2, followup, None, answered))
+        now = answered
+        routine = apply_overrides(written, found)
+        number = main_exercise(routine)
+        context = Context(
+            routine=name,
+            dose=dose_of(routine, written, number),
+            sessions=tuple(
+                replace(s, followup=None, followup_at=None)
+                if s.followup_at is not None and s.followup_at > now
+                else s
+                for s in reversed(sessions)
+            ),
+            last_change_at=change_at,
+            last_change_kind=change_kind,
+            next_level="the-next-one" if has_next else None,
+            now=now,
+        )
+        result = suggest(context)
+        if result.kind is Kind.HOLD:
+            continue
+        if result.kind in GROWS and change_at is not None:
+            assert now - change_at >= timedelta(hours=24)
+        if result.routine_to is not None:
+            # a change of level: this routine's story ends; no hold had grown long first
+            ex = routine.exercise[number - 1]
+            base = written.exercise[number - 1]
+            assert hold_breaths(ex) == hold_breaths(base)
+            return
+        old = found.get(number, Override(number, routine.exercise[number - 1].name))
+        found[number] = replace(
+            old,
+            reps=result.reps if result.reps is not None else old.reps,
+            hold_breaths=result.hold_breaths
+            if result.hold_breaths is not None
+            else old.hold_breaths,
+        )
+        change_at, change_kind = now, result.kind
+        grown = apply_overrides(written, found)
+        # the suggestion is what the player will play: the override was not dropped
+        assert grown.exercise[number - 1] != routine.exercise[number - 1]
+        length = compile(grown).duration_ms
+        assert length <= cap or length <= written_ms
+        assert written.capsule is None or length <= 5 * MIN or length <= written_ms
+        ex = grown.exercise[number - 1]
+        hold = hold_breaths(ex)
+        written_hold = hold_breaths(written.exercise[number - 1])
+        assert hold is None or hold <= written_hold + 1
+        if hold is not None and hold > written_hold:
+            assert not has_next
