@@ -9,6 +9,7 @@ check-in and the next-day answer without the full-screen interface (after `play
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 
 import click
@@ -33,6 +34,18 @@ def _open():
     if journal.notice:
         click.echo(f"breathpace: {journal.notice}", err=True)
     return journal
+
+
+@contextlib.contextmanager
+def journal_errors(journal):
+    """A journal that fails after it opened (locked by another writer, a full disk, a
+    damaged page) is one line naming the file, exit 1; never a traceback."""
+    from breathpace.journal.db import JournalError
+
+    try:
+        yield
+    except JournalError as exc:
+        raise JournalUnavailable(f"{journal.path}: {exc}") from None
 
 
 def _known_routine(journal, name: str, option: str) -> None:
@@ -126,7 +139,7 @@ def history_cmd(
     `--effort 3 --pain 2 --note "..."` and answer the next day with
     `--next-day calmer|same|more-sensitive --pain 1`.
     """
-    with _open() as journal:
+    with _open() as journal, journal_errors(journal):
         if accept_name is not None:
             _accept(journal, accept_name)
         elif reset_name is not None:

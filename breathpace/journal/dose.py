@@ -9,7 +9,6 @@ override is ignored rather than landing on the wrong exercise.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -78,7 +77,7 @@ def apply_dose(routine_name: str, routine: Routine) -> Routine:
             return routine
         with open_journal(path) as journal:
             found = overrides(journal, routine_name)
-    except (JournalError, sqlite3.Error):
+    except JournalError:
         return routine
     return apply_overrides(routine, found)
 

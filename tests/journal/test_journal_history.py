@@ -208,3 +208,25 @@ def test_an_unopenable_journal_is_one_line_not_a_traceback():
         assert result.exit_code == 1, result.output
         lines = result.output.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("breathpace: ") and "journal" in lines[0]
+
+
+def test_a_journal_failing_after_it_opened_is_one_line_not_a_traceback():
+    """A table lost under the running journal (a damaged page, another program): the
+    commands say so in one line naming the file, exit 1."""
+    import sqlite3
+
+    from breathpace import paths
+    from breathpace.journal.db import open_journal
+
+    open_journal().close()
+    raw = sqlite3.connect(paths.journal_file())
+    raw.execute("DROP TABLE followup")
+    raw.commit()
+    raw.close()
+    for args in (["history"], ["export", "--csv", "-"], ["history", "--accept", "glute-bridge"]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 1, result.output
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1, result.output
+        assert lines[0].startswith(f"breathpace: {paths.journal_file()}: ")
+        assert "no such table: followup" in lines[0]
