@@ -387,3 +387,10 @@ def save_followup(
             "INSERT OR REPLACE INTO followup (session_id, response, pain, at) VALUES (?, ?, ?, ?)",
             (session_id, response, pain, to_db(now or now_utc())),
         )
+
+
+def delete_session(journal: Journal, session_id: int) -> bool:
+    """Remove a session with its progress, check-in and next-day answer (the rows go
+    with it by ON DELETE CASCADE); False when there is no such session."""
+    with journal.transaction() as conn:
+        return conn.execute("DELETE FROM session WHERE id = ?", (session_id,)).rowcount > 0

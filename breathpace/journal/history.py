@@ -278,22 +278,33 @@ def previous_levels() -> dict[str, str]:
     return found
 
 
+BREATHE_SOURCE = "breathe"
+"""The source recorded for a practice built on the Breathe screen or by `breathe PATTERN`."""
+
+
 def routine_file(journal: Journal, routine_name: str):
     """The routine as its file says now: by name (built-in or the person's own), else
-    the file it was last played from (a routine played by path). None if neither loads."""
+    the file it was last played from (a routine played by path), else, for breathing
+    practice that has no file, the practice rebuilt from its pattern. None if none loads."""
     from breathpace.library import resolve
     from breathpace.routine.load import RoutineError, load_routine
+    from breathpace.routine.practice import PracticeError, build_practice
 
     try:
         return resolve(routine_name).routine
     except RoutineError:
         pass
     row = journal.conn.execute(
-        "SELECT source FROM session WHERE routine = ? ORDER BY started_at DESC LIMIT 1",
+        "SELECT source, pace FROM session WHERE routine = ? ORDER BY started_at DESC LIMIT 1",
         (routine_name,),
     ).fetchone()
     if row is None:
         return None
+    if row["source"] == BREATHE_SOURCE:
+        try:
+            return build_practice(row["pace"])
+        except PracticeError:
+            return None
     try:
         return load_routine(row["source"])
     except RoutineError:
