@@ -581,6 +581,7 @@ def test_any_history_gives_at_most_one_change_with_one_reason(
         assert d.plus_breath_ms is not None and d.plus_breath_ms <= cap
 
 
+@pytest.mark.slow
 def test_the_rules_are_pure_and_history_loads_no_ui_or_audio():
     """suggest.py touches no database, clock, Textual or audio; `history` and `export`
     need SQLite but no Textual and no audio library."""
