@@ -102,6 +102,7 @@ def _as_unprivileged() -> list[str]:
     return ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("folder_mode", [0o711, 0o700], ids=["unreadable", "unreachable"])
 def test_an_unreadable_file(folder_mode: int):
     """A file the user may not read (or not even reach): one line, exit 2, also as root,
