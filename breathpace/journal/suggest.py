@@ -382,11 +382,16 @@ def rule_progress(ctx: Context) -> Suggestion | None:
     easy = EASY_WHY[:-1]
     rep_fits = dose.fits(dose.plus_rep_ms)
     if dose.reps < dose.next_level_at and rep_fits:
+        road = (
+            f"the next level opens at {dose.next_level_at} reps a set"
+            if ctx.next_level is not None
+            else f"reps grow one at a time up to {dose.next_level_at} a set, no further"
+        )
         return Suggestion(
             ctx.routine,
             Kind.ADD_REP,
             f"Add one rep to {name}: {dose.reps} → {dose.reps + 1} a set.",
-            f"{easy}; the next level opens at {dose.next_level_at} reps a set.",
+            f"{easy}; {road}.",
             reps=dose.reps + 1,
             **base,
         )
@@ -405,12 +410,12 @@ def rule_progress(ctx: Context) -> Suggestion | None:
             rule="progress",
         )
     written_hold = dose.builtin_hold_breaths
-    if (
+    hold_may_grow = (
         dose.hold_breaths is not None
         and written_hold is not None
         and dose.hold_breaths < written_hold + HOLD_EXTRA_BREATHS
-        and dose.fits(dose.plus_breath_ms)
-    ):
+    )
+    if hold_may_grow and dose.fits(dose.plus_breath_ms):
         new = dose.hold_breaths + 1
         return Suggestion(
             ctx.routine,
@@ -420,12 +425,18 @@ def rule_progress(ctx: Context) -> Suggestion | None:
             hold_breaths=new,
             **base,
         )
-    return _hold(
-        ctx,
-        f"{easy}; with no next level and {minutes(dose.length_ms)} now, this dose is the one "
-        f"to keep ({dose.cap_text}, the easy increments are done).",
-        "progress",
-    )
+    if hold_may_grow or dose.reps < dose.next_level_at:
+        # an easy increment is left, but it would take the routine past its cap
+        why = (
+            f"{easy}; one more would take the routine past the cap ({dose.cap_text}, "
+            f"{minutes(dose.length_ms)} now), so with no next level this dose is the one to keep."
+        )
+    else:
+        why = (
+            f"{easy}; at {dose.reps} reps a set and with no next level the easy increments "
+            "are done, and this dose is the one to keep."
+        )
+    return _hold(ctx, why, "progress")
 
 
 RULES: tuple[Rule, ...] = (

@@ -61,6 +61,7 @@ def dose(
     next_at=None,
     written=8 * MIN,
     plus_rep=None,
+    plus_breath=None,
     capsule=False,
 ):
     """A dose whose routine is 8 min as written, growing 20 s a rep and 40 s a breath."""
@@ -79,7 +80,7 @@ def dose(
         written_ms=written,
         length_ms=length,
         plus_rep_ms=plus_rep if plus_rep is not None else length + 20_000,
-        plus_breath_ms=length + 40_000 if hold is not None else None,
+        plus_breath_ms=(plus_breath or length + 40_000) if hold is not None else None,
         capsule=capsule,
     )
 
@@ -113,7 +114,25 @@ CASES = [
         ),
         Kind.ADD_REP,
         {"reps": 9, "hold_breaths": None},
-        "next level opens at 10 reps",
+        "up to 10 a set, no further",
+    ),
+    (
+        "with a next level, a rep says where the next level opens",
+        ctx(EASY3, nxt="single-leg-bridge"),
+        Kind.ADD_REP,
+        {"reps": 9},
+        "the next level opens at 10 reps a set",
+    ),
+    (
+        "the hold may still grow but that would break the cap: keep, and say why",
+        ctx(
+            [s(0), *EASY3],
+            d=dose(reps=10, hold=1, builtin_hold=1, plus_breath=int(8 * MIN * 1.3) + 1),
+            change_day=0,
+        ),
+        Kind.HOLD,
+        {},
+        "past the cap (the routine stays within 30 % of its written 8.0 min",
     ),
     (
         "reps at the next level's mark, no next level, a hold: one breath more",
