@@ -124,10 +124,17 @@ class SegmentTable(Sequence[Segment]):
     def rows(self) -> Iterator[tuple[dict[str, Any], int, int, int]]:
         """(shape fields, start_ms, set, rep) per segment, without building segments."""
         shapes = self._shapes
-        for sid, start, set_, rep in zip(
-            self._shape, self._start, self._set, self._rep, strict=True
-        ):
+        for sid, start, set_, rep in self.shape_rows():
             yield shapes[sid][0], start, set_, rep
+
+    @property
+    def shapes(self) -> tuple[Shape, ...]:
+        """The distinct shapes; `shape_rows` refers to them by position."""
+        return self._shapes
+
+    def shape_rows(self) -> Iterator[tuple[int, int, int, int]]:
+        """(shape id, start_ms, set, rep) per segment: the cheapest full pass."""
+        return zip(self._shape, self._start, self._set, self._rep, strict=True)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, SegmentTable):
