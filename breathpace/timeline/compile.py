@@ -16,7 +16,7 @@ from __future__ import annotations
 from array import array
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 from breathpace.routine.model import Breathing, Exercise, Length, Phase, Routine
 from breathpace.routine.pattern import BreathPattern, seconds_to_ms
@@ -116,16 +116,16 @@ def compile(
     return builder.timeline(tuple(item.name for item in items))
 
 
-@dataclass(frozen=True, slots=True)
-class _Part:
+# Plain named tuples: a dataclass costs about a millisecond of code generation at import,
+# and every command that loads a routine imports this module.
+class _Part(NamedTuple):
     """One segment of a rep-to-be: its Segment fields and its halfway offset."""
 
     fields: dict[str, Any]
     halfway: int | None = None  # offset of the halfway cue from the segment's start
 
 
-@dataclass(frozen=True, slots=True)
-class _Unit:
+class _Unit(NamedTuple):
     """A run of segments laid down again and again (one rep, or a rep on both sides)."""
 
     shapes: array  # shape id of each segment
