@@ -5,7 +5,8 @@ Run: python benchmarks/bench_startup.py [--runs N]
 Each command starts as a fresh process of the installed `breathpace` script (or
 `python -m breathpace` when it is not on PATH), so interpreter start-up and every
 import are included. Prints the median wall time over N runs (default 15) and the
-median peak RSS. The target is 150 ms for each.
+median CPU time (user + system) and peak RSS. The target is 150 ms of wall time for
+each; on a machine shared with other work the CPU time is the steadier figure.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ COMMANDS = (
 )
 
 
-def run(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one fresh process."""
+def run(command: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak RSS (MB) of one fresh process."""
     start = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -36,7 +37,7 @@ def run(command: list[str]) -> tuple[float, float]:
     if os.waitstatus_to_exitcode(status) != 0:
         err = proc.stderr.read().decode() if proc.stderr else ""
         sys.exit(f"{' '.join(command)} failed: {err.strip()}")
-    return wall, usage.ru_maxrss / 1024  # KB on Linux
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # KB on Linux
 
 
 def main() -> None:
@@ -49,12 +50,14 @@ def main() -> None:
         command = base + args
         run(command)  # warm the file cache
         results = [run(command) for _ in range(runs)]
-        walls = sorted(w * 1000 for w, _ in results)
-        rss = statistics.median(m for _, m in results)
+        walls = sorted(w * 1000 for w, _, _ in results)
+        cpu = statistics.median(c * 1000 for _, c, _ in results)
+        rss = statistics.median(m for _, _, m in results)
         shown = " ".join(Path(a).name if a.endswith(".toml") else a for a in args)
         print(
             f"breathpace {shown}: median {statistics.median(walls):.0f} ms "
-            f"(min {walls[0]:.0f}, max {walls[-1]:.0f}), peak RSS {rss:.0f} MB ({runs} runs)"
+            f"(min {walls[0]:.0f}, max {walls[-1]:.0f}), CPU {cpu:.0f} ms, "
+            f"peak RSS {rss:.0f} MB ({runs} runs)"
         )
 
 

@@ -100,10 +100,23 @@ class SegmentTable(Sequence[Segment]):
         return self._get(i)
 
     def __iter__(self) -> Iterator[Segment]:
-        made = self._made
-        for i in range(len(made)):
+        # The whole walk (the mixer and the player make one) builds what is missing
+        # inline: a call per segment to _get would cost a third more.
+        made, shapes, make = self._made, self._shapes, Segment
+        columns = zip(self._shape, self._start, self._set, self._rep, strict=True)
+        for i, (sid, start, set_, rep) in enumerate(columns):
             seg = made[i]
-            yield seg if seg is not None else self._get(i)
+            if seg is None:
+                values, half = shapes[sid]
+                seg = made[i] = make(
+                    index=i,
+                    start_ms=start,
+                    set=set_,
+                    rep=rep,
+                    halfway_ms=None if half is None else start + half,
+                    **values,
+                )
+            yield seg
 
     def _get(self, i: int) -> Segment:
         seg = self._made[i]
