@@ -147,8 +147,12 @@ def _fields(
     breath: Breath = Breath.FREE,
     effort: bool = False,
     marks: frozenset[Mark] | set[Mark] | None = None,
+    **more: Any,
 ) -> dict[str, Any]:
-    """A segment's repeating fields, as Segment keywords (always in the same order)."""
+    """A segment's repeating fields, as Segment keywords (always in the same order).
+
+    `more` passes any further Segment field through unchanged (an optional field added
+    to Segment needs no change here)."""
     return {
         "kind": kind,
         "duration_ms": duration,
@@ -161,6 +165,7 @@ def _fields(
         "breath": breath,
         "effort": effort,
         "marks": _marks(marks if marks is not None else _PHASE_START),
+        **more,
     }
 
 
@@ -192,7 +197,7 @@ class _Builder:
         return max(duration, 1)
 
     def shape_id(self, fields: dict[str, Any], halfway: int | None = None) -> int:
-        key = (*fields.values(), halfway)
+        key = (*fields.items(), halfway)
         sid = self._shape_ids.get(key)
         if sid is None:
             sid = self._shape_ids[key] = len(self.shapes)
