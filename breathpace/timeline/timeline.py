@@ -34,7 +34,7 @@ class Timeline:
         if not len(self.segments):
             raise ValueError("a timeline needs at least one segment")
 
-    @property
+    @cached_property
     def _starts(self) -> Sequence[int]:
         return self.segments.starts
 
@@ -62,11 +62,15 @@ class Timeline:
         """Index of the segment playing at t (clamped to the first and last)."""
         if t_ms <= 0:
             return 0
-        return min(bisect_right(self._starts, t_ms) - 1, len(self.segments) - 1)
+        starts = self._starts
+        return min(bisect_right(starts, t_ms) - 1, len(starts) - 1)
 
     def at(self, t_ms: int) -> Segment:
         """The segment playing at t milliseconds into the session."""
-        return self.segments[self.index_at(t_ms)]
+        # index_at inlined: the screen and the player ask many times a second.
+        starts = self._starts
+        i = 0 if t_ms <= 0 else min(bisect_right(starts, t_ms) - 1, len(starts) - 1)
+        return self.segments[i]
 
     def next_start(self, t_ms: int, level: str = "rep") -> int | None:
         """Start of the next rep, set or item strictly after t; None at the end."""
