@@ -147,6 +147,7 @@ NOT_FOR_AUTHORING = (
 )
 
 
+@pytest.mark.slow
 def test_help_loads_neither_pydantic_nor_any_routine_code():
     modules = loaded_after(_run_script(["--help"]))
     assert "click" in modules
@@ -158,6 +159,7 @@ def test_help_loads_neither_pydantic_nor_any_routine_code():
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [["list"], ["check", str(GLUTE_BRIDGE)]], ids=["list", "check"])
 def test_list_and_check_load_only_what_they_use(args: list[str]):
     modules = loaded_after(_run_script(args))
