@@ -91,10 +91,11 @@ class Timeline:
 
     def locate(self, exercise: int, side: str | None, set_: int, rep: int) -> int | None:
         """Start of the rep (or of the nearest earlier boundary) with these counters."""
-        for seg in self.segments:
-            same = (seg.exercise, seg.side, seg.set, seg.rep) == (exercise, side, set_, rep)
-            if same and (seg.is_rep or rep == 0):
-                return seg.start_ms
+        for f, start, seg_set, seg_rep in self.segments.rows():
+            same = (f["exercise"], f["side"], seg_set, seg_rep) == (exercise, side, set_, rep)
+            # With equal counters, rep > 0 means the segment is a rep: only phases count reps.
+            if same and (rep == 0 or f["kind"] is Kind.PHASE):
+                return start
         return None
 
     def remaining_ms(self, t_ms: int) -> int:
@@ -110,10 +111,14 @@ class Timeline:
 
     def item_span(self, exercise: int) -> tuple[int, int]:
         """Start and end ms of one item (1-based), including its lead-in and rests."""
-        segs = [s for s in self.segments if s.exercise == exercise]
-        if not segs:
+        spans = [
+            (start, start + f["duration_ms"])
+            for f, start, _, _ in self.segments.rows()
+            if f["exercise"] == exercise
+        ]
+        if not spans:
             raise ValueError(f"no item {exercise}")
-        return segs[0].start_ms, segs[-1].end_ms
+        return spans[0][0], spans[-1][1]
 
     def segments_between(self, a_ms: int, b_ms: int) -> Sequence[Segment]:
         """Segments that overlap [a, b)."""
