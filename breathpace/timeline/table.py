@@ -8,7 +8,9 @@ integer arrays. Compiling then costs a few list operations per set instead of on
 object per segment, and `check` never builds a segment at all.
 
 A Segment is made the first time it is asked for and then kept, so the same index
-always gives the very same object, as it did when the timeline was a tuple.
+always gives the very same object, as it did when the timeline was a tuple. (Two
+threads asking at the same instant may each make one; the two are equal, and the
+code compares segments by value, never by identity.)
 """
 
 from __future__ import annotations
