@@ -14,7 +14,6 @@ not ten thousand rounds of object building.
 from __future__ import annotations
 
 from array import array
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, NamedTuple
 
@@ -47,8 +46,7 @@ class TimelineTooLong(ValueError):
         super().__init__(msg)
 
 
-@dataclass(frozen=True, slots=True)
-class _Step:
+class _Step(NamedTuple):  # a named tuple, not a dataclass: see _Part
     """One segment-to-be inside a rep, before counters and start times are attached."""
 
     move: str
