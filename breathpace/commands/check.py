@@ -15,7 +15,7 @@ from breathpace.routine.load import RoutineError, load_routine
 
 
 @click.command("check")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, readable=False))
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and warnings.")
 def check_cmd(files: tuple[str, ...], quiet: bool) -> None:
     """Validate routine or figure FILES: exit 0 when all are valid (warnings are printed),
