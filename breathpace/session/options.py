@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from pathlib import Path
 
 from breathpace import paths
 from breathpace.audio.backends import KINDS
@@ -126,8 +125,3 @@ def session_options(
         calm=bool(given.calm) or settings.reduced_motion,
         watch=given.watch,
     )
-
-
-def watch_path(options: SessionOptions, path: Path | None) -> Path | None:
-    """The file to watch for saves, when `--watch` asked for it and there is a file."""
-    return Path(path) if options.watch and path is not None else None
