@@ -11,6 +11,7 @@ from breathpace import fmt
 from breathpace.commands.errors import InputError
 from breathpace.commands.options import dosed, pace_option, resolve_or_exit, tempo_option
 from breathpace.routine.model import Breathing
+from breathpace.safe_text import printable
 from breathpace.timeline import Kind, Timeline, compile
 
 
@@ -32,7 +33,7 @@ def preview_cmd(routine: str, pace, tempo: Fraction, as_json: bool) -> None:
         return
     _print_table(resolved, routine_to_play, timeline, pace)
     for change in changes:
-        click.echo(f"your dose: {change}")
+        click.echo(f"your dose: {printable(change)}")
 
 
 def timeline_json(timeline: Timeline) -> dict:
@@ -58,9 +59,11 @@ def timeline_json(timeline: Timeline) -> dict:
 
 def _print_table(resolved, routine, timeline: Timeline, pace) -> None:
     pace_text = str(pace) if pace is not None else routine.pace
-    click.echo(f"{routine.title}  ({resolved.name}, pace {pace_text})")
+    # The routine's own text is checked as it loads; the name is the file's name, which
+    # nobody checked. Both are shown printable all the same.
+    click.echo(f"{printable(routine.title)}  ({printable(resolved.name)}, pace {pace_text})")
     if routine.summary:
-        click.echo(routine.summary)
+        click.echo(printable(routine.summary))
     click.echo()
     rows = [("#", "item", "sets", "reps", "sides", "length")]
     for number, item in enumerate(routine.exercise, start=1):
@@ -69,12 +72,14 @@ def _print_table(resolved, routine, timeline: Timeline, pace) -> None:
         ms = sum(s.duration_ms for s in segs)
         if isinstance(item, Breathing):
             cycles = max((s.reps for s in segs), default=0)
-            rows.append((str(number), item.name, "-", f"{cycles} breaths", "-", fmt.length(ms)))
+            rows.append(
+                (str(number), printable(item.name), "-", f"{cycles} breaths", "-", fmt.length(ms))
+            )
         else:
             rows.append(
                 (
                     str(number),
-                    item.name,
+                    printable(item.name),
                     str(item.sets),
                     str(item.reps),
                     item.sides or "-",
