@@ -45,11 +45,20 @@ def export_cmd(csv_path: str) -> None:
         try:
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".breathpace-", suffix=".csv")
         except OSError as exc:
-            raise InputError(f"--csv: cannot write in {target.parent} ({exc.strerror})") from None
+            raise InputError(
+                f"--csv: cannot write in {target.parent} ({exc.strerror or exc})"
+            ) from None
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
                 n = write_csv(journal, fh)
+                fh.flush()
+                os.fsync(fh.fileno())  # a full disk may only say so here
             os.replace(tmp, target)
+        except OSError as exc:
+            Path(tmp).unlink(missing_ok=True)
+            raise InputError(
+                f"--csv: {target} cannot be written ({exc.strerror or exc}); nothing was written"
+            ) from None
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
