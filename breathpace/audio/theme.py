@@ -229,7 +229,8 @@ def theme_path(name_or_path: str | None) -> Path:
         close = difflib.get_close_matches(name, list_themes(), n=1, cutoff=0.5)
         hint = f' (did you mean "{close[0]}"?)' if close else ""
         known = ", ".join(list_themes())
-        raise ThemeError(f"theme {name!r}", f"no theme of that name{hint}; themes: {known}")
+        shown = name if len(name) <= 60 else name[:57] + "..."  # quoted short, like any value
+        raise ThemeError(f"theme {shown!r}", f"no theme of that name{hint}; themes: {known}")
     return path
 
 
