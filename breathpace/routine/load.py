@@ -191,4 +191,6 @@ def _describe(err: dict, path: str, model: type[BaseModel] | None, in_item: bool
     if isinstance(found, Mapping):
         # The whole table is the input (a cross-field rule); echoing it helps nobody.
         return f"{head}{msg}"
+    if kind == "too_long" and isinstance(found, list | tuple):
+        return f"{head}{msg} (found {len(found)})"
     return f"{head}{msg} (found {show_value(found)})"
