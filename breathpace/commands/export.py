@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from breathpace.commands.errors import InputError
+from breathpace.safe_text import printable
 
 
 @click.command("export")
@@ -31,7 +32,7 @@ def export_cmd(csv_path: str) -> None:
     except JournalError as exc:
         raise JournalUnavailable(str(exc)) from None
     if journal.notice:
-        click.echo(f"breathpace: {journal.notice}", err=True)
+        click.echo(f"breathpace: {printable(journal.notice)}", err=True)
     with journal:
         if csv_path == "-":
             write_csv(journal, sys.stdout)
@@ -62,4 +63,4 @@ def export_cmd(csv_path: str) -> None:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-    click.echo(f"Wrote {n} session{'' if n == 1 else 's'} to {target}.", err=True)
+    click.echo(f"Wrote {n} session{'' if n == 1 else 's'} to {printable(target)}.", err=True)
