@@ -6,7 +6,8 @@ recognise), lengths in minutes, and what was done per exercise as one readable c
 A CSV file is opened in a spreadsheet, which runs a cell starting with `=` as a formula:
 a routine or exercise name, or a note, could then fetch a web page or run a command on
 the clinician's computer. Every cell that could start a formula is written with a
-leading single quote (OWASP's rule for CSV injection), whatever column it is in.
+leading single quote (OWASP's rule for CSV injection), whatever column it is in, and
+control characters are written as visible stand-ins like `\\x1b`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import TextIO
 
 from breathpace.journal.db import Journal
 from breathpace.journal.history import SessionRow, progress, sessions
+from breathpace.safe_text import printable
 
 #: What a spreadsheet may take for the start of a formula (OWASP CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -113,7 +115,9 @@ def row(
 ) -> dict[str, str]:
     """One session as CSV cells, each neutralised against formula injection."""
     cells = _cells(journal, s, tz, titles)
-    return {key: neutral(value) for key, value in cells.items()}
+    # Control characters (from rows an older breathpace wrote unchecked) become visible
+    # stand-ins too: `--csv -` writes to the terminal.
+    return {key: printable(neutral(value)) for key, value in cells.items()}
 
 
 def _cells(
