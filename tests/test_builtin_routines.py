@@ -175,6 +175,7 @@ def test_only_the_capsule_files_are_capsules():
     assert marked == set(CAPSULES.values())
 
 
+@pytest.mark.slow
 def test_the_check_command_passes_every_builtin_without_warnings():
     result = subprocess.run(
         [sys.executable, "-m", "breathpace", "check", *map(str, FILES)],

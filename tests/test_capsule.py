@@ -120,6 +120,7 @@ def test_a_person_own_capsule_of_the_same_name_is_used(runner: CliRunner, tmp_pa
     assert result.output.startswith("sitting: capsule-sitting (My desk capsule, ")
 
 
+@pytest.mark.slow
 def test_capsule_plays_through_the_play_command(tmp_path):
     """The real `play --plain` starts the chosen capsule; Ctrl-C ends it cleanly."""
     pytest.importorskip("breathpace.commands.play")

@@ -239,6 +239,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
         (["--audio", "miniaudio", "--device", "no such device at all"], "--audio"),
     ],
 )
+@pytest.mark.slow
 def test_bad_options_are_one_line_and_exit_2(routine_file, args, needle):
     done = run_cli("play", str(routine_file), "--plain", *args)
     assert done.returncode == 2, done.stderr
@@ -247,6 +248,7 @@ def test_bad_options_are_one_line_and_exit_2(routine_file, args, needle):
     assert needle in done.stderr
 
 
+@pytest.mark.slow
 def test_a_missing_routine_is_one_line_and_exit_2():
     done = run_cli("play", "no-such-routine", "--plain", "--audio", "none")
     assert done.returncode == 2
@@ -254,6 +256,7 @@ def test_a_missing_routine_is_one_line_and_exit_2():
     assert "no-such-routine" in done.stderr
 
 
+@pytest.mark.slow
 def test_options_default_from_the_settings_file(routine_file):
     from breathpace.settings import Settings, save_settings
 

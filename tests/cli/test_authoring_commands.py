@@ -321,6 +321,7 @@ def test_schema_equals_the_committed_file():
         assert prop.get("description"), name
 
 
+@pytest.mark.slow
 def test_python_dash_m_breathpace_help():
     proc = subprocess.run(
         [sys.executable, "-m", "breathpace", "--help"],
@@ -334,6 +335,7 @@ def test_python_dash_m_breathpace_help():
         assert f"  {command} " in proc.stdout
 
 
+@pytest.mark.slow
 def test_python_dash_m_breathpace_runs_a_command():
     proc = subprocess.run(
         [sys.executable, "-m", "breathpace", "preview", "box", "--json"],

@@ -53,6 +53,7 @@ def reps_done() -> int:
         conn.close()
 
 
+@pytest.mark.slow
 def test_sigkill_mid_session_leaves_a_partial_session(tmp_path):
     routine = tmp_path / "quick-tilts.toml"
     routine.write_text(ROUTINE)

@@ -296,6 +296,7 @@ def test_any_history_gives_at_most_one_change_with_one_reason(
         assert result.routine_to in (None, prev)
 
 
+@pytest.mark.slow
 def test_the_rules_are_pure_and_history_loads_no_ui_or_audio():
     """suggest.py touches no database, clock, Textual or audio; `history` and `export`
     need SQLite but no Textual and no audio library."""

@@ -122,6 +122,7 @@ def test_one_bad_file_among_good_ones_fails_the_run_and_reports_all():
     "name",
     ["toml-missing-equals.toml", "unknown-phase-key.toml", "not-utf8.toml", "over-four-hours.toml"],
 )
+@pytest.mark.slow
 def test_a_real_process_prints_the_same_line(name: str):
     path = BROKEN / name
     proc = subprocess.run(
