@@ -56,12 +56,14 @@ def fifo(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(
     "command", [["check"], ["preview"], ["play", "--plain", "--audio", "none"]]
 )
+@pytest.mark.slow
 def test_a_fifo_is_refused_at_once(fifo: Path, command: list[str]):
     # Nobody writes to the FIFO: an open() for reading without O_NONBLOCK would block.
     line = one_line(run(*command, str(fifo), timeout=20))
     assert line.endswith(f"{fifo}: is a named pipe (FIFO), not a routine file")
 
 
+@pytest.mark.slow
 def test_dev_zero_behind_a_routine_name_is_refused_without_reading(tmp_path: Path):
     link = tmp_path / "zero.toml"
     link.symlink_to("/dev/zero")
@@ -88,6 +90,7 @@ def test_a_file_read_is_capped_even_when_its_size_lies(tmp_path: Path, monkeypat
     assert str(info.value) == f"{path}: file is larger than 1,000,000 bytes"
 
 
+@pytest.mark.slow
 def test_a_file_over_the_cap_is_one_line(tmp_path: Path):
     path = tmp_path / "big.toml"
     path.write_bytes(b"#" * (tomlfile.MAX_BYTES + 1))
@@ -96,6 +99,7 @@ def test_a_file_over_the_cap_is_one_line(tmp_path: Path):
     )
 
 
+@pytest.mark.slow
 def test_a_900_kb_key_is_quoted_short_and_the_check_stays_small(tmp_path: Path):
     path = tmp_path / "key.toml"
     key = "k" * 900_000
@@ -106,6 +110,7 @@ def test_a_900_kb_key_is_quoted_short_and_the_check_stays_small(tmp_path: Path):
     assert len(line) < 120 + len(str(path))
 
 
+@pytest.mark.slow
 def test_the_dev_zero_memory_stays_flat(tmp_path: Path):
     """The read stops at the cap: the child's peak memory stays far below what reading
     /dev/zero to a MemoryError took (2.6 GB)."""
@@ -128,6 +133,7 @@ def test_the_dev_zero_memory_stays_flat(tmp_path: Path):
     assert int(peak_kb) < 200_000
 
 
+@pytest.mark.slow
 def test_a_theme_that_is_a_fifo_is_refused(fifo: Path, tmp_path: Path):
     routine = tmp_path / "r.toml"
     routine.write_text(ROUTINE)
@@ -137,6 +143,7 @@ def test_a_theme_that_is_a_fifo_is_refused(fifo: Path, tmp_path: Path):
     assert line == f"breathpace: --theme: {fifo}: is a named pipe (FIFO), not a theme file"
 
 
+@pytest.mark.slow
 def test_a_settings_file_that_is_a_fifo_is_refused(isolated_home: Path, tmp_path: Path):
     from breathpace import paths
 
@@ -162,6 +169,7 @@ def test_a_settings_file_that_is_a_fifo_is_refused(isolated_home: Path, tmp_path
         ('theme = "\\u001b[2J"', "theme: theme '\\x1b[2J': no theme of that name"),
     ],
 )
+@pytest.mark.slow
 def test_settings_errors_name_the_file_and_the_key(tmp_path: Path, content: str, message: str):
     from breathpace import paths
 
@@ -175,6 +183,7 @@ def test_settings_errors_name_the_file_and_the_key(tmp_path: Path, content: str,
     assert "--theme" not in line and "\x1b" not in line
 
 
+@pytest.mark.slow
 def test_a_bad_theme_option_is_still_blamed_on_the_option(tmp_path: Path):
     from breathpace import paths
 
@@ -196,6 +205,7 @@ def _drop_privileges() -> list[str]:
     return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
 
 
+@pytest.mark.slow
 def test_check_of_an_unreadable_file_is_the_same_one_line_as_preview():
     prefix = _drop_privileges()
     # Not under pytest's tmp_path: its parents are private to the user running pytest.
@@ -275,6 +285,7 @@ def _journal_with_sessions(tmp_path: Path, n: int) -> None:
         assert run("play", "--plain", "--audio", "none", str(routine)).returncode == 0
 
 
+@pytest.mark.slow
 def test_export_to_a_full_disk_is_one_line_and_leaves_nothing(tmp_path: Path):
     _journal_with_sessions(tmp_path, 1)
     with small_tmpfs(tmp_path / "full") as full:
@@ -289,6 +300,7 @@ def test_export_to_a_full_disk_is_one_line_and_leaves_nothing(tmp_path: Path):
         assert (full / "out.csv").read_text() == "an older export\n"
 
 
+@pytest.mark.slow
 def test_export_into_a_read_only_folder_is_one_line(tmp_path: Path):
     _journal_with_sessions(tmp_path, 1)
     with small_tmpfs(tmp_path / "ro", "ro") as ro:
@@ -297,6 +309,7 @@ def test_export_into_a_read_only_folder_is_one_line(tmp_path: Path):
         assert list(ro.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_render_to_a_full_disk_leaves_no_truncated_wav(tmp_path: Path):
     routine = tmp_path / "r.toml"
     routine.write_text(ROUTINE.replace("seconds = 0.5", "seconds = 5"))
@@ -308,6 +321,7 @@ def test_render_to_a_full_disk_leaves_no_truncated_wav(tmp_path: Path):
         assert list(full.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_render_keeps_an_older_file_when_it_fails_and_replaces_it_when_it_works(
     tmp_path: Path,
 ):

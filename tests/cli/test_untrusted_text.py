@@ -69,6 +69,7 @@ phases = [
     return path
 
 
+@pytest.mark.slow
 def test_markup_strings_are_valid_and_shown_literally_by_check(tmp_path: Path):
     path = markup_routine(tmp_path)
     proc = run("check", str(path))
@@ -77,6 +78,7 @@ def test_markup_strings_are_valid_and_shown_literally_by_check(tmp_path: Path):
     assert_no_raw_controls(proc)
 
 
+@pytest.mark.slow
 def test_markup_strings_are_shown_literally_by_preview(tmp_path: Path):
     proc = run("preview", str(markup_routine(tmp_path)))
     assert proc.returncode == 0, proc.stderr
@@ -87,6 +89,7 @@ def test_markup_strings_are_shown_literally_by_preview(tmp_path: Path):
     assert_no_raw_controls(proc)
 
 
+@pytest.mark.slow
 def test_markup_strings_are_shown_literally_by_list(user_routines_dir: Path):
     markup_routine(user_routines_dir)
     proc = run("list")
@@ -96,6 +99,7 @@ def test_markup_strings_are_shown_literally_by_list(user_routines_dir: Path):
     assert_no_raw_controls(proc)
 
 
+@pytest.mark.slow
 def test_markup_strings_are_shown_literally_by_plain_play(tmp_path: Path):
     proc = run("play", "--plain", "--audio", "none", str(markup_routine(tmp_path)))
     assert proc.returncode == 0, proc.stderr
@@ -104,6 +108,7 @@ def test_markup_strings_are_shown_literally_by_plain_play(tmp_path: Path):
     assert_no_raw_controls(proc)
 
 
+@pytest.mark.slow
 def test_a_hostile_file_name_is_escaped_by_every_command(user_routines_dir: Path):
     """A routine that is valid inside, under a name holding control characters."""
     name = "bad" + HOSTILE.replace("/", "_")
@@ -151,6 +156,7 @@ def _old_journal_row(tmp_path: Path) -> None:
     conn.close()
 
 
+@pytest.mark.slow
 def test_old_journal_rows_are_escaped_by_history(tmp_path: Path):
     _old_journal_row(tmp_path)
     history = run("history")
@@ -163,6 +169,7 @@ def test_old_journal_rows_are_escaped_by_history(tmp_path: Path):
         assert_no_raw_controls(proc)
 
 
+@pytest.mark.slow
 def test_csv_export_neutralises_formulas_in_every_column(tmp_path: Path):
     _old_journal_row(tmp_path)
     proc = run("export", "--csv", "-")
@@ -187,6 +194,7 @@ def test_each_formula_start_is_neutralised(start: str):
     assert neutral("") == ""
 
 
+@pytest.mark.slow
 def test_csv_export_has_the_routine_title_beside_its_name(tmp_path: Path):
     routine = markup_routine(tmp_path, "titled")
     assert run("play", "--plain", "--audio", "none", str(routine)).returncode == 0
@@ -231,6 +239,7 @@ def _builtin_session(name: str) -> None:
         )
 
 
+@pytest.mark.slow
 def test_a_non_utf8_file_name_plays_previews_and_is_journaled(tmp_path: Path):
     """café.toml in Latin-1 bytes used to crash preview and play in the dose lookup."""
     raw = os.fsencode(str(tmp_path)) + b"/caf\xe9.toml"
@@ -253,6 +262,7 @@ def test_a_non_utf8_file_name_plays_previews_and_is_journaled(tmp_path: Path):
         assert_no_raw_controls(proc)
 
 
+@pytest.mark.slow
 def test_plain_mode_on_an_ascii_terminal_escapes_instead_of_dropping(tmp_path: Path):
     path = tmp_path / "accents.toml"
     path.write_text(
@@ -278,6 +288,7 @@ def test_for_stream_transliterates_then_escapes():
     assert for_stream("café \x1b", io.StringIO()) == "café \\x1b"
 
 
+@pytest.mark.slow
 def test_list_cuts_long_names_and_titles(user_routines_dir: Path):
     long_name = "n" * 120
     (user_routines_dir / f"{long_name}.toml").write_text(
