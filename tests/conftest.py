@@ -73,3 +73,18 @@ def _processes_only_in_the_slow_lane(request: pytest.FixtureRequest, monkeypatch
 
     monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
     yield
+
+
+@pytest.fixture
+def classic_glute_bridge(user_routines_dir: Path) -> Path:
+    """A fixed sample routine named "glute-bridge" (the library's old 2 x 8 version) in
+    the person's routines folder, where it shadows the built-in of that name.
+
+    Journal, check-in and preview tests count its reps and minutes; the built-in's dose
+    is content that gets tuned (issue 13), and those tests are about the journal, not
+    about today's dose in the library.
+    """
+    source = Path(__file__).resolve().parent / "fixtures" / "glute-bridge-classic.toml"
+    target = user_routines_dir / "glute-bridge.toml"
+    target.write_text(source.read_text("utf-8"), "utf-8")
+    return target

@@ -9,13 +9,22 @@ get a "did you mean" suggestion. Nothing here ever lets a traceback reach the te
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from breathpace.routine.model import Breathing, Exercise, Length, Moves, Phase, Routine
+from breathpace.routine.model import (
+    Breathing,
+    Exercise,
+    Length,
+    Moves,
+    PartCues,
+    Phase,
+    Routine,
+)
 from breathpace.safe_text import printable, quote
 from breathpace.tomlfile import MAX_BYTES, loads, plain_message, read_text, show_key, show_value
 
@@ -151,6 +160,7 @@ def _descend(model: type[BaseModel] | None, names: Sequence[str]) -> type[BaseMo
         "hold_top": Length,
         "hold_bottom": Length,
         "moves": Moves,
+        "part_cues": PartCues,
         "phases": Phase,
     }
     for name in names[:-1]:
@@ -186,6 +196,8 @@ def _describe(err: dict, path: str, model: type[BaseModel] | None, in_item: bool
             msg = msg[len(echo) :]  # "seconds: seconds must be" reads badly
             break
     head = f"{field}: " if field else ""
+    if field == "routine" and re.match(r"[a-z_]+: ", msg):
+        head = ""  # a cross-field rule of the routine already names its field
     if kind in ("list_type", "tuple_type") and path == "exercise" and isinstance(found, Mapping):
         return "exercise: write each item as its own [[exercise]] table (double brackets)"
     if isinstance(found, Mapping):

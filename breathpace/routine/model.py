@@ -72,6 +72,10 @@ class _TextSchema:
 #: Text in a routine: any printable characters, no control characters or line breaks.
 Text = Annotated[str, AfterValidator(_no_controls), _TextSchema]
 
+#: A phase cue: `_check_phase_cue` refuses control characters after wording a line
+#: break its own way ("a cue is one line"), so only the schema's pattern is added here.
+CueText = Annotated[str, _TextSchema]
+
 #: One tag: a short word or two.
 TagText = Annotated[
     str, Field(min_length=1, max_length=MAX_TAG_LENGTH), AfterValidator(_no_controls), _TextSchema
@@ -81,6 +85,7 @@ Breath = Literal["inhale", "exhale", "hold", "free"]
 Sides = Literal["both", "left", "right", "alternate"]
 RepPart = Literal["eccentric", "concentric"]
 Capsule = Literal["waking", "sitting", "bedtime"]
+MAX_CUE = 120
 
 
 class _Frozen(BaseModel):
@@ -153,11 +158,19 @@ class Phase(_Frozen):
     body holds position, so nobody holds their breath under strain."""
     effort: bool = Field(default=False, strict=True)
     """True for the working part of the rep; it gets the exhale unless breath says otherwise."""
+    cue: CueText | None = Field(default=None, min_length=1, max_length=MAX_CUE)
+    """One short sentence shown (and spoken) during this phase only, e.g. "Press through
+    the heels and lift"; it never appears during another phase."""
 
     @field_validator("seconds")
     @classmethod
     def _seconds(cls, value: float | None) -> float | None:
         return Length._seconds(value)  # same limits as any other length
+
+    @field_validator("cue")
+    @classmethod
+    def _cue(cls, value: str | None) -> str | None:
+        return _check_phase_cue(value)
 
     @field_validator("breaths")
     @classmethod
@@ -190,13 +203,43 @@ class Moves(_Frozen):
     """Label of the pause after the eccentric part."""
 
 
+class PartCues(_Frozen):
+    """Cues for the parts of a tempo-notated rep, each shown during that part only."""
+
+    concentric: CueText | None = Field(default=None, min_length=1, max_length=MAX_CUE)
+    """Cue for the concentric (shortening) part, e.g. "Press up through the front foot"."""
+    eccentric: CueText | None = Field(default=None, min_length=1, max_length=MAX_CUE)
+    """Cue for the eccentric (lengthening) part, e.g. "Lower slowly, as if into a lift"."""
+    hold_top: CueText | None = Field(default=None, min_length=1, max_length=MAX_CUE)
+    """Cue for the hold after the concentric part, e.g. "Stay up and keep breathing"."""
+    hold_bottom: CueText | None = Field(default=None, min_length=1, max_length=MAX_CUE)
+    """Cue for the hold after the eccentric part."""
+
+    @field_validator("concentric", "eccentric", "hold_top", "hold_bottom")
+    @classmethod
+    def _cue(cls, value: str | None) -> str | None:
+        return _check_phase_cue(value)
+
+
+def _check_phase_cue(value: str | None) -> str | None:
+    # A phase cue is read in one glance and spoken in one breath: one line of text.
+    if value is None:
+        return None
+    if not value.strip():
+        raise ValueError("a cue must not be blank")
+    if "\n" in value or "\r" in value:
+        raise ValueError("a cue is one line (one short sentence)")
+    return _no_controls(value)
+
+
 class _Item(_Frozen):
     name: Text = Field(min_length=1, max_length=80)
     """Name shown on screen and in the journal."""
     position: Text = Field(default="", max_length=200)
     """The starting position, e.g. "On your back, knees bent, feet flat"."""
     cues: tuple[Text, ...] = ()
-    """Short coaching cues shown while the item plays."""
+    """General coaching cues, shown with the position before the item starts and during
+    rests; a cue for one phase belongs on that phase (`cue`, or `part_cues` with tempo)."""
     safety: Text | None = Field(default=None, max_length=400)
     """A safety note shown before the item starts."""
     wait_for_ready: bool = Field(default=False, strict=True)
@@ -234,6 +277,9 @@ class Exercise(_Item):
     """With tempo: hold after the concentric part; in breaths it becomes breath cycles."""
     hold_bottom: Length | None = None
     """With tempo: hold after the eccentric part; in breaths it becomes breath cycles."""
+    part_cues: PartCues | None = None
+    """With tempo: a cue for each part, shown during that part only, e.g.
+    { concentric = "Press up through the front foot", eccentric = "Lower slowly" }."""
     halfway: bool = Field(default=False, strict=True)
     """Sound a halfway cue in holds of four seconds or more."""
     level: int | None = Field(default=None, ge=1, le=20, strict=True)
@@ -261,6 +307,8 @@ class Exercise(_Item):
             for key in ("hold_top", "hold_bottom"):
                 if getattr(self, key) is not None:
                     raise ValueError(f"{key} applies to tempo; with phases add a hold phase")
+            if self.part_cues is not None:
+                raise ValueError("part_cues applies to tempo; with phases give each phase a cue")
         return self
 
     @property
@@ -379,6 +427,12 @@ class Routine(_Frozen):
     """The name of the routine that is the next level of this one."""
     capsule: Capsule | None = None
     """Marks a short movement capsule for a time of day: waking, sitting or bedtime."""
+    main_exercise: Text | None = Field(default=None, min_length=1, max_length=80)
+    """The name of the exercise a suggestion changes (the routine's main one); by default
+    the exercise with the most effort phases."""
+    next_level_at: int | None = Field(default=None, ge=1, le=MAX_REPS, strict=True)
+    """Reps per set of the main exercise at which the next level is suggested; by default
+    two more than written."""
     exercise: tuple[Item, ...] = Field(min_length=1, max_length=MAX_ITEMS)
     """The items in order: each [[exercise]] is an exercise, or a breathing block when it
     has a pattern."""
@@ -395,6 +449,18 @@ class Routine(_Frozen):
         if not math.isfinite(value):
             raise ValueError("lead_in must be a finite number")
         return value
+
+    @model_validator(mode="after")
+    def _main_exercise(self) -> Routine:
+        if self.main_exercise is None:
+            return self
+        names = [item.name for item in self.exercise if isinstance(item, Exercise)]
+        if self.main_exercise not in names:
+            # Suggestions change reps and holds, which only an exercise has.
+            raise ValueError(
+                f'main_exercise: no exercise named "{self.main_exercise}" in this routine'
+            )
+        return self
 
     @property
     def pace_parsed(self) -> BreathPattern:

@@ -141,10 +141,10 @@ def test_preview_json_shape_and_contiguity():
     }
 
 
-def test_preview_table_has_each_item_and_the_total():
+def test_preview_table_has_each_item_and_the_total(classic_glute_bridge: Path):
     result = run("preview", "glute-bridge")
     assert result.exit_code == 0, result.stderr
-    routine = load_routine(data_dir("routines") / "glute-bridge.toml")
+    routine = load_routine(classic_glute_bridge)
     total = compile(routine).duration_ms
     lines = result.stdout.splitlines()
     assert lines[0].startswith("Glute bridge")

@@ -60,6 +60,7 @@ def test_sparkline():
     assert h.sparkline([0, 5, 10, None]) == "▁▅█·"
 
 
+@pytest.mark.usefixtures("classic_glute_bridge")
 def test_history_command_prints_sessions_adherence_trends_and_suggestions():
     now = datetime.now(UTC).replace(microsecond=0)
     with open_journal() as journal:
@@ -100,6 +101,7 @@ def test_history_tells_on_stderr_when_a_damaged_journal_was_kept_aside():
     assert "No sessions yet" in result.stdout
 
 
+@pytest.mark.usefixtures("classic_glute_bridge")
 def test_export_csv_one_row_per_session_with_checkin_and_followup(tmp_path):
     with open_journal() as journal:
         first = add_session(
@@ -184,6 +186,7 @@ def test_bad_values_are_one_line_naming_the_option(args, field):
     assert len(lines) == 1 and field in lines[0], result.output
 
 
+@pytest.mark.usefixtures("classic_glute_bridge")
 def test_one_session_in_detail():
     with open_journal() as journal:
         sid = add_session(

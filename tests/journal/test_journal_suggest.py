@@ -225,6 +225,7 @@ def test_rules(context, kind, fields, words):
     assert sum(changes) == (0 if kind is Kind.HOLD else 1)
 
 
+@pytest.mark.usefixtures("classic_glute_bridge")
 def test_main_exercise_and_hold_are_read_from_the_routine():
     routine = resolve("glute-bridge").routine
     # the bridge (2 x 8) is the main work, not the 5-rep warm-up or the breathing block
