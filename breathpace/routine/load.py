@@ -24,6 +24,7 @@ from breathpace.routine.model import (
     PartCues,
     Phase,
     Routine,
+    TempoPoses,
 )
 from breathpace.safe_text import printable, quote
 from breathpace.tomlfile import MAX_BYTES, loads, plain_message, read_text, show_key, show_value
@@ -162,6 +163,7 @@ def _descend(model: type[BaseModel] | None, names: Sequence[str]) -> type[BaseMo
         "moves": Moves,
         "part_cues": PartCues,
         "phases": Phase,
+        "poses": TempoPoses,
     }
     for name in names[:-1]:
         if model is None:

@@ -28,7 +28,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from breathpace.audio.backends import BackendError
+from breathpace.audio.backends import REGISTRY, BackendError
 from breathpace.audio.backends.quiet_fd import quiet_stderr
 
 SAMPLE_RATE = 44100
@@ -138,6 +138,7 @@ def open_miniaudio(
 
 class MiniaudioBackend:
     name = "miniaudio"
+    capabilities = REGISTRY["miniaudio"].capabilities
 
     def __init__(self, sample_rate: int = SAMPLE_RATE):
         self.sample_rate = sample_rate
