@@ -83,16 +83,8 @@ def _refuse_special(info: os.stat_result, error: type, source: str, what: str) -
         return
     if stat.S_ISDIR(mode):
         raise error(source, f"is a folder, not {what}")
-    kind = (
-        "a named pipe (FIFO)"
-        if stat.S_ISFIFO(mode)
-        else "a device"
-        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-        else "a socket"
-        if stat.S_ISSOCK(mode)
-        else "not a regular file"
-    )
-    raise error(source, f"is {kind}, not {what}")
+    # A FIFO, a device or a socket: the same words for all, whatever reads them.
+    raise error(source, "is not a regular file")
 
 
 def loads(text: str, error: type, source: str) -> dict[str, Any]:

@@ -60,7 +60,7 @@ def fifo(tmp_path: Path) -> Path:
 def test_a_fifo_is_refused_at_once(fifo: Path, command: list[str]):
     # Nobody writes to the FIFO: an open() for reading without O_NONBLOCK would block.
     line = one_line(run(*command, str(fifo), timeout=20))
-    assert line.endswith(f"{fifo}: is a named pipe (FIFO), not a routine file")
+    assert line.endswith(f"{fifo}: is not a regular file")
 
 
 @pytest.mark.slow
@@ -68,7 +68,7 @@ def test_dev_zero_behind_a_routine_name_is_refused_without_reading(tmp_path: Pat
     link = tmp_path / "zero.toml"
     link.symlink_to("/dev/zero")
     line = one_line(run("preview", str(link), timeout=20))
-    assert line == f"breathpace: {link}: is a device, not a routine file"
+    assert line == f"breathpace: {link}: is not a regular file"
 
 
 def test_a_file_read_is_capped_even_when_its_size_lies(tmp_path: Path, monkeypatch):
@@ -129,7 +129,7 @@ def test_the_dev_zero_memory_stays_flat(tmp_path: Path):
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=20)
     message, peak_kb = proc.stdout.splitlines()
-    assert message == "is a device, not a routine file"
+    assert message == "is not a regular file"
     assert int(peak_kb) < 200_000
 
 
@@ -140,7 +140,7 @@ def test_a_theme_that_is_a_fifo_is_refused(fifo: Path, tmp_path: Path):
     line = one_line(
         run("render", str(routine), "-o", str(tmp_path / "o.wav"), "--theme", str(fifo))
     )
-    assert line == f"breathpace: --theme: {fifo}: is a named pipe (FIFO), not a theme file"
+    assert line == f"breathpace: --theme: {fifo}: is not a regular file"
 
 
 @pytest.mark.slow
@@ -153,7 +153,7 @@ def test_a_settings_file_that_is_a_fifo_is_refused(isolated_home: Path, tmp_path
     routine = tmp_path / "r.toml"
     routine.write_text(ROUTINE)
     line = one_line(run("play", "--plain", "--audio", "none", str(routine)))
-    assert line == f"breathpace: {settings}: is a named pipe (FIFO), not a settings file"
+    assert line == f"breathpace: {settings}: is not a regular file"
 
 
 @pytest.mark.parametrize(
