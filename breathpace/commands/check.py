@@ -31,8 +31,8 @@ def check_cmd(files: tuple[str, ...], quiet: bool) -> None:
             if _is_figure(name):
                 figure = load_figure(name)
                 if not quiet:
-                    poses = ", ".join(figure.poses)
-                    click.echo(f"ok: {name}: {figure.title} (poses: {poses})")
+                    poses = printable(", ".join(figure.poses))
+                    click.echo(f"ok: {printable(name)}: {printable(figure.title)} (poses: {poses})")
                 continue
             routine = load_routine(name)
         except (RoutineError, FigureError) as exc:
@@ -48,7 +48,7 @@ def check_cmd(files: tuple[str, ...], quiet: bool) -> None:
             continue
         problems = figure_problems(routine, _figure_poses(Path(name).parent))
         for problem in problems:
-            click.echo(f"error: {name}: {problem}", err=True)
+            click.echo(f"error: {printable(name)}: {printable(problem)}", err=True)
         if problems:
             failed += 1
             continue
