@@ -150,10 +150,11 @@ def _cells(
 
 def write_csv(journal: Journal, out: TextIO, tz: tzinfo | None = None) -> int:
     """Write every session, oldest first; returns the number of rows."""
+    # Everything is read before the first line is written: a journal that fails part-way
+    # leaves no half CSV on standard output.
+    titles: dict[str, str] = {}
+    rows = [row(journal, s, tz, titles) for s in reversed(sessions(journal))]
     writer = csv.DictWriter(out, fieldnames=COLUMNS)
     writer.writeheader()
-    rows = list(reversed(sessions(journal)))
-    titles: dict[str, str] = {}
-    for s in rows:
-        writer.writerow(row(journal, s, tz, titles))
+    writer.writerows(rows)
     return len(rows)
