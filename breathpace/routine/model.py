@@ -91,8 +91,9 @@ MAX_CUE = 120
 class _Frozen(BaseModel):
     # Numbers and switches are strict (field by field: TOML arrays arrive as lists, which
     # a strict tuple would refuse), so `reps = true` or `halfway = "yes"` is an error,
-    # not 1 rep or a silent yes.
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+    # not 1 rep or a silent yes. The field docstrings become the schema's descriptions
+    # through routine/schema.py, which reads them only when the schema is asked for.
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 def _finite_positive(value: float, what: str) -> float:
