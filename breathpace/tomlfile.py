@@ -60,8 +60,6 @@ def read_text(path: str | Path, error: type, what: str, max_bytes: int = MAX_BYT
         raise error(source, "no such file") from None
     except IsADirectoryError:
         raise error(source, f"is a folder, not {what}") from None
-    except PermissionError:
-        raise error(source, "cannot be read (permission denied)") from None
     except OSError as exc:
         if exc.errno == errno.ENOTDIR:
             raise error(source, "no such file (a part of the path is not a folder)") from None

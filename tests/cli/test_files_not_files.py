@@ -245,8 +245,8 @@ def _check_unreadable(prefix: list[str], folder: Path) -> None:
     preview = as_other("preview", "secret.toml")
     if check.returncode == 0:
         pytest.skip("this user can read any file")
-    assert one_line(check) == "error: secret.toml: cannot be read (permission denied)"
-    assert one_line(preview) == "breathpace: secret.toml: cannot be read (permission denied)"
+    assert one_line(check) == "error: secret.toml: cannot be read (Permission denied)"
+    assert one_line(preview) == "breathpace: secret.toml: cannot be read (Permission denied)"
     assert "Usage:" not in check.stderr
 
 
