@@ -12,6 +12,7 @@ from breathpace import fmt
 from breathpace.commands.errors import InputError
 from breathpace.commands.options import input_errors, pace_option, resolve_or_exit, tempo_option
 from breathpace.routine.model import Breathing
+from breathpace.safe_text import printable
 from breathpace.session.dose import Dose, dose_for
 from breathpace.timeline import Kind, Timeline, compile
 
@@ -43,7 +44,7 @@ def preview_cmd(routine: str, pace, tempo: Fraction, as_json: bool) -> None:
         return
     _print_table(resolved, dose, timeline)
     for change in dose.changes:
-        click.echo(f"your dose: {change}")
+        click.echo(f"your dose: {printable(change)}")
 
 
 def timeline_json_chunks(timeline: Timeline, rows_per_chunk: int = 4096) -> Iterator[str]:
@@ -89,11 +90,13 @@ def timeline_json_chunks(timeline: Timeline, rows_per_chunk: int = 4096) -> Iter
 
 def _print_table(resolved, dose: Dose, timeline: Timeline) -> None:
     routine = dose.routine
-    click.echo(f"{routine.title}  ({resolved.name}, pace {dose.pace_text})")
+    # The routine's own text is checked as it loads; the name is the file's name, which
+    # nobody checked. Both are shown printable all the same.
+    click.echo(f"{printable(routine.title)}  ({printable(resolved.name)}, pace {dose.pace_text})")
     if dose.pace_from != "routine" or dose.tempo != 1:
         click.echo(dose.describe())
     if routine.summary:
-        click.echo(routine.summary)
+        click.echo(printable(routine.summary))
     click.echo()
     rows = [("#", "item", "sets", "reps", "sides", "length")]
     for number, item in enumerate(routine.exercise, start=1):
@@ -102,12 +105,14 @@ def _print_table(resolved, dose: Dose, timeline: Timeline) -> None:
         ms = sum(s.duration_ms for s in segs)
         if isinstance(item, Breathing):
             cycles = max((s.reps for s in segs), default=0)
-            rows.append((str(number), item.name, "-", f"{cycles} breaths", "-", fmt.length(ms)))
+            rows.append(
+                (str(number), printable(item.name), "-", f"{cycles} breaths", "-", fmt.length(ms))
+            )
         else:
             rows.append(
                 (
                     str(number),
-                    item.name,
+                    printable(item.name),
                     str(item.sets),
                     str(item.reps),
                     item.sides or "-",

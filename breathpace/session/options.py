@@ -15,6 +15,7 @@ from fractions import Fraction
 from breathpace import paths
 from breathpace.audio.backends import KINDS
 from breathpace.routine.pattern import BreathPattern
+from breathpace.safe_text import printable
 from breathpace.session.errors import SessionError
 from breathpace.session.values import check_volume, parse_pace, parse_tempo
 from breathpace.settings import Settings, SettingsError, load_settings
@@ -68,7 +69,7 @@ class SessionOptions:
 
 def settings_source(key: str) -> str:
     """How an error names a settings key: `/home/…/settings.toml: pace`."""
-    return f"{paths.settings_file()}: {key}"
+    return f"{printable(str(paths.settings_file()))}: {key}"
 
 
 def read_settings() -> Settings:
