@@ -27,6 +27,7 @@ from breathpace.session.events import (
     SegmentChanged,
 )
 from breathpace.session.run import Session, WatchReloader
+from breathpace.session.summary import gather, summary_lines
 from breathpace.timeline.segment import Kind, Segment
 
 #: Longest sleep between two polls; segment lines are printed within a few ms anyway,
@@ -167,6 +168,9 @@ def play_plain(
             session.end(outcome)
             if code != 0:
                 say(f"stopped at {clock_text(player.position_ms)}")
+            # What was done and what comes next, with the commands to type (issue 9).
+            for line in summary_lines(gather(session), plain=True):
+                say(line)
         finally:
             _restore_signal_handlers(previous)
     return code

@@ -15,6 +15,7 @@ import click
 
 from breathpace.audio.backends import KINDS as AUDIO_KINDS
 from breathpace.commands.options import input_errors, tempo_option
+from breathpace.session.errors import SessionError
 from breathpace.session.options import Overrides, session_options
 from breathpace.session.prepare import Prepared, prepare
 
@@ -39,6 +40,18 @@ audio_option = click.option(
 )
 @click.option("--watch", is_flag=True, help="Reload the routine file when it is saved.")
 @click.option("--calm", is_flag=True, help="No animation: a steady bar and words.")
+@click.option(
+    "--from",
+    "from_item",
+    default=None,
+    metavar="N|NAME",
+    help="Start at item N (its number, or the exercise's name).",
+)
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Carry on the last unfinished session of ROUTINE from its last finished rep.",
+)
 def play_cmd(
     routine: str,
     plain: bool,
@@ -53,6 +66,8 @@ def play_cmd(
     breath_tone: bool | None,
     watch: bool,
     calm: bool,
+    from_item: str | None,
+    resume: bool,
 ) -> None:
     """Play ROUTINE (a built-in name, your routine's name, or a path)."""
     overrides = Overrides(
@@ -69,7 +84,11 @@ def play_cmd(
         watch=watch,
     )
     with input_errors():
-        prepared = prepare(routine, session_options(overrides))
+        if resume and from_item is not None:
+            raise SessionError("--resume: give it without --from (it starts where you stopped)")
+        prepared = prepare(
+            routine, session_options(overrides), from_item=from_item, resume_last=resume
+        )
     try:
         code = play_prepared(prepared, plain=plain)
     except KeyboardInterrupt:

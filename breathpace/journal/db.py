@@ -109,12 +109,26 @@ SCHEMA_V2: tuple[str, ...] = (
     "CREATE INDEX dose_change_routine ON dose_change (routine, at)",
 )
 
+# Version 3: continuations. `continues` links a session played with `play --resume` to
+# the session it carries on (kept, unlinked, if that one is deleted); `last_rep` is the
+# last rep finished, "item|side|set|rep", where a later `--resume` picks up. Old rows
+# get NULL in both, so older journals read as before.
+SCHEMA_V3: tuple[str, ...] = (
+    "ALTER TABLE session ADD COLUMN continues INTEGER REFERENCES session (id) ON DELETE SET NULL",
+    "ALTER TABLE session ADD COLUMN last_rep TEXT",
+)
+
 Migration = tuple[str, ...] | Callable[[sqlite3.Connection], None]
 #: MIGRATIONS[i] brings a journal from version i to version i + 1.
-MIGRATIONS: tuple[Migration, ...] = (SCHEMA_V1, SCHEMA_V2)
+MIGRATIONS: tuple[Migration, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 OUTCOMES = ("completed", "quit", "interrupted", "crashed")
+
+#: A session stopped before its first rep and within this much play is not a practice:
+#: its row is deleted when it ends, so no count (history, streaks, suggestions,
+#: exports) ever sees it.
+NOT_PRACTICE_MS = 15_000
 RESPONSES = ("calmer", "same", "more sensitive")
 
 

@@ -18,7 +18,15 @@ import sqlite3
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from breathpace.journal.db import OUTCOMES, Journal, JournalError, now_utc, open_journal, to_db
+from breathpace.journal.db import (
+    NOT_PRACTICE_MS,
+    OUTCOMES,
+    Journal,
+    JournalError,
+    now_utc,
+    open_journal,
+    to_db,
+)
 from breathpace.safe_text import name_text
 from breathpace.session.events import Event, PlayerState, Reloaded, SegmentChanged, StateChanged
 from breathpace.timeline.segment import Mark, Segment
@@ -73,6 +81,9 @@ class SessionRecorder:
         self._done: set[tuple[int, str, int, int]] = set()
         self._closed = journal is None
         self._after_reload = False
+        self.discarded = False
+        """True when the session ended before its first rep and within NOT_PRACTICE_MS:
+        its row was deleted, it is not a practice."""
 
     @property
     def closed(self) -> bool:
@@ -127,8 +138,8 @@ class SessionRecorder:
                 (reps_done, sets_done, seg.sets, seg.reps, self.session_id, seg.exercise, side),
             )
             conn.execute(
-                "UPDATE session SET played_ms = ? WHERE id = ?",
-                (self._played_ms(), self.session_id),
+                "UPDATE session SET played_ms = ?, last_rep = ? WHERE id = ?",
+                (self._played_ms(), rep_key(seg), self.session_id),
             )
 
         self._write(write)
@@ -140,14 +151,21 @@ class SessionRecorder:
         if self._closed:
             return
         ended = to_db(now or now_utc())
+        played = self._played_ms()
+        # Stopped before the first rep and within 15 s: not a practice, not kept.
+        discard = outcome != "completed" and not self._done and played < NOT_PRACTICE_MS
 
         def write(conn: sqlite3.Connection) -> None:
+            if discard:
+                conn.execute("DELETE FROM session WHERE id = ?", (self.session_id,))
+                return
             conn.execute(
                 "UPDATE session SET ended_at = ?, outcome = ?, played_ms = ? WHERE id = ?",
-                (ended, outcome, self._played_ms(), self.session_id),
+                (ended, outcome, played, self.session_id),
             )
 
         self._write(write)
+        self.discarded = discard and self._journal is not None and self.error is None
         self._closed = True
         if self._journal is not None:
             self._journal.close()
@@ -176,6 +194,11 @@ class SessionRecorder:
             self.error = f"The journal could not be written ({exc}); practice goes on unrecorded."
 
 
+def rep_key(seg: Segment) -> str:
+    """How the journal names a rep for `--resume`: "item|side|set|rep"."""
+    return f"{seg.exercise}|{seg.side or ''}|{seg.set}|{seg.rep}"
+
+
 def start_session(
     journal: Journal,
     timeline: Timeline,
@@ -186,12 +209,18 @@ def start_session(
     pace: str,
     tempo_scale: float,
     now: datetime | None = None,
+    continues: int | None = None,
+    last_rep: str | None = None,
 ) -> int:
-    """Write the session row and one progress row per item and side; returns its id."""
+    """Write the session row and one progress row per item and side; returns its id.
+
+    `continues` is the session this one carries on (`play --resume`), and `last_rep`
+    where that one stopped, so resuming this one again starts at the right rep even if
+    it stops before finishing another."""
     with journal.transaction() as conn:
         cur = conn.execute(
             "INSERT INTO session (routine, source, mode, pace, tempo_scale, planned_ms, "
-            "started_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "started_at, continues, last_rep) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 # Names and paths from file names that are not UTF-8 are stored escaped.
                 name_text(routine_name),
@@ -201,6 +230,8 @@ def start_session(
                 tempo_scale,
                 timeline.duration_ms,
                 to_db(now or now_utc()),
+                continues,
+                last_rep,
             ),
         )
         session_id = int(cur.lastrowid)
@@ -216,7 +247,14 @@ def start_session(
 
 
 def record_session(
-    player: Player, *, routine_name: str, source: str, mode: str, now: datetime | None = None
+    player: Player,
+    *,
+    routine_name: str,
+    source: str,
+    mode: str,
+    now: datetime | None = None,
+    continues: int | None = None,
+    last_rep: str | None = None,
 ) -> SessionRecorder:
     """Start recording `player`'s session: the row now, progress at every completed rep.
 
@@ -238,6 +276,8 @@ def record_session(
             pace=str(player.pace),
             tempo_scale=float(player.tempo_scale),
             now=now,
+            continues=continues,
+            last_rep=last_rep,
         )
     except JournalError as exc:
         journal.close()

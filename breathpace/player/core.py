@@ -477,6 +477,11 @@ class Core:
         self._now = position
         self._seek(self.timeline.previous_start(self.position_ms, level))
 
+    def seek(self, position: int, ms: int) -> None:
+        """Go to `ms` of the timeline (before `start()`: where the session begins)."""
+        self._now = position
+        self._seek(ms)
+
     def _seek(self, ms: int) -> None:
         if self.pending is not None:
             # A seek is a boundary: a waiting pace applies now, at the same place.

@@ -257,6 +257,15 @@ class Player:
         self._core.next(self._position(), level)
         self._apply()
 
+    def seek(self, ms: int) -> None:
+        """Go to `ms` into the timeline; before `start()` the session begins there
+        (`play --from`, `--resume`)."""
+        if self.state is PlayerState.STOPPED:
+            return
+        self._sync()
+        self._core.seek(self._position(), ms)
+        self._apply()
+
     def previous(self, level: str = "rep") -> None:
         if self.state is PlayerState.STOPPED:
             return

@@ -11,7 +11,7 @@ are synthesised (play, render and the interface).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from breathpace.session.dose import Dose, dose_for
 from breathpace.session.errors import SessionError
 from breathpace.session.options import SessionOptions
 from breathpace.session.routines import resolve_routine
+from breathpace.session.start import StartAt, resume, start_from
 from breathpace.timeline import Timeline, compile
 
 
@@ -40,6 +41,8 @@ class Prepared:
     theme: Theme
     timeline: Timeline
     """The timeline, compiled once, at the effective dose."""
+    start: StartAt = field(default_factory=StartAt)
+    """Where it begins (`--from`, `--resume`): the start unless asked."""
 
     @property
     def routine(self) -> Routine:
@@ -47,8 +50,10 @@ class Prepared:
 
     @property
     def notices(self) -> tuple[str, ...]:
-        """What the person should read before it starts: their accepted dose changes."""
-        return tuple(f"your dose: {change}" for change in self.dose.changes)
+        """What the person should read before it starts: their accepted dose changes,
+        and where it begins when not at the start."""
+        notes = tuple(f"your dose: {change}" for change in self.dose.changes)
+        return notes + ((self.start.note,) if self.start.note else ())
 
 
 def load_session_theme(options: SessionOptions, *, lenient: bool = False) -> Theme:
@@ -78,11 +83,14 @@ def prepare(
     journal_dose: bool = True,
     source: str | None = None,
     lenient_theme: bool = False,
+    from_item: str | None = None,
+    resume_last: bool = False,
 ) -> Prepared:
     """Everything a session needs before a device opens, for a routine name, path, or
     an already found (or built) routine. `personal_pace=False` keeps the routine's own
     pattern (a breathing practice); `journal_dose=False` leaves out accepted dose
-    changes (a practice built on the spot)."""
+    changes (a practice built on the spot). `from_item` (a number or a name) begins at
+    that item; `resume_last` carries on the routine's last unfinished session."""
     resolved = resolve_routine(routine) if isinstance(routine, str) else routine
     dose = dose_for(
         resolved.name,
@@ -93,6 +101,11 @@ def prepare(
     )
     theme = load_session_theme(options, lenient=lenient_theme)
     timeline = compile_timeline(dose.routine, dose, str(resolved.path))
+    start = StartAt()
+    if resume_last:
+        start = resume(resolved.name, dose.routine, timeline)
+    elif from_item is not None:
+        start = start_from(dose.routine, timeline, from_item)
     return Prepared(
         name=resolved.name,
         path=Path(resolved.path) if source is None else None,
@@ -101,6 +114,7 @@ def prepare(
         dose=dose,
         theme=theme,
         timeline=timeline,
+        start=start,
     )
 
 

@@ -23,6 +23,7 @@ from breathpace.session.errors import SessionError
 from breathpace.session.events import PlayerState, Reloaded
 from breathpace.session.options import SessionOptions
 from breathpace.session.prepare import Prepared, voice_clips
+from breathpace.session.start import StartAt
 
 
 def open_session_backend(options: SessionOptions, *, clock: Any = None) -> tuple[Any, str | None]:
@@ -74,6 +75,7 @@ class Session:
         source: str,
         mode: str = "tui",
         journal: bool = True,
+        start: StartAt | None = None,
     ):
         self.player = player
         self.routine_name = routine_name
@@ -81,6 +83,8 @@ class Session:
         self.mode = mode
         self.journal = journal
         """False plays without recording (a journal the person does not want touched)."""
+        self.begin = start or StartAt()
+        """Where the session begins and what it continues (`--from`, `--resume`)."""
         self.recorder: SessionRecorder | None = None
         self.started = False
         self.outcome: str | None = None
@@ -89,6 +93,10 @@ class Session:
 
     @property
     def session_id(self) -> int | None:
+        """The journal's id of this session; None when not recorded, or when it ended
+        before its first rep within 15 s and so was not kept (`discarded`)."""
+        if getattr(self.recorder, "discarded", False):
+            return None
         sid = getattr(self.recorder, "session_id", None)
         return sid or None
 
@@ -102,7 +110,12 @@ class Session:
         if self.recorder is not None or not self.journal:
             return
         self.recorder = record_session(
-            self.player, routine_name=self.routine_name, source=self.source, mode=self.mode
+            self.player,
+            routine_name=self.routine_name,
+            source=self.source,
+            mode=self.mode,
+            continues=self.begin.continues,
+            last_rep=self.begin.last_rep,
         )
         self.notice = self.recorder.notice
 
@@ -110,6 +123,8 @@ class Session:
         if self.started:
             return
         self.started = True
+        if self.begin.ms:
+            self.player.seek(self.begin.ms)  # before start(): the session begins there
         self.open_journal()
         self.player.start()
 
@@ -133,7 +148,13 @@ def open_session(
 ) -> tuple[Session, list[str]]:
     """The Session for a prepared routine on an open backend, and the notices to show."""
     player, notices = build_player(prepared, backend, clock=clock)
-    session = Session(player, routine_name=prepared.name, source=prepared.source, mode=mode)
+    session = Session(
+        player,
+        routine_name=prepared.name,
+        source=prepared.source,
+        mode=mode,
+        start=prepared.start,
+    )
     return session, notices
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from breathpace.session.options import SessionOptions, session_options
 from breathpace.session.run import Session, end_all, open_session_backend
+from breathpace.session.summary import print_summaries
 from breathpace.settings import Settings
 from breathpace.tui.app import BreathpaceApp
 from breathpace.tui.screens.breathe import BreatheScreen
@@ -32,6 +33,7 @@ def run_home(options: SessionOptions | None = None) -> int:
             app.sessions, "crashed" if app.return_code and not app.exit_status else "interrupted"
         )
         backend.close()
+    print_summaries(app.sessions)
     return app.exit_status
 
 
@@ -51,6 +53,7 @@ def run_breathe(options: SessionOptions) -> int:
     finally:
         end_all(app.sessions, "interrupted")
         backend.close()
+    print_summaries(app.sessions)
     return app.exit_status
 
 
@@ -83,6 +86,8 @@ def run_session(
         # catches a crash inside the app, restores the terminal and sets return_code.
         crashed = app.exit_status == 0 and bool(app.return_code)
         end_all(app.sessions, "crashed" if crashed else "interrupted")
+    # The terminal is the person's again: what was done and what comes next (issue 9).
+    print_summaries(app.sessions)
     if app.exit_status == 0 and app.return_code:
         return int(app.return_code)
     return app.exit_status

@@ -52,9 +52,11 @@ class CheckInScreen(ModalScreen[bool]):
     """
     BINDINGS: ClassVar = [Binding("escape", "skip", "Skip")]
 
-    def __init__(self, session_id: int | None, **kwargs):
+    def __init__(self, session_id: int | None, *, summary: str | None = None, **kwargs):
         super().__init__(**kwargs)
         self.session_id = session_id
+        self.summary = summary
+        """The session's end summary (`breathpace.session.summary`), shown above the form."""
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -77,7 +79,10 @@ class CheckInScreen(ModalScreen[bool]):
             self.dismiss(False)
             return
         self.query_one("#effort", Input).focus()
-        self._describe_session()
+        if self.summary:
+            self.query_one("#checkin-session", Static).update(self.summary)
+        else:
+            self._describe_session()
 
     def _describe_session(self) -> None:
         try:

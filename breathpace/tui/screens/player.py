@@ -33,6 +33,7 @@ from breathpace.session.events import (
     StateChanged,
 )
 from breathpace.session.run import Session, WatchReloader
+from breathpace.session.summary import gather, summary_lines
 from breathpace.timeline import Breath, Kind, Segment
 from breathpace.tui.screens.checkin import CheckInScreen
 from breathpace.tui.screens.confirm import ConfirmScreen
@@ -415,11 +416,17 @@ class PlayerScreen(Screen):
         self.session.end(outcome)
         self.sync()
         session_id = self.session.session_id
+        # What was done and what comes next (issue 9); printed again after the app closes.
+        summary = "\n".join(summary_lines(gather(self.session)))
         if session_id:
             self._checkin_shown = True
-            self.app.push_screen(CheckInScreen(session_id=session_id), lambda _=None: self.leave())
+            self.app.push_screen(
+                CheckInScreen(session_id=session_id, summary=summary), lambda _=None: self.leave()
+            )
         elif outcome != "completed":
             self.leave()
+        else:
+            self.notify(summary, timeout=30, markup=False)
         # A completed session without a check-in stays on "DONE" until q or Enter.
 
     def on_screen_resume(self) -> None:

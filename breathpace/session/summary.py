@@ -1,0 +1,181 @@
+"""The few lines that close a session: what was done and what comes next.
+
+Shown on the player screen's end (above the check-in), printed to the terminal after the
+full screen closes, and printed by `--plain` (with the command to check in), all from
+`summary_lines`, a pure function of a `Summary`. `gather` fills a `Summary` from the
+journal record (the reps and exercises as written there, so the numbers match
+`breathpace history`) or, when nothing was recorded, from the player alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from breathpace.fmt import length
+
+if TYPE_CHECKING:
+    from breathpace.session.run import Session
+
+#: Outcomes as a sentence says them.
+OUTCOME_WORDS = {
+    "completed": "completed",
+    "quit": "stopped",
+    "interrupted": "interrupted",
+    "crashed": "ended by an error",
+}
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What one ended session did, and what its journal record allows next."""
+
+    routine: str
+    """The routine's name as `play` takes it."""
+    title: str
+    outcome: str
+    played_ms: int
+    exercises_done: int
+    """Items with at least one finished rep."""
+    exercises: int
+    reps_done: int
+    reps_planned: int
+    session_id: int | None = None
+    """The journal's id; None when the session was not recorded."""
+    discarded: bool = False
+    """Stopped before its first rep and within 15 s: not kept as a session."""
+    continues: int | None = None
+    checked_in: bool = False
+    suggestion: str | None = None
+    """The journal's suggestion for this routine, one line, if it has one."""
+    not_recorded: str | None = None
+    """Why nothing was recorded (the journal could not be opened or written)."""
+
+
+def summary_lines(s: Summary, *, plain: bool = False) -> list[str]:
+    """The summary, a line each. `plain` adds the commands to type (check in, resume),
+    for a person without the full screen's check-in form."""
+    if s.discarded:
+        return [
+            f"{s.title}: stopped before the first rep, in the first 15 s.",
+            "Not kept in the journal: it does not count as a practice.",
+        ]
+    lines = [
+        f"{s.title}: {OUTCOME_WORDS.get(s.outcome, s.outcome)} · {length(s.played_ms)} practised"
+    ]
+    done = []
+    if s.exercises:
+        done.append(f"{s.exercises_done} of {s.exercises} exercises")
+    if s.reps_planned:
+        done.append(f"{s.reps_done} of {s.reps_planned} reps")
+    if done:
+        lines.append(
+            ", ".join(done) + (f" (continuing session #{s.continues})" if s.continues else "")
+        )
+    if s.session_id is None:
+        lines.append(s.not_recorded or "Not recorded in the journal.")
+        return lines
+    if s.checked_in:
+        lines.append(f"Checked in (session #{s.session_id}).")
+    elif plain:
+        lines.append(
+            f"Check in now: breathpace history --effort N --pain N (0-10; session #{s.session_id})"
+        )
+    else:
+        lines.append("Next: a short check-in (effort and pain now, 0-10).")
+    if plain:
+        lines.append(
+            "In 12 hours or more: breathpace history --next-day calmer|same|more-sensitive"
+        )
+    else:
+        lines.append("In 12 hours or more: how your back responded (asked when you next open it)")
+    if s.suggestion:
+        lines.append(f"Suggestion: {s.suggestion}")
+    if s.outcome != "completed" and s.reps_done:
+        lines.append(f"To carry on later: breathpace play {s.routine} --resume")
+    return lines
+
+
+def gather(session: Session) -> Summary:
+    """The summary of an ended session, read from its journal record (never raises for
+    a journal problem: it falls back to what the player knows)."""
+    from breathpace.journal.db import JournalError, open_journal
+    from breathpace.journal.history import progress, suggestion_for
+    from breathpace.journal.history import session as session_row
+
+    player = session.player
+    title = getattr(getattr(player, "routine", None), "title", None) or session.routine_name
+    recorder = session.recorder
+    base = dict(
+        routine=session.routine_name,
+        title=title,
+        outcome=session.outcome or "quit",
+        continues=session.begin.continues,
+    )
+    if recorder is not None and getattr(recorder, "discarded", False):
+        return Summary(
+            **base,
+            played_ms=0,
+            exercises_done=0,
+            exercises=0,
+            reps_done=0,
+            reps_planned=0,
+            discarded=True,
+        )
+    sid = session.session_id
+    items = len(getattr(player.timeline, "items", ()) or ())
+    fallback = Summary(
+        **base,
+        played_ms=int(getattr(player, "played_ms", 0)),
+        exercises_done=0,
+        exercises=items,
+        reps_done=0,
+        reps_planned=0,
+        not_recorded=(recorder.error or recorder.notice) if recorder is not None else None,
+    )
+    if not sid or (recorder is not None and recorder.error):
+        return fallback
+    try:
+        with open_journal() as journal:
+            row = session_row(journal, sid)
+            if row is None:
+                return fallback
+            rows = progress(journal, sid)
+            try:
+                found = suggestion_for(journal, session.routine_name)
+            except Exception:  # a suggestion is a nicety: never let it hide the summary
+                found = None
+    except JournalError:
+        return fallback
+    exercises = {r["exercise"] for r in rows}
+    done = {r["exercise"] for r in rows if r["reps_done"]}
+    return Summary(
+        **base,
+        played_ms=row.played_ms,
+        exercises_done=len(done),
+        exercises=len(exercises) or items,
+        reps_done=row.reps_done,
+        reps_planned=row.reps_planned,
+        session_id=sid,
+        checked_in=row.effort is not None or row.pain is not None or bool(row.note),
+        suggestion=found.summary if found is not None and found.summary else None,
+    )
+
+
+def print_summaries(sessions, out=None) -> None:
+    """After the full screen has closed: each ended session's summary on the terminal,
+    read again from the journal (so a check-in just saved shows as done)."""
+    import sys
+
+    from breathpace.safe_text import for_stream
+
+    out = out or sys.stdout
+    for session in sessions:
+        if not (session.started and session.ended):
+            continue
+        try:
+            for line in summary_lines(gather(session)):
+                out.write(for_stream(line, out) + "\n")
+            out.flush()
+        except (OSError, ValueError):  # the terminal went away (SIGHUP): nothing to tell
+            return
