@@ -1,0 +1,294 @@
+"""Endings (issue 9): the summary, `--from`, `--resume` and the 15-second rule, on real
+SQLite journals and the silent backend with a fake clock."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from breathpace import paths
+from breathpace.journal import history
+from breathpace.journal.db import SCHEMA_V1, SCHEMA_V2, open_journal
+from breathpace.session.errors import SessionError
+from breathpace.session.options import Overrides, session_options
+from breathpace.session.prepare import prepare
+from breathpace.session.run import open_session
+from breathpace.session.start import after_rep_ms, find_item
+from breathpace.session.summary import Summary, gather, print_summaries, summary_lines
+from tests.fakes import FakeRig
+
+ROUTINE = textwrap.dedent(
+    """\
+    format = 1
+    title = "Three moves"
+    pace = "2-0-2-0"
+    lead_in = 1
+
+    [[exercise]]
+    name = "Pelvic tilt"
+    reps = 3
+    phases = [
+      { move = "tilt", breath = "exhale", breaths = 1, effort = true },
+      { move = "release", breath = "inhale", breaths = 1 },
+    ]
+
+    [[exercise]]
+    name = "Glute bridge"
+    sets = 2
+    reps = 2
+    rest = { breaths = 1 }
+    phases = [
+      { move = "lift", breath = "exhale", breaths = 1, effort = true },
+      { move = "lower", breath = "inhale", breaths = 1 },
+    ]
+
+    [[exercise]]
+    name = "Knee rock"
+    reps = 2
+    phases = [
+      { move = "rock", breath = "exhale", breaths = 1 },
+      { move = "back", breath = "inhale", breaths = 1 },
+    ]
+    """
+)
+
+
+@pytest.fixture
+def routine_file(user_routines_dir: Path) -> Path:
+    path = user_routines_dir / "three.toml"
+    path.write_text(ROUTINE, "utf-8")
+    return path
+
+
+def play(prepared, seconds: float, outcome: str | None = "quit"):
+    """Open the prepared session on a fake clock, play `seconds`, end it with `outcome`
+    (None: play on until it finishes by itself)."""
+    rig = FakeRig(50.0)
+    session, _ = open_session(prepared, rig.backend, mode="plain", clock=rig.clock)
+    session.start()
+    steps = 0
+    while seconds is None or steps * 0.25 < seconds:
+        rig.clock.advance(0.25)
+        session.player.poll()
+        steps += 1
+        if session.player.state.value == "finished":
+            break
+    if outcome is not None:
+        session.end(outcome)
+    return session
+
+
+def session_rows():
+    with open_journal() as journal:
+        return [
+            dict(r)
+            for r in journal.conn.execute(
+                "SELECT id, outcome, continues, last_rep FROM session ORDER BY id"
+            )
+        ]
+
+
+def options():
+    return session_options(Overrides(audio="none"))
+
+
+# -- the summary's wording (pure) -----------------------------------------------------
+
+
+def test_summary_lines_say_what_was_done_and_what_comes_next():
+    done = Summary(
+        routine="three",
+        title="Three moves",
+        outcome="quit",
+        played_ms=95_000,
+        exercises_done=2,
+        exercises=3,
+        reps_done=5,
+        reps_planned=9,
+        session_id=7,
+        suggestion="Hold steady: keep the routine as it is.",
+    )
+    screen = summary_lines(done)
+    assert screen[0] == "Three moves: stopped · 1 min 35 s practised"
+    assert screen[1] == "2 of 3 exercises, 5 of 9 reps"
+    assert screen[2].startswith("Next: a short check-in")
+    assert any("12 hours" in line for line in screen)
+    assert "Suggestion: Hold steady: keep the routine as it is." in screen
+    assert screen[-1] == "To carry on later: breathpace play three --resume"
+    plain = summary_lines(done, plain=True)
+    assert "Check in now: breathpace history --effort N --pain N (0-10; session #7)" in plain
+    assert any("breathpace history --next-day" in line for line in plain)
+
+
+def test_summary_of_a_discarded_or_unrecorded_or_checked_in_session():
+    base = dict(routine="r", title="R", outcome="quit", played_ms=4000, exercises_done=0)
+    gone = summary_lines(Summary(**base, exercises=1, reps_done=0, reps_planned=3, discarded=True))
+    assert gone == [
+        "R: stopped before the first rep, in the first 15 s.",
+        "Not kept in the journal: it does not count as a practice.",
+    ]
+    unrecorded = summary_lines(
+        Summary(**base, exercises=1, reps_done=0, reps_planned=0, not_recorded="No journal.")
+    )
+    assert unrecorded[-1] == "No journal." and not any("Check in" in x for x in unrecorded)
+    checked = summary_lines(
+        Summary(
+            **{**base, "outcome": "completed"},
+            exercises=1,
+            reps_done=3,
+            reps_planned=3,
+            session_id=2,
+            checked_in=True,
+        ),
+        plain=True,
+    )
+    assert "Checked in (session #2)." in checked
+    assert not any("--effort" in x or "--resume" in x for x in checked)
+
+
+# -- the 15-second rule ---------------------------------------------------------------
+
+
+def test_a_session_stopped_in_its_first_15_s_before_a_rep_is_not_kept(routine_file):
+    session = play(prepare("three", options()), seconds=1.5)
+    assert session.recorder.discarded and session.session_id is None
+    assert session_rows() == []
+    with open_journal() as journal:
+        assert history.sessions(journal) == []
+        assert history.routines_practised(journal) == []
+        assert journal.conn.execute("SELECT COUNT(*) FROM progress").fetchone()[0] == 0
+    assert summary_lines(gather(session))[1].startswith("Not kept in the journal")
+
+
+def test_a_first_rep_or_15_s_of_play_makes_it_a_practice(routine_file):
+    # The lead-in is 1 s and a rep 4 s: 6 s finishes the first rep.
+    with_rep = play(prepare("three", options()), seconds=6)
+    assert not with_rep.recorder.discarded
+    long_wait = play(prepare("three", options()), seconds=0.5, outcome=None)
+    long_wait.player.pause()  # paused time is not play: still within 15 s of play
+    long_wait.end("quit")
+    assert long_wait.recorder.discarded
+    rows = session_rows()
+    assert [r["outcome"] for r in rows] == ["quit"]
+    assert rows[0]["last_rep"] == "1||1|1"
+
+
+def test_a_completed_session_is_kept_and_summarised_from_the_journal(routine_file):
+    session = play(prepare("three", options()), seconds=None, outcome=None)
+    session.end("completed")
+    s = gather(session)
+    assert (s.outcome, s.exercises_done, s.exercises, s.reps_done, s.reps_planned) == (
+        "completed",
+        3,
+        3,
+        9,
+        9,
+    )
+    assert s.session_id == session.session_id and not s.checked_in
+    out = io.StringIO()
+    print_summaries([session], out)
+    text = out.getvalue()
+    assert text.startswith("Three moves: completed · ")
+    assert "3 of 3 exercises, 9 of 9 reps" in text and "--resume" not in text
+
+
+# -- --from ---------------------------------------------------------------------------
+
+
+def test_find_item_by_number_name_or_unique_start(routine_file):
+    routine = prepare("three", options()).routine
+    assert find_item(routine, "2") == 2
+    assert find_item(routine, "glute  BRIDGE") == 2
+    assert find_item(routine, "knee") == 3
+    for bad in ("0", "4", "bridge", "squat"):
+        with pytest.raises(SessionError) as caught:
+            find_item(routine, bad)
+        message = str(caught.value)
+        assert message.startswith(f"--from: no item {bad!r}") and "\n" not in message
+        assert "items: 1 Pelvic tilt, 2 Glute bridge, 3 Knee rock" in message
+
+
+def test_from_item_starts_at_its_get_ready_and_plays_on_from_there(routine_file):
+    prepared = prepare("three", options(), from_item="Knee rock")
+    assert prepared.start.ms == prepared.timeline.item_span(3)[0] > 0
+    assert "Starting at item 3: Knee rock" in prepared.notices
+    session = play(prepared, seconds=None, outcome=None)
+    session.end("completed")
+    with open_journal() as journal:
+        done = {
+            r["exercise"]: r["reps_done"] for r in history.progress(journal, session.session_id)
+        }
+    assert done == {1: 0, 2: 0, 3: 2}  # items 1 and 2 were never played
+    assert session.player.played_ms < prepared.timeline.duration_ms - prepared.start.ms + 500
+    assert prepare("three", options(), from_item="1").start.ms == 0
+
+
+# -- --resume -------------------------------------------------------------------------
+
+
+def test_resume_continues_after_the_last_finished_rep_as_a_continuation(routine_file):
+    with pytest.raises(SessionError, match=r"^--resume: nothing to resume for 'three'"):
+        prepare("three", options(), resume_last=True)
+    # A 1 s lead-in and reps of 4 s: 10 s finish two reps of the first item.
+    first = play(prepare("three", options()), seconds=10)
+    assert session_rows()[0]["last_rep"] == "1||1|2"
+    again = prepare("three", options(), resume_last=True)
+    timeline = again.timeline
+    assert again.start.continues == first.session_id
+    assert again.start.ms == after_rep_ms(timeline, "1||1|2")
+    seg = timeline.at(again.start.ms)
+    assert (seg.exercise, seg.set, seg.rep) == (1, 1, 3)
+    assert (
+        again.start.note == f"Continuing session #{first.session_id} at Pelvic tilt, set 1, rep 3"
+    )
+
+    # Stopped again before a rep within 15 s: not kept, and the first stays resumable.
+    play(again, seconds=1)
+    assert [r["id"] for r in session_rows()] == [first.session_id]
+    second = play(prepare("three", options(), resume_last=True), seconds=None, outcome=None)
+    second.end("completed")
+    rows = session_rows()
+    assert rows[-1]["continues"] == first.session_id and rows[-1]["outcome"] == "completed"
+    summary = gather(second)
+    assert summary.continues == first.session_id and summary.reps_done == 7
+    assert f"(continuing session #{first.session_id})" in summary_lines(summary)[1]
+    # The latest session was completed: nothing to resume.
+    with pytest.raises(SessionError, match="its last session was completed"):
+        prepare("three", options(), resume_last=True)
+
+
+def test_resume_after_the_last_rep_or_after_a_rest_between_sets(routine_file):
+    timeline = prepare("three", options()).timeline
+    assert after_rep_ms(timeline, None) == 0
+    assert after_rep_ms(timeline, "3||1|2") is None  # every rep done
+    after_set = timeline.at(after_rep_ms(timeline, "2||1|2"))
+    assert after_set.kind.value == "rest" and after_set.exercise == 2
+    # A rep today's dose no longer has: the start of the next item.
+    assert after_rep_ms(timeline, "1||1|9") == timeline.item_span(2)[0]
+
+
+# -- the schema -----------------------------------------------------------------------
+
+
+def test_a_version_2_journal_is_upgraded_and_reads_as_before(isolated_home):
+    path = paths.journal_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path)
+    for statement in (*SCHEMA_V1, *SCHEMA_V2):
+        conn.execute(statement)
+    conn.execute(
+        "INSERT INTO session (routine, source, mode, pace, tempo_scale, planned_ms, played_ms,"
+        " started_at, ended_at, outcome) VALUES ('three', 'x', 'tui', '2-0-2-0', 1, 60000,"
+        " 30000, '2026-11-20T08:00:00+00:00', '2026-11-20T08:01:00+00:00', 'quit')"
+    )
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+    with open_journal() as journal:
+        row = journal.conn.execute("SELECT continues, last_rep FROM session").fetchone()
+        assert tuple(row) == (None, None)
+        assert [r.routine for r in history.sessions(journal)] == ["three"]
