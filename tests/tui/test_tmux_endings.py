@@ -1,0 +1,80 @@
+"""End to end in a real terminal (tmux): a session played to its end shows its summary
+above the check-in, and once the full screen has closed the summary is printed in the
+terminal, saying the check-in was saved (issue 9)."""
+
+from __future__ import annotations
+
+import subprocess
+import textwrap
+import time
+
+import pytest
+
+from tests.tui.test_tmux import _breathpace, session_name, tmux  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.tmux
+
+ROUTINE = textwrap.dedent(
+    """\
+    format = 1
+    title = "One quick tilt"
+    lead_in = 1
+
+    [[exercise]]
+    name = "Tilt"
+    reps = 2
+    phases = [
+      { move = "tilt", breath = "exhale", seconds = 1, effort = true },
+      { move = "release", breath = "inhale", seconds = 1 },
+    ]
+    """
+)
+
+
+def wait_for(session: str, text: str, seconds: float) -> str:
+    deadline = time.monotonic() + seconds
+    while text not in (pane := tmux("capture-pane", "-p", "-t", session)):
+        assert time.monotonic() < deadline, pane
+        time.sleep(0.1)
+    return pane
+
+
+def test_summary_above_the_check_in_and_printed_after_the_screen_closes(
+    tmp_path,
+    session_name,  # noqa: F811
+):
+    routine = tmp_path / "quick.toml"
+    routine.write_text(ROUTINE, "utf-8")
+    config, data = tmp_path / "config", tmp_path / "data"
+    (config / "breathpace").mkdir(parents=True)
+    data.mkdir()
+    (config / "breathpace" / "settings.toml").write_text("seen_safety = true\n", "utf-8")
+    status = tmp_path / "status"
+    command = (
+        f"clear; XDG_CONFIG_HOME={config} XDG_DATA_HOME={data} {_breathpace()} play {routine} "
+        f"--audio none; echo $? > {status}"
+    )
+    start = ("new-session", "-d", "-s", session_name, "-x", "100", "-y", "30", "bash --norc")
+    try:
+        tmux(*start)
+    except subprocess.CalledProcessError:
+        time.sleep(1)
+        tmux(*start)
+    tmux("send-keys", "-t", session_name, command, "Enter")
+
+    pane = wait_for(session_name, "How did that feel?", 30)
+    assert "One quick tilt: completed" in pane
+    assert "1 of 1 exercises, 2 of 2 reps" in pane
+    for key in ("3", "Enter", "1", "Enter", "Enter"):
+        tmux("send-keys", "-t", session_name, key)
+        time.sleep(0.15)
+    deadline = time.monotonic() + 10
+    while not status.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert status.read_text().strip() == "0"
+    time.sleep(0.3)
+    pane = tmux("capture-pane", "-p", "-t", session_name)
+    assert tmux("display-message", "-p", "-t", session_name, "#{alternate_on}").strip() == "0"
+    assert "One quick tilt: completed" in pane
+    assert "1 of 1 exercises, 2 of 2 reps" in pane
+    assert "Checked in (session #1)." in pane
