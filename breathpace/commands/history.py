@@ -279,6 +279,8 @@ def _print_session(journal, session_id: int) -> None:
         f"{fmt.length(row.planned_ms)}; pace {row.pace}, tempo x{row.tempo_scale:g}; {row.mode}"
     )
     _echo(f"  from {row.source}")
+    if row.continues is not None:
+        _echo(f"  continues session #{row.continues} (play --resume)")
     for p in h.progress(journal, row.id):
         side = f" ({p['side']})" if p["side"] else ""
         planned = p["sets"] * p["reps"]

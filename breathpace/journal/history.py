@@ -50,6 +50,8 @@ class SessionRow:
     followup_at: datetime | None
     reps_done: int
     reps_planned: int
+    continues: int | None = None
+    """The session this one carries on (`play --resume`), if any."""
 
     @property
     def outcome_text(self) -> str:
@@ -137,6 +139,7 @@ def _row(r) -> SessionRow:
         followup_at=from_db(r["followup_at"]) if r["followup_at"] else None,
         reps_done=r["reps_done"],
         reps_planned=r["reps_planned"],
+        continues=r["continues"],
     )
 
 

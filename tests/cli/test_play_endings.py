@@ -130,6 +130,8 @@ def test_quit_then_resume_continues_from_the_last_finished_rep(short):
     assert "Pelvic tilt  set 1/1  rep 1/2" not in again.stdout
     assert "2 of 2 exercises, 3 of 4 reps (continuing session #1)" in lines
     assert sessions() == [(1, "quit", None), (2, "completed", 1)]
+    shown = cli("history", "--session", "2")
+    assert "  continues session #1 (play --resume)" in shown.stdout.splitlines()
 
 
 def test_a_plain_session_stopped_at_once_is_not_kept(short):
