@@ -238,7 +238,9 @@ def test_a_sound_server_lost_mid_session_becomes_a_notice_and_play_goes_on(tmp_p
     lines = (first + out).splitlines()
     notices = [line for line in lines if "Carrying on silently" in line]
     assert len(notices) == 1
-    assert "DONE" in lines[-1]
+    # The last segment line is DONE; the end-of-session summary follows it (issue 9).
+    assert "DONE" in [line for line in lines if line[:2].isdigit()][-1]
+    assert lines[-1].startswith(("In 12 hours", "Suggestion: "))
     # No segment is lost or repeated across the switch to the silent clock.
     segs = [line for line in lines if line[:2].isdigit()]
     assert len(segs) == len(set(segs)) == 1 + 4 * 2 + 1
@@ -250,7 +252,9 @@ def test_audio_none_plays_to_the_end_and_says_it_is_silent(tmp_path):
     assert done.stderr == ""
     lines = done.stdout.splitlines()
     assert "silent" in lines[0]
-    assert "DONE" in lines[-1]
+    # The last segment line is DONE; the end-of-session summary follows it (issue 9).
+    assert "DONE" in [line for line in lines if line[:2].isdigit()][-1]
+    assert lines[-1].startswith(("In 12 hours", "Suggestion: "))
 
 
 def test_no_sound_server_at_all_still_finishes_silently(tmp_path):
@@ -263,7 +267,9 @@ def test_no_sound_server_at_all_still_finishes_silently(tmp_path):
     assert done.stderr == ""
     lines = done.stdout.splitlines()
     assert "playing silently" in lines[0]
-    assert "DONE" in lines[-1]
+    # The last segment line is DONE; the end-of-session summary follows it (issue 9).
+    assert "DONE" in [line for line in lines if line[:2].isdigit()][-1]
+    assert lines[-1].startswith(("In 12 hours", "Suggestion: "))
 
 
 def test_no_sound_server_with_an_explicit_backend_is_one_line_and_exit_2(tmp_path):

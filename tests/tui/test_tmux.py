@@ -144,7 +144,7 @@ def test_sigterm_ends_the_session_cleanly_and_keeps_it_in_the_journal(tmp_path, 
     while phase_in(tmux("capture-pane", "-p", "-t", session_name)) is None:
         assert time.monotonic() < deadline, tmux("capture-pane", "-p", "-t", session_name)
         time.sleep(0.1)
-    time.sleep(2.5)  # past the first rep
+    time.sleep(5)  # past the first rep (a session stopped before one is not kept)
     os.kill(int(pidfile.read_text()), 15)
     deadline = time.monotonic() + 10
     while not status.exists():
