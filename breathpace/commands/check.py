@@ -1,46 +1,65 @@
-"""`breathpace check FILE...`: validate routine files as an author edits them."""
+"""`breathpace check ROUTINE...`: validate routines as an author edits them.
+
+A ROUTINE is a file or a routine name, as for `play` and `preview`. Every problem in a
+file is printed, one line each, so an author fixes them in one pass instead of one run
+per mistake.
+"""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
-from breathpace.library import routine_names
+from breathpace.library import find, routine_names
 from breathpace.routine.lint import lint
 from breathpace.routine.load import RoutineError, load_routine
 
 
 @click.command("check")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
+@click.argument("files", nargs=-1, required=True)
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and warnings.")
 def check_cmd(files: tuple[str, ...], quiet: bool) -> None:
-    """Validate routine FILES: exit 0 when all are valid (warnings are printed), 2 if not."""
+    """Validate routine FILES (a file, or a routine name as for `play`): exit 0 when all
+    are valid (warnings are printed), 2 if not. Every problem is printed, one line each."""
     failed = 0
     known = routine_names()
     for name in files:
         try:
-            routine = load_routine(name)
+            path = _locate(name)
+            routine = load_routine(path)
         except RoutineError as exc:
             failed += 1
-            click.echo(f"error: {exc}", err=True)
+            for problem in exc.problems:
+                click.echo(f"error: {exc.source}: {problem}", err=True)
             continue
         except Exception as exc:  # pragma: no cover - a bug must still not show a traceback
             failed += 1
             click.echo(f"error: {name}: could not be checked ({type(exc).__name__})", err=True)
             continue
-        warnings = lint(routine, known | _siblings(name))
+        warnings = lint(routine, known | _siblings(path))
         for warning in warnings:
-            click.echo(f"warning: {name}: {warning}", err=True)
+            click.echo(f"warning: {path}: {warning}", err=True)
         if not quiet:
             note = f" ({len(warnings)} warning{'s' * (len(warnings) != 1)})" if warnings else ""
-            click.echo(f"ok: {name}: {routine.title}{note}")
+            click.echo(f"ok: {path}: {routine.title}{note}")
     if failed:
         sys.exit(2)
 
 
-def _siblings(name: str) -> set[str]:
-    """Routines next to the checked file count as known (an author's folder of levels)."""
-    from pathlib import Path
+def _locate(name: str) -> Path:
+    """The file a ROUTINE argument means. A bare name is a routine name first (as for
+    `play`); a bare name that is no routine but an existing file is still that file."""
+    try:
+        path, _builtin = find(name)
+    except RoutineError:
+        if Path(name).exists():
+            return Path(name)
+        raise
+    return path
 
-    return {p.stem for p in Path(name).parent.glob("*.toml")}
+
+def _siblings(path: Path) -> set[str]:
+    """Routines next to the checked file count as known (an author's folder of levels)."""
+    return {p.stem for p in path.parent.glob("*.toml")}
