@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from breathpace.commands.errors import InputError
+from breathpace.commands.options import tempo_option
 
 AUDIO_KINDS = ("auto", "miniaudio", "simpleaudio", "none")
 
@@ -96,6 +97,7 @@ def _preset_names(names: set[str]) -> list[str]:
 @click.option("--device", default=None, help="Audio output device (see `breathpace devices`).")
 @click.option("--volume", type=float, default=None, help="Volume from 0 to 1.")
 @click.option("--theme", default=None, metavar="NAME|FILE", help="Sound theme.")
+@tempo_option
 def breathe_cmd(
     choice: str | None,
     minutes: float | None,
@@ -108,6 +110,7 @@ def breathe_cmd(
     device: str | None,
     volume: float | None,
     theme: str | None,
+    tempo,
 ) -> None:
     """Practise a breathing pattern alone.
 
@@ -145,7 +148,9 @@ def breathe_cmd(
 
     backend, notice = open_backend_or_exit(settings)
     try:
-        player = build_player(routine, settings=settings, backend=backend, personal_pace=False)
+        player = build_player(
+            routine, settings=settings, backend=backend, personal_pace=False, tempo=tempo
+        )
         resolved = Resolved(name=name, path=Path(name), routine=routine, builtin=False)
         if plain:
             code = _run_plain(player, resolved, notice)

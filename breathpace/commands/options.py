@@ -20,6 +20,13 @@ def _parse_pace(ctx, param, value: str | None) -> BreathPattern | None:
         raise InputError(f"--pace: {exc} (found {value!r})") from None
 
 
+#: The tempo range the player allows (its `[` and `]` keys stop here). Kept here, not
+#: imported from `breathpace.player`, so `preview` and `check` never load numpy; a test
+#: holds the two equal.
+TEMPO_MIN = Fraction(1, 2)
+TEMPO_MAX = Fraction(2)
+
+
 def _parse_tempo(ctx, param, value: str | None) -> Fraction:
     if value is None:
         return Fraction(1)
@@ -27,8 +34,11 @@ def _parse_tempo(ctx, param, value: str | None) -> Fraction:
         number = float(value)
     except ValueError:
         raise InputError(f"--tempo: must be a number like 1.2 (found {value!r})") from None
-    if not math.isfinite(number) or not 0.25 <= number <= 4:
-        raise InputError(f"--tempo: must be between 0.25 and 4 (found {value!r})")
+    if not math.isfinite(number) or not TEMPO_MIN <= Fraction(value) <= TEMPO_MAX:
+        raise InputError(
+            f"--tempo: must be between {float(TEMPO_MIN):g} and {float(TEMPO_MAX):g} "
+            f"(found {value!r})"
+        )
     return Fraction(value)
 
 

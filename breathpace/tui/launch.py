@@ -13,7 +13,9 @@ from typing import Any
 from breathpace.settings import Settings
 
 
-def build_player(routine, *, settings: Settings, backend: Any, personal_pace: bool = True):
+def build_player(
+    routine, *, settings: Settings, backend: Any, personal_pace: bool = True, tempo=1
+):
     """A Player for a routine chosen inside the interface, set up from the settings.
 
     `personal_pace=False` keeps the routine's own pace (a breathing practice whose
@@ -39,6 +41,7 @@ def build_player(routine, *, settings: Settings, backend: Any, personal_pace: bo
         tick=settings.tick,
         breath_tone=settings.breath_tone,
         voice=voice,
+        tempo_scale=tempo,
     )
 
 
