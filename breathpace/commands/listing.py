@@ -14,23 +14,35 @@ from breathpace.timeline import compile
 @click.option("--tag", "tags", multiple=True, help="Only routines with this tag.")
 def list_cmd(tags: tuple[str, ...]) -> None:
     """List built-in and your own routines: name, title, length and tags."""
+    builtin_files, user_files = builtin_routine_files(), user_routine_files()
+    # A file of the person's own with a built-in's name replaces it everywhere (their
+    # edited copy wins); both rows say so, so nobody wonders which one `play` uses.
+    shadowed = {p.stem for p in builtin_files} & {p.stem for p in user_files}
     sections = (
-        ("Built-in routines", builtin_routine_files()),
-        (f"Your routines ({paths.user_routines_dir()})", user_routine_files()),
+        ("Built-in routines", builtin_files, "(replaced by yours)"),
+        (
+            f"Your routines ({paths.user_routines_dir()})",
+            user_files,
+            "(yours, replaces the built-in)",
+        ),
     )
-    for heading, files in sections:
+    for heading, files, mark in sections:
         rows = []
         for path in files:
             try:
                 routine = load_routine(path)
             except RoutineError as exc:
-                rows.append((path.stem, f"(invalid: {exc.detail})", "", ""))
+                invalid = f"(invalid: {exc.detail})"
+                rows.append(
+                    (path.stem, f"{invalid} {mark}" if path.stem in shadowed else invalid, "", "")
+                )
                 continue
             if tags and not set(tags) <= set(routine.tags):
                 continue
             length = fmt.length(compile(routine).duration_ms)
             level = f"L{routine.level} " if routine.level else ""
-            rows.append((path.stem, routine.title, length, level + ", ".join(routine.tags)))
+            title = f"{routine.title} {mark}" if path.stem in shadowed else routine.title
+            rows.append((path.stem, title, length, level + ", ".join(routine.tags)))
         click.echo(f"{heading}:")
         if not rows:
             click.echo("  (none)")
