@@ -13,9 +13,7 @@ from typing import Any
 from breathpace.settings import Settings
 
 
-def build_player(
-    routine, *, settings: Settings, backend: Any, personal_pace: bool = True, tempo=1
-):
+def build_player(routine, *, settings: Settings, backend: Any, personal_pace: bool = True, tempo=1):
     """A Player for a routine chosen inside the interface, set up from the settings.
 
     `personal_pace=False` keeps the routine's own pace (a breathing practice whose
