@@ -47,8 +47,16 @@ class RoutineLength:
 
 
 def change(before_ms: int, after_ms: int) -> str:
-    """ "18 % slower", "12 % faster" or "the same length", whole per cent."""
-    percent = round((after_ms / before_ms - 1) * 100) if before_ms else 0
+    """ "18 % slower", "12 % faster", "2.5 times as long", whole per cent."""
+    if before_ms <= 0 or after_ms <= 0:
+        return "about the same length"
+    ratio = after_ms / before_ms
+    # Past double or half, per cent stops reading naturally ("500 % slower").
+    if ratio >= 2:
+        return f"{ratio:.1f} times as long"
+    if ratio <= 0.5:
+        return f"{1 / ratio:.1f} times as fast"
+    percent = round((ratio - 1) * 100)
     if percent > 0:
         return f"{percent} % slower"
     if percent < 0:

@@ -1,5 +1,6 @@
 """Find my pace: tap space at each in-breath for about six breaths; see the natural rate
-and a personal pace a little slower, and save it to the settings.
+and a personal pace a little slower, what it does to the routines' lengths, and save it
+to the settings after a yes (a personal pace changes every routine).
 
 Tap times come from the app's clock, so the tests drive this screen with a fake clock.
 """
@@ -16,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from breathpace.pace_finder import TARGET_TAPS, NotEnoughTaps, PaceEstimate, estimate
+from breathpace.routine.model import Routine
 
 INTRO = (
     "Sit or lie comfortably and breathe the way you do right now, without changing it.\n"
@@ -41,6 +43,7 @@ class PaceScreen(ModalScreen[str | None]):
         super().__init__()
         self.times: list[float] = []
         self.estimate: PaceEstimate | None = None
+        self._examples: list[tuple[str, Routine]] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pace", classes="dialog"):
@@ -76,11 +79,37 @@ class PaceScreen(ModalScreen[str | None]):
         self.refresh_bindings()
 
     def action_save(self) -> None:
+        """Ask first: the pace replaces every routine's own, so say what it does."""
         if self.estimate is None:
             return
+        from rich.text import Text
+
+        from breathpace.tui.screens.confirm import ConfirmScreen
+
+        pattern = self.estimate.suggested
+        question = Text(f"Save {pattern} as your personal pace?\n\n", style="bold")
+        question.append("\n".join(self.effect_lines()), style="")
+        question.append("\n\nEvery routine will play at it instead of its own pace.", style="")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._save(str(pattern))
+
+        self.app.push_screen(ConfirmScreen(question, yes="Save (y)", no="Not now (n)"), answered)
+
+    def effect_lines(self) -> list[str]:
+        """What the suggested pace does to a breath and to a couple of routines."""
+        from breathpace.pace_effect import describe, examples
+
+        if self.estimate is None:
+            return []
+        if self._examples is None:
+            self._examples = examples()
+        return describe(self.estimate.suggested, self._examples)
+
+    def _save(self, pattern: str) -> None:
         from breathpace.settings import SettingsError, load_settings, save_settings
 
-        pattern = str(self.estimate.suggested)
         try:
             # Read the file again: another screen may have saved since the app started.
             current = load_settings()
@@ -114,11 +143,15 @@ class PaceScreen(ModalScreen[str | None]):
         est = self.estimate
         if est is None:
             return "Keep tapping at each in-breath…" if self.taps else ""
+        from textual.markup import escape
+
         lines = [
             f"Your breathing: {est.rate_per_min:.1f} breaths a minute "
             f"({est.cycle_s:.1f} s a breath, from {est.breaths} breaths).",
             f"Suggested personal pace: [b]{est.suggested}[/b] "
             f"({est.suggested.rate_per_min:.1f} a minute, a little slower, longer out-breath).",
+            # Routine names come from file names: data, never markup.
+            *(escape(line) for line in self.effect_lines()),
         ]
         if self.taps < TARGET_TAPS:
             lines.append("A few more taps make it surer.")
