@@ -21,11 +21,15 @@ import numpy as np
 from breathpace.audio.backends.silent import SilentBackend
 
 KINDS = ("auto", "miniaudio", "simpleaudio", "none")
-SILENT_NOTICE = "No sound device could be opened: playing silently."
+SILENT_NOTICE = "No sound device found; playing silently."
 
 
 class BackendError(RuntimeError):
     """An explicitly requested backend or device could not be used; `str()` is one line."""
+
+
+class NoSuchDevice(BackendError):
+    """The device the person named is not there: an input error, never a silent session."""
 
 
 @runtime_checkable
@@ -61,13 +65,13 @@ def open_backend(
 
     try:
         return open_miniaudio(device), None
-    except BackendError as exc:
+    except NoSuchDevice:
+        raise
+    except BackendError:
         if kind == "auto":
-            if not str(exc):
-                return SilentBackend(clock=clock), SILENT_NOTICE
-            reason = str(exc)
-            return SilentBackend(clock=clock), f"{reason[0].upper()}{reason[1:]}: playing silently."
+            # Said as a person would; `breathpace devices` gives the technical reason.
+            return SilentBackend(clock=clock), SILENT_NOTICE
         raise
 
 
-__all__ = ["KINDS", "Backend", "BackendError", "SilentBackend", "open_backend"]
+__all__ = ["KINDS", "Backend", "BackendError", "NoSuchDevice", "SilentBackend", "open_backend"]
