@@ -243,7 +243,7 @@ def test_the_tempo_range_is_the_players():
     from breathpace.commands import options
 
     assert (options.TEMPO_MIN, options.TEMPO_MAX) == (player.TEMPO_MIN, player.TEMPO_MAX)
-    assert (options.TEMPO_MIN, options.TEMPO_MAX) == (Fraction(1, 2), Fraction(2))
+    assert (Fraction(1, 2), Fraction(2)) == (options.TEMPO_MIN, options.TEMPO_MAX)
 
 
 @pytest.mark.slow
