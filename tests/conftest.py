@@ -76,6 +76,15 @@ def _processes_only_in_the_slow_lane(request: pytest.FixtureRequest, monkeypatch
 
 
 @pytest.fixture
+def fake_rig():
+    """A fake clock and the silent backend on it (see `tests/fakes.py`); build players
+    with `fake_rig.player(routine)` and move them with `fake_rig.clock.advance()`."""
+    from tests.fakes import FakeRig
+
+    return FakeRig()
+
+
+@pytest.fixture
 def classic_glute_bridge(user_routines_dir: Path) -> Path:
     """A fixed sample routine named "glute-bridge" (the library's old 2 x 8 version) in
     the person's routines folder, where it shadows the built-in of that name.

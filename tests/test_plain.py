@@ -17,13 +17,11 @@ from pathlib import Path
 import pytest
 
 from breathpace import plain
-from breathpace.audio.backends import SilentBackend
-from breathpace.clock import FakeClock
 from breathpace.library import Resolved
-from breathpace.player import Player
 from breathpace.routine.load import load_routine
 from breathpace.timeline import compile
 from breathpace.timeline.segment import Breath, Kind, Segment
+from tests.fakes import FakeRig
 
 ROUTINE = """
 format = 1
@@ -59,9 +57,10 @@ def routine_file(tmp_path: Path) -> Path:
 
 
 def session(path: Path):
-    clock = FakeClock()
+    rig = FakeRig()
+    clock = rig.clock
     routine = load_routine(path)
-    player = Player(routine, backend=SilentBackend(clock=clock))
+    player = rig.player(routine)
     resolved = Resolved(name=path.stem, path=path, routine=routine, builtin=False)
     return player, resolved, clock
 

@@ -13,10 +13,9 @@ from pathlib import Path
 
 import click
 
+from breathpace.audio.backends import KINDS as AUDIO_KINDS
 from breathpace.commands.errors import InputError
 from breathpace.commands.options import tempo_option
-
-AUDIO_KINDS = ("auto", "miniaudio", "simpleaudio", "none")
 
 
 def _positive(name: str, value: float | None, high: float) -> float | None:

@@ -28,7 +28,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from breathpace.audio.backends import BackendError
+from breathpace.audio.backends import REGISTRY, BackendError, NoSuchDevice
 from breathpace.audio.backends.quiet_fd import quiet_stderr
 
 SAMPLE_RATE = 44100
@@ -84,8 +84,6 @@ def list_playback_devices() -> list[dict]:
 
 def find_device(device: str | int) -> dict:
     """A playback device by index (`2`, `"2"`) or by name (exact, else a unique part)."""
-    from breathpace.audio.backends import NoSuchDevice
-
     devices = list_playback_devices()
     # The one line names every device, so the person can retype it without another step.
     known = "; ".join(f'{d["index"]} "{d["name"]}"' for d in devices) or "none"
@@ -142,6 +140,7 @@ def open_miniaudio(
 
 class MiniaudioBackend:
     name = "miniaudio"
+    capabilities = REGISTRY["miniaudio"].capabilities
 
     def __init__(self, sample_rate: int = SAMPLE_RATE):
         self.sample_rate = sample_rate

@@ -31,7 +31,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from breathpace.audio.backends import BackendError
+from breathpace.audio.backends import REGISTRY, BackendError
 from breathpace.audio.backends.quiet_fd import quiet_stderr
 
 SAMPLE_RATE = 44100
@@ -73,6 +73,7 @@ def open_simpleaudio(device: str | int | None = None, sample_rate: int = SAMPLE_
 
 class SimpleaudioBackend:
     name = "simpleaudio"
+    capabilities = REGISTRY["simpleaudio"].capabilities
 
     def __init__(self, module, sample_rate: int = SAMPLE_RATE):
         self.sample_rate = sample_rate
