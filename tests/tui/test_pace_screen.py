@@ -64,6 +64,13 @@ def test_find_my_pace_shows_the_effect_and_saves_only_after_yes():
             await pilot.pause()
             assert isinstance(app.screen, PaceScreen)  # not now: nothing saved
             assert load_settings().pace is None
+            # `q` (yes when quitting a session) only closes this question.
+            await pilot.press("s")
+            await pilot.pause()
+            await pilot.press("q")
+            await pilot.pause()
+            assert isinstance(app.screen, PaceScreen)
+            assert load_settings().pace is None
 
             await pilot.press("s")
             await pilot.pause()

@@ -18,6 +18,7 @@ from textual.widgets import Footer, Static
 
 from breathpace.pace_finder import TARGET_TAPS, NotEnoughTaps, PaceEstimate, estimate
 from breathpace.routine.model import Routine
+from breathpace.tui.screens.confirm import ConfirmScreen
 
 INTRO = (
     "Sit or lie comfortably and breathe the way you do right now, without changing it.\n"
@@ -84,8 +85,6 @@ class PaceScreen(ModalScreen[str | None]):
             return
         from rich.text import Text
 
-        from breathpace.tui.screens.confirm import ConfirmScreen
-
         pattern = self.estimate.suggested
         question = Text(f"Save {pattern} as your personal pace?\n\n", style="bold")
         question.append("\n".join(self.effect_lines()), style="")
@@ -95,7 +94,7 @@ class PaceScreen(ModalScreen[str | None]):
             if yes:
                 self._save(str(pattern))
 
-        self.app.push_screen(ConfirmScreen(question, yes="Save (y)", no="Not now (n)"), answered)
+        self.app.push_screen(SavePaceScreen(question, yes="Save (y)", no="Not now (n)"), answered)
 
     def effect_lines(self) -> list[str]:
         """What the suggested pace does to a breath and to a couple of routines."""
@@ -158,3 +157,10 @@ class PaceScreen(ModalScreen[str | None]):
         else:
             lines.append("[b]s[/b] save it as your pace · [b]u[/b] use it now · [b]r[/b] again")
         return "\n".join(lines)
+
+
+class SavePaceScreen(ConfirmScreen):
+    """The yes/no before saving a pace. `q` means yes when quitting a session; here it
+    only closes, so a stray `q` never changes every routine's pace."""
+
+    BINDINGS: ClassVar = [Binding("q", "answer(False)", "No", show=False)]
