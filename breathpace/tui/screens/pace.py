@@ -86,9 +86,11 @@ class PaceScreen(ModalScreen[str | None]):
         from rich.text import Text
 
         pattern = self.estimate.suggested
-        question = Text(f"Save {pattern} as your personal pace?\n\n", style="bold")
-        question.append("\n".join(self.effect_lines()), style="")
-        question.append("\n\nEvery routine will play at it instead of its own pace.", style="")
+        # Text, not markup: routine names in the lines come from file names.
+        question = Text()
+        question.append(f"Save {pattern} as your personal pace?\n\n", style="bold")
+        question.append("\n".join(self.effect_lines()))
+        question.append("\n\nEvery routine will play at it instead of its own pace.")
 
         def answered(yes: bool | None) -> None:
             if yes:
