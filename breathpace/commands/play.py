@@ -78,7 +78,7 @@ def _play(
     name, plain, audio, device, pace_text, tempo, theme_name, volume, voice, tick,
     breath_tone, watch, calm,
 ) -> int:  # fmt: skip
-    from breathpace.audio.backends import BackendError, NoSuchDevice, open_backend
+    from breathpace.audio.backends import BackendError, open_backend
     from breathpace.audio.theme import ThemeError, load_theme
     from breathpace.routine.pattern import BreathPattern
     from breathpace.settings import SettingsError, load_settings
@@ -125,8 +125,6 @@ def _play(
 
     try:
         backend, notice = open_backend(audio, device)
-    except NoSuchDevice as exc:
-        raise InputError(str(exc)) from None
     except BackendError as exc:
         raise InputError(f"--audio {audio}: {exc}") from None
     try:
