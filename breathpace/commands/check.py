@@ -1,4 +1,4 @@
-"""`breathpace check ROUTINE...`: validate routines as an author edits them.
+"""`breathpace check ROUTINE...`: validate routines and figure files as an author edits them.
 
 A ROUTINE is a file or a routine name, as for `play` and `preview`. Every problem in a
 file is printed, one line each, so an author fixes them in one pass instead of one run
@@ -8,12 +8,14 @@ per mistake.
 from __future__ import annotations
 
 import sys
+import tomllib
 from pathlib import Path
 
 import click
 
-from breathpace.library import find, routine_names
-from breathpace.routine.lint import lint
+from breathpace.figures.load import FigureError, load_figure, looks_like_figure, read_figure_text
+from breathpace.library import find, load_figure_named, routine_names
+from breathpace.routine.lint import figure_problems, lint
 from breathpace.routine.load import RoutineError, load_routine
 
 
@@ -21,15 +23,23 @@ from breathpace.routine.load import RoutineError, load_routine
 @click.argument("files", nargs=-1, required=True)
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and warnings.")
 def check_cmd(files: tuple[str, ...], quiet: bool) -> None:
-    """Validate routine FILES (a file, or a routine name as for `play`): exit 0 when all
-    are valid (warnings are printed), 2 if not. Every problem is printed, one line each."""
+    """Validate routine or figure FILES (a file, or a routine name as for `play`): exit 0
+    when all are valid (warnings are printed), 2 if not. Every problem is printed, one
+    line each. A file in a `figures` folder, or one with poses and no exercises, is a
+    figure."""
     failed = 0
     known = routine_names()
     for name in files:
         try:
             path = _locate(name)
+            if _is_figure(path):
+                figure = load_figure(path)
+                if not quiet:
+                    poses = ", ".join(figure.poses)
+                    click.echo(f"ok: {path}: {figure.title} (poses: {poses})")
+                continue
             routine = load_routine(path)
-        except RoutineError as exc:
+        except (RoutineError, FigureError) as exc:
             failed += 1
             for problem in exc.problems:
                 click.echo(f"error: {exc.source}: {problem}", err=True)
@@ -37,6 +47,12 @@ def check_cmd(files: tuple[str, ...], quiet: bool) -> None:
         except Exception as exc:  # pragma: no cover - a bug must still not show a traceback
             failed += 1
             click.echo(f"error: {name}: could not be checked ({type(exc).__name__})", err=True)
+            continue
+        problems = figure_problems(routine, _figure_poses(path.parent))
+        for problem in problems:
+            click.echo(f"error: {path}: {problem}", err=True)
+        if problems:
+            failed += 1
             continue
         warnings = lint(routine, known | _siblings(path))
         for warning in warnings:
@@ -58,6 +74,35 @@ def _locate(name: str) -> Path:
             return Path(name)
         raise
     return path
+
+
+def _is_figure(path: Path) -> bool:
+    """A figure file by where it lives or by what it says; anything unreadable is left
+    to the routine loader, so routine errors keep their words."""
+    if path.parent.name == "figures" and path.suffix == ".toml":
+        return True
+    try:
+        data = tomllib.loads(read_figure_text(path))
+    except (FigureError, tomllib.TOMLDecodeError, RecursionError):
+        return False
+    return looks_like_figure(data)
+
+
+def _figure_poses(folder: Path):
+    cache: dict[str, list[str]] = {}
+
+    def poses_of(figure: str) -> list[str]:
+        if figure not in cache:
+            try:
+                cache[figure] = list(load_figure_named(figure, relative_to=folder).poses)
+            except FigureError as exc:
+                first = exc.problems[0] if exc.problems else "cannot be used"
+                if exc.source == figure:
+                    raise LookupError(first) from None
+                raise LookupError(f"{exc.source}: {first}") from None
+        return cache[figure]
+
+    return poses_of
 
 
 def _siblings(path: Path) -> set[str]:

@@ -26,6 +26,7 @@ from breathpace.routine.model import (
     PartCues,
     Phase,
     Routine,
+    TempoPoses,
 )
 
 MAX_FILE_BYTES = 1_000_000
@@ -228,6 +229,7 @@ def _descend(model: type[BaseModel] | None, names: Sequence[str]) -> type[BaseMo
         "moves": Moves,
         "part_cues": PartCues,
         "phases": Phase,
+        "poses": TempoPoses,
     }
     for name in names[:-1]:
         if model is None:

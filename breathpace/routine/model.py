@@ -112,6 +112,9 @@ class Phase(_Frozen):
     cue: str | None = Field(default=None, min_length=1, max_length=MAX_CUE)
     """One short sentence shown (and spoken) during this phase only, e.g. "Press through
     the heels and lift"; it never appears during another phase."""
+    pose: str | None = Field(default=None, min_length=1, max_length=40)
+    """The pose of the exercise's figure this phase moves to, e.g. "top"; the figure
+    arrives there as the phase ends. Left out, the figure keeps its pose (a hold)."""
 
     @field_validator("seconds")
     @classmethod
@@ -183,6 +186,15 @@ def _check_phase_cue(value: str | None) -> str | None:
     return value
 
 
+class TempoPoses(_Frozen):
+    """The figure's poses for a tempo-notated rep."""
+
+    concentric: str = Field(min_length=1, max_length=40)
+    """The pose the concentric (shortening) part moves to, e.g. "top" for a bridge."""
+    eccentric: str = Field(default="start", min_length=1, max_length=40)
+    """The pose the eccentric (lengthening) part moves to (default the start pose)."""
+
+
 class _Item(_Frozen):
     name: str = Field(min_length=1, max_length=80)
     """Name shown on screen and in the journal."""
@@ -197,6 +209,10 @@ class _Item(_Frozen):
     """Pause before this item until the person presses a key (to get into position)."""
     rest_after: Length | None = None
     """The transition after this item, before the next one (default 10 seconds)."""
+    figure: str | None = Field(default=None, min_length=1, max_length=200)
+    """The figure that shows the body: a built-in figure name (see `figures/`) or a path
+    to a figure file, relative to the routine. Breathing blocks: a resting figure whose
+    belly and ribs rise on the inhale."""
 
 
 class Exercise(_Item):
@@ -224,6 +240,9 @@ class Exercise(_Item):
     """With tempo: the breath of the effort part (exhale unless you have a reason)."""
     moves: Moves = Moves()
     """With tempo: the labels of the parts, e.g. { concentric = "lift", eccentric = "lower" }."""
+    poses: TempoPoses | None = None
+    """With tempo and a figure: the pose each part moves to, e.g.
+    { concentric = "top", eccentric = "start" }; the holds keep the pose."""
     hold_top: Length | None = None
     """With tempo: hold after the concentric part; in breaths it becomes breath cycles."""
     hold_bottom: Length | None = None
@@ -260,6 +279,8 @@ class Exercise(_Item):
                     raise ValueError(f"{key} applies to tempo; with phases add a hold phase")
             if self.part_cues is not None:
                 raise ValueError("part_cues applies to tempo; with phases give each phase a cue")
+            if self.poses is not None:
+                raise ValueError("poses applies to tempo; with phases give each phase a pose")
         return self
 
     @property
