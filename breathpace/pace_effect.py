@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from breathpace import fmt
 from breathpace.routine.model import Routine
 from breathpace.routine.pattern import BreathPattern
+from breathpace.safe_text import printable
 from breathpace.timeline import TimelineTooLong, compile
 
 #: The pace most routines are written at: the usual against which a personal pace reads.
@@ -38,10 +39,12 @@ class RoutineLength:
     """None when the routine would pass the 4 hour limit at the personal pace."""
 
     def line(self) -> str:
+        # A name is a file name: it may hold control characters.
+        name = printable(self.name)
         if self.yours_ms is None:
-            return f"{self.name}: {fmt.length(self.own_ms)} at its own pace, over 4 hours at yours"
+            return f"{name}: {fmt.length(self.own_ms)} at its own pace, over 4 hours at yours"
         return (
-            f"{self.name}: {fmt.length(self.own_ms)} at its own pace, "
+            f"{name}: {fmt.length(self.own_ms)} at its own pace, "
             f"{fmt.length(self.yours_ms)} at yours ({change(self.own_ms, self.yours_ms)})"
         )
 

@@ -17,6 +17,7 @@ from breathpace.figures.load import FigureError, load_figure, looks_like_figure,
 from breathpace.library import find, load_figure_named, routine_names
 from breathpace.routine.lint import figure_problems, lint
 from breathpace.routine.load import RoutineError, load_routine
+from breathpace.safe_text import printable
 
 
 @click.command("check")
@@ -30,36 +31,42 @@ def check_cmd(files: tuple[str, ...], quiet: bool) -> None:
     failed = 0
     known = routine_names()
     for name in files:
+        # Anything the file system hands over is tried: a missing or unreadable file,
+        # a FIFO or a device all get load_routine's one line, never click's usage error.
         try:
             path = _locate(name)
             if _is_figure(path):
                 figure = load_figure(path)
                 if not quiet:
-                    poses = ", ".join(figure.poses)
-                    click.echo(f"ok: {path}: {figure.title} (poses: {poses})")
+                    poses = printable(", ".join(figure.poses))
+                    click.echo(
+                        f"ok: {printable(str(path))}: {printable(figure.title)} (poses: {poses})"
+                    )
                 continue
             routine = load_routine(path)
         except (RoutineError, FigureError) as exc:
             failed += 1
             for problem in exc.problems:
-                click.echo(f"error: {exc.source}: {problem}", err=True)
+                click.echo(f"error: {printable(exc.source)}: {problem}", err=True)
             continue
         except Exception as exc:  # pragma: no cover - a bug must still not show a traceback
             failed += 1
-            click.echo(f"error: {name}: could not be checked ({type(exc).__name__})", err=True)
+            click.echo(
+                f"error: {printable(name)}: could not be checked ({type(exc).__name__})", err=True
+            )
             continue
         problems = figure_problems(routine, _figure_poses(path.parent))
         for problem in problems:
-            click.echo(f"error: {path}: {problem}", err=True)
+            click.echo(f"error: {printable(str(path))}: {printable(problem)}", err=True)
         if problems:
             failed += 1
             continue
         warnings = lint(routine, known | _siblings(path))
         for warning in warnings:
-            click.echo(f"warning: {path}: {warning}", err=True)
+            click.echo(f"warning: {printable(str(path))}: {printable(warning)}", err=True)
         if not quiet:
             note = f" ({len(warnings)} warning{'s' * (len(warnings) != 1)})" if warnings else ""
-            click.echo(f"ok: {path}: {routine.title}{note}")
+            click.echo(f"ok: {printable(str(path))}: {printable(routine.title)}{note}")
     if failed:
         sys.exit(2)
 

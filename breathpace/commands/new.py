@@ -17,6 +17,7 @@ import click
 from breathpace import paths
 from breathpace.commands.errors import InputError
 from breathpace.library import builtin_routine_files, schema_file
+from breathpace.safe_text import printable
 
 TEMPLATE = """\
 #:schema {schema}
@@ -108,7 +109,7 @@ def new_cmd(name: str, force: bool, source: str | None) -> None:
     except OSError as exc:
         raise InputError(f"{path}: cannot be written ({exc.strerror or exc})") from None
     if source is not None:
-        click.echo(f'wrote {path} ("{title}", a copy of {source} to edit)')
+        click.echo(f'wrote {path} ("{printable(title)}", a copy of {printable(source)} to edit)')
     else:
         click.echo(f"wrote {path}")
 
