@@ -3,8 +3,9 @@
 A personal pace replaces every routine's own pace, so the same routine can take a
 minute longer or shorter; a person choosing one (`breathpace pace`, Find my pace) should
 see that in lengths, not only as a pattern of numbers: "glute-bridge: 3 min 41 s at its
-own pace, 4 min 20 s at yours (18 % slower)". `describe` is pure; `examples` reads the
-library (and the journal's accepted dose, so lengths match `list`).
+own pace, 4 min 20 s at yours (18 % slower)". Both lengths come through the session's
+one effective-dose function (accepted dose changes from the journal, then the pace), so
+they are the lengths `list` and `play` show; `examples` reads the library.
 """
 
 from __future__ import annotations
@@ -90,15 +91,23 @@ def check_personal(pace: BreathPattern) -> None:
 
 
 def lengths(pace: BreathPattern, routines: Sequence[tuple[str, Routine]]) -> list[RoutineLength]:
-    """Each routine's length at its own pace and at `pace`. Pure."""
+    """Each routine's length at its own pace and at `pace`, with its accepted dose."""
+    from breathpace.session.dose import effective_dose
+
     found = []
     for name, routine in routines:
+        own = effective_dose(name, routine)
+        yours = effective_dose(name, routine, pace=pace, pace_from="settings")
         try:
-            yours: int | None = compile(routine, pace).duration_ms
+            yours_ms: int | None = compile(yours.routine, yours.pace, yours.tempo).duration_ms
         except TimelineTooLong:
-            yours = None
-        found.append(RoutineLength(name, compile(routine).duration_ms, yours))
+            yours_ms = None
+        found.append(RoutineLength(name, _length(own), yours_ms))
     return found
+
+
+def _length(dose) -> int:
+    return compile(dose.routine, dose.pace, dose.tempo).duration_ms
 
 
 def describe(pace: BreathPattern, routines: Sequence[tuple[str, Routine]]) -> list[str]:
@@ -108,9 +117,8 @@ def describe(pace: BreathPattern, routines: Sequence[tuple[str, Routine]]) -> li
 
 def examples(count: int = EXAMPLE_COUNT) -> list[tuple[str, Routine]]:
     """Routines to show the effect on: the person's own first (what they play), then
-    the built-in examples; with their accepted dose, so lengths match `list`. A routine
-    that does not load is left out (`check` is where it gets its error)."""
-    from breathpace.journal.dose import apply_dose
+    the built-in examples. A routine that does not load is left out (`check` is where
+    it gets its error)."""
     from breathpace.library import resolve, user_routine_files
     from breathpace.routine.load import RoutineError
 
@@ -122,12 +130,11 @@ def examples(count: int = EXAMPLE_COUNT) -> list[tuple[str, Routine]]:
             break
         try:
             resolved = resolve(name)
-            routine = apply_dose(resolved.name, resolved.routine)
-            compile(routine)
+            compile(resolved.routine)
         except (RoutineError, ValueError):
             continue
-        if _moves(routine):
-            chosen.append((resolved.name, routine))
+        if _moves(resolved.routine):
+            chosen.append((resolved.name, resolved.routine))
     return chosen
 
 

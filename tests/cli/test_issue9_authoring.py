@@ -240,10 +240,10 @@ def test_a_bad_pace_is_one_line_and_changes_nothing(args, message):
 
 def test_the_tempo_range_is_the_players():
     from breathpace import player
-    from breathpace.commands import options
+    from breathpace.session.values import TEMPO_RANGE
 
-    assert (options.TEMPO_MIN, options.TEMPO_MAX) == (player.TEMPO_MIN, player.TEMPO_MAX)
-    assert (Fraction(1, 2), Fraction(2)) == (options.TEMPO_MIN, options.TEMPO_MAX)
+    assert (player.TEMPO_MIN, player.TEMPO_MAX) == TEMPO_RANGE
+    assert (Fraction(1, 2), Fraction(2)) == TEMPO_RANGE
 
 
 @pytest.mark.slow
@@ -286,10 +286,11 @@ def test_a_device_that_matches_nothing_is_one_line_listing_the_devices():
     assert names
     listed = "; ".join(f'{i} "{name}"' for i, name in enumerate(names))
     line = f"device 'no-such-speaker' matches no playback device (the devices: {listed})\n"
-    # `play` names the backend it asked, as for every sound problem.
+    # The line blames --device (or --audio KIND, when that was asked for too).
     for command, prefix in (
-        (["play", "box", "--plain"], "breathpace: --audio auto: "),
-        (["breathe", "box", "--plain"], "breathpace: "),
+        (["play", "box", "--plain"], "breathpace: --device: "),
+        (["breathe", "box", "--plain"], "breathpace: --device: "),
+        (["play", "box", "--plain", "--audio", "miniaudio"], "breathpace: --audio miniaudio: "),
     ):
         proc = bp(*command, "--device", "no-such-speaker", env=env)
         assert proc.returncode == 2

@@ -18,6 +18,7 @@ from textual.widgets import Footer, Static
 
 from breathpace.pace_finder import TARGET_TAPS, NotEnoughTaps, PaceEstimate, estimate
 from breathpace.routine.model import Routine
+from breathpace.settings import SettingsError, load_settings, save_settings
 from breathpace.tui.screens.confirm import ConfirmScreen
 
 INTRO = (
@@ -109,8 +110,6 @@ class PaceScreen(ModalScreen[str | None]):
         return describe(self.estimate.suggested, self._examples)
 
     def _save(self, pattern: str) -> None:
-        from breathpace.settings import SettingsError, load_settings, save_settings
-
         try:
             # Read the file again: another screen may have saved since the app started.
             current = load_settings()
