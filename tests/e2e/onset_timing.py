@@ -54,7 +54,7 @@ reps = 2
 rest_after = { seconds = 2 }
 phases = [
   { move = "lift", breath = "exhale", seconds = 1.6, effort = true },
-  { move = "hold", breath = "hold", seconds = 1.1 },
+  { move = "hold", breath = "hold", seconds = 3.2 },
   { move = "lower", breath = "inhale", seconds = 1.4 },
 ]
 
@@ -231,8 +231,10 @@ def _homes(root: Path) -> dict[str, str]:
     return {"XDG_CONFIG_HOME": str(config), "XDG_DATA_HOME": str(data)}
 
 
-#: The stall comes while the second exercise plays (its first move's cue line or word).
-STALL_AT = "lift"
+#: The stall comes in the quiet of the second exercise's long hold: STALL_DELAY_S after
+#: its cue (whose sound has ended by then), with STALL_S before the next cue to settle.
+STALL_AT = "hold"
+STALL_DELAY_S = 0.9
 
 
 def play_plain(
@@ -255,6 +257,7 @@ def play_plain(
             for line in proc.stdout:
                 lines.append(line)
                 if stall_s and STALL_AT in line:
+                    time.sleep(STALL_DELAY_S)  # a place in the timeline, not a wait
                     stall(proc.pid, stall_s)
                     stall_s = 0.0
             err = proc.stderr.read()
@@ -313,6 +316,7 @@ def play_tui(
                     lambda: STALL_AT in tmux("capture-pane", "-p", "-t", name), 60,
                     "the second exercise on screen",
                 )  # fmt: skip
+                time.sleep(STALL_DELAY_S)  # a place in the timeline, not a wait
                 stall(int(pidfile.read_text()), stall_s)
             deadline = time.monotonic() + 90
             while not status.exists():
