@@ -268,11 +268,11 @@ def play_plain(
         if proc.returncode != 0 or err:
             raise AssertionError(f"play --plain exited {proc.returncode}: {err}")
         # The last cue has been heard once the recording holds its sound and then quiet.
-        _wait_for_tail(samples, len(want))
+        wait_for_tail(samples, len(want))
         return samples(), want, "".join(lines)
 
 
-def _wait_for_tail(samples: Callable[[], np.ndarray], count: int) -> None:
+def wait_for_tail(samples: Callable[[], np.ndarray], count: int) -> None:
     def complete():
         got = samples()
         onsets = detect_onsets(got)
@@ -298,9 +298,10 @@ def play_tui(
     homes = _homes(root)
     want = preview_starts_ms(routine, dict(env, **homes))
     status, pidfile = root / "status", root / "pid"
-    exports = " ".join(
-        f"{k}={v}" for k, v in {**homes, "XDG_RUNTIME_DIR": env["XDG_RUNTIME_DIR"]}.items()
-    )
+    passed = {
+        k: env[k] for k in ("XDG_RUNTIME_DIR", "BREATHPACE_AUDIO_TRACE", "PYTHONPATH") if k in env
+    }
+    exports = " ".join(f"{k}={v}" for k, v in {**homes, **passed}.items())
     command = (
         f"set +m; {exports} sh -c 'echo $$ > {pidfile}; exec {breathpace_cmd()[0]} play {routine} "
         f"--audio miniaudio'; echo $? > {status}"
@@ -330,5 +331,5 @@ def play_tui(
             subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
         if status.read_text().strip() != "0":
             raise AssertionError(f"play exited {status.read_text().strip()}:\n{pane}")
-        _wait_for_tail(samples, len(want))
+        wait_for_tail(samples, len(want))
         return samples(), want, pane

@@ -22,10 +22,13 @@ attributes, takes no lock, and does no I/O). A device that stops calling back fo
 from __future__ import annotations
 
 import contextlib
+import json
+import os
 import sys
 import time
 from collections import deque
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
@@ -36,6 +39,7 @@ SAMPLE_RATE = 44100
 #: The device period. Short enough that a pause or a volume change is heard at once,
 #: long enough that the callback costs little CPU.
 PERIOD_MS = 25
+PERIODS = 3
 #: No callback for this long while playing (seen twice, STALL_CONFIRM_S apart, so a
 #: process just woken from a stop gets a moment) means the device is gone.
 STALL_S = 1.0
@@ -51,12 +55,16 @@ WINDOW_S = 1.2
 #: the lead the stream keeps over wall time.
 #: A gap longer than this is a stopped process or a sleeping computer, not an underrun.
 JUMP_S = 1.0
-LATENCY_S = PERIOD_MS / 1000
+LATENCY_S = PERIOD_MS * PERIODS / 1000
 #: The fastest drift between the device's clock and the computer's that is followed
 #: (sound-card crystals differ by tens of parts per million).
 DRIFT_MAX = 500e-6
 #: Sound resuming after an underrun is faded in over this many frames (no click).
 FADE_IN_FRAMES = 128
+#: The trace (BREATHPACE_AUDIO_TRACE) notes callbacks that came this late, at most
+#: TRACE_MAX of them and of the skips.
+TRACE_GAP_S = 0.03
+TRACE_MAX = 1000
 #: Opening waits until this many blocks were pulled (at most PROBE_S seconds).
 PROBE_CALLBACKS = 4
 PROBE_S = 3.0
@@ -140,6 +148,7 @@ def open_miniaudio(
                 nchannels=1,
                 sample_rate=sample_rate,
                 buffersize_msec=PERIOD_MS,
+                callback_periods=PERIODS,
                 device_id=device_id,
                 backends=_backends(),
                 app_name="breathpace",
@@ -187,6 +196,8 @@ class MiniaudioBackend:
         self._last_position = (0, 0)  # main thread: (sequence, position) last read
         self.skipped_frames = 0  # tape frames skipped after underruns (for benchmarks)
         self.underruns = 0
+        self._gaps: list[tuple[float, float]] = []  # (when, how long) the device waited
+        self._skips: list[tuple[float, int]] = []
         self._generator = self._pull()
         next(self._generator)
 
@@ -205,6 +216,8 @@ class MiniaudioBackend:
 
     def _block(self, n: int) -> bytes:
         now = time.monotonic()
+        if now - self._last_callback > TRACE_GAP_S and len(self._gaps) < TRACE_MAX:
+            self._gaps.append((now, now - self._last_callback))
         self._last_callback = now
         self._callbacks += 1
         if self._t0 is None:
@@ -284,6 +297,8 @@ class MiniaudioBackend:
             if self._playing and self._span[2] is None:
                 self._frame += missed
                 self.skipped_frames += missed
+                if len(self._skips) < TRACE_MAX:
+                    self._skips.append((now, missed))
                 self._fade_in = True
             self.underruns += 1
         window.clear()
@@ -370,3 +385,21 @@ class MiniaudioBackend:
         if device is not None:
             with quiet_stderr(), contextlib.suppress(Exception):
                 device.close()
+        self._write_trace()
+
+    def _write_trace(self) -> None:
+        """With BREATHPACE_AUDIO_TRACE=FILE, write the callback gaps and the skips
+        (seconds from the stream's start) as JSON, for benchmarks and bug reports."""
+        path = os.environ.get("BREATHPACE_AUDIO_TRACE")
+        if not path or self._t0 is None:
+            return
+        t0 = self._t0
+        trace = {
+            "gaps_ms": [[round(t - t0, 3), round(1000 * g, 1)] for t, g in self._gaps],
+            "skips_ms": [
+                [round(t - t0, 3), round(1000 * f / self.sample_rate, 2)] for t, f in self._skips
+            ],
+            "underruns": self.underruns,
+        }
+        with contextlib.suppress(OSError):
+            Path(path).write_text(json.dumps(trace), "utf-8")
