@@ -54,7 +54,11 @@ PREPARE_S = 1.0
 CHANGE_LEAD_S = 0.05
 
 
-def open_simpleaudio(device: str | int | None = None, sample_rate: int = SAMPLE_RATE):
+def open_simpleaudio(
+    device: str | int | None = None, sample_rate: int = SAMPLE_RATE, **options: float
+):
+    """Probe the default device and return the backend; `options` go to
+    SimpleaudioBackend (the tests shorten the pieces)."""
     if sys.version_info >= (3, 12):
         raise BackendError(
             "simpleaudio crashes on Python 3.12 and later; use --audio miniaudio (the default)"
@@ -75,7 +79,7 @@ def open_simpleaudio(device: str | int | None = None, sample_rate: int = SAMPLE_
             probe.wait_done()
     except Exception as exc:
         raise BackendError(f"no sound device could be opened (simpleaudio: {exc})") from None
-    return SimpleaudioBackend(simpleaudio, sample_rate)
+    return SimpleaudioBackend(simpleaudio, sample_rate, **options)
 
 
 class SimpleaudioBackend:
