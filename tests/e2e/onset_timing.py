@@ -69,6 +69,10 @@ phases = [
 
 
 def breathpace_cmd() -> list[str]:
+    """The installed command beside this Python (BREATHPACE_CMD overrides it: the
+    benchmark measures another checkout's command that way)."""
+    if os.environ.get("BREATHPACE_CMD"):
+        return [os.environ["BREATHPACE_CMD"]]
     beside = Path(sys.executable).with_name("breathpace")
     return [str(beside)] if beside.exists() else [sys.executable, "-m", "breathpace"]
 
