@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
 
-import onset_timing as ot  # noqa: E402
+import onset_timing as ot
 
 
 def one_run(mode: str, stall_s: float) -> tuple[float, float] | str:

@@ -5,12 +5,19 @@ drawn (with fd 2 silenced around the native calls), and runs for the whole sessi
 Each time the device wants frames, the callback asks the player's source for exactly
 that block of session frames, so every cue starts on its exact sample.
 
-The master clock is the number of frames handed to the device (`position_frames`).
-It runs ahead of what the ear hears by the device's buffer (a few tens of
-milliseconds); that offset is constant while playing, so intervals between cues are
-exact, and the screen changes with the cue rather than before it by any noticeable
-amount. A latency estimate is deliberately not subtracted: backends report it
-unreliably, and a wrong estimate would make the clock jump.
+The master clock is wall time (monotonic) held against the frames handed over, never
+the bare frame count: when the device runs dry (the process starved of CPU, the GIL
+held too long), the sound server plays silence this stream never sees, and a clock
+that counted frames would put every later cue late for the rest of the session while
+the screen ran ahead. Here each block measures the stream's lead over wall time; a
+lasting drop (judged over `WINDOW_S`, longer than the sound server's saw-tooth of
+request sizes and any late callback) is an underrun, and the callback skips the missed
+tape frames instead of playing them late: the gap costs a glitch, never a lasting
+shift. `position_frames` is the frame being heard: wall time plus that lead, less the
+device's buffer (`LATENCY_S`), so the screen changes with the sound. A gap longer than
+`JUMP_S` is a stopped process, not an underrun: the stream resumes where it was.
+Measured through a PulseAudio null sink (benchmarks/bench_audio_clock.py), a 200 ms
+stall in plain mode leaves every later cue within 0.1 ms of its schedule.
 
 Pausing keeps the stream running and feeds it silence without advancing the session,
 so resuming needs no device call. The callback never raises (a failure is stored and
