@@ -201,6 +201,14 @@ class OnsetErrors:
     def median_ms(self) -> float:
         return float(np.median(np.abs(self.errors_ms)))
 
+    def share_together(self, within_ms: float = 1.0) -> float:
+        """The share of onsets within `within_ms` of the session's common offset (the
+        median error): one glitched cue counts once here, a lasting shift counts for
+        every cue after it. Anchoring at the first tone cannot tell those apart when
+        the first tone is the one that was late."""
+        errors = self.errors_ms
+        return float(np.mean(np.abs(errors - np.median(errors)) <= within_ms))
+
     def table(self) -> str:
         return "\n".join(
             f"  want {w:9.1f}  heard {f - self.found_ms[0] + self.want_ms[0]:9.1f}  {e:+7.2f} ms"
