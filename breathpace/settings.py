@@ -16,7 +16,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from breathpace import paths
+from breathpace.audio.backends import KINDS as AUDIO_KINDS
 from breathpace.routine.pattern import BreathPattern
+
+#: The backend names come from the one registry (light: it imports no audio library).
+AudioKind = Literal[AUDIO_KINDS]  # type: ignore[valid-type]
 
 
 class SettingsError(ValueError):
@@ -32,7 +36,7 @@ class Settings(BaseModel):
     """Sound theme: soft, clear, minimal, or a path to a theme file."""
     volume: float = Field(default=0.8, ge=0, le=1)
     """Volume from 0 to 1."""
-    audio: Literal["auto", "miniaudio", "simpleaudio", "none"] = "auto"
+    audio: AudioKind = "auto"
     """Audio backend."""
     device: str | None = None
     """Audio output device, by name or index (see `breathpace devices`)."""

@@ -34,3 +34,66 @@ def user_routines_dir(isolated_home: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     assert str(folder).startswith(str(isolated_home))
     return folder
+
+
+# -- The fast lane -------------------------------------------------------------------
+# `pytest -m "not slow"` is the quick loop while working; `.ci/run` runs everything.
+# A test is slow when it starts a real process, drives tmux or needs the sound server.
+# Everything under tests/e2e/ and everything marked `tmux` or `pulse` is slow by
+# definition; any other test that starts a process must say so with
+# `@pytest.mark.slow`, and the guard below fails it when it does not, so the fast lane
+# cannot quietly grow slow again.
+
+_SLOW_BY_MARK = ("tmux", "pulse")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        in_e2e = "e2e" in Path(str(item.path)).parts
+        if in_e2e or any(item.get_closest_marker(m) for m in _SLOW_BY_MARK):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(autouse=True)
+def _processes_only_in_the_slow_lane(request: pytest.FixtureRequest, monkeypatch):
+    if request.node.get_closest_marker("slow"):
+        yield
+        return
+    import subprocess
+
+    real_init = subprocess.Popen.__init__
+
+    def refuse(self, args, *rest, **kwargs):
+        pytest.fail(
+            f"{request.node.nodeid} starts a process ({args!r:.80}): mark it "
+            "@pytest.mark.slow so the fast lane stays fast",
+            pytrace=False,
+        )
+        return real_init(self, args, *rest, **kwargs)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
+    yield
+
+
+@pytest.fixture
+def fake_rig():
+    """A fake clock and the silent backend on it (see `tests/fakes.py`); build players
+    with `fake_rig.player(routine)` and move them with `fake_rig.clock.advance()`."""
+    from tests.fakes import FakeRig
+
+    return FakeRig()
+
+
+@pytest.fixture
+def classic_glute_bridge(user_routines_dir: Path) -> Path:
+    """A fixed sample routine named "glute-bridge" (the library's old 2 x 8 version) in
+    the person's routines folder, where it shadows the built-in of that name.
+
+    Journal, check-in and preview tests count its reps and minutes; the built-in's dose
+    is content that gets tuned (issue 13), and those tests are about the journal, not
+    about today's dose in the library.
+    """
+    source = Path(__file__).resolve().parent / "fixtures" / "glute-bridge-classic.toml"
+    target = user_routines_dir / "glute-bridge.toml"
+    target.write_text(source.read_text("utf-8"), "utf-8")
+    return target

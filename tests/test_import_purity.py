@@ -41,6 +41,7 @@ def heavy_in(modules: set[str], names=HEAVY) -> list[str]:
     return sorted(m for m in modules if m.split(".")[0] in names)
 
 
+@pytest.mark.slow
 def test_probe_can_see_a_heavy_import():
     """The probe itself works: importing numpy shows up."""
     assert "numpy" in heavy_in(loaded_after("import numpy"))
@@ -60,6 +61,7 @@ def test_probe_can_see_a_heavy_import():
         "breathpace.commands.preview",
     ],
 )
+@pytest.mark.slow
 def test_importing_the_core_loads_nothing_heavy(module: str):
     modules = loaded_after(f"import {module}")
     assert module in modules
@@ -87,18 +89,21 @@ except SystemExit as exc:
     ],
     ids=["check", "preview", "preview-json"],
 )
+@pytest.mark.slow
 def test_check_and_preview_load_no_ui_audio_or_numpy(args: list[str]):
     modules = loaded_after(_run_command(args))
     assert "breathpace.commands." + ("check" if args[0] == "check" else "preview") in modules
     assert heavy_in(modules) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [["list"], ["schema"], ["--help"]])
 def test_other_authoring_commands_load_no_ui_or_audio(args: list[str]):
     modules = loaded_after(_run_command(args))
     assert heavy_in(modules, NO_UI_OR_AUDIO) == []
 
 
+@pytest.mark.slow
 def test_importtime_of_the_real_command_shows_no_heavy_module():
     proc = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "breathpace", "check", str(GLUTE_BRIDGE)],

@@ -17,13 +17,11 @@ from pathlib import Path
 import pytest
 
 from breathpace import plain
-from breathpace.audio.backends import SilentBackend
-from breathpace.clock import FakeClock
 from breathpace.library import Resolved
-from breathpace.player import Player
 from breathpace.routine.load import load_routine
 from breathpace.timeline import compile
 from breathpace.timeline.segment import Breath, Kind, Segment
+from tests.fakes import FakeRig
 
 ROUTINE = """
 format = 1
@@ -59,9 +57,10 @@ def routine_file(tmp_path: Path) -> Path:
 
 
 def session(path: Path):
-    clock = FakeClock()
+    rig = FakeRig()
+    clock = rig.clock
     routine = load_routine(path)
-    player = Player(routine, backend=SilentBackend(clock=clock))
+    player = rig.player(routine)
     resolved = Resolved(name=path.stem, path=path, routine=routine, builtin=False)
     return player, resolved, clock
 
@@ -239,6 +238,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
         (["--audio", "miniaudio", "--device", "no such device at all"], "--audio"),
     ],
 )
+@pytest.mark.slow
 def test_bad_options_are_one_line_and_exit_2(routine_file, args, needle):
     done = run_cli("play", str(routine_file), "--plain", *args)
     assert done.returncode == 2, done.stderr
@@ -247,6 +247,7 @@ def test_bad_options_are_one_line_and_exit_2(routine_file, args, needle):
     assert needle in done.stderr
 
 
+@pytest.mark.slow
 def test_a_missing_routine_is_one_line_and_exit_2():
     done = run_cli("play", "no-such-routine", "--plain", "--audio", "none")
     assert done.returncode == 2
@@ -254,6 +255,7 @@ def test_a_missing_routine_is_one_line_and_exit_2():
     assert "no-such-routine" in done.stderr
 
 
+@pytest.mark.slow
 def test_options_default_from_the_settings_file(routine_file):
     from breathpace.settings import Settings, save_settings
 

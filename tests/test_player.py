@@ -12,7 +12,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from breathpace.audio.backends import SilentBackend
+from breathpace.audio.backends import Capabilities
 from breathpace.audio.mixer import Mixer, frame_of
 from breathpace.audio.theme import load_theme
 from breathpace.clock import FakeClock
@@ -29,6 +29,7 @@ from breathpace.player import (
 from breathpace.routine.load import parse_routine
 from breathpace.routine.pattern import BreathPattern
 from breathpace.timeline import Kind, compile
+from tests.fakes import FakeRig
 
 ROUTINE = """
 format = 1
@@ -64,8 +65,9 @@ def routine(text: str = ROUTINE):
 
 
 def make(text: str = ROUTINE, **kw):
-    clock = FakeClock()
-    player = Player(routine(text), backend=SilentBackend(clock=clock), **kw)
+    rig = FakeRig()
+    clock = rig.clock
+    player = rig.player(routine(text), **kw)
     events: list = []
     player.subscribe(events.append)
     return player, clock, events
@@ -427,6 +429,8 @@ class PullCard:
 
     name = "pullcard"
     sample_rate = 44100
+    # Streams like miniaudio: renders what it pulls and never re-renders it.
+    capabilities = Capabilities(renders=True, discards_ahead=False, lists_devices=False)
 
     def __init__(self):
         self.source = None

@@ -20,6 +20,7 @@ import numpy as np
 
 from breathpace.audio import synth
 from breathpace.audio.theme import Theme
+from breathpace.frames import frame_of as _frame_of
 from breathpace.timeline.segment import Breath, Kind, Mark, Segment
 from breathpace.timeline.timeline import Timeline
 
@@ -54,12 +55,9 @@ _COUNTDOWNS = (Kind.LEAD_IN, Kind.WAIT, Kind.TRANSITION)
 
 
 def frame_of(ms: int, sample_rate: int = SAMPLE_RATE) -> int:
-    """The frame of an absolute time: round(ms * rate / 1000), computed on integers
-    (halves to even, as Python's round does on the exact fraction)."""
-    q, r = divmod(ms * sample_rate, 1000)
-    if 2 * r > 1000 or (2 * r == 1000 and q % 2 == 1):
-        q += 1
-    return q
+    """The frame of an absolute time (see `breathpace.frames.frame_of`; the default rate
+    is the mixer's)."""
+    return _frame_of(ms, sample_rate)
 
 
 def start_cues(seg: Segment) -> list[str]:
@@ -83,20 +81,53 @@ def end_chime(seg: Segment) -> str | None:
     return None
 
 
-def cue_buffers(theme: Theme, sample_rate: int) -> dict[str, np.ndarray]:
+class CueCache:
+    """Cue buffers synthesised once per theme and sample rate, shared by every mixer.
+
+    A pace or tempo change builds a new Mixer for the new timeline; with the buffers
+    cached here that costs no synthesis. The cache lives with the mixer rather than on
+    the theme, which is a frozen model that should not carry rendered sound. Entries are
+    keyed by the theme *object* (two theme files may compare equal yet point at
+    different sample files) and it holds the theme, so its id cannot be reused; only the
+    few most recent themes are kept.
+    """
+
+    def __init__(self, size: int = 8):
+        self._size = size
+        self._entries: dict[tuple[int, int], tuple[Theme, dict[str, np.ndarray]]] = {}
+
+    def buffers(self, theme: Theme, sample_rate: int) -> dict[str, np.ndarray]:
+        key = (id(theme), sample_rate)
+        entry = self._entries.pop(key, None)
+        if entry is None:
+            entry = (theme, _synthesise(theme, sample_rate))
+            while len(self._entries) >= self._size:
+                del self._entries[next(iter(self._entries))]
+        self._entries[key] = entry  # most recently used last
+        return entry[1]
+
+
+def _synthesise(theme: Theme, sample_rate: int) -> dict[str, np.ndarray]:
+    buffers: dict[str, np.ndarray] = {}
+    for name, tones in theme.layers().items():
+        if tones:
+            buf = synth.cue(tones, sample_rate, theme.samples)
+            if len(buf):
+                buf.flags.writeable = False  # shared by every mixer of this theme
+                buffers[name] = buf
+    return buffers
+
+
+#: The process-wide cache the mixers use unless given their own.
+CUES = CueCache()
+
+
+def cue_buffers(
+    theme: Theme, sample_rate: int, cache: CueCache | None = None
+) -> dict[str, np.ndarray]:
     """Every non-silent cue of a theme, synthesised once per theme and rate (read-only:
     mixers share them, so a pace change that builds a new Mixer costs no synthesis)."""
-    cached = theme._rendered.get(sample_rate)
-    if cached is None:
-        cached = {}
-        for name, tones in theme.layers().items():
-            if tones:
-                buf = synth.cue(tones, sample_rate, theme.samples)
-                if len(buf):
-                    buf.flags.writeable = False
-                    cached[name] = buf
-        theme._rendered[sample_rate] = cached
-    return cached
+    return (cache or CUES).buffers(theme, sample_rate)
 
 
 class Mixer:
@@ -111,12 +142,13 @@ class Mixer:
         tick: bool = False,
         breath_tone: bool = False,
         voice: Mapping[str, np.ndarray] | None = None,
+        cues: CueCache | None = None,
     ):
         self.timeline = timeline
         self.theme = theme
         self.sample_rate = sample_rate
         self.total_frames = self.frame_of(timeline.duration_ms)
-        self._buffers = cue_buffers(theme, sample_rate)
+        self._buffers = cue_buffers(theme, sample_rate, cues)
         events = self._place_cues(timeline, tick)
         if voice:
             events.extend(self._place_voice(timeline, voice))

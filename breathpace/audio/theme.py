@@ -169,11 +169,9 @@ class Theme(_Frozen):
     _name: str = PrivateAttr(default="")
     _folder: Path | None = PrivateAttr(default=None)
     _samples: dict[str, tuple[Any, int]] = PrivateAttr(default_factory=dict)
-    _rendered: dict[int, dict[str, Any]] = PrivateAttr(default_factory=dict)
-    """Cue buffers by sample rate, filled by the mixer (a theme sounds the same each time)."""
 
     def __eq__(self, other: object) -> bool:
-        # Fields and name only: the private caches hold numpy arrays, which pydantic's
+        # Fields and name only: the decoded samples are numpy arrays, which pydantic's
         # own comparison would try (and fail) to compare.
         if not isinstance(other, Theme):
             return NotImplemented

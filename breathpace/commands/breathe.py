@@ -13,9 +13,8 @@ from pathlib import Path
 
 import click
 
+from breathpace.audio.backends import KINDS as AUDIO_KINDS
 from breathpace.commands.errors import InputError
-
-AUDIO_KINDS = ("auto", "miniaudio", "simpleaudio", "none")
 
 
 def _positive(name: str, value: float | None, high: float) -> float | None:

@@ -11,10 +11,9 @@ import datetime as _dt
 
 import click
 
+from breathpace.audio.backends import KINDS as AUDIO_KINDS
 from breathpace.capsule import SLOTS, capsule_for, capsule_routine
 from breathpace.commands.options import resolve_or_exit
-
-AUDIO_KINDS = ("auto", "miniaudio", "simpleaudio", "none")
 
 
 @click.command("capsule")

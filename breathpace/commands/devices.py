@@ -1,25 +1,30 @@
-"""`breathpace devices`: the playback devices `--device` can name, by number or name."""
+"""`breathpace devices`: the playback devices `--device` can name, by number or name.
+
+Which backends can list devices comes from the backend registry (`lists_devices`);
+their modules, and so the sound libraries, are imported only when this command runs.
+"""
 
 from __future__ import annotations
 
 import click
 
+from breathpace.audio.backends import BackendError, listing_entries
+
 
 @click.command("devices")
 def devices_cmd() -> None:
     """List audio output devices (use the number or the name with --device)."""
-    from breathpace.audio.backends import BackendError
-    from breathpace.audio.backends.miniaudio_backend import list_playback_devices
-
-    try:
-        devices = list_playback_devices()
-    except BackendError as exc:
-        click.echo(f"No sound devices: {exc}.")
-        click.echo("breathpace plays silently, or writes a WAV file with `breathpace render`.")
-        return
-    if not devices:
-        click.echo("No playback devices found.")
-        return
-    click.echo(f"Playback devices ({devices[0]['backend']}):")
-    for d in devices:
-        click.echo(f"  {d['index']}  {d['name']}")
+    for entry in listing_entries():
+        assert entry.lister is not None
+        try:
+            devices = entry.load(entry.lister)()
+        except BackendError as exc:
+            click.echo(f"No sound devices: {exc}.")
+            click.echo("breathpace plays silently, or writes a WAV file with `breathpace render`.")
+            continue
+        if not devices:
+            click.echo("No playback devices found.")
+            continue
+        click.echo(f"Playback devices ({devices[0]['backend']}):")
+        for d in devices:
+            click.echo(f"  {d['index']}  {d['name']}")

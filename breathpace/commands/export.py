@@ -22,7 +22,7 @@ from breathpace.commands.errors import InputError
 )
 def export_cmd(csv_path: str) -> None:
     """Export the journal (sessions, check-ins and next-day answers) as CSV."""
-    from breathpace.commands.history import JournalUnavailable
+    from breathpace.commands.history import JournalUnavailable, journal_errors
     from breathpace.journal.db import JournalError, open_journal
     from breathpace.journal.export import write_csv
 
@@ -32,7 +32,7 @@ def export_cmd(csv_path: str) -> None:
         raise JournalUnavailable(str(exc)) from None
     if journal.notice:
         click.echo(f"breathpace: {journal.notice}", err=True)
-    with journal:
+    with journal, journal_errors(journal):
         if csv_path == "-":
             write_csv(journal, sys.stdout)
             return

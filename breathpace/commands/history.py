@@ -9,6 +9,7 @@ check-in and the next-day answer without the full-screen interface (after `play
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 
 import click
@@ -33,6 +34,18 @@ def _open():
     if journal.notice:
         click.echo(f"breathpace: {journal.notice}", err=True)
     return journal
+
+
+@contextlib.contextmanager
+def journal_errors(journal):
+    """A journal that fails after it opened (locked by another writer, a full disk, a
+    damaged page) is one line naming the file, exit 1; never a traceback."""
+    from breathpace.journal.db import JournalError
+
+    try:
+        yield
+    except JournalError as exc:
+        raise JournalUnavailable(f"{journal.path}: {exc}") from None
 
 
 def _known_routine(journal, name: str, option: str) -> None:
@@ -86,6 +99,14 @@ def _next_day_choice(ctx, param, value: str | None) -> str | None:
 @click.option("--accept", "accept_name", metavar="ROUTINE", help="Accept ROUTINE's suggestion.")
 @click.option("--reset", "reset_name", metavar="ROUTINE", help="Drop ROUTINE's dose changes.")
 @click.option(
+    "--delete",
+    "delete_id",
+    callback=_whole(1, None),
+    metavar="N",
+    help="Delete session N (# in the list) with its check-in and next-day answer; asks first.",
+)
+@click.option("--yes", is_flag=True, help="With --delete: do not ask (for scripts).")
+@click.option(
     "--effort", callback=_whole(0, 10), metavar="0-10", help="Check in: effort of the session."
 )
 @click.option(
@@ -113,6 +134,8 @@ def history_cmd(
     limit: int,
     accept_name: str | None,
     reset_name: str | None,
+    delete_id: int | None,
+    yes: bool,
     effort: int | None,
     pain: int | None,
     note: str | None,
@@ -126,11 +149,13 @@ def history_cmd(
     `--effort 3 --pain 2 --note "..."` and answer the next day with
     `--next-day calmer|same|more-sensitive --pain 1`.
     """
-    with _open() as journal:
+    with _open() as journal, journal_errors(journal):
         if accept_name is not None:
             _accept(journal, accept_name)
         elif reset_name is not None:
             _reset(journal, reset_name)
+        elif delete_id is not None:
+            _delete(journal, delete_id, yes)
         elif next_day is not None:
             if effort is not None or note is not None:
                 raise InputError("--next-day: give it with --pain only (check in separately)")
@@ -206,6 +231,25 @@ def _accept(journal, name: str) -> None:
     else:
         click.echo(f"  `breathpace preview {name}` shows the new dose; `play` uses it.")
     click.echo("  Watch how the back responds over the next day or two.")
+
+
+def _delete(journal, session_id: int, yes: bool) -> None:
+    from breathpace.journal.db import delete_session
+    from breathpace.journal.history import session
+
+    row = session(journal, session_id)
+    if row is None:
+        raise InputError(f"--delete: no session #{session_id} (see `breathpace history`)")
+    played = f"played {fmt.length(row.played_ms)}, {row.outcome_text}"
+    if not yes:
+        click.confirm(
+            f"Delete session {_describe(row)} ({played}) with its check-in and next-day answer?",
+            default=False,
+            abort=True,
+            err=True,
+        )
+    delete_session(journal, row.id)
+    click.echo(f"Deleted session {_describe(row)}.")
 
 
 def _reset(journal, name: str) -> None:

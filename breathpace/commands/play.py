@@ -14,10 +14,9 @@ from fractions import Fraction
 
 import click
 
+from breathpace.audio.backends import KINDS as AUDIO_KINDS
 from breathpace.commands.errors import InputError
 from breathpace.commands.options import resolve_or_exit, tempo_option
-
-AUDIO_KINDS = ("auto", "miniaudio", "simpleaudio", "none")
 
 
 def routine_to_play(resolved, say=None):

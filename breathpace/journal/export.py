@@ -82,9 +82,10 @@ def row(journal: Journal, s: SessionRow, tz: tzinfo | None = None) -> dict[str, 
 
 def write_csv(journal: Journal, out: TextIO, tz: tzinfo | None = None) -> int:
     """Write every session, oldest first; returns the number of rows."""
+    # Everything is read before the first line is written: a journal that fails part-way
+    # leaves no half CSV on standard output.
+    rows = [row(journal, s, tz) for s in reversed(sessions(journal))]
     writer = csv.DictWriter(out, fieldnames=COLUMNS)
     writer.writeheader()
-    rows = list(reversed(sessions(journal)))
-    for s in rows:
-        writer.writerow(row(journal, s, tz))
+    writer.writerows(rows)
     return len(rows)

@@ -169,7 +169,7 @@ class SessionRecorder:
         try:
             with self._journal.transaction() as conn:
                 body(conn)
-        except sqlite3.Error as exc:
+        except JournalError as exc:
             self.error = f"The journal could not be written ({exc}); practice goes on unrecorded."
 
 
@@ -235,7 +235,7 @@ def record_session(
             tempo_scale=float(player.tempo_scale),
             now=now,
         )
-    except sqlite3.Error as exc:
+    except JournalError as exc:
         journal.close()
         return SessionRecorder(
             None, 0, None, notice=f"The journal could not be written ({exc}); not recorded."

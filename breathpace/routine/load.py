@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -17,7 +18,16 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from breathpace.routine.model import Breathing, Exercise, Length, Moves, Phase, Routine
+from breathpace.routine.model import (
+    Breathing,
+    Exercise,
+    Length,
+    Moves,
+    PartCues,
+    Phase,
+    Routine,
+    TempoPoses,
+)
 
 MAX_FILE_BYTES = 1_000_000
 
@@ -201,7 +211,9 @@ def _descend(model: type[BaseModel] | None, names: Sequence[str]) -> type[BaseMo
         "hold_top": Length,
         "hold_bottom": Length,
         "moves": Moves,
+        "part_cues": PartCues,
         "phases": Phase,
+        "poses": TempoPoses,
     }
     for name in names[:-1]:
         if model is None:
@@ -236,6 +248,8 @@ def _describe(err: dict, path: str, model: type[BaseModel] | None, in_item: bool
             msg = msg[len(echo) :]  # "seconds: seconds must be" reads badly
             break
     head = f"{field}: " if field else ""
+    if field == "routine" and re.match(r"[a-z_]+: ", msg):
+        head = ""  # a cross-field rule of the routine already names its field
     if kind in ("list_type", "tuple_type") and path == "exercise" and isinstance(found, Mapping):
         return "exercise: write each item as its own [[exercise]] table (double brackets)"
     if isinstance(found, Mapping):
@@ -306,7 +320,9 @@ def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        text = value if len(value) <= 40 else value[:37] + "..."
+        # Escaped like TOML would write it, so the message stays on one line.
+        text = value.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+        text = text if len(text) <= 40 else text[:37] + "..."
         return f'"{text}"'
     if isinstance(value, list | tuple):
         return "a list" if value else "an empty list"

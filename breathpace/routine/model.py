@@ -36,6 +36,7 @@ Breath = Literal["inhale", "exhale", "hold", "free"]
 Sides = Literal["both", "left", "right", "alternate"]
 RepPart = Literal["eccentric", "concentric"]
 Capsule = Literal["waking", "sitting", "bedtime"]
+MAX_CUE = 120
 
 
 class _Frozen(BaseModel):
@@ -108,11 +109,22 @@ class Phase(_Frozen):
     body holds position, so nobody holds their breath under strain."""
     effort: bool = Field(default=False, strict=True)
     """True for the working part of the rep; it gets the exhale unless breath says otherwise."""
+    cue: str | None = Field(default=None, min_length=1, max_length=MAX_CUE)
+    """One short sentence shown (and spoken) during this phase only, e.g. "Press through
+    the heels and lift"; it never appears during another phase."""
+    pose: str | None = Field(default=None, min_length=1, max_length=40)
+    """The pose of the exercise's figure this phase moves to, e.g. "top"; the figure
+    arrives there as the phase ends. Left out, the figure keeps its pose (a hold)."""
 
     @field_validator("seconds")
     @classmethod
     def _seconds(cls, value: float | None) -> float | None:
         return Length._seconds(value)  # same limits as any other length
+
+    @field_validator("cue")
+    @classmethod
+    def _cue(cls, value: str | None) -> str | None:
+        return _check_phase_cue(value)
 
     @field_validator("breaths")
     @classmethod
@@ -145,19 +157,62 @@ class Moves(_Frozen):
     """Label of the pause after the eccentric part."""
 
 
+class PartCues(_Frozen):
+    """Cues for the parts of a tempo-notated rep, each shown during that part only."""
+
+    concentric: str | None = Field(default=None, min_length=1, max_length=MAX_CUE)
+    """Cue for the concentric (shortening) part, e.g. "Press up through the front foot"."""
+    eccentric: str | None = Field(default=None, min_length=1, max_length=MAX_CUE)
+    """Cue for the eccentric (lengthening) part, e.g. "Lower slowly, as if into a lift"."""
+    hold_top: str | None = Field(default=None, min_length=1, max_length=MAX_CUE)
+    """Cue for the hold after the concentric part, e.g. "Stay up and keep breathing"."""
+    hold_bottom: str | None = Field(default=None, min_length=1, max_length=MAX_CUE)
+    """Cue for the hold after the eccentric part."""
+
+    @field_validator("concentric", "eccentric", "hold_top", "hold_bottom")
+    @classmethod
+    def _cue(cls, value: str | None) -> str | None:
+        return _check_phase_cue(value)
+
+
+def _check_phase_cue(value: str | None) -> str | None:
+    # A phase cue is read in one glance and spoken in one breath: one line of text.
+    if value is None:
+        return None
+    if not value.strip():
+        raise ValueError("a cue must not be blank")
+    if "\n" in value or "\r" in value:
+        raise ValueError("a cue is one line (one short sentence)")
+    return value
+
+
+class TempoPoses(_Frozen):
+    """The figure's poses for a tempo-notated rep."""
+
+    concentric: str = Field(min_length=1, max_length=40)
+    """The pose the concentric (shortening) part moves to, e.g. "top" for a bridge."""
+    eccentric: str = Field(default="start", min_length=1, max_length=40)
+    """The pose the eccentric (lengthening) part moves to (default the start pose)."""
+
+
 class _Item(_Frozen):
     name: str = Field(min_length=1, max_length=80)
     """Name shown on screen and in the journal."""
     position: str = Field(default="", max_length=200)
     """The starting position, e.g. "On your back, knees bent, feet flat"."""
     cues: tuple[str, ...] = ()
-    """Short coaching cues shown while the item plays."""
+    """General coaching cues, shown with the position before the item starts and during
+    rests; a cue for one phase belongs on that phase (`cue`, or `part_cues` with tempo)."""
     safety: str | None = Field(default=None, max_length=400)
     """A safety note shown before the item starts."""
     wait_for_ready: bool = Field(default=False, strict=True)
     """Pause before this item until the person presses a key (to get into position)."""
     rest_after: Length | None = None
     """The transition after this item, before the next one (default 10 seconds)."""
+    figure: str | None = Field(default=None, min_length=1, max_length=200)
+    """The figure that shows the body: a built-in figure name (see `figures/`) or a path
+    to a figure file, relative to the routine. Breathing blocks: a resting figure whose
+    belly and ribs rise on the inhale."""
 
 
 class Exercise(_Item):
@@ -185,10 +240,16 @@ class Exercise(_Item):
     """With tempo: the breath of the effort part (exhale unless you have a reason)."""
     moves: Moves = Moves()
     """With tempo: the labels of the parts, e.g. { concentric = "lift", eccentric = "lower" }."""
+    poses: TempoPoses | None = None
+    """With tempo and a figure: the pose each part moves to, e.g.
+    { concentric = "top", eccentric = "start" }; the holds keep the pose."""
     hold_top: Length | None = None
     """With tempo: hold after the concentric part; in breaths it becomes breath cycles."""
     hold_bottom: Length | None = None
     """With tempo: hold after the eccentric part; in breaths it becomes breath cycles."""
+    part_cues: PartCues | None = None
+    """With tempo: a cue for each part, shown during that part only, e.g.
+    { concentric = "Press up through the front foot", eccentric = "Lower slowly" }."""
     halfway: bool = Field(default=False, strict=True)
     """Sound a halfway cue in holds of four seconds or more."""
     level: int | None = Field(default=None, ge=1, le=20, strict=True)
@@ -216,6 +277,10 @@ class Exercise(_Item):
             for key in ("hold_top", "hold_bottom"):
                 if getattr(self, key) is not None:
                     raise ValueError(f"{key} applies to tempo; with phases add a hold phase")
+            if self.part_cues is not None:
+                raise ValueError("part_cues applies to tempo; with phases give each phase a cue")
+            if self.poses is not None:
+                raise ValueError("poses applies to tempo; with phases give each phase a pose")
         return self
 
     @property
@@ -333,6 +398,12 @@ class Routine(_Frozen):
     """The name of the routine that is the next level of this one."""
     capsule: Capsule | None = None
     """Marks a short movement capsule for a time of day: waking, sitting or bedtime."""
+    main_exercise: str | None = Field(default=None, min_length=1, max_length=80)
+    """The name of the exercise a suggestion changes (the routine's main one); by default
+    the exercise with the most effort phases."""
+    next_level_at: int | None = Field(default=None, ge=1, le=MAX_REPS, strict=True)
+    """Reps per set of the main exercise at which the next level is suggested; by default
+    two more than written."""
     exercise: tuple[Item, ...] = Field(min_length=1, max_length=MAX_ITEMS)
     """The items in order: each [[exercise]] is an exercise, or a breathing block when it
     has a pattern."""
@@ -349,6 +420,18 @@ class Routine(_Frozen):
         if not math.isfinite(value):
             raise ValueError("lead_in must be a finite number")
         return value
+
+    @model_validator(mode="after")
+    def _main_exercise(self) -> Routine:
+        if self.main_exercise is None:
+            return self
+        names = [item.name for item in self.exercise if isinstance(item, Exercise)]
+        if self.main_exercise not in names:
+            # Suggestions change reps and holds, which only an exercise has.
+            raise ValueError(
+                f'main_exercise: no exercise named "{self.main_exercise}" in this routine'
+            )
+        return self
 
     @property
     def pace_parsed(self) -> BreathPattern:

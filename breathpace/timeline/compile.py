@@ -49,6 +49,7 @@ class _Step:
     effort: bool
     group: int | None = None  # steps sharing a group form one hold (for the halfway cue)
     is_hold: bool = False
+    cue: str | None = None  # the phase's own cue, carried into each of its segments
 
 
 def compile(
@@ -131,6 +132,7 @@ class _Builder:
         effort: bool = False,
         marks: set[Mark] | None = None,
         fixed: bool = False,
+        cue: str | None = None,
     ) -> Segment:
         duration = ms if fixed else round(ms * self.scale)
         duration = max(duration, 1)
@@ -154,6 +156,7 @@ class _Builder:
             breath=breath,
             effort=effort,
             marks=frozenset(marks if marks is not None else {Mark.PHASE_START}),
+            cue=cue,
         )
         self.segments.append(seg)
         self.t += duration
@@ -184,17 +187,22 @@ def _length_ms(length: Length, pace: BreathPattern) -> int:
     return round(length.breaths * pace.cycle_ms)
 
 
-def _hold_cycles(move: str, breaths: float, pace: BreathPattern, effort: bool, group: int):
+def _hold_cycles(
+    move: str,
+    breaths: float,
+    pace: BreathPattern,
+    effort: bool,
+    group: int,
+    cue: str | None = None,
+):
     """A hold of several breaths: whole breath cycles while the body keeps its position."""
     cycles = max(1, round(breaths))
+    inhale_ms = pace.inhale_ms + pace.hold_in_ms
+    exhale_ms = pace.exhale_ms + pace.hold_out_ms
     steps = []
     for _ in range(cycles):
-        steps.append(
-            _Step(move, Breath.INHALE, pace.inhale_ms + pace.hold_in_ms, effort, group, True)
-        )
-        steps.append(
-            _Step(move, Breath.EXHALE, pace.exhale_ms + pace.hold_out_ms, effort, group, True)
-        )
+        steps.append(_Step(move, Breath.INHALE, inhale_ms, effort, group, True, cue))
+        steps.append(_Step(move, Breath.EXHALE, exhale_ms, effort, group, True, cue))
     return steps
 
 
@@ -202,17 +210,18 @@ def _phase_steps(phase: Phase, pace: BreathPattern, group: int) -> list[_Step]:
     breath = Breath(phase.resolved_breath)
     if phase.seconds is not None:
         ms = seconds_to_ms(phase.seconds)
-        return [_Step(phase.move, breath, ms, phase.effort, group, breath is Breath.HOLD)]
+        hold = breath is Breath.HOLD
+        return [_Step(phase.move, breath, ms, phase.effort, group, hold, phase.cue)]
     b = phase.breaths
     assert b is not None
     if breath is Breath.HOLD:
-        return _hold_cycles(phase.move, b, pace, phase.effort, group)
+        return _hold_cycles(phase.move, b, pace, phase.effort, group, phase.cue)
     per_breath = {
         Breath.INHALE: pace.inhale_ms + pace.hold_in_ms,
         Breath.EXHALE: pace.exhale_ms + pace.hold_out_ms,
         Breath.FREE: pace.cycle_ms,
     }[breath]
-    return [_Step(phase.move, breath, round(b * per_breath), phase.effort, group)]
+    return [_Step(phase.move, breath, round(b * per_breath), phase.effort, group, cue=phase.cue)]
 
 
 def _tempo_steps(ex: Exercise, pace: BreathPattern) -> list[_Step]:
@@ -223,18 +232,33 @@ def _tempo_steps(ex: Exercise, pace: BreathPattern) -> list[_Step]:
     c_breath, e_breath = (
         (effort_breath, other) if ex.effort == "concentric" else (other, effort_breath)
     )
-    conc = [_Step(ex.moves.concentric, c_breath, tempo.concentric_ms, ex.effort == "concentric")]
-    ecc = [_Step(ex.moves.eccentric, e_breath, tempo.eccentric_ms, ex.effort == "eccentric")]
+    cues = ex.part_cues
+    c_cue = cues.concentric if cues else None
+    e_cue = cues.eccentric if cues else None
+    conc = [
+        _Step(
+            ex.moves.concentric, c_breath, tempo.concentric_ms, ex.effort == "concentric", cue=c_cue
+        )
+    ]
+    ecc = [
+        _Step(ex.moves.eccentric, e_breath, tempo.eccentric_ms, ex.effort == "eccentric", cue=e_cue)
+    ]
 
-    def pause(override: Length | None, ms: int, move: str, group: int) -> list[_Step]:
+    def pause(
+        override: Length | None, ms: int, move: str, group: int, cue: str | None
+    ) -> list[_Step]:
         if override is None:
-            return [_Step(move, Breath.HOLD, ms, False, group, True)] if ms > 0 else []
+            return [_Step(move, Breath.HOLD, ms, False, group, True, cue)] if ms > 0 else []
         if override.breaths is not None:
-            return _hold_cycles(move, override.breaths, pace, False, group)
-        return [_Step(move, Breath.HOLD, _length_ms(override, pace), False, group, True)]
+            return _hold_cycles(move, override.breaths, pace, False, group, cue)
+        return [_Step(move, Breath.HOLD, _length_ms(override, pace), False, group, True, cue)]
 
-    top = pause(ex.hold_top, tempo.pause_after_concentric_ms, ex.moves.hold_top, 1)
-    bottom = pause(ex.hold_bottom, tempo.pause_after_eccentric_ms, ex.moves.hold_bottom, 2)
+    top_cue = cues.hold_top if cues else None
+    bottom_cue = cues.hold_bottom if cues else None
+    top = pause(ex.hold_top, tempo.pause_after_concentric_ms, ex.moves.hold_top, 1, top_cue)
+    bottom = pause(
+        ex.hold_bottom, tempo.pause_after_eccentric_ms, ex.moves.hold_bottom, 2, bottom_cue
+    )
     if ex.start == "concentric":
         return conc + top + ecc + bottom
     return ecc + bottom + conc + top
@@ -276,6 +300,7 @@ def _exercise(b: _Builder, number: int, ex: Exercise, pace: BreathPattern) -> No
                 move=step.move,
                 breath=step.breath,
                 effort=step.effort,
+                cue=step.cue,
                 **common,
             )
             if step.is_hold and step.group is not None:

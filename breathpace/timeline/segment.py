@@ -66,6 +66,10 @@ class Segment:
     marks: frozenset[Mark]
     halfway_ms: int | None = None
     """Absolute time of the halfway cue, when the segment has one."""
+    cue: str | None = None
+    """The cue of the phase this segment plays (a phase's `cue`, or the tempo part's entry
+    in `part_cues`); None when that phase has none and outside phases. It is always this
+    phase's own words, never another phase's, so it can be shown and spoken as is."""
 
     @property
     def end_ms(self) -> int:

@@ -316,6 +316,7 @@ def test_cost_follows_the_window_not_the_session():
     assert 0 < len(calls) < 20
 
 
+@pytest.mark.slow
 def test_importing_the_mixer_loads_no_device_or_ui():
     code = (
         "import sys, breathpace.audio.mixer, breathpace.audio.synth, breathpace.audio.theme\n"

@@ -67,6 +67,7 @@ def test_voice_lines_say_the_breath_the_move_and_the_way(timeline):
     assert phases[-4:] == ["inhale", "hold", "exhale", "hold"]
 
 
+@pytest.mark.slow
 @needs_espeak
 def test_synthesize_gives_clips_at_the_stream_rate(timeline):
     texts = ["inhale, lift", "switch sides", "inhale, lift"]
@@ -84,12 +85,14 @@ def test_synthesize_gives_clips_at_the_stream_rate(timeline):
     assert again["switch sides"] is clips["switch sides"]
 
 
+@pytest.mark.slow
 @needs_espeak
 def test_a_name_starting_with_a_dash_is_spoken_not_parsed():
     clips = voice.synthesize(["--version"], 22050)
     assert len(clips["--version"]) > 1000
 
 
+@pytest.mark.slow
 @needs_espeak
 def test_spoken_clips_sound_at_segment_starts(timeline):
     clips = voice.synthesize(voice.voice_lines(timeline).values(), SAMPLE_RATE)
@@ -103,6 +106,7 @@ def test_spoken_clips_sound_at_segment_starts(timeline):
         assert np.abs(diff[100:]).max() > 0.01, seg
 
 
+@pytest.mark.slow
 @needs_espeak
 def test_render_with_voice(tmp_path):
     path = tmp_path / "voice.toml"
@@ -128,6 +132,7 @@ def test_render_voice_without_espeak_says_so_and_carries_on(tmp_path, monkeypatc
     assert out.stat().st_size > 44
 
 
+@pytest.mark.slow
 def test_synthesize_without_espeak_raises_one_line(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.setattr(voice, "_cache", {})
@@ -135,6 +140,7 @@ def test_synthesize_without_espeak_raises_one_line(monkeypatch, tmp_path):
         voice.synthesize(["hello"], SAMPLE_RATE)
 
 
+@pytest.mark.slow
 def test_voice_is_not_imported_by_the_pure_mixer():
     import subprocess
 

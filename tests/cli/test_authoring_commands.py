@@ -141,10 +141,10 @@ def test_preview_json_shape_and_contiguity():
     }
 
 
-def test_preview_table_has_each_item_and_the_total():
+def test_preview_table_has_each_item_and_the_total(classic_glute_bridge: Path):
     result = run("preview", "glute-bridge")
     assert result.exit_code == 0, result.stderr
-    routine = load_routine(data_dir("routines") / "glute-bridge.toml")
+    routine = load_routine(classic_glute_bridge)
     total = compile(routine).duration_ms
     lines = result.stdout.splitlines()
     assert lines[0].startswith("Glute bridge")
@@ -321,6 +321,7 @@ def test_schema_equals_the_committed_file():
         assert prop.get("description"), name
 
 
+@pytest.mark.slow
 def test_python_dash_m_breathpace_help():
     proc = subprocess.run(
         [sys.executable, "-m", "breathpace", "--help"],
@@ -334,6 +335,7 @@ def test_python_dash_m_breathpace_help():
         assert f"  {command} " in proc.stdout
 
 
+@pytest.mark.slow
 def test_python_dash_m_breathpace_runs_a_command():
     proc = subprocess.run(
         [sys.executable, "-m", "breathpace", "preview", "box", "--json"],

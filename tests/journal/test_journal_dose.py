@@ -84,6 +84,7 @@ def easy_sessions(journal, name="glute-bridge", start=datetime(2026, 11, 1, 8, t
         )
 
 
+@pytest.mark.usefixtures("classic_glute_bridge")
 def test_accepting_writes_the_override_in_the_journal_not_the_file():
     before = builtin_digest()
     with open_journal() as journal:
@@ -101,6 +102,7 @@ def test_accepting_writes_the_override_in_the_journal_not_the_file():
     assert builtin_digest() == before
 
 
+@pytest.mark.usefixtures("classic_glute_bridge")
 def test_cli_accept_then_preview_shows_it_and_reset_drops_it():
     before = builtin_digest()
     with open_journal() as journal:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
+import pytest
 from journal_helpers import add_session
 from textual.app import App
 from textual.widgets import DataTable, Sparkline, Static
@@ -86,6 +87,7 @@ def test_history_screen_empty_journal():
     assert "No sessions yet" in out["adherence"] and out["rows"] == 0 and out["closed"]
 
 
+@pytest.mark.usefixtures("classic_glute_bridge")
 def test_history_screen_charts_and_suggestions():
     today = datetime.now().astimezone().replace(hour=8, minute=0, second=0, microsecond=0)
     with open_journal() as journal:
@@ -109,6 +111,7 @@ def test_history_screen_charts_and_suggestions():
     ]
 
 
+@pytest.mark.usefixtures("classic_glute_bridge")
 def test_history_screen_accepts_the_highlighted_suggestion():
     from breathpace.journal.dose import apply_dose
     from breathpace.library import resolve

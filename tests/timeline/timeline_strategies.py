@@ -19,6 +19,7 @@ from breathpace.routine.pattern import BreathPattern
 from breathpace.timeline import Timeline, TimelineTooLong, compile
 
 MOVES = ("lift", "lower", "tilt", "release", "reach", "hold there")
+CUES = ("Press through the heels", "Roll down slowly", "Keep breathing", "Ribs soft")
 
 
 def seconds_text(ms: int) -> str:
@@ -63,7 +64,15 @@ def phases(draw) -> dict[str, Any]:
     phase.update(draw(lengths()))
     if draw(st.booleans()):
         phase["effort"] = draw(st.booleans())
+    _maybe(draw, "cue", st.sampled_from(CUES), phase)
     return phase
+
+
+@st.composite
+def part_cues(draw) -> dict[str, str]:
+    parts = ("concentric", "eccentric", "hold_top", "hold_bottom")
+    chosen = draw(st.lists(st.sampled_from(parts), unique=True, max_size=4))
+    return {part: draw(st.sampled_from(CUES)) for part in chosen}
 
 
 @st.composite
@@ -107,6 +116,7 @@ def exercises(draw, sides=None, max_reps: int = 4, max_sets: int = 3) -> dict[st
         _maybe(draw, "effort_breath", st.sampled_from(["inhale", "exhale", "hold", "free"]), ex)
         _maybe(draw, "hold_top", lengths(), ex)
         _maybe(draw, "hold_bottom", lengths(), ex)
+        _maybe(draw, "part_cues", part_cues(), ex)
     return ex
 
 

@@ -37,16 +37,14 @@ def make_player_app(
     start: float = 1000.0,
 ):
     """An app playing `routine` on a fake clock. Returns (app, clock, session)."""
-    from breathpace.audio.backends.silent import SilentBackend
-    from breathpace.clock import FakeClock
-    from breathpace.player import Player
     from breathpace.tui.app import BreathpaceApp
     from breathpace.tui.screens.player import PlayerScreen
     from breathpace.tui.session import Session
+    from tests.fakes import FakeRig
 
-    clock = FakeClock(start)
-    backend = SilentBackend(clock=clock)
-    player = Player(routine, backend=backend)
+    rig = FakeRig(start)
+    clock, backend = rig.clock, rig.backend
+    player = rig.player(routine)
     session = Session(player, routine_name=name, source="user", mode="tui")
     app = BreathpaceApp(
         backend=backend,

@@ -8,6 +8,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from textual.app import App
 
 from breathpace import paths
@@ -90,6 +91,7 @@ def test_no_session_recorded_means_no_check_in():
     assert results == [False]
 
 
+@pytest.mark.usefixtures("classic_glute_bridge")
 def test_the_screen_says_which_session_it_asks_about():
     with open_journal() as journal:
         sid = add_session(

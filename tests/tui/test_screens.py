@@ -14,16 +14,12 @@ def run(coro):
 
 def make_app(first=None):
     """An app whose players run on a fake clock and the silent backend."""
-    from breathpace.audio.backends.silent import SilentBackend
-    from breathpace.clock import FakeClock
-    from breathpace.player import Player
     from breathpace.tui.app import BreathpaceApp
+    from tests.fakes import FakeRig
 
-    clock = FakeClock(500.0)
-    backend = SilentBackend(clock=clock)
-
-    def factory(routine):
-        return Player(routine, backend=backend)
+    rig = FakeRig(500.0)
+    clock, backend = rig.clock, rig.backend
+    factory = rig.player
 
     app = BreathpaceApp(
         settings=load_settings(),

@@ -6,21 +6,95 @@ pulling from that frame, and `position_frames()` is the master clock. The player
 frames so that they only ever increase, which lets it change what a future frame means
 (a new pace from the next rep) without racing the audio thread.
 
+This module is also the one registry of backends: the `--audio` choices, the settings
+file's `audio` values and `breathpace devices` all read `REGISTRY`, and each backend
+declares what it can do in a `Capabilities` (the player asks those, never `hasattr`).
+
 `open_backend` opens and probes the device at once, before any screen is drawn, with
 fd 2 silenced only around the native call, so ALSA/JACK/PulseAudio chatter never lands
 on the terminal.
+
+Nothing here imports numpy or a sound library at import time: `settings` and the
+command-line options read the names, and `check`/`list` must start fast. The backend
+modules are imported when a backend is opened (and `SilentBackend` on first use).
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
-from typing import Protocol, runtime_checkable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
-from breathpace.audio.backends.silent import SilentBackend
+    from breathpace.audio.backends.silent import SilentBackend
 
-KINDS = ("auto", "miniaudio", "simpleaudio", "none")
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a backend can do, declared by the backend (class attribute `capabilities`)."""
+
+    renders: bool
+    """It pulls samples from the source and plays them. False for the silent backend:
+    the player then builds no mixer, and a leap of its wall clock means the computer
+    slept (the player pauses instead of racing through cues)."""
+    discards_ahead: bool
+    """It buffers far ahead and re-renders from a frame on request (`discard_from`),
+    so the player may change sound it has already handed over (a pace switch, volume)."""
+    lists_devices: bool
+    """`breathpace devices` lists its devices and `--device` can pick one."""
+
+
+SILENT = Capabilities(renders=False, discards_ahead=False, lists_devices=False)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One registered backend: its `--audio` name, where it lives, what it can do."""
+
+    name: str
+    module: str
+    """Module holding the opener; imported only when the backend is opened."""
+    opener: str | None
+    """Name of `opener(device) -> Backend` in that module (raises BackendError); None
+    for the silent backend, which is built with the session's clock instead."""
+    capabilities: Capabilities
+    lister: str | None = None
+    """Name of `lister() -> [{"index", "name", "backend", ...}]` in the module, if any."""
+
+    def load(self, attr: str) -> Any:
+        return getattr(importlib.import_module(self.module), attr)
+
+
+#: Every backend `--audio` can name (besides "auto"), by that name.
+REGISTRY: dict[str, Entry] = {
+    "miniaudio": Entry(
+        name="miniaudio",
+        module="breathpace.audio.backends.miniaudio_backend",
+        opener="open_miniaudio",
+        capabilities=Capabilities(renders=True, discards_ahead=False, lists_devices=True),
+        lister="list_playback_devices",
+    ),
+    "simpleaudio": Entry(
+        name="simpleaudio",
+        module="breathpace.audio.backends.simpleaudio_backend",
+        opener="open_simpleaudio",
+        capabilities=Capabilities(renders=True, discards_ahead=True, lists_devices=False),
+    ),
+    "none": Entry(
+        name="none",
+        module="breathpace.audio.backends.silent",
+        opener=None,
+        capabilities=SILENT,
+    ),
+}
+#: "auto" tries the backends of AUTO_ORDER and falls back to silence with a notice.
+AUTO = "auto"
+KINDS: tuple[str, ...] = (AUTO, *REGISTRY)
+"""The `--audio` choices and the settings file's `audio` values."""
+AUTO_ORDER = ("miniaudio",)
 SILENT_NOTICE = "No sound device could be opened: playing silently."
 
 
@@ -32,6 +106,7 @@ class BackendError(RuntimeError):
 class Backend(Protocol):
     name: str
     sample_rate: int
+    capabilities: Capabilities
 
     def attach(self, source: Callable[[int, int], np.ndarray]) -> None: ...
     def play_from(self, frame: int) -> None: ...
@@ -41,8 +116,22 @@ class Backend(Protocol):
     def close(self) -> None: ...
 
 
+def capabilities_of(backend: Backend) -> Capabilities:
+    """The backend's declared capabilities. A backend must declare them: a missing
+    declaration is a programming error, said plainly rather than guessed."""
+    caps = getattr(backend, "capabilities", None)
+    if not isinstance(caps, Capabilities):
+        raise TypeError(f"backend {backend.name!r} declares no Capabilities")
+    return caps
+
+
+def listing_entries() -> list[Entry]:
+    """The backends whose devices `breathpace devices` can list."""
+    return [e for e in REGISTRY.values() if e.capabilities.lists_devices and e.lister]
+
+
 def open_backend(
-    kind: str = "auto", device: str | int | None = None, *, clock=None
+    kind: str = AUTO, device: str | int | None = None, *, clock=None
 ) -> tuple[Backend, str | None]:
     """Open the backend `kind` now. Returns (backend, optional one-line notice).
 
@@ -51,23 +140,46 @@ def open_backend(
     """
     if kind not in KINDS:
         raise BackendError(f"unknown audio backend {kind!r} (choose from {', '.join(KINDS)})")
+    silent = REGISTRY["none"].load("SilentBackend")
     if kind == "none":
-        return SilentBackend(clock=clock), "Sound is off (--audio none): playing silently."
-    if kind == "simpleaudio":
-        from breathpace.audio.backends.simpleaudio_backend import open_simpleaudio
-
-        return open_simpleaudio(device), None
-    from breathpace.audio.backends.miniaudio_backend import open_miniaudio
-
-    try:
-        return open_miniaudio(device), None
-    except BackendError as exc:
-        if kind == "auto":
-            if not str(exc):
-                return SilentBackend(clock=clock), SILENT_NOTICE
-            reason = str(exc)
-            return SilentBackend(clock=clock), f"{reason[0].upper()}{reason[1:]}: playing silently."
-        raise
+        return silent(clock=clock), "Sound is off (--audio none): playing silently."
+    if kind != AUTO:
+        return _open(REGISTRY[kind], device), None
+    problem = ""
+    for name in AUTO_ORDER:
+        try:
+            return _open(REGISTRY[name], device), None
+        except BackendError as exc:
+            problem = problem or str(exc)
+    if not problem:
+        return silent(clock=clock), SILENT_NOTICE
+    return silent(clock=clock), f"{problem[0].upper()}{problem[1:]}: playing silently."
 
 
-__all__ = ["KINDS", "Backend", "BackendError", "SilentBackend", "open_backend"]
+def _open(entry: Entry, device: str | int | None) -> Backend:
+    assert entry.opener is not None
+    return entry.load(entry.opener)(device)
+
+
+def __getattr__(name: str) -> Any:
+    # `from breathpace.audio.backends import SilentBackend` keeps working without
+    # importing numpy (which the silent backend's module does) when only the names
+    # are needed.
+    if name == "SilentBackend":
+        return REGISTRY["none"].load("SilentBackend")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = [
+    "AUTO",
+    "KINDS",
+    "REGISTRY",
+    "Backend",
+    "BackendError",
+    "Capabilities",
+    "Entry",
+    "SilentBackend",
+    "capabilities_of",
+    "listing_entries",
+    "open_backend",
+]

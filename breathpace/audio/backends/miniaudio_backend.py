@@ -39,7 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
-from breathpace.audio.backends import BackendError
+from breathpace.audio.backends import REGISTRY, BackendError
 from breathpace.audio.backends.quiet_fd import quiet_stderr
 
 SAMPLE_RATE = 44100
@@ -172,6 +172,7 @@ def open_miniaudio(
 
 class MiniaudioBackend:
     name = "miniaudio"
+    capabilities = REGISTRY["miniaudio"].capabilities
 
     def __init__(self, sample_rate: int = SAMPLE_RATE):
         self.sample_rate = sample_rate

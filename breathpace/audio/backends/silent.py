@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from breathpace.audio.backends import REGISTRY
 from breathpace.clock import MonotonicClock
 
 DEFAULT_RATE = 44100
@@ -18,6 +19,7 @@ DEFAULT_RATE = 44100
 
 class SilentBackend:
     name = "silent"
+    capabilities = REGISTRY["none"].capabilities
 
     def __init__(self, sample_rate: int = DEFAULT_RATE, *, clock=None):
         self.sample_rate = sample_rate

@@ -30,7 +30,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from breathpace.audio.backends import BackendError
+from breathpace.audio.backends import REGISTRY, BackendError
 from breathpace.audio.backends.quiet_fd import quiet_stderr
 
 SAMPLE_RATE = 44100
@@ -84,6 +84,7 @@ def open_simpleaudio(
 
 class SimpleaudioBackend:
     name = "simpleaudio"
+    capabilities = REGISTRY["simpleaudio"].capabilities
 
     def __init__(
         self,
