@@ -4,13 +4,17 @@ terminal, saying the check-in was saved (issue 9)."""
 
 from __future__ import annotations
 
-import subprocess
 import textwrap
 import time
 
 import pytest
 
-from tests.tui.test_tmux import _breathpace, session_name, tmux  # noqa: F401 (fixture)
+from tests.tui.test_tmux import (  # noqa: F401 (session_name is a fixture)
+    _breathpace,
+    session_name,
+    start_tmux,
+    tmux,
+)
 
 pytestmark = pytest.mark.tmux
 
@@ -54,12 +58,7 @@ def test_summary_above_the_check_in_and_printed_after_the_screen_closes(
         f"clear; XDG_CONFIG_HOME={config} XDG_DATA_HOME={data} {_breathpace()} play {routine} "
         f"--audio none; echo $? > {status}"
     )
-    start = ("new-session", "-d", "-s", session_name, "-x", "100", "-y", "30", "bash --norc")
-    try:
-        tmux(*start)
-    except subprocess.CalledProcessError:
-        time.sleep(1)
-        tmux(*start)
+    start_tmux("new-session", "-d", "-s", session_name, "-x", "100", "-y", "30", "bash --norc")
     tmux("send-keys", "-t", session_name, command, "Enter")
 
     pane = wait_for(session_name, "How did that feel?", 30)
