@@ -9,6 +9,7 @@ journal record (the reps and exercises as written there, so the numbers match
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -50,6 +51,8 @@ class Summary:
     """The journal's suggestion for this routine, one line, if it has one."""
     not_recorded: str | None = None
     """Why nothing was recorded (the journal could not be opened or written)."""
+    resumable: bool = True
+    """`play NAME --resume` can carry it on (False for a practice built on the spot)."""
 
 
 def summary_lines(s: Summary, *, plain: bool = False) -> list[str]:
@@ -88,11 +91,13 @@ def summary_lines(s: Summary, *, plain: bool = False) -> list[str]:
             "In 12 hours or more: breathpace history --next-day calmer|same|more-sensitive"
         )
     else:
-        lines.append("In 12 hours or more: how your back responded (asked when you next open it)")
+        lines.append(
+            "In 12 hours or more: how did your back respond? (asked when you next open breathpace)"
+        )
     if s.suggestion:
         lines.append(f"Suggestion: {s.suggestion}")
-    if s.outcome != "completed" and s.reps_done:
-        lines.append(f"To carry on later: breathpace play {s.routine} --resume")
+    if s.outcome != "completed" and s.reps_done and s.resumable:
+        lines.append(f"To carry on later: breathpace play {shlex.quote(s.routine)} --resume")
     return lines
 
 
@@ -100,7 +105,7 @@ def gather(session: Session) -> Summary:
     """The summary of an ended session, read from its journal record (never raises for
     a journal problem: it falls back to what the player knows)."""
     from breathpace.journal.db import JournalError, open_journal
-    from breathpace.journal.history import progress, suggestion_for
+    from breathpace.journal.history import BREATHE_SOURCE, progress, suggestion_for
     from breathpace.journal.history import session as session_row
 
     player = session.player
@@ -111,6 +116,8 @@ def gather(session: Session) -> Summary:
         title=title,
         outcome=session.outcome or "quit",
         continues=session.begin.continues,
+        # A practice built on the spot (`breathe 4-0-6-0`) has no routine to resume.
+        resumable=session.source != BREATHE_SOURCE,
     )
     if recorder is not None and getattr(recorder, "discarded", False):
         return Summary(

@@ -292,3 +292,20 @@ def test_a_version_2_journal_is_upgraded_and_reads_as_before(isolated_home):
         row = journal.conn.execute("SELECT continues, last_rep FROM session").fetchone()
         assert tuple(row) == (None, None)
         assert [r.routine for r in history.sessions(journal)] == ["three"]
+
+
+def test_the_resume_hint_only_where_play_can_resume_and_quoted():
+    base = dict(
+        title="T",
+        outcome="quit",
+        played_ms=60_000,
+        exercises_done=1,
+        exercises=1,
+        reps_done=3,
+        reps_planned=10,
+        session_id=3,
+    )
+    practice = summary_lines(Summary(routine="breathe 4-0-6-0", resumable=False, **base))
+    assert not any("--resume" in line for line in practice)
+    named = summary_lines(Summary(routine="my bridges", **base))
+    assert named[-1] == "To carry on later: breathpace play 'my bridges' --resume"
