@@ -146,8 +146,10 @@ def play_plain(
             case Reloaded(ok=ok, error=error):
                 say("reloaded" if ok else f"not reloaded: {error}")
 
-    player.subscribe(on_event)
+    # The journal hears each event before the line is printed: a Ctrl-C typed the
+    # moment a rep's line appears never leaves that finished rep unrecorded.
     session.open_journal()
+    player.subscribe(on_event)
     if session.notice:
         say(session.notice)
 

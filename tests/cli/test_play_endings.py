@@ -20,7 +20,7 @@ SHORT = textwrap.dedent(
     """\
     format = 1
     title = "Short pair"
-    pace = "1-0-1-0"
+    pace = "2-0-2-0"
     lead_in = 1
 
     [[exercise]]
@@ -114,7 +114,7 @@ def test_quit_then_resume_continues_from_the_last_finished_rep(short):
     for line in proc.stdout:
         seen.append(line.rstrip("\n"))
         if "rep 2/2  EXHALE" in line and "Pelvic tilt" in line:
-            break  # rep 1 is done, rep 2 under way
+            break  # rep 1 is done, rep 2 under way (2 s long)
     proc.send_signal(signal.SIGINT)
     out, _ = proc.communicate(timeout=30)
     text = "\n".join(seen) + "\n" + out
