@@ -39,6 +39,9 @@ class Shot:
     phase: int = -1
     """The phase number (0-based) inside the rep, for a rep's segment; -1 otherwise."""
     rep: int = 0
+    begin_ms: int = 0
+    """Where the movement began and how long it lasts (session ms), for a moving shot."""
+    span_ms: int = 0
 
     @property
     def moving(self) -> bool:
@@ -136,7 +139,8 @@ def shot(
             ended = rep_end_pose(item, ended)
         if calm or ended == START:
             return Shot(number, START, None, 0.0, side == "right")
-        return Shot(number, ended, START, x, side == "right")
+        mirror = side == "right"
+        return Shot(number, ended, START, x, mirror, begin_ms=seg.start_ms, span_ms=seg.duration_ms)
     if seg.kind is not Kind.PHASE or seg.rep < 1:
         return Shot(number, START, None, 0.0, mirror)
     offset = _rep_offset(timeline, seg)
@@ -157,7 +161,17 @@ def shot(
     begin = timeline.segments[first].start_ms
     end = timeline.segments[min(first + count, len(timeline.segments)) - 1].end_ms
     x = min(1.0, max(0.0, (position_ms - begin) / max(1, end - begin)))
-    return Shot(number, start, target, x, mirror, phase=phase, rep=seg.rep)
+    return Shot(
+        number,
+        start,
+        target,
+        x,
+        mirror,
+        phase=phase,
+        rep=seg.rep,
+        begin_ms=begin,
+        span_ms=end - begin,
+    )
 
 
 def _phase_span(exercise: Exercise, phase: int, rep_first: int) -> tuple[int, int]:

@@ -29,6 +29,7 @@ from breathpace.routine.model import Breathing
 from breathpace.timeline import Breath, Kind, Segment
 from breathpace.tui.screens.confirm import ConfirmScreen
 from breathpace.tui.widgets.breath_indicator import BreathIndicator, breath_level
+from breathpace.tui.widgets.figure import FigureView
 
 if TYPE_CHECKING:
     from breathpace.tui.session import Session
@@ -115,7 +116,11 @@ class PlayerScreen(Screen):
         with Vertical(id="player"):
             yield Static("", id="banner", classes="banner")
             yield Static("", id="heading")
-            yield BreathIndicator(calm=self.calm, id="breath")
+            with Horizontal(id="stage", classes="-alone"):
+                yield FigureView(
+                    calm=self.calm, relative_to=_routine_folder(self.session), id="figure"
+                )
+                yield BreathIndicator(calm=self.calm, id="breath")
             yield Static("", id="phase")
             yield Static("", id="cue")
             yield Static("", id="next-up")
@@ -133,6 +138,9 @@ class PlayerScreen(Screen):
             sessions.append(self.session)
         self.query_one("#banner").display = False
         self._indicator = self.query_one(BreathIndicator)
+        self._figure = self.query_one(FigureView)
+        self._figure.set_routine(self.player.routine)
+        self._place_figure()
         self._lines = {
             name: self.query_one(f"#{name}", Static)
             for name in ("heading", "phase", "cue", "next-up", "time-left", "status", "audio")
@@ -142,6 +150,21 @@ class PlayerScreen(Screen):
         self.set_interval(1 / FPS, self.tick)
         if self.watch_path is not None:
             self.set_interval(1.0, self.check_watch)
+
+    def on_resize(self) -> None:
+        self._place_figure()
+
+    def _place_figure(self) -> None:
+        """Beside the indicator when wide, above it when tall, the indicator alone when
+        the terminal is small or the routine names no figure."""
+        stage = self.query_one("#stage")
+        figure = self.query_one(FigureView)
+        layout = figure_layout(self.size.width, self.size.height)
+        if not figure.has_figures:
+            layout = "alone"
+        for name in ("beside", "above", "alone"):
+            stage.set_class(name == layout, f"-{name}")
+        figure.display = layout != "alone"
 
     def _set_line(self, name: str, text: str) -> None:
         # Every line has a fixed size, so a new text never needs a layout pass: only
@@ -221,6 +244,8 @@ class PlayerScreen(Screen):
         self.progress_permille = min(1000, position * 1000 // max(1, timeline.duration_ms))
         level = 0.0 if self.calm else breath_level(seg, position, self._previous)
         self._indicator.show(level, self._breath, position)
+        if self._figure.display:
+            self._figure.show(player.routine, timeline, seg, position, level)
 
     # -- what the lines say ---------------------------------------------------------
 
@@ -485,6 +510,22 @@ def choose_cue(cues: tuple[str, ...], breath: Breath, rep: int) -> str:
 
     fitting = [cue for cue in cues if fits(cue)] or list(cues)
     return fitting[(max(rep, 1) - 1) % len(fitting)]
+
+
+def figure_layout(width: int, height: int) -> str:
+    """Where the figure goes on a terminal this size: "beside" the breath indicator,
+    "above" it, or nowhere ("alone": the indicator alone, as on a small terminal)."""
+    if width >= 70 and height >= 18:
+        return "beside"
+    if height >= 28 and width >= 34:
+        return "above"
+    return "alone"
+
+
+def _routine_folder(session: Session) -> Path | None:
+    """The folder a routine file's relative figure paths are taken from."""
+    source = Path(str(getattr(session, "source", "") or ""))
+    return source.parent if source.suffix == ".toml" else None
 
 
 def _stat(path: Path | None) -> tuple[int, int] | None:
