@@ -316,3 +316,32 @@ async def test_a_routine_without_figures_keeps_the_indicator_alone():
         screen = player_screen(app)
         assert not screen.query_one(FigureView).display
         assert screen.query_one("#stage").has_class("-alone")
+
+
+@sync
+async def test_the_preview_draws_the_highlighted_exercises_poses():
+    from breathpace.tui.app import BreathpaceApp
+    from breathpace.tui.screens.preview import POSE_COLS, POSE_ROWS, PreviewScreen, pose_names
+
+    routine = figured()
+    app = BreathpaceApp(first=lambda: PreviewScreen(routine))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        bridge = load_figure_named("glute-bridge")
+        assert pose_names(routine.exercise[0]) == ["start", "top"]
+        for pose in ("start", "top"):
+            cells = render_cells(
+                bridge, flatten(bridge, pose), POSE_COLS, POSE_ROWS, frame=figure_frame(bridge)
+            )
+            assert max(cells, key=lambda r: len(r.strip())).strip() in text
+        await pilot.press("down")
+        await pilot.pause()
+        text = screen_text(app)
+        assert pose_names(routine.exercise[1]) == ["start", "cat", "cow"]
+        assert "cat" in text and "cow" in text
+        cat_cow = load_figure_named("cat-cow")
+        cells = render_cells(
+            cat_cow, flatten(cat_cow, "cat"), POSE_COLS, POSE_ROWS, frame=figure_frame(cat_cow)
+        )
+        assert max(cells, key=lambda r: len(r.strip())).strip() in text
