@@ -116,13 +116,13 @@ def expected_cells(screen, figure_view: FigureView) -> tuple[tuple, list[str]]:
     return (number, start, target if target != start else None, mirror), cells
 
 
-async def advance_to(pilot, clock, ms: int) -> None:
-    """Play on until the session position reaches `ms` (frames every 0.1 s, then exact)."""
+async def advance_to(pilot, clock, ms: int, step: float = 0.1) -> None:
+    """Play on until the session position reaches `ms` (a frame every `step` seconds)."""
     screen = player_screen(pilot.app)
     while screen.player.position_ms < ms:
         before = screen.player.position_ms
         gap = (ms - before) / 1000
-        await advance(pilot, clock, max(0.001, min(gap, 0.5)), step=0.1)
+        await advance(pilot, clock, max(0.001, min(gap, 0.5)), step=step)
         assert screen.player.position_ms > before, f"stuck at {before} ({screen.player.state})"
 
 
@@ -226,13 +226,13 @@ async def test_a_still_figure_is_drawn_once_and_a_moving_one_at_most_eight_times
         assert 4 <= view.repaints - repaints <= 2 * 1000 // STEP_MS
         # The hold: nothing new, however many frames pass.
         stay = timeline.segments[lift.index + 1]
-        await advance_to(pilot, clock, stay.start_ms + 50)
+        await advance_to(pilot, clock, stay.start_ms + 50, step=1 / 30)
         repaints, draws = view.repaints, view.draws
         await advance(pilot, clock, 0.8, step=1 / 30)
         assert (view.repaints, view.draws) == (repaints, draws)
         # The second rep draws the first rep's frames again: from the cache.
         rep2 = next(s for s in timeline.segments if s.move == "lift" and s.rep == 2)
-        await advance_to(pilot, clock, rep2.start_ms)
+        await advance_to(pilot, clock, rep2.start_ms, step=1 / 30)
         draws = view.draws
         await advance(pilot, clock, 4.5, step=1 / 30)
         assert view.draws == draws

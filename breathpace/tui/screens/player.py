@@ -238,6 +238,9 @@ class PlayerScreen(Screen):
             self._previous = timeline.segments[seg.index - 1] if seg.index > 0 else None
             if self.calm:
                 self._indicator.label = CALM_WORDS.get(self._breath, "")
+            # A reloaded routine may name figures the old one did not (or none).
+            self._figure.set_routine(player.routine)
+            self._place_figure()
         self.seconds_left = max(0, math.ceil((seg.end_ms - position) / 1000))
         remaining = max(0, timeline.duration_ms - position)
         self.time_left = f"{clock(remaining)} left"

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.segment import Segment as RichSegment
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -35,8 +36,9 @@ if TYPE_CHECKING:
     from breathpace.routine.model import Routine
     from breathpace.timeline import Timeline
 
-#: A movement is redrawn at most this often (session time): about eight times a second.
-STEP_MS = 125
+#: A movement is redrawn at most this often (session time): about seven times a second,
+#: the breath indicator's own step, so the two move together.
+STEP_MS = 150
 #: Breathing figures sample the lungs in this many levels (the belly moves a dot or two).
 BREATH_LEVELS = 24
 #: Frames kept; a routine's reps repeat, so a few hundred cover a whole session.
@@ -169,10 +171,19 @@ class FigureView(Widget):
         caption = s.caption if s is not None and figure is not None else ""
         rows = self._cells(s, figure, level, caption) if figure is not None else []
         if rows != self._rows or caption != self._caption:
+            before = self._rows
+            whole = caption != self._caption or len(rows) != len(before)
             self._rows = rows
             self._caption = caption
             self.repaints += 1
-            self.refresh()
+            if whole:
+                self.refresh()
+            else:
+                # Only the rows whose cells changed: a moving limb touches a few rows,
+                # and Textual then re-renders and sends just those lines.
+                width = self.size.width
+                changed = [y for y, (a, b) in enumerate(zip(before, rows, strict=True)) if a != b]
+                self.refresh(*(Region(0, y, width, 1) for y in changed))
 
     def _cells(self, s: Shot, figure: Figure, level: float, caption: str) -> list[str]:
         cols = self.size.width
