@@ -7,7 +7,8 @@ few milliseconds of numpy, so the widget is careful with it:
 
 - a still picture (a hold, a rest, get-ready, calm mode) is drawn once per segment;
 - a movement is sampled on a grid of STEP_MS of session time from the phase's start,
-  so at most about eight frames a second, and none while paused;
+  so at most about seven frames a second, and none while paused; and only when the
+  body has moved about a dot since the last frame (a small movement, few frames);
 - frames are cached by what they show (figure, poses, side, size, grid step), so the
   second rep of an exercise costs no drawing at all;
 - the terminal is repainted only when the cells really change (the text is compared).
@@ -18,6 +19,7 @@ never markup.
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from dataclasses import replace
 from pathlib import Path
@@ -28,6 +30,7 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
+from breathpace.easing import ease
 from breathpace.figures.follow import Shot, shot
 from breathpace.timeline import Breath, Kind, Segment
 
@@ -78,6 +81,7 @@ class FigureView(Widget):
         self._figures: dict[int, Figure | None] = {}
         self._frames: dict[int, Any] = {}
         self._cache: OrderedDict[tuple, list[str]] = OrderedDict()
+        self._level_counts: dict[tuple, int] = {}
         #: What was asked last: (timeline id, segment index, grid step or breath level).
         self._asked: tuple | None = None
         self._rows: list[str] = []
@@ -118,6 +122,7 @@ class FigureView(Widget):
             self._figures[number] = loaded[name]
         self._frames = {}
         self._cache.clear()
+        self._level_counts.clear()
         self._asked = None
 
     @property
@@ -146,14 +151,52 @@ class FigureView(Widget):
         self._asked = (*here, sample)
         level = 0.0
         if s is not None and s.target is not None:
-            # The movement is drawn on a grid of STEP_MS from its start, so every rep
-            # draws the same frames (cached); step 0 is exactly the start pose.
+            # The movement is sampled on a grid of STEP_MS from its start, and the eased
+            # way from start to target is cut into as many levels as the farthest-moving
+            # point moves dots: a frame is drawn only when the body has moved about a dot,
+            # so a small movement (a pelvic tilt) costs a few frames, a big one at most
+            # one per step. Level 0 is exactly the start pose, the last the target.
             assert isinstance(sample, int)
-            s = replace(s, x=min(1.0, sample * STEP_MS / max(1, s.span_ms)))
+            eased = ease(min(1.0, sample * STEP_MS / max(1, s.span_ms)))
+            levels = self._levels(s)
+            s = replace(s, x=uneased(math.floor(eased * levels + 1e-9) / levels))
         elif s is not None and s.breathing:
             level = _calm_level(seg) if self.calm else sample / BREATH_LEVELS  # type: ignore[operator]
         self._level = level
         self._show_shot(s, level)
+
+    def _levels(self, s: Shot) -> int:
+        """How many dots the farthest-moving point of the body travels from `s.start` to
+        `s.target` at the widget's size (at least 1): one level per dot."""
+        figure = self._figures.get(s.item)
+        cols, rows = self.size.width, self.size.height
+        key = (s.item, s.start, s.target, cols, rows)
+        if figure is None or cols < MIN_COLS or rows < MIN_ROWS:
+            return 1
+        found = self._level_counts.get(key)
+        if found is not None:
+            return found
+        from breathpace.figures.render import Camera, figure_frame
+        from breathpace.figures.skeleton import flatten, positions
+
+        frame = self._frames.get(s.item)
+        if frame is None:
+            frame = self._frames[s.item] = figure_frame(figure)
+        cam = Camera.of(figure)
+        a = positions(flatten(figure, s.start))
+        b = positions(flatten(figure, s.target or s.start))
+        farthest = 0.0
+        for name, p in a.items():
+            ua, va, _ = cam.project(p)
+            ub, vb, _ = cam.project(b[name])
+            farthest = max(farthest, math.hypot(ua - ub, va - vb))
+        # The renderer's own scale: metres to dots (see render_raster).
+        scale = min(
+            (cols * 2 - 2) / max(frame.right - frame.left, 1e-6),
+            (rows * 4 - 2) / max(frame.top - frame.bottom, 1e-6),
+        )
+        count = self._level_counts[key] = max(1, math.ceil(farthest * scale))
+        return count
 
     def _sample(self, s: Shot, position_ms: int, breath_level: float) -> int | None:
         """Which grid step of the movement, or which breath level, this moment is."""
@@ -216,6 +259,7 @@ class FigureView(Widget):
     def on_resize(self) -> None:
         # A new size means new cells: draw the same moment again.
         self._cache.clear()
+        self._level_counts.clear()
         if self.shown is not None:
             self._show_shot(self.shown, self._level)
 
@@ -233,6 +277,11 @@ class FigureView(Widget):
             pad = max(0, (width - len(row)) // 2)
             return Strip([RichSegment(" " * pad + row, style)], width).crop(0, width)
         return Strip.blank(width, style)
+
+
+def uneased(eased: float) -> float:
+    """The fraction `x` at which `ease(x)` is `eased` (0..1): exact at both ends."""
+    return math.acos(1 - 2 * min(1.0, max(0.0, eased))) / math.pi
 
 
 def _calm_level(seg: Segment) -> float:
