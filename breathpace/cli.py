@@ -8,6 +8,7 @@ start-up of every command short.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 
 import click
 

@@ -25,6 +25,7 @@ from breathpace.player import (
     Reloaded,
     SegmentChanged,
 )
+from breathpace.safe_text import for_stream
 from breathpace.timeline.segment import Kind, Segment
 
 #: Longest sleep between two polls; segment lines are printed within a few ms anyway,
@@ -87,9 +88,14 @@ def run_plain(
     stdin = stdin if stdin is not None else sys.stdin
 
     def say(text: str) -> None:
+        # Printable, and encodable by this terminal (escaped on an ASCII one): a cue line
+        # is never dropped, and text from a file never acts on the terminal.
+        line = for_stream(text, out) + "\n"
         try:
-            out.write(text + "\n")
+            out.write(line)
             out.flush()
+        except UnicodeError:
+            raise  # a bug in for_stream: never swallowed
         except (OSError, ValueError):  # the terminal went away (SIGHUP) or a closed pipe
             pass
 

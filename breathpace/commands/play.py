@@ -81,7 +81,7 @@ def _play(
     from breathpace.audio.backends import BackendError, open_backend
     from breathpace.audio.theme import ThemeError, load_theme
     from breathpace.routine.pattern import BreathPattern
-    from breathpace.settings import SettingsError, load_settings
+    from breathpace.settings import SettingsError, blame, load_settings
 
     try:
         settings = load_settings()
@@ -109,7 +109,7 @@ def _play(
     try:
         theme = load_theme(theme_name or settings.theme)
     except ThemeError as exc:
-        raise InputError(f"--theme: {exc}") from None
+        raise InputError(f"{blame('--theme', theme_name, 'theme')}: {exc}") from None
 
     lines: list[str] = []
     routine = routine_to_play(resolved, say=lines.append)
