@@ -19,8 +19,7 @@ from breathpace.library import load_figure_named
 from breathpace.routine.load import parse_routine
 from breathpace.routine.model import Breathing
 from breathpace.timeline import Kind
-from breathpace.tui.screens.player import figure_layout
-from breathpace.tui.widgets.figure import STEP_MS, FigureView
+from breathpace.tui.widgets.figure import STEP_MS, FigureView, figure_layout
 from tests.tui.conftest import short_routine_text
 from tests.tui.helpers import advance, make_player_app, player_screen, screen_text
 

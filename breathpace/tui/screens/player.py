@@ -29,7 +29,7 @@ from breathpace.routine.model import Breathing
 from breathpace.timeline import Breath, Kind, Segment
 from breathpace.tui.screens.confirm import ConfirmScreen
 from breathpace.tui.widgets.breath_indicator import BreathIndicator, breath_level
-from breathpace.tui.widgets.figure import FigureView
+from breathpace.tui.widgets.figure import FigureView, place_figure, routine_folder
 
 if TYPE_CHECKING:
     from breathpace.tui.session import Session
@@ -118,7 +118,7 @@ class PlayerScreen(Screen):
             yield Static("", id="heading")
             with Horizontal(id="stage", classes="-alone"):
                 yield FigureView(
-                    calm=self.calm, relative_to=_routine_folder(self.session), id="figure"
+                    calm=self.calm, relative_to=routine_folder(self.session), id="figure"
                 )
                 yield BreathIndicator(calm=self.calm, id="breath")
             yield Static("", id="phase")
@@ -155,16 +155,7 @@ class PlayerScreen(Screen):
         self._place_figure()
 
     def _place_figure(self) -> None:
-        """Beside the indicator when wide, above it when tall, the indicator alone when
-        the terminal is small or the routine names no figure."""
-        stage = self.query_one("#stage")
-        figure = self.query_one(FigureView)
-        layout = figure_layout(self.size.width, self.size.height)
-        if not figure.has_figures:
-            layout = "alone"
-        for name in ("beside", "above", "alone"):
-            stage.set_class(name == layout, f"-{name}")
-        figure.display = layout != "alone"
+        place_figure(self.query_one("#stage"), self.query_one(FigureView), self.size)
 
     def _set_line(self, name: str, text: str) -> None:
         # Every line has a fixed size, so a new text never needs a layout pass: only
@@ -513,22 +504,6 @@ def choose_cue(cues: tuple[str, ...], breath: Breath, rep: int) -> str:
 
     fitting = [cue for cue in cues if fits(cue)] or list(cues)
     return fitting[(max(rep, 1) - 1) % len(fitting)]
-
-
-def figure_layout(width: int, height: int) -> str:
-    """Where the figure goes on a terminal this size: "beside" the breath indicator,
-    "above" it, or nowhere ("alone": the indicator alone, as on a small terminal)."""
-    if width >= 70 and height >= 18:
-        return "beside"
-    if height >= 28 and width >= 34:
-        return "above"
-    return "alone"
-
-
-def _routine_folder(session: Session) -> Path | None:
-    """The folder a routine file's relative figure paths are taken from."""
-    source = Path(str(getattr(session, "source", "") or ""))
-    return source.parent if source.suffix == ".toml" else None
 
 
 def _stat(path: Path | None) -> tuple[int, int] | None:

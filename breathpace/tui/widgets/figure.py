@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.segment import Segment as RichSegment
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -277,6 +277,32 @@ class FigureView(Widget):
             pad = max(0, (width - len(row)) // 2)
             return Strip([RichSegment(" " * pad + row, style)], width).crop(0, width)
         return Strip.blank(width, style)
+
+
+def figure_layout(width: int, height: int) -> str:
+    """Where the figure goes on a terminal this size: "beside" the breath indicator,
+    "above" it, or nowhere ("alone": the indicator alone, as on a small terminal)."""
+    if width >= 70 and height >= 18:
+        return "beside"
+    if height >= 28 and width >= 34:
+        return "above"
+    return "alone"
+
+
+def place_figure(stage: Widget, figure: FigureView, size: Size) -> None:
+    """Lay out the container holding the figure and the indicator for this screen size
+    (classes -beside, -above, -alone for the stylesheet); a routine without figures
+    keeps the indicator alone."""
+    layout = figure_layout(size.width, size.height) if figure.has_figures else "alone"
+    for name in ("beside", "above", "alone"):
+        stage.set_class(name == layout, f"-{name}")
+    figure.display = layout != "alone"
+
+
+def routine_folder(session: Any) -> Path | None:
+    """The folder a played routine file's relative figure paths are taken from."""
+    source = Path(str(getattr(session, "source", "") or ""))
+    return source.parent if source.suffix == ".toml" else None
 
 
 def uneased(eased: float) -> float:
