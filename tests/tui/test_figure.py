@@ -111,7 +111,7 @@ def expected_cells(screen, figure_view: FigureView) -> tuple[tuple, list[str]]:
     angles = flatten(figure, start)
     if target is not None and target != start:
         angles = interpolate(angles, flatten(figure, target), x)
-    rows = figure_view.size.height - (1 if figure_view._caption else 0)
+    rows = figure_view.size.height - len(figure_view._caption)
     cells = render_cells(
         figure,
         angles,
@@ -159,6 +159,7 @@ async def test_the_figure_follows_track_through_skips_pauses_and_a_new_pace():
         await advance(pilot, clock, 1)
         check_pose(app)
         assert "Get into this position" in screen_text(app)
+        assert view._caption == ("Get into this position", "On your back, knees bent")
         # Into the first lift, and on through the rep, frame by frame.
         for _ in range(12):
             await advance(pilot, clock, 0.5, step=1 / 30)

@@ -85,7 +85,7 @@ class FigureView(Widget):
         #: What was asked last: (timeline id, segment index, grid step or breath level).
         self._asked: tuple | None = None
         self._rows: list[str] = []
-        self._caption = ""
+        self._caption: tuple[str, ...] = ()
         self._level = 0.0
         #: What the widget shows now, and the angles it drew (for tests and tools).
         self.shown: Shot | None = None
@@ -211,7 +211,7 @@ class FigureView(Widget):
     def _show_shot(self, s: Shot | None, level: float) -> None:
         self.shown = s
         figure = self._figures.get(s.item) if s is not None else None
-        caption = s.caption if s is not None and figure is not None else ""
+        caption = self._caption_for(s) if s is not None and figure is not None else ()
         rows = self._cells(s, figure, level, caption) if figure is not None else []
         if rows != self._rows or caption != self._caption:
             before = self._rows
@@ -228,9 +228,18 @@ class FigureView(Widget):
                 changed = [y for y, (a, b) in enumerate(zip(before, rows, strict=True)) if a != b]
                 self.refresh(*(Region(0, y, width, 1) for y in changed))
 
-    def _cells(self, s: Shot, figure: Figure, level: float, caption: str) -> list[str]:
+    def _caption_for(self, s: Shot) -> tuple[str, ...]:
+        """The words under the figure: before an exercise, what to do and the position
+        the routine describes (its own words, drawn as plain text)."""
+        if not s.caption:
+            return ()
+        items = self._routine.exercise if self._routine is not None else ()
+        position = items[s.item - 1].position if 1 <= s.item <= len(items) else ""
+        return (s.caption, position) if position else (s.caption,)
+
+    def _cells(self, s: Shot, figure: Figure, level: float, caption: tuple[str, ...]) -> list[str]:
         cols = self.size.width
-        rows = self.size.height - (1 if caption else 0)
+        rows = self.size.height - len(caption)
         if cols < MIN_COLS or rows < MIN_ROWS:
             return []
         key = (s.item, s.start, s.target, round(s.x, 6), s.mirror, level, cols, rows)
@@ -266,10 +275,15 @@ class FigureView(Widget):
     def render_line(self, y: int) -> Strip:
         width, height = self.size.width, self.size.height
         style = self.rich_style
-        if self._caption and y == height - 1:
-            caption_style = style + self.get_component_rich_style("figure--caption")
-            text = self._caption[:width].center(width)
-            return Strip([RichSegment(text, caption_style)], width)
+        line = y - (height - len(self._caption))
+        if self._caption and 0 <= line < len(self._caption):
+            text = self._caption[line]
+            if len(text) > width:
+                text = text[: max(0, width - 1)] + "…"
+            caption_style = style
+            if line == 0:
+                caption_style += self.get_component_rich_style("figure--caption")
+            return Strip([RichSegment(text.center(width), caption_style)], width)
         if 0 <= y < len(self._rows):
             row = self._rows[y]
             # Centre the picture in the widget: the renderer fills its own size, but a
