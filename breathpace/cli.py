@@ -8,7 +8,6 @@ start-up of every command short.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 
 import click
 
@@ -24,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "render": "breathpace.commands.render:render_cmd",
     "devices": "breathpace.commands.devices:devices_cmd",
     "breathe": "breathpace.commands.breathe:breathe_cmd",
+    "pace": "breathpace.commands.pace:pace_cmd",
     "capsule": "breathpace.commands.capsule:capsule_cmd",
     "history": "breathpace.commands.history:history_cmd",
     "export": "breathpace.commands.export:export_cmd",
@@ -41,6 +41,7 @@ HELP: dict[str, str] = {
     "render": "Render a routine to a WAV audio track.",
     "devices": "List audio output devices.",
     "breathe": "Practise a breathing pattern alone.",
+    "pace": "Show, set or reset your personal breath pace.",
     "capsule": "Play the movement capsule for this time of day.",
     "history": "Show your practice history and trends.",
     "export": "Export the journal as CSV for a clinician.",
@@ -49,31 +50,20 @@ HELP: dict[str, str] = {
 
 class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return [name for name in COMMANDS if _available(name)]
+        return list(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         target = COMMANDS.get(cmd_name)
         if target is None:
             return None
         module_name, attr = target.split(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                return None
-            raise
-        return getattr(module, attr)
+        return getattr(importlib.import_module(module_name), attr)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, HELP.get(name, "")) for name in self.list_commands(ctx)]
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
-
-
-def _available(name: str) -> bool:
-    module_name = COMMANDS[name].split(":")[0]
-    return importlib.util.find_spec(module_name) is not None
 
 
 @click.group(cls=LazyGroup, invoke_without_command=True)
@@ -85,6 +75,11 @@ def main(ctx: click.Context) -> None:
     With no command, opens the home screen.
     """
     if ctx.invoked_subcommand is None:
+        # Imported here: Textual and the audio libraries load only for the home screen.
+        from breathpace.commands.options import input_errors
         from breathpace.tui.launch import run_home
 
-        run_home()
+        with input_errors():
+            code = run_home()
+        if code:
+            raise SystemExit(code)

@@ -312,24 +312,8 @@ def _print(journal, limit: int) -> None:
     today = datetime.now().astimezone().date()
 
     _echo(f"Sessions (newest first, {min(limit, len(rows))} of {len(rows)})")
-    table = [("#", "date", "routine", "played / planned", "outcome", "effort", "pain", "next day")]
-    for r in rows[:limit]:
-        local = r.started_at.astimezone()
-        nextday = r.followup or ("skipped" if r.followup_at else "-")
-        if r.followup_pain is not None:
-            nextday += f", pain {r.followup_pain}"
-        table.append(
-            (
-                str(r.id),
-                local.strftime("%a %d %b %H:%M"),
-                r.routine,
-                f"{fmt.length(r.played_ms)} / {fmt.length(r.planned_ms)}",
-                r.outcome_text,
-                "-" if r.effort is None else str(r.effort),
-                "-" if r.pain is None else str(r.pain),
-                nextday,
-            )
-        )
+    table = [("#", *h.SESSION_COLUMNS)]
+    table += [(str(r.id), *h.session_cells(r)) for r in rows[:limit]]
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     for row in table:
         _echo("  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())

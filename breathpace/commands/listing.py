@@ -1,4 +1,8 @@
-"""`breathpace list`: the built-in routines and the person's own, with length and tags."""
+"""`breathpace list`: the built-in routines and the person's own, with length and tags.
+
+The rows come from `breathpace.session.routines`, as on the home screen: lengths at
+the person's effective dose (accepted changes and personal pace), the dose `play` uses.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,9 @@ import sys
 import click
 
 from breathpace import fmt, paths
-from breathpace.library import builtin_routine_files, user_routine_files
-from breathpace.routine.load import RoutineError, load_routine
+from breathpace.commands.options import settings_or_exit
 from breathpace.safe_text import cut, printable
-from breathpace.timeline import compile
+from breathpace.session.routines import Entry, routine_entries
 
 #: Widest name and title column. A longer one is cut with "…", so one routine with a
 #: long name does not push every other row (and the tags) off the screen.
@@ -25,28 +28,21 @@ MIN_TAGS_WIDTH = 20
 @click.option("--tag", "tags", multiple=True, help="Only routines with this tag.")
 def list_cmd(tags: tuple[str, ...]) -> None:
     """List built-in and your own routines: name, title, length and tags."""
+    settings_pace = settings_or_exit().pace
+    builtin, user = routine_entries(settings_pace)
+    # A file of the person's own with a built-in's name replaces it everywhere (their
+    # edited copy wins); both rows say so, so nobody wonders which one `play` uses.
+    shadowed = {e.name for e in builtin} & {e.name for e in user}
     sections = (
-        ("Built-in routines", builtin_routine_files()),
-        (f"Your routines ({paths.user_routines_dir()})", user_routine_files()),
+        ("Built-in routines", builtin, "(replaced by yours)"),
+        (f"Your routines ({paths.user_routines_dir()})", user, "(yours, replaces the built-in)"),
     )
-    for heading, files in sections:
-        rows = []
-        for path in files:
-            # A file name is not checked by anyone: it may hold control characters.
-            name = cut(printable(path.stem), NAME_WIDTH)
-            try:
-                routine = load_routine(path)
-            except RoutineError as exc:
-                # The whole reason, last on its row (it widens no column): it is one
-                # line already, with any quoted value cut short.
-                rows.append((name, f"(invalid: {exc.detail})", "", ""))
-                continue
-            if tags and not set(tags) <= set(routine.tags):
-                continue
-            length = fmt.length(compile(routine).duration_ms)
-            level = f"L{routine.level} " if routine.level else ""
-            title = cut(printable(routine.title), TITLE_WIDTH)
-            rows.append((name, title, length, printable(level + ", ".join(routine.tags))))
+    for heading, entries, mark in sections:
+        rows = [
+            row
+            for entry in entries
+            if (row := _row(entry, tags, mark if entry.name in shadowed else "")) is not None
+        ]
         click.echo(f"{heading}:")
         if not rows:
             click.echo("  (none)")
@@ -62,6 +58,26 @@ def list_cmd(tags: tuple[str, ...]) -> None:
                 f"{length.rjust(widths[2])}  {tag_text}".rstrip()
             )
         click.echo()
+    if settings_pace:
+        click.echo(f"Lengths at your pace {settings_pace}, from settings.")
+
+
+def _row(entry: Entry, tags: tuple[str, ...], mark: str = "") -> tuple[str, str, str, str] | None:
+    """One row; `mark` follows the title (after the cut, so a long title never hides it)."""
+    # A file name is not checked by anyone: it may hold control characters.
+    name = cut(printable(entry.name), NAME_WIDTH)
+    after = f" {mark}" if mark else ""
+    if entry.routine is None:
+        # The whole reason, last on its row (it widens no column): it is one line
+        # already, with any quoted value cut short.
+        return (name, f"(invalid: {entry.detail}){after}", "", "")
+    routine = entry.routine
+    if tags and not set(tags) <= set(routine.tags):
+        return None
+    level = f"L{routine.level} " if routine.level else ""
+    title = cut(printable(routine.title), TITLE_WIDTH) + after
+    length = fmt.length(entry.length_ms or 0)
+    return (name, title, length, printable(level + ", ".join(routine.tags)))
 
 
 def _tags_width(widths: list[int]) -> int | None:

@@ -10,9 +10,10 @@ import click
 
 from breathpace import fmt
 from breathpace.commands.errors import InputError
-from breathpace.commands.options import dosed, pace_option, resolve_or_exit, tempo_option
+from breathpace.commands.options import input_errors, pace_option, resolve_or_exit, tempo_option
 from breathpace.routine.model import Breathing
 from breathpace.safe_text import printable
+from breathpace.session.dose import Dose, dose_for
 from breathpace.timeline import Kind, Timeline, compile
 
 
@@ -23,10 +24,17 @@ from breathpace.timeline import Kind, Timeline, compile
 @click.option("--json", "as_json", is_flag=True, help="Print the whole timeline as JSON.")
 def preview_cmd(routine: str, pace, tempo: Fraction, as_json: bool) -> None:
     """Show ROUTINE's timeline (a built-in name, your routine's name, or a path)."""
+    # Imported here: reading the settings loads the backend registry (the settings name
+    # their backends from it), which importing this module must not.
+    from breathpace.session.options import Overrides, session_options
+
+    with input_errors():
+        options = session_options(Overrides(pace=pace, tempo=tempo))
     resolved = resolve_or_exit(routine)
-    routine_to_play, changes = dosed(resolved)
+    # The dose `play` would use: accepted changes, personal pace, --pace, --tempo.
+    dose = dose_for(resolved.name, resolved.routine, options)
     try:
-        timeline = compile(routine_to_play, pace, tempo)
+        timeline = compile(dose.routine, dose.pace, dose.tempo)
     except ValueError as exc:
         raise InputError(f"{resolved.path}: {exc}") from None
     if as_json:
@@ -34,8 +42,8 @@ def preview_cmd(routine: str, pace, tempo: Fraction, as_json: bool) -> None:
             click.echo(chunk, nl=False)
         click.echo()
         return
-    _print_table(resolved, routine_to_play, timeline, pace)
-    for change in changes:
+    _print_table(resolved, dose, timeline)
+    for change in dose.changes:
         click.echo(f"your dose: {printable(change)}")
 
 
@@ -80,11 +88,13 @@ def timeline_json_chunks(timeline: Timeline, rows_per_chunk: int = 4096) -> Iter
     yield "]}"
 
 
-def _print_table(resolved, routine, timeline: Timeline, pace) -> None:
-    pace_text = str(pace) if pace is not None else routine.pace
+def _print_table(resolved, dose: Dose, timeline: Timeline) -> None:
+    routine = dose.routine
     # The routine's own text is checked as it loads; the name is the file's name, which
     # nobody checked. Both are shown printable all the same.
-    click.echo(f"{printable(routine.title)}  ({printable(resolved.name)}, pace {pace_text})")
+    click.echo(f"{printable(routine.title)}  ({printable(resolved.name)}, pace {dose.pace_text})")
+    if dose.pace_from != "routine" or dose.tempo != 1:
+        click.echo(dose.describe())
     if routine.summary:
         click.echo(printable(routine.summary))
     click.echo()

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
+from breathpace import fmt
 from breathpace.journal.db import Journal, from_db, now_utc
 from breathpace.journal.suggest import (
     Context,
@@ -92,6 +93,27 @@ FROM session s
 LEFT JOIN checkin c ON c.session_id = s.id
 LEFT JOIN followup f ON f.session_id = s.id
 """
+
+
+#: The columns of `session_cells`, as both the history command and screen show them.
+SESSION_COLUMNS = ("date", "routine", "played / planned", "outcome", "effort", "pain", "next day")
+
+
+def session_cells(r: SessionRow) -> tuple[str, ...]:
+    """One session as the history table shows it (command and screen alike), in local
+    time: date, routine, played / planned, outcome, effort, pain, next day."""
+    nextday = r.followup or ("skipped" if r.followup_at else "-")
+    if r.followup_pain is not None:
+        nextday += f", pain {r.followup_pain}"
+    return (
+        r.started_at.astimezone().strftime("%a %d %b %H:%M"),
+        r.routine,
+        f"{fmt.length(r.played_ms)} / {fmt.length(r.planned_ms)}",
+        r.outcome_text,
+        "-" if r.effort is None else str(r.effort),
+        "-" if r.pain is None else str(r.pain),
+        nextday,
+    )
 
 
 def _row(r) -> SessionRow:

@@ -6,9 +6,10 @@ quit, Ctrl-C, a closed terminal, SIGTERM, or `kill -9` that no handler sees) the
 still holds everything up to the last completed rep; a session that never got an end
 written is shown as "cut short".
 
-The recorder only listens to the Player's events (on the thread that calls `poll()`),
-and never lets a journal problem stop the session: a failed write is remembered in
-`error` and recording stops, the practice goes on.
+The recorder only listens to the Player's typed events (`breathpace.session.events`,
+which imports no numpy) on the thread that calls `poll()`, and never lets a journal
+problem stop the session: a failed write is remembered in `error` and recording stops,
+the practice goes on.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from breathpace.journal.db import OUTCOMES, Journal, JournalError, now_utc, open_journal, to_db
 from breathpace.safe_text import name_text
+from breathpace.session.events import Event, PlayerState, Reloaded, SegmentChanged, StateChanged
 from breathpace.timeline.segment import Mark, Segment
 
 if TYPE_CHECKING:
@@ -76,24 +78,24 @@ class SessionRecorder:
     def closed(self) -> bool:
         return self._closed
 
-    def on_event(self, event: Any) -> None:
-        """The Player callback. Never raises.
-
-        Events are recognised by their fields, not their classes: the journal sits
-        below the player and does not import it."""
+    def on_event(self, event: Event) -> None:
+        """The Player callback. Never raises."""
         if self._closed:
             return
-        segment = getattr(event, "segment", None)
-        if isinstance(segment, Segment) and hasattr(event, "previous"):
-            if self._after_reload:
-                # The jump to the same place in a recompiled timeline: nothing was played.
-                self._after_reload = False
-            elif completes_rep(segment, event.previous):
-                self.rep_done(event.previous)
-        elif getattr(event, "ok", None) is True and hasattr(event, "error"):
-            self._after_reload = True
-        elif hasattr(event, "state") and str(event.state) in ("paused", "finished", "stopped"):
-            self._write_played()
+        match event:
+            case SegmentChanged(segment=segment, previous=previous):
+                if self._after_reload:
+                    # The jump to the same place in a recompiled timeline: nothing played.
+                    self._after_reload = False
+                elif completes_rep(segment, previous):
+                    assert previous is not None
+                    self.rep_done(previous)
+            case Reloaded(ok=True):
+                self._after_reload = True
+            case StateChanged(
+                state=PlayerState.PAUSED | PlayerState.FINISHED | PlayerState.STOPPED
+            ):
+                self._write_played()
 
     def rep_done(self, seg: Segment) -> None:
         """Record one completed rep (the segment carrying its REP_END mark)."""

@@ -16,6 +16,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from breathpace import fmt
+from breathpace.journal import history
+from breathpace.journal.db import JournalError, open_journal, save_checkin
+
 
 def parse_scale(text: str, what: str) -> int | None:
     """A 0–10 answer; blank means not given. Raises ValueError with a short message."""
@@ -76,13 +80,9 @@ class CheckInScreen(ModalScreen[bool]):
         self._describe_session()
 
     def _describe_session(self) -> None:
-        from breathpace import fmt
-        from breathpace.journal.db import JournalError, open_journal
-        from breathpace.journal.history import session
-
         try:
             with open_journal() as journal:
-                row = session(journal, self.session_id)
+                row = history.session(journal, self.session_id)
         except JournalError:
             return
         if row is not None:
@@ -111,8 +111,6 @@ class CheckInScreen(ModalScreen[bool]):
         self.dismiss(False)
 
     def action_save(self) -> None:
-        from breathpace.journal.db import JournalError, open_journal, save_checkin
-
         error = self.query_one("#checkin-error", Static)
         try:
             effort = parse_scale(self.query_one("#effort", Input).value, "Effort")

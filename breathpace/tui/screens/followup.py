@@ -21,6 +21,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
+from breathpace.journal.db import JournalError, open_journal, save_followup
+from breathpace.journal.history import pending_followup
 from breathpace.tui.screens.checkin import parse_scale
 
 CHOICES = (("calmer", "Calmer"), ("same", "The same"), ("more sensitive", "More sensitive"))
@@ -28,9 +30,6 @@ CHOICES = (("calmer", "Calmer"), ("same", "The same"), ("more sensitive", "More 
 
 def maybe_followup(app: App, *, now: datetime | None = None) -> bool:
     """Push the follow-up question when a session is waiting for one; True if pushed."""
-    from breathpace.journal.db import JournalError, open_journal
-    from breathpace.journal.history import pending_followup
-
     try:
         with open_journal() as journal:
             if journal.notice:
@@ -136,8 +135,6 @@ class FollowUpScreen(ModalScreen[bool]):
         self.dismiss(False)
 
     def _write(self, response: str | None, pain: int | None) -> None:
-        from breathpace.journal.db import JournalError, open_journal, save_followup
-
         try:
             with open_journal() as journal:
                 save_followup(journal, self.session_id, response=response, pain=pain)

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from breathpace.safety import SAFETY_NOTICE
 
@@ -75,6 +75,10 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
+        # Imported here: the Markdown widget brings markdown-it, which every screen
+        # that offers help would otherwise load before its first frame.
+        from textual.widgets import Markdown
+
         with Vertical(id="help", classes="dialog"):
             with VerticalScroll(id="help-body"):
                 yield Static("The keys while playing", id="help-keys-title")
