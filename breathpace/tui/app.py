@@ -29,6 +29,7 @@ from breathpace.tui.screens.followup import maybe_followup
 from breathpace.tui.screens.home import HomeScreen
 from breathpace.tui.screens.player import PlayerScreen
 from breathpace.tui.screens.safety import maybe_safety
+from breathpace.tui.text import shown
 
 #: Exit statuses for a session ended by a signal, as a shell would report them.
 SIGNAL_EXIT = {"SIGINT": 130, "SIGTERM": 143, "SIGHUP": 129}
@@ -132,6 +133,26 @@ class BreathpaceApp(App[None]):
             for notice in notices:
                 self.notify(notice, timeout=8)
         self.push_screen(PlayerScreen(session, watch=watch, calm=self.calm))
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity="information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A notification, always shown as text: the messages quote routine names, file
+        names and bad values, which must never be read as markup (`markup` is ignored:
+        screens' `self.notify` pass Textual's default of True)."""
+        super().notify(
+            shown(message, newlines=True),
+            title=shown(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def action_interrupt(self, signal_name: str = "SIGINT") -> None:
         """Ctrl-C or a signal: close the session in the journal, leave cleanly.

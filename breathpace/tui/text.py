@@ -1,0 +1,61 @@
+"""Text from files and the journal, shown by the interface as text and nothing else.
+
+Routine strings, file names, old journal rows and the quoted bad value in an error may
+hold what Textual would read as markup (`[/]` crashes a screen, `[@click=app.quit]`
+makes a working link) or control characters that act on the terminal (`ESC ] 0 ;`
+retitles it). Every widget that shows such a string gets it through here: `shown`
+replaces control characters with visible stand-ins, and `plain` wraps the result in a
+`Text`, which Textual never parses as markup (an `Option` prompt given a bare `str`
+would be). A `DataTable` parses every `str` cell as Rich markup, so its cells go
+through `cell`, which escapes it (the cells stay strings). Static widgets that show
+such strings are built with `markup=False`; `BreathpaceApp.notify` never parses markup.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from rich.markup import escape
+from rich.text import Text
+
+#: Characters that reorder the text around them (bidirectional embeddings, overrides,
+#: isolates): shown escaped so a name cannot display as something else.
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _stand_in(char: str) -> str:
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte of a file name (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    named = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}.get(char)
+    return named or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def _is_control(char: str) -> bool:
+    return unicodedata.category(char) in ("Cc", "Zl", "Zp", "Cs") or char in _BIDI
+
+
+def shown(value: object, *, newlines: bool = False) -> str:
+    """`value` as a string whose control characters are visible stand-ins (`\\x1b`).
+
+    With `newlines`, a line break stays a line break (a multi-line message)."""
+    text = value if isinstance(value, str) else str(value)
+    if text.isprintable() and not any(c in _BIDI for c in text):
+        return text  # the common case, at C speed
+    return "".join(
+        c if (newlines and c == "\n") or not _is_control(c) else _stand_in(c) for c in text
+    )
+
+
+def plain(value: object, style: str = "") -> Text:
+    """`value` as a `Text`: shown as written, never parsed as markup."""
+    return Text(shown(value), style=style)
+
+
+def cell(value: object) -> str:
+    """`value` for a `DataTable` cell: shown as written (the table reads a `str` cell as
+    Rich markup, so what would be a tag is escaped)."""
+    return escape(shown(value))
+
+
+__all__ = ["cell", "plain", "shown"]
