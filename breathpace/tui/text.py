@@ -13,9 +13,9 @@ such strings are built with `markup=False`; `BreathpaceApp.notify` never parses 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
-from rich.markup import escape
 from rich.text import Text
 
 #: Characters that reorder the text around them (bidirectional embeddings, overrides,
@@ -52,10 +52,16 @@ def plain(value: object, style: str = "") -> Text:
     return Text(shown(value), style=style)
 
 
+#: What Rich's markup parser reads as a tag, with the backslashes before it
+#: (`rich.markup.RE_TAGS`). `rich.markup.escape` also doubles a trailing backslash,
+#: which is right for text that markup will follow but shows twice in a cell.
+_TAG = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])")
+
+
 def cell(value: object) -> str:
     """`value` for a `DataTable` cell: shown as written (the table reads a `str` cell as
     Rich markup, so what would be a tag is escaped)."""
-    return escape(shown(value))
+    return _TAG.sub(lambda m: m.group(1) * 2 + "\\" + m.group(2), shown(value))
 
 
 __all__ = ["cell", "plain", "shown"]
