@@ -41,6 +41,9 @@ class BreathpaceApp(App[None]):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar = [
         Binding("ctrl+c", "interrupt('SIGINT')", "Quit", show=False, priority=True),
+        # The terminal is raw, so Ctrl-Z reaches the app as a key: stop as a shell
+        # program does (the terminal is given back; `fg` continues).
+        Binding("ctrl+z", "suspend_process", "Suspend", show=False, priority=True),
     ]
 
     def __init__(
@@ -72,6 +75,16 @@ class BreathpaceApp(App[None]):
         """True when the app was opened on the Breathe screen by `breathpace breathe`."""
 
     # -- start-up -------------------------------------------------------------------
+
+    def get_driver_class(self):
+        """Textual's driver for this platform; on Linux and macOS the one that survives
+        being stopped and continued (`breathpace.tui.driver`)."""
+        driver = super().get_driver_class()
+        if driver.__name__ == "LinuxDriver":  # not imported elsewhere: it needs termios
+            from breathpace.tui.driver import SteadyLinuxDriver
+
+            return SteadyLinuxDriver
+        return driver
 
     def get_default_screen(self) -> Screen:
         if self._first is not None:
