@@ -9,7 +9,10 @@ handlers, so Textual still restores the terminal on the way out).
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
@@ -33,6 +36,20 @@ from breathpace.tui.text import shown
 
 #: Exit statuses for a session ended by a signal, as a shell would report them.
 SIGNAL_EXIT = {"SIGINT": 130, "SIGTERM": 143, "SIGHUP": 129}
+#: After SIGTERM or SIGHUP (the journal already closed), the longest the process may
+#: take to leave before it exits regardless.
+EXIT_GRACE_S = 5.0
+
+
+def exit_anyway(status: int, after: float = EXIT_GRACE_S) -> None:
+    """Exit the process with `status` in `after` seconds unless it has ended by then
+    (a daemon thread: a normal exit does not wait for it)."""
+
+    def later() -> None:
+        time.sleep(after)
+        os._exit(status)
+
+    threading.Thread(target=later, name="breathpace-exit", daemon=True).start()
 
 
 class BreathpaceApp(App[None]):
@@ -106,9 +123,23 @@ class BreathpaceApp(App[None]):
             for name in ("SIGTERM", "SIGHUP"):
                 sig = getattr(signal, name, None)
                 if sig is not None:
-                    loop.add_signal_handler(sig, self.action_interrupt, name)
+                    loop.add_signal_handler(sig, self._signalled, name)
         except (NotImplementedError, RuntimeError):  # not on the main thread, or Windows
             pass
+
+    def _signalled(self, signal_name: str) -> None:
+        """SIGTERM or SIGHUP: end the sessions and leave; and make sure the process
+        does end. Once the journal is closed nothing is worth hanging for: if leaving
+        the terminal blocks (a closed terminal, a sound server that does not answer),
+        the process exits anyway after `EXIT_GRACE_S`."""
+        self.action_interrupt(signal_name)
+        exit_anyway(SIGNAL_EXIT.get(signal_name, 1))
+
+    def terminal_lost(self) -> None:
+        """The terminal was closed (its driver could no longer write or read): the same
+        as the hang-up signal that usually comes with it."""
+        if not self._exit:  # not already leaving (q, the end, a signal)
+            self._signalled("SIGHUP")
 
     # -- sessions -------------------------------------------------------------------
 

@@ -13,16 +13,26 @@ needs it — the shell that took the terminal meanwhile set its own modes — an
 for a full repaint; the settings to restore at exit stay the ones found at the start.
 Setting the terminal from a background process group stops the process again
 (SIGTTOU), so a continued-but-background session waits for `fg` as it should.
+
+A terminal that is closed (a window, a tmux pane, an ssh connection) makes every write
+fail. Textual's writer thread died on the first failed write and its bounded queue then
+blocked the main thread forever: the process kept playing, parented to init, and its
+SIGTERM handler (which needs the main thread) never ran. Here writes to a lost terminal
+are dropped, and the app is told once (`terminal_lost`), so the session ends.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
+import sys
 import termios
+import threading
 import tty
-from typing import Any
+from collections.abc import Callable
+from typing import IO, Any
 
 from textual import constants
 from textual.drivers.linux_driver import (
@@ -33,14 +43,81 @@ from textual.drivers.linux_driver import (
 )
 
 
+class TerminalFile:
+    """The terminal as the writer thread sees it: a failed write (the terminal was
+    closed) is dropped and reported once, instead of killing the thread."""
+
+    def __init__(self, file: IO[str], on_lost: Callable[[], None]):
+        self._file = file
+        self._on_lost = on_lost
+        self.lost = False
+
+    def _failed(self) -> None:
+        if not self.lost:
+            self.lost = True
+            self._on_lost()
+
+    def write(self, text: str) -> int:
+        if self.lost:
+            return len(text)
+        try:
+            return self._file.write(text)
+        except (OSError, ValueError):  # EIO after a hang-up; ValueError: file closed
+            self._failed()
+            return len(text)
+
+    def flush(self) -> None:
+        if self.lost:
+            return
+        try:
+            self._file.flush()
+        except (OSError, ValueError):
+            self._failed()
+
+    def fileno(self) -> int:
+        return self._file.fileno()
+
+    def isatty(self) -> bool:
+        return True
+
+
 class SteadyLinuxDriver(LinuxDriver):
-    """`LinuxDriver` that enters application mode once, however often it is continued."""
+    """`LinuxDriver` that enters application mode once, however often it is continued,
+    and lets the app end when its terminal is closed."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._active = False
         """In application mode: entered and not left."""
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._file = TerminalFile(self._file or sys.__stderr__, self._terminal_lost)
+        self._lost_reported = threading.Lock()
+
+    # -- a closed terminal ----------------------------------------------------------
+
+    def _terminal_lost(self) -> None:
+        """Called from the writer or input thread when the terminal is gone: ask the
+        app, on its own loop, to end (`App.terminal_lost`, when it has one)."""
+        if not self._lost_reported.acquire(blocking=False):
+            return  # told once
+        loop, app = self._loop, self._app
+        handler = getattr(app, "terminal_lost", None)
+        if loop is None or handler is None or loop.is_closed():
+            return
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+            loop.call_soon_threadsafe(handler)
+
+    def _run_input_thread(self) -> None:
+        # Reading a closed terminal fails with EIO: that is the terminal going away,
+        # not a crash to report (Textual would panic with a traceback).
+        try:
+            self.run_input_thread()
+        except OSError:
+            self._terminal_lost()
+        except BaseException:  # as Textual does: the app shows the traceback
+            import rich.traceback
+
+            self._app.call_later(self._app.panic, rich.traceback.Traceback())
 
     # -- entering and leaving -------------------------------------------------------
 
