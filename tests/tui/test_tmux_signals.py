@@ -1,0 +1,226 @@
+"""Stopped, continued and closed: the installed `breathpace play` in a real terminal (tmux).
+
+- Ctrl-Z then `fg` (and a SIGSTOP from outside then `fg`), then quitting with q, y and
+  Escape: the process exits, the journal row is closed, and the terminal's settings
+  (`stty -a`) are exactly what they were before the session.
+- The terminal closed (the tmux session killed) before the first screen, as it appears
+  and mid-session, silent and with sound: the process is gone within a few seconds and
+  any journal row is closed as interrupted.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.tui.test_tmux import ROUTINE, _breathpace, phase_in, tmux
+
+pytestmark = pytest.mark.tmux
+
+PULSE_RUNTIME = "/tmp/breathpace-pulse-runtime"
+
+
+@pytest.fixture
+def session_name():
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    if _breathpace() is None:
+        pytest.skip("the breathpace command is not installed")
+    name = f"bp-sig-{os.getpid()}-{time.monotonic_ns() % 10**9}"
+    yield name
+    subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+
+
+@pytest.fixture
+def home(tmp_path):
+    config, data = tmp_path / "config", tmp_path / "data"
+    (config / "breathpace").mkdir(parents=True)
+    data.mkdir()
+    (config / "breathpace" / "settings.toml").write_text("seen_safety = true\n", "utf-8")
+    routine = tmp_path / "two.toml"
+    # Long enough that the session is still playing whenever a test acts.
+    routine.write_text(ROUTINE.replace("reps = 4", "reps = 30"), "utf-8")
+    return config, data, routine
+
+
+def pane(name: str) -> str:
+    return tmux("capture-pane", "-p", "-t", name)
+
+
+def wait_for(what, name: str, timeout: float = 15.0, step: float = 0.1):
+    deadline = time.monotonic() + timeout
+    while not (found := what()):
+        assert time.monotonic() < deadline, pane(name)
+        time.sleep(step)
+    return found
+
+
+def journal_rows(data: Path) -> list[tuple]:
+    journals = list(data.rglob("journal.sqlite3"))
+    if not journals:
+        return []
+    with sqlite3.connect(journals[0]) as conn:
+        try:
+            return conn.execute("SELECT outcome, ended_at FROM session").fetchall()
+        except sqlite3.OperationalError:  # created, but no table yet
+            return []
+
+
+def child_of(pid: int) -> int | None:
+    try:
+        out = subprocess.run(
+            ["pgrep", "-P", str(pid)], capture_output=True, text=True, timeout=5
+        ).stdout.split()
+    except FileNotFoundError:
+        pytest.skip("pgrep is not installed")
+    return int(out[0]) if out else None
+
+
+def gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+    return state in ("Z", "X")
+
+
+@pytest.mark.parametrize("stop", ["ctrl-z", "sigstop"])
+def test_stopped_and_continued_then_quit_leaves_the_terminal_as_it_was(
+    tmp_path, session_name, home, stop
+):
+    config, data, routine = home
+    before, after, status = tmp_path / "before", tmp_path / "after", tmp_path / "status"
+    tmux("new-session", "-d", "-s", session_name, "-x", "100", "-y", "30", "bash --norc")
+    tmux("send-keys", "-t", session_name, f"stty -a > {before}", "Enter")
+    wait_for(before.exists, session_name)
+    # The command alone on its line: a stopped job must not let the shell run on.
+    command = (
+        f"XDG_CONFIG_HOME={config} XDG_DATA_HOME={data} {_breathpace()} play {routine} --audio none"
+    )
+    tmux("send-keys", "-t", session_name, command, "Enter")
+    wait_for(lambda: phase_in(pane(session_name)), session_name)
+    shell = int(tmux("display-message", "-p", "-t", session_name, "#{pane_pid}").strip())
+    pid = wait_for(lambda: child_of(shell), session_name)
+
+    if stop == "ctrl-z":
+        tmux("send-keys", "-t", session_name, "C-z")
+    else:
+        os.kill(pid, signal.SIGSTOP)  # uncatchable: the app cannot leave first
+    wait_for(lambda: "Stopped" in pane(session_name), session_name)
+    time.sleep(0.5)
+    tmux("send-keys", "-t", session_name, "fg", "Enter")
+    # Back and drawn again, one input thread and one writer: the keys still work.
+    # Drawn again whole: what the shell printed meanwhile is gone.
+    wait_for(lambda: "Stopped" not in (p := pane(session_name)) and phase_in(p), session_name)
+    time.sleep(0.5)
+    tmux("send-keys", "-t", session_name, "q")
+    wait_for(lambda: "End the session now?" in pane(session_name), session_name)
+    tmux("send-keys", "-t", session_name, "y")
+    wait_for(lambda: "How did that feel?" in pane(session_name), session_name)
+    tmux("send-keys", "-t", session_name, "Escape")
+    wait_for(lambda: gone(pid), session_name, timeout=10)
+
+    tmux("send-keys", "-t", session_name, f"echo $? > {status}; stty -a > {after}", "Enter")
+    wait_for(after.exists, session_name)
+    time.sleep(0.3)
+    assert status.read_text().strip() == "0"
+    assert after.read_text() == before.read_text()
+    assert tmux("display-message", "-p", "-t", session_name, "#{alternate_on}").strip() == "0"
+    assert journal_rows(data) == [("quit", journal_rows(data)[0][1])]
+    assert journal_rows(data)[0][1] is not None
+
+
+@pytest.mark.parametrize("audio", ["none", "miniaudio"])
+@pytest.mark.parametrize("moment", ["before-the-first-screen", "first-screen", "mid-session"])
+def test_a_closed_terminal_ends_the_process_and_the_session(session_name, home, audio, moment):
+    config, data, routine = home
+    env = [f"XDG_CONFIG_HOME={config}", f"XDG_DATA_HOME={data}"]
+    if audio == "miniaudio":
+        if not Path(PULSE_RUNTIME).is_dir():
+            pytest.skip("the PulseAudio test server is not running")
+        env.append(f"XDG_RUNTIME_DIR={PULSE_RUNTIME}")
+    env_args = [arg for pair in env for arg in ("-e", pair)]
+    # The command is the pane's own process (exec): the session leader of the
+    # terminal, as in a window opened to run it.
+    tmux(
+        "new-session",
+        "-d",
+        "-s",
+        session_name,
+        "-x",
+        "100",
+        "-y",
+        "30",
+        *env_args,
+        f"exec {_breathpace()} play {routine} --audio {audio}",
+    )
+    pid = int(tmux("display-message", "-p", "-t", session_name, "#{pane_pid}").strip())
+    if moment == "before-the-first-screen":
+        time.sleep(0.3)
+    else:
+        wait_for(lambda: "Tilt" in pane(session_name) or gone(pid), session_name, step=0.02)
+        if moment == "mid-session":
+            wait_for(lambda: phase_in(pane(session_name)), session_name)
+            time.sleep(2.5)
+    subprocess.run(["tmux", "kill-session", "-t", session_name], capture_output=True)
+
+    deadline = time.monotonic() + 8
+    while not gone(pid):
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            pytest.fail(f"{pid} still running after the terminal closed")
+        time.sleep(0.1)
+    rows = journal_rows(data)
+    assert all(outcome == "interrupted" and ended for outcome, ended in rows), rows
+    if moment == "mid-session":
+        assert len(rows) == 1
+
+
+@pytest.mark.parametrize("audio", ["none", "miniaudio"])
+def test_a_closed_terminal_ends_a_session_that_gets_no_hangup_signal(session_name, home, audio):
+    """Started with `setsid`, the process has the terminal open but not as its
+    controlling terminal, so closing it sends no SIGHUP: only the failed writes say
+    it is gone. It used to block for ever on Textual's full write queue, parented to
+    init, still playing and deaf to SIGTERM."""
+    if shutil.which("setsid") is None:
+        pytest.skip("setsid is not installed")
+    config, data, routine = home
+    env = [f"XDG_CONFIG_HOME={config}", f"XDG_DATA_HOME={data}"]
+    if audio == "miniaudio":
+        if not Path(PULSE_RUNTIME).is_dir():
+            pytest.skip("the PulseAudio test server is not running")
+        env.append(f"XDG_RUNTIME_DIR={PULSE_RUNTIME}")
+    env_args = [arg for pair in env for arg in ("-e", pair)]
+    tmux(
+        "new-session",
+        "-d",
+        "-s",
+        session_name,
+        "-x",
+        "100",
+        "-y",
+        "30",
+        *env_args,
+        f"exec setsid -w {_breathpace()} play {routine} --audio {audio}",
+    )
+    outer = int(tmux("display-message", "-p", "-t", session_name, "#{pane_pid}").strip())
+    wait_for(lambda: phase_in(pane(session_name)), session_name)
+    pid = wait_for(lambda: child_of(outer), session_name)
+    time.sleep(1.0)
+    subprocess.run(["tmux", "kill-session", "-t", session_name], capture_output=True)
+    deadline = time.monotonic() + 8
+    while not gone(pid):
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            pytest.fail(f"{pid} still running after the terminal closed")
+        time.sleep(0.1)
+    assert journal_rows(data) and all(
+        outcome == "interrupted" and ended for outcome, ended in journal_rows(data)
+    ), journal_rows(data)
