@@ -224,3 +224,53 @@ def test_a_closed_terminal_ends_a_session_that_gets_no_hangup_signal(session_nam
     assert journal_rows(data) and all(
         outcome == "interrupted" and ended for outcome, ended in journal_rows(data)
     ), journal_rows(data)
+
+
+def test_an_old_journal_row_cannot_retitle_the_terminal(tmp_path, session_name, isolated_home):
+    """A routine name holding `ESC ] 2 ; … BEL` (written by an older breathpace, which
+    did not refuse control characters) is shown with visible stand-ins on the history
+    screen: the terminal's title stays as it was."""
+    import sys
+    from datetime import UTC, datetime, timedelta
+
+    from breathpace.journal.db import open_journal
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "journal"))
+    from journal_helpers import add_session
+
+    config = Path(os.environ["XDG_CONFIG_HOME"])
+    data = Path(os.environ["XDG_DATA_HOME"])
+    (config / "breathpace").mkdir(parents=True, exist_ok=True)
+    (config / "breathpace" / "settings.toml").write_text("seen_safety = true\n", "utf-8")
+    with open_journal() as journal:
+        sid = add_session(journal, "glute-bridge", datetime.now(UTC) - timedelta(days=5))
+        with journal.transaction() as conn:
+            conn.execute(
+                "UPDATE session SET routine = ? WHERE id = ?",
+                ("bridge\x1b]2;PWNED\x07\x1b]0;PWNED\x07", sid),
+            )
+    tmux("new-session", "-d", "-s", session_name, "-x", "120", "-y", "40", "bash --norc")
+    # The terminal does take titles (so the check below can fail): set one, plainly.
+    tmux("send-keys", "-t", session_name, "printf '\\033]2;before\\007'; clear", "Enter")
+    title = lambda: tmux("display-message", "-p", "-t", session_name, "#{pane_title}").strip()  # noqa: E731
+    wait_for(lambda: title() == "before", session_name)
+    tmux(
+        "send-keys",
+        "-t",
+        session_name,
+        f"XDG_CONFIG_HOME={config} XDG_DATA_HOME={data} {_breathpace()}",
+        "Enter",
+    )
+    wait_for(lambda: "Enter starts" in pane(session_name), session_name)
+    tmux("send-keys", "-t", session_name, "h")
+    wait_for(lambda: "Your practice" in pane(session_name), session_name)
+    time.sleep(0.5)
+    raw = tmux("capture-pane", "-e", "-p", "-t", session_name)
+    assert "bridge\\x1b]2;PWNED\\x07" in pane(session_name)
+    assert "\x1b]" not in raw and "\x07" not in raw
+    assert title() == "before"
+    tmux("send-keys", "-t", session_name, "Escape")
+    time.sleep(0.3)
+    tmux("send-keys", "-t", session_name, "q")
+    time.sleep(0.5)
+    assert title() == "before"
