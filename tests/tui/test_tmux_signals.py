@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from breathpace.player.core import JUMP_S
 from tests.tui.test_tmux import ROUTINE, _breathpace, phase_in, tmux
 
 pytestmark = pytest.mark.tmux
@@ -91,18 +92,27 @@ def gone(pid: int) -> bool:
     return state in ("Z", "X")
 
 
+@pytest.mark.parametrize("audio", ["none", "miniaudio"])
 @pytest.mark.parametrize("stop", ["ctrl-z", "sigstop"])
 def test_stopped_and_continued_then_quit_leaves_the_terminal_as_it_was(
-    tmp_path, session_name, home, stop
+    tmp_path, session_name, home, stop, audio
 ):
+    """Stopped longer than the jump threshold, the session pauses where it was and
+    says so, with sound as without; quitting then leaves the terminal as it was."""
     config, data, routine = home
+    runtime = ""
+    if audio == "miniaudio":
+        if not Path(PULSE_RUNTIME).is_dir():
+            pytest.skip("the PulseAudio test server is not running")
+        runtime = f"XDG_RUNTIME_DIR={PULSE_RUNTIME} "
     before, after, status = tmp_path / "before", tmp_path / "after", tmp_path / "status"
     tmux("new-session", "-d", "-s", session_name, "-x", "100", "-y", "30", "bash --norc")
     tmux("send-keys", "-t", session_name, f"stty -a > {before}", "Enter")
     wait_for(before.exists, session_name)
     # The command alone on its line: a stopped job must not let the shell run on.
     command = (
-        f"XDG_CONFIG_HOME={config} XDG_DATA_HOME={data} {_breathpace()} play {routine} --audio none"
+        f"{runtime}XDG_CONFIG_HOME={config} XDG_DATA_HOME={data} {_breathpace()} play "
+        f"{routine} --audio {audio}"
     )
     tmux("send-keys", "-t", session_name, command, "Enter")
     wait_for(lambda: phase_in(pane(session_name)), session_name)
@@ -114,11 +124,14 @@ def test_stopped_and_continued_then_quit_leaves_the_terminal_as_it_was(
     else:
         os.kill(pid, signal.SIGSTOP)  # uncatchable: the app cannot leave first
     wait_for(lambda: "Stopped" in pane(session_name), session_name)
-    time.sleep(0.5)
+    time.sleep(JUMP_S + 0.5)
     tmux("send-keys", "-t", session_name, "fg", "Enter")
-    # Back and drawn again, one input thread and one writer: the keys still work.
-    # Drawn again whole: what the shell printed meanwhile is gone.
+    # Drawn again whole (what the shell printed meanwhile is gone), and paused where
+    # it was, with the notice.
     wait_for(lambda: "Stopped" not in (p := pane(session_name)) and phase_in(p), session_name)
+    wait_for(lambda: "Paused: space to resume" in pane(session_name), session_name, timeout=5)
+    assert "clock jumped" in pane(session_name)
+    # One input thread and one writer: the keys still work.
     time.sleep(0.5)
     tmux("send-keys", "-t", session_name, "q")
     wait_for(lambda: "End the session now?" in pane(session_name), session_name)
