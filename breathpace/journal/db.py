@@ -119,7 +119,58 @@ RESPONSES = ("calmer", "same", "more sensitive")
 
 
 class JournalError(RuntimeError):
-    """The journal could not be opened or written at all (e.g. a read-only folder)."""
+    """The journal could not be opened, read or written (a read-only folder, a full disk,
+    a locked or damaged file). Every SQLite error from a journal connection arrives as
+    this type, so callers (commands, screens) need not know the journal is SQLite."""
+
+
+class _Cursor(sqlite3.Cursor):
+    """A cursor whose errors (also while fetching rows) arrive as JournalError."""
+
+    def execute(self, *args):
+        with _as_journal_error():
+            return super().execute(*args)
+
+    def executemany(self, *args):
+        with _as_journal_error():
+            return super().executemany(*args)
+
+    def fetchone(self):
+        with _as_journal_error():
+            return super().fetchone()
+
+    def fetchmany(self, *args):
+        with _as_journal_error():
+            return super().fetchmany(*args)
+
+    def fetchall(self):
+        with _as_journal_error():
+            return super().fetchall()
+
+    def __next__(self):
+        with _as_journal_error():
+            return super().__next__()
+
+
+class _Connection(sqlite3.Connection):
+    """The journal's connection: `execute` and friends go through `_Cursor`."""
+
+    def cursor(self, factory=_Cursor):  # type: ignore[override]
+        return super().cursor(factory)
+
+    def execute(self, *args):
+        return self.cursor().execute(*args)
+
+    def executemany(self, *args):
+        return self.cursor().executemany(*args)
+
+
+@contextlib.contextmanager
+def _as_journal_error() -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise JournalError(str(exc)) from exc
 
 
 def now_utc() -> datetime:
@@ -155,7 +206,7 @@ class Journal:
             except BaseException:
                 # Also after a failed COMMIT (a full disk): never leave a transaction
                 # open, or every later write would fail too.
-                with contextlib.suppress(sqlite3.Error):
+                with contextlib.suppress(JournalError, sqlite3.Error):
                     self.conn.execute("ROLLBACK")
                 raise
 
@@ -178,7 +229,7 @@ def open_journal(path: Path | None = None, *, now: datetime | None = None) -> Jo
     except OSError as exc:
         raise JournalError(f"{path.parent}: cannot create the journal folder ({exc})") from None
     notice = None
-    problem = _problem(path)
+    problem = journal_problem(path)
     if problem is not None:
         try:
             kept = _keep_aside(path, problem, now or now_utc())
@@ -190,7 +241,7 @@ def open_journal(path: Path | None = None, *, now: datetime | None = None) -> Jo
     try:
         conn = _connect(path)
         migrate(conn)
-    except sqlite3.Error as exc:
+    except (JournalError, sqlite3.Error) as exc:
         if conn is not None:
             conn.close()
         raise JournalError(f"{path}: cannot open the journal ({exc})") from None
@@ -199,7 +250,9 @@ def open_journal(path: Path | None = None, *, now: datetime | None = None) -> Jo
 
 def _connect(path: Path) -> sqlite3.Connection:
     # Autocommit mode: every write goes through Journal.transaction() explicitly.
-    conn = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
+    conn = sqlite3.connect(
+        path, timeout=10, isolation_level=None, check_same_thread=False, factory=_Connection
+    )
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA journal_mode = WAL")
     # In WAL mode NORMAL keeps every committed transaction across a killed process;
@@ -216,7 +269,7 @@ def _is_damage(exc: sqlite3.Error) -> bool:
     return name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
 
 
-def _problem(path: Path) -> str | None:
+def journal_problem(path: Path) -> str | None:
     """ "corrupt", "newer" or None for a file that can be opened and upgraded.
 
     Raises JournalError when the file cannot be examined for another reason."""
@@ -334,3 +387,10 @@ def save_followup(
             "INSERT OR REPLACE INTO followup (session_id, response, pain, at) VALUES (?, ?, ?, ?)",
             (session_id, response, pain, to_db(now or now_utc())),
         )
+
+
+def delete_session(journal: Journal, session_id: int) -> bool:
+    """Remove a session with its progress, check-in and next-day answer (the rows go
+    with it by ON DELETE CASCADE); False when there is no such session."""
+    with journal.transaction() as conn:
+        return conn.execute("DELETE FROM session WHERE id = ?", (session_id,)).rowcount > 0

@@ -78,6 +78,7 @@ class SessionRow:
             pain=self.pain,
             followup=self.followup,
             followup_pain=self.followup_pain,
+            followup_at=self.followup_at,
         )
 
 
@@ -299,22 +300,33 @@ def previous_levels() -> dict[str, str]:
     return found
 
 
+BREATHE_SOURCE = "breathe"
+"""The source recorded for a practice built on the Breathe screen or by `breathe PATTERN`."""
+
+
 def routine_file(journal: Journal, routine_name: str):
     """The routine as its file says now: by name (built-in or the person's own), else
-    the file it was last played from (a routine played by path). None if neither loads."""
+    the file it was last played from (a routine played by path), else, for breathing
+    practice that has no file, the practice rebuilt from its pattern. None if none loads."""
     from breathpace.library import resolve
     from breathpace.routine.load import RoutineError, load_routine
+    from breathpace.routine.practice import PracticeError, build_practice
 
     try:
         return resolve(routine_name).routine
     except RoutineError:
         pass
     row = journal.conn.execute(
-        "SELECT source FROM session WHERE routine = ? ORDER BY started_at DESC LIMIT 1",
+        "SELECT source, pace FROM session WHERE routine = ? ORDER BY started_at DESC LIMIT 1",
         (routine_name,),
     ).fetchone()
     if row is None:
         return None
+    if row["source"] == BREATHE_SOURCE:
+        try:
+            return build_practice(row["pace"])
+        except PracticeError:
+            return None
     try:
         return load_routine(row["source"])
     except RoutineError:
@@ -336,7 +348,7 @@ def suggestion_for(
         return None
     routine = apply_overrides(file_routine, overrides(journal, routine_name))
     change = last_change(journal, routine_name)
-    number = main_exercise(routine, prefer=change[2] if change else None)
+    number = main_exercise(routine)
     dose = dose_of(routine, file_routine, number) if number is not None else None
     next_level = routine.next_level
     if next_level is None and number is not None:
@@ -350,6 +362,7 @@ def suggestion_for(
         last_change_kind=change[1] if change else None,
         next_level=next_level,
         previous_level=(levels if levels is not None else previous_levels()).get(routine_name),
+        now=now_utc(),
     )
     return suggest(ctx)
 

@@ -7,7 +7,6 @@ Escape or Skip leaves the session recorded without a check-in.
 
 from __future__ import annotations
 
-import sqlite3
 from typing import ClassVar
 
 from textual import on
@@ -85,7 +84,7 @@ class CheckInScreen(ModalScreen[bool]):
         try:
             with open_journal() as journal:
                 row = history.session(journal, self.session_id)
-        except (JournalError, sqlite3.Error):
+        except JournalError:
             return
         if row is not None:
             done = f"{row.reps_done} of {row.reps_planned} reps" if row.reps_planned else ""
@@ -129,7 +128,7 @@ class CheckInScreen(ModalScreen[bool]):
         try:
             with open_journal() as journal:
                 save_checkin(journal, self.session_id, effort=effort, pain=pain, note=note)
-        except (JournalError, sqlite3.Error) as exc:
+        except JournalError as exc:
             self.app.notify(f"The check-in could not be saved ({exc}).", severity="error")
             self.dismiss(False)
             return

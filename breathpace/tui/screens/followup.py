@@ -11,7 +11,6 @@ so a notice about a damaged journal kept aside is shown here as a notification.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 from typing import ClassVar
 
@@ -37,7 +36,7 @@ def maybe_followup(app: App, *, now: datetime | None = None) -> bool:
             if journal.notice:
                 app.notify(journal.notice, severity="warning", timeout=20)
             row = pending_followup(journal, now)
-    except (JournalError, sqlite3.Error) as exc:
+    except JournalError as exc:
         app.notify(f"The journal could not be opened: {exc}", severity="warning", timeout=20)
         return False
     if row is None:
@@ -143,5 +142,5 @@ class FollowUpScreen(ModalScreen[bool]):
         try:
             with open_journal() as journal:
                 save_followup(journal, self.session_id, response=response, pain=pain)
-        except (JournalError, sqlite3.Error) as exc:
+        except JournalError as exc:
             self.app.notify(f"The answer could not be saved ({exc}).", severity="error")

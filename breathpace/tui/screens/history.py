@@ -8,7 +8,6 @@ when opened; nothing here writes.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 from typing import ClassVar
 
@@ -85,7 +84,7 @@ class HistoryScreen(Screen):
                 if journal.notice:
                     self.app.notify(journal.notice, severity="warning", timeout=20)
                 self._fill(journal)
-        except (JournalError, sqlite3.Error) as exc:
+        except JournalError as exc:
             self.query_one("#adherence", Static).update(f"The journal could not be read: {exc}")
 
     def _fill(self, journal) -> None:
@@ -147,7 +146,7 @@ class HistoryScreen(Screen):
                     return
                 accept(journal, suggestion)
                 self._fill_suggestions(journal)
-        except (JournalError, sqlite3.Error) as exc:
+        except JournalError as exc:
             self.app.notify(f"Could not save the change ({exc}).", severity="error")
             return
         then = (
