@@ -14,37 +14,20 @@ such strings are built with `markup=False`; `BreathpaceApp.notify` never parses 
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from rich.text import Text
 
-#: Characters that reorder the text around them (bidirectional embeddings, overrides,
-#: isolates): shown escaped so a name cannot display as something else.
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def _stand_in(char: str) -> str:
-    code = ord(char)
-    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte of a file name (surrogateescape)
-        return f"\\x{code - 0xDC00:02x}"
-    named = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}.get(char)
-    return named or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-
-
-def _is_control(char: str) -> bool:
-    return unicodedata.category(char) in ("Cc", "Zl", "Zp", "Cs") or char in _BIDI
+from breathpace.safe_text import printable
 
 
 def shown(value: object, *, newlines: bool = False) -> str:
-    """`value` as a string whose control characters are visible stand-ins (`\\x1b`).
+    """`value` as a string whose control characters are visible stand-ins (`\\x1b`,
+    from `breathpace.safe_text`, as the commands print them).
 
     With `newlines`, a line break stays a line break (a multi-line message)."""
-    text = value if isinstance(value, str) else str(value)
-    if text.isprintable() and not any(c in _BIDI for c in text):
-        return text  # the common case, at C speed
-    return "".join(
-        c if (newlines and c == "\n") or not _is_control(c) else _stand_in(c) for c in text
-    )
+    if not newlines:
+        return printable(value)
+    return "\n".join(printable(line) for line in str(value).split("\n"))
 
 
 def plain(value: object, style: str = "") -> Text:
