@@ -131,7 +131,8 @@ def play_plain(
             pass
 
     if notice:
-        say(notice)
+        for line in notice.splitlines():  # one notice per line (say() escapes a newline)
+            say(line)
 
     def on_event(event: Event) -> None:
         match event:
