@@ -205,6 +205,7 @@ def _start_journal(player: Player, resolved: Any, mode: str, source: str | None,
         routine_name=resolved.name,
         source=source if source is not None else str(resolved.path),
         mode=mode,
+        on_notice=say,  # the journal failing mid-session: one line, the session goes on
     )
     if getattr(recorder, "notice", None):
         say(recorder.notice)

@@ -29,6 +29,8 @@ class Session:
         self.outcome: str | None = None
         self.notice: str | None = None
         """A one-line journal notice for the person (e.g. the journal could not be opened)."""
+        self.on_notice: Any = None
+        """Shows a journal notice that comes mid-session or at the end (set by the screen)."""
 
     @property
     def session_id(self) -> int | None:
@@ -48,10 +50,18 @@ class Session:
 
             # Subscribed before the first poll, so no segment change is missed.
             self.recorder = record_session(
-                self.player, routine_name=self.routine_name, source=self.source, mode=self.mode
+                self.player,
+                routine_name=self.routine_name,
+                source=self.source,
+                mode=self.mode,
+                on_notice=self._journal_notice,
             )
             self.notice = getattr(self.recorder, "notice", None)
         self.player.start()
+
+    def _journal_notice(self, text: str) -> None:
+        if self.on_notice is not None:
+            self.on_notice(text)
 
     def end(self, outcome: str) -> None:
         """Stop the player and close the journal record, once, whatever calls it first."""
