@@ -39,6 +39,7 @@ from breathpace.journal.db import (
     SQLITE_HEADER,
     Journal,
     JournalError,
+    _keep_aside,
     now_utc,
     open_journal,
 )
@@ -486,10 +487,7 @@ class JournalWriter:
             )
             return "again"
         except _Damaged:
-            self._reset(
-                f"The journal {self.path} was damaged during this session: it is kept "
-                "aside and this session is written to a fresh journal."
-            )
+            self._keep_damaged_aside(None)
             return "again"
         except JournalError as exc:
             return self._failed(str(exc))
@@ -497,10 +495,7 @@ class JournalWriter:
             if _is_busy(exc):
                 return "busy"
             if _is_damage(exc):
-                self._reset(
-                    f"The journal {self.path} was damaged during this session ({exc}): "
-                    "it is kept aside and this session is written to a fresh journal."
-                )
+                self._keep_damaged_aside(exc)
                 return "again"
             if _is_unwritable(exc):
                 return self._failed(f"{self.path}: {exc}")
@@ -546,6 +541,21 @@ class JournalWriter:
             self._told_failure = True
             self._told_recovery = True  # the notice already says where it goes
             self._tell(notice)
+
+    def _keep_damaged_aside(self, exc: sqlite3.Error | None) -> None:
+        """Rename the damaged file (and its log) aside *before* closing the connection:
+        closing checkpoints the log into the database file, and into the garbage at the
+        path that would make a hybrid that might even pass for a journal."""
+        kept = None
+        with contextlib.suppress(OSError):
+            if os.path.exists(self.path):
+                kept = _keep_aside(self.path, "corrupt", now_utc())
+        why = f" ({exc})" if exc is not None else ""
+        where = f"it was kept as {kept}" if kept is not None else "it was left as it is"
+        self._reset(
+            f"The journal {self.path} was damaged during this session{why}: {where}, "
+            "and this session is written to a fresh journal."
+        )
 
     def _open(self) -> None:
         journal = open_journal(self.path, busy_timeout=self._busy_timeout)
