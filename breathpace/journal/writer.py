@@ -201,7 +201,9 @@ def from_json(text: str) -> tuple[int, str, list[JournalWrite]]:
 
 def pending_folders(journal_path: Path) -> list[Path]:
     """Where `save_pending` puts a session the journal could not take."""
-    return [journal_path.parent, Path(tempfile.gettempdir()) / "breathpace-pending"]
+    # Per user: the temporary folder is shared.
+    user = getattr(os, "getuid", lambda: "")()
+    return [journal_path.parent, Path(tempfile.gettempdir()) / f"breathpace-pending-{user}"]
 
 
 def save_pending(
@@ -250,6 +252,11 @@ def import_pending(journal: Journal) -> list[str]:
         except OSError:
             continue
         for file in files:
+            try:
+                if from_json(file.read_text(encoding="utf-8"))[1] != str(journal.path):
+                    continue  # saved for another journal (another data folder)
+            except (OSError, ValueError, TypeError, KeyError):
+                continue  # not one of ours, or being written: left alone
             claimed = file.with_name(f"{file.name}.importing-{os.getpid()}")
             try:
                 os.replace(file, claimed)

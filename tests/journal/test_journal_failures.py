@@ -265,7 +265,7 @@ def test_disk_still_full_at_the_end_saves_the_session_for_the_next_start(tmp_pat
     saved = [n for n in play.notices() if "was saved as" in n]
     assert len(saved) == 1, play.output()
     # Not "cut short": the end is kept, not lost.
-    pending = list((tmp_path / "breathpace-pending").glob("journal-pending-*.json"))
+    pending = list((tmp_path / f"breathpace-pending-{os.getuid()}").glob("journal-pending-*.json"))
     assert len(pending) == 1 and str(pending[0]) in saved[0]
 
     filler.unlink()
