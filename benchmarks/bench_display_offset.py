@@ -40,9 +40,9 @@ async def measure(seconds: float, phase: float) -> list[float]:
     from breathpace.audio.backends.silent import SilentBackend
     from breathpace.audio.mixer import frame_of
     from breathpace.player import Player
+    from breathpace.session.run import Session
     from breathpace.tui.app import BreathpaceApp
     from breathpace.tui.screens.player import PlayerScreen
-    from breathpace.tui.session import Session
 
     reps = int(seconds / (2 * phase)) + 2
     routine = Routine.model_validate(tomllib.loads(ROUTINE.format(reps=reps, phase=phase)))

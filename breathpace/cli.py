@@ -16,6 +16,7 @@ COMMANDS: dict[str, str] = {
     "list": "breathpace.commands.listing:list_cmd",
     "check": "breathpace.commands.check:check_cmd",
     "preview": "breathpace.commands.preview:preview_cmd",
+    "figure": "breathpace.commands.figure:figure_cmd",
     "new": "breathpace.commands.new:new_cmd",
     "schema": "breathpace.commands.schema:schema_cmd",
     "play": "breathpace.commands.play:play_cmd",
@@ -32,6 +33,7 @@ HELP: dict[str, str] = {
     "list": "List built-in and your own routines.",
     "check": "Validate routine files.",
     "preview": "Show a routine's timeline as a table or JSON.",
+    "figure": "Draw an exercise figure's poses in the terminal.",
     "new": "Write a commented routine template.",
     "schema": "Print the JSON Schema of the routine format.",
     "play": "Play a routine (full-screen, or --plain for one line per cue).",
@@ -46,31 +48,20 @@ HELP: dict[str, str] = {
 
 class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return [name for name in COMMANDS if _available(name)]
+        return list(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         target = COMMANDS.get(cmd_name)
         if target is None:
             return None
         module_name, attr = target.split(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                return None
-            raise
-        return getattr(module, attr)
+        return getattr(importlib.import_module(module_name), attr)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, HELP.get(name, "")) for name in self.list_commands(ctx)]
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
-
-
-def _available(name: str) -> bool:
-    module_name = COMMANDS[name].split(":")[0]
-    return importlib.util.find_spec(module_name) is not None
 
 
 @click.group(cls=LazyGroup, invoke_without_command=True)
@@ -82,6 +73,11 @@ def main(ctx: click.Context) -> None:
     With no command, opens the home screen.
     """
     if ctx.invoked_subcommand is None:
+        # Imported here: Textual and the audio libraries load only for the home screen.
+        from breathpace.commands.options import input_errors
         from breathpace.tui.launch import run_home
 
-        run_home()
+        with input_errors():
+            code = run_home()
+        if code:
+            raise SystemExit(code)

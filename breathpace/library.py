@@ -1,6 +1,6 @@
-"""Finding routines and sound themes: built-in ones, the person's own, or a path.
+"""Finding routines, sound themes and figures: built-in ones, the person's own, or a path.
 
-The built-in `routines/` and `sounds/` folders live at the top of the source tree and
+The built-in `routines/`, `sounds/` and `figures/` folders live at the top of the source tree and
 are packaged into the wheel as `breathpace/_data/`; `data_dir` finds whichever exists,
 so the same code works from a checkout, an editable install and an installed wheel.
 """
@@ -13,13 +13,14 @@ from pathlib import Path
 from breathpace import paths
 from breathpace.routine.load import RoutineError, load_routine
 from breathpace.routine.model import Routine
+from breathpace.safe_text import name_text
 
 _PACKAGE = Path(__file__).resolve().parent
 
 
 def data_dir(kind: str) -> Path:
-    """The folder of built-in `routines` or `sounds`."""
-    if kind not in ("routines", "sounds"):
+    """The folder of built-in `routines`, `sounds` or `figures`."""
+    if kind not in ("routines", "sounds", "figures"):
         raise ValueError(f"unknown data folder {kind!r}")
     installed = _PACKAGE / "_data" / kind
     if installed.is_dir():
@@ -76,9 +77,48 @@ def resolve(name_or_path: str) -> Resolved:
     """Find and load a routine; raises RoutineError with a one-line message."""
     path, builtin = find(name_or_path)
     routine = load_routine(path)
-    return Resolved(name=path.stem, path=path, routine=routine, builtin=builtin)
+    # A file name need not be UTF-8 (café.toml in Latin-1): its undecodable bytes are
+    # kept as escapes, so the name can be stored in the journal and printed.
+    return Resolved(name=name_text(path.stem), path=path, routine=routine, builtin=builtin)
 
 
 def routine_names() -> set[str]:
     """Every routine name that `resolve` knows, built-in or the person's own."""
     return {p.stem for p in builtin_routine_files() + user_routine_files()}
+
+
+# --- figures ---------------------------------------------------------------------
+
+
+def builtin_figure_files() -> list[Path]:
+    folder = data_dir("figures")
+    return sorted(folder.glob("*.toml")) if folder.is_dir() else []
+
+
+def find_figure(name_or_path: str, relative_to: Path | None = None) -> Path:
+    """The file a routine's `figure` key means: a built-in figure name, or a path (taken
+    relative to the routine's folder when `relative_to` is given)."""
+    from breathpace.figures.load import FigureError
+
+    looks_like_path = name_or_path.endswith(".toml") or "/" in name_or_path or "\\" in name_or_path
+    if looks_like_path:
+        path = Path(name_or_path).expanduser()
+        if not path.is_absolute() and relative_to is not None:
+            path = relative_to / path
+        return path
+    path = data_dir("figures") / f"{name_or_path}.toml"
+    if path.is_file():
+        return path
+    import difflib
+
+    names = [p.stem for p in builtin_figure_files()]
+    close = difflib.get_close_matches(name_or_path, names, n=1, cutoff=0.6)
+    hint = f' (did you mean "{close[0]}"?)' if close else ""
+    raise FigureError(name_or_path, [f"no figure of that name{hint}"])
+
+
+def load_figure_named(name_or_path: str, relative_to: Path | None = None):
+    """Find and load a figure; raises FigureError with one line per problem."""
+    from breathpace.figures.load import load_figure
+
+    return load_figure(find_figure(name_or_path, relative_to))

@@ -10,21 +10,23 @@ journal gets the session up to where it got, and the caller closes the device.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
-import os
 import signal
 import sys
 import time
+from pathlib import Path
 from typing import Any, TextIO
 
-from breathpace.player import (
+from breathpace.player import Player
+from breathpace.safe_text import for_stream
+from breathpace.session.events import (
+    Event,
     Notice,
     PaceChanged,
-    Player,
     PlayerState,
     Reloaded,
     SegmentChanged,
 )
+from breathpace.session.run import Session, WatchReloader
 from breathpace.timeline.segment import Kind, Segment
 
 #: Longest sleep between two polls; segment lines are printed within a few ms anyway,
@@ -78,41 +80,82 @@ def run_plain(
     stdin: TextIO | None = None,
     sleep=time.sleep,
 ) -> int:
+    """Play `player` for a found routine (`resolved`: name and path) to its end,
+    printing; a Session is made for it. See `play_plain`."""
+    session = Session(
+        player,
+        routine_name=resolved.name,
+        source=source if source is not None else str(resolved.path),
+        mode=mode,
+    )
+    path = getattr(resolved, "path", None)
+    return play_plain(
+        session,
+        notice=notice,
+        watch=Path(path) if watch and path is not None else None,
+        out=out,
+        stdin=stdin,
+        sleep=sleep,
+    )
+
+
+def play_plain(
+    session: Session,
+    *,
+    notice: str | None = None,
+    watch: Path | None = None,
+    out: TextIO | None = None,
+    stdin: TextIO | None = None,
+    sleep=time.sleep,
+) -> int:
     """Play the session to its end, printing; returns the exit status.
 
     0 at the end; 130 after Ctrl-C, 143 after SIGTERM, 129 after SIGHUP. The caller
     owns and closes the backend. `sleep` is replaced in tests by a FakeClock's advance.
+    `watch` is the routine file to reload when it is saved.
     """
     out = out or sys.stdout
     stdin = stdin if stdin is not None else sys.stdin
+    player = session.player
 
     def say(text: str) -> None:
+        # Printable, and encodable by this terminal (escaped on an ASCII one): a cue line
+        # is never dropped, and text from a file never acts on the terminal.
+        line = for_stream(text, out) + "\n"
         try:
-            out.write(text + "\n")
+            out.write(line)
             out.flush()
+        except UnicodeError:
+            raise  # a bug in for_stream: never swallowed
         except (OSError, ValueError):  # the terminal went away (SIGHUP) or a closed pipe
             pass
 
     if notice:
-        say(notice)
+        for line in notice.splitlines():  # one notice per line (say() escapes a newline)
+            say(line)
 
-    def on_event(event) -> None:
-        if isinstance(event, SegmentChanged):
-            say(segment_line(event.segment))
-        elif isinstance(event, Notice):
-            say(event.text)
-        elif isinstance(event, PaceChanged) and not event.pending:
-            say(f"pace {event.pace}, tempo x{float(event.tempo_scale):g}")
-        elif isinstance(event, Reloaded):
-            say("reloaded" if event.ok else f"not reloaded: {event.error}")
+    def on_event(event: Event) -> None:
+        match event:
+            case SegmentChanged(segment=segment):
+                say(segment_line(segment))
+            case Notice(text=text):
+                say(text)
+            case PaceChanged(pending=False):
+                say(f"pace {event.pace}, tempo x{float(event.tempo_scale):g}")
+            case Reloaded(ok=ok, error=error):
+                say("reloaded" if ok else f"not reloaded: {error}")
 
     player.subscribe(on_event)
-    recorder = _start_journal(player, resolved, mode, source, say)
+    session.on_notice = say  # the journal failing mid-session: one line, play goes on
+    session.open_journal()
+    if session.notice:
+        say(session.notice)
 
+    reloader = WatchReloader(watch) if watch is not None else None
     previous = _install_signal_handlers()
     outcome, code = "interrupted", 1
     try:
-        code = _loop(player, resolved, watch, stdin, say, sleep)
+        code = _loop(session, reloader, stdin, say, sleep)
         outcome = "completed" if code == 0 else "interrupted"
     except KeyboardInterrupt:
         outcome, code = "quit", EXIT_CODES[signal.SIGINT]
@@ -122,22 +165,18 @@ def run_plain(
         # Nothing below may be interrupted half-way by a second Ctrl-C.
         _ignore_signals()
         try:
-            if player.state is not PlayerState.STOPPED:
-                player.stop()
+            session.end(outcome)
             if code != 0:
                 say(f"stopped at {clock_text(player.position_ms)}")
-            if recorder is not None:
-                recorder.close(outcome)
         finally:
             _restore_signal_handlers(previous)
     return code
 
 
-def _loop(player: Player, resolved: Any, watch: bool, stdin: TextIO, say, sleep) -> int:
-    path = getattr(resolved, "path", None)
-    mtime = _mtime(path) if watch else None
+def _loop(session: Session, reloader: WatchReloader | None, stdin: TextIO, say, sleep) -> int:
+    player = session.player
     next_watch = time.monotonic() + WATCH_EVERY_S
-    player.start()
+    session.start()
     while True:
         player.poll()
         state = player.state
@@ -154,9 +193,11 @@ def _loop(player: Player, resolved: Any, watch: bool, stdin: TextIO, say, sleep)
             # notice was printed; carry on from where it was.
             player.resume()
             continue
-        if watch and path is not None and time.monotonic() >= next_watch:
+        if reloader is not None and time.monotonic() >= next_watch:
             next_watch = time.monotonic() + WATCH_EVERY_S
-            mtime = _reload_if_changed(player, path, mtime, say)
+            result = reloader.poll(player)
+            if result is not None and not result.ok:
+                say(f"not reloaded: {result.error}")
         due = player.segment.end_ms - player.position_ms
         sleep(min(MAX_SLEEP_S, max(0.002, due / 1000)))
 
@@ -169,47 +210,6 @@ def _wait_for_ready(stdin: TextIO, say) -> None:
         interactive = False
     if interactive:
         stdin.readline()  # "" at EOF: carry on with the countdown
-
-
-def _mtime(path) -> float | None:
-    try:
-        return os.stat(path).st_mtime
-    except (OSError, TypeError):
-        return None
-
-
-def _reload_if_changed(player: Player, path, mtime: float | None, say) -> float | None:
-    now = _mtime(path)
-    if now is None or now == mtime:
-        return mtime
-    from breathpace.journal.dose import apply_dose
-    from breathpace.routine.load import RoutineError, load_routine
-
-    try:
-        # The person's accepted dose applies to the edited file as it did at start.
-        routine = apply_dose(path.stem, load_routine(path))
-    except (RoutineError, ValueError) as exc:
-        say(f"not reloaded: {exc}")
-        return now
-    player.reload(routine)
-    return now
-
-
-def _start_journal(player: Player, resolved: Any, mode: str, source: str | None, say):
-    if importlib.util.find_spec("breathpace.journal.recorder") is None:
-        return None
-    from breathpace.journal.recorder import record_session
-
-    recorder = record_session(
-        player,
-        routine_name=resolved.name,
-        source=source if source is not None else str(resolved.path),
-        mode=mode,
-        on_notice=say,  # the journal failing mid-session: one line, the session goes on
-    )
-    if getattr(recorder, "notice", None):
-        say(recorder.notice)
-    return recorder
 
 
 def _raise_signal(signum, frame) -> None:

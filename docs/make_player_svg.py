@@ -23,10 +23,10 @@ async def main() -> None:
     from breathpace.clock import FakeClock
     from breathpace.library import resolve
     from breathpace.player import Player
+    from breathpace.session.run import Session
     from breathpace.timeline import Breath
     from breathpace.tui.app import BreathpaceApp
     from breathpace.tui.screens.player import PlayerScreen
-    from breathpace.tui.session import Session
 
     resolved = resolve("glute-bridge")
     clock = FakeClock(0.0)

@@ -123,7 +123,6 @@ def test_a_person_own_capsule_of_the_same_name_is_used(runner: CliRunner, tmp_pa
 @pytest.mark.slow
 def test_capsule_plays_through_the_play_command(tmp_path):
     """The real `play --plain` starts the chosen capsule; Ctrl-C ends it cleanly."""
-    pytest.importorskip("breathpace.commands.play")
     env = dict(
         os.environ,
         XDG_CONFIG_HOME=str(tmp_path / "config"),
@@ -151,3 +150,85 @@ def test_capsule_plays_through_the_play_command(tmp_path):
             proc.kill()
             proc.wait()
     assert "Traceback" not in err, err
+
+
+def _easy_day(n: int):
+    from datetime import UTC, datetime, timedelta
+
+    from breathpace.journal.suggest import SessionFacts
+
+    started = datetime(2026, 11, 1, 7, tzinfo=UTC) + timedelta(days=n)
+    return SessionFacts(
+        n, started, "completed", 2, 1, "calmer", None, started + timedelta(hours=14)
+    )
+
+
+@pytest.mark.parametrize("slot", SLOTS)
+def test_a_capsule_grown_by_every_suggestion_stays_within_five_minutes(slot):
+    """Every session easy, every suggestion accepted: the adjusted capsule (what `play`
+    plays) grows, and never past five minutes."""
+    from dataclasses import replace
+
+    from breathpace.journal.dose import Override, apply_overrides
+    from breathpace.journal.suggest import Context, Kind, dose_of, main_exercise, suggest
+
+    written = load_routine(data_dir("routines") / f"{capsule_routine(slot)}.toml")
+    found: dict[int, Override] = {}
+    sessions = []
+    change_at = change_kind = None
+    grew = 0
+    for n in range(60):
+        sessions.insert(0, _easy_day(n))
+        routine = apply_overrides(written, found)
+        number = main_exercise(routine)
+        result = suggest(
+            Context(
+                routine=written.title,
+                dose=dose_of(routine, written, number),
+                sessions=tuple(sessions),
+                last_change_at=change_at,
+                last_change_kind=change_kind,
+                now=sessions[0].followup_at,
+            )
+        )
+        assert result.kind in (Kind.HOLD, Kind.ADD_REP, Kind.ADD_BREATH), result
+        if not result.changes_dose:
+            continue
+        old = found.get(number, Override(number, result.exercise_name))
+        found[number] = replace(
+            old,
+            reps=result.reps or old.reps,
+            hold_breaths=result.hold_breaths or old.hold_breaths,
+        )
+        change_at, change_kind = sessions[0].followup_at, result.kind
+        grown = apply_overrides(written, found)
+        assert grown != routine  # accepted, and played as accepted
+        assert compile(grown).duration_ms <= 5 * 60_000
+        grew += 1
+    assert grew >= 1
+
+
+@pytest.mark.parametrize("slot", SLOTS)
+def test_a_journal_override_past_five_minutes_is_not_played(slot):
+    """An override from before the limit (the old rules took the bedtime capsule to 6.7
+    minutes) is left out when the capsule is played; one within the limit is kept."""
+    from breathpace.journal.db import open_journal
+    from breathpace.journal.dose import apply_dose
+    from breathpace.journal.suggest import main_exercise
+
+    name = capsule_routine(slot)
+    written = load_routine(data_dir("routines") / f"{name}.toml")
+    number = main_exercise(written)
+    exercise = written.exercise[number - 1]
+    with open_journal() as journal, journal.transaction() as conn:
+        conn.execute(
+            "INSERT INTO dose (routine, exercise, name, reps, updated_at) VALUES (?, ?, ?, ?, ?)",
+            (name, number, exercise.name, 40, "2026-11-01T08:00:00+00:00"),
+        )
+    played = apply_dose(name, written)
+    assert played == written
+    with open_journal() as journal, journal.transaction() as conn:
+        conn.execute("UPDATE dose SET reps = ? WHERE routine = ?", (exercise.reps + 1, name))
+    played = apply_dose(name, written)
+    assert played.exercise[number - 1].reps == exercise.reps + 1
+    assert compile(played).duration_ms <= 5 * 60_000

@@ -13,8 +13,19 @@ from pathlib import Path
 
 import click
 
-from breathpace.audio.backends import KINDS as AUDIO_KINDS
 from breathpace.commands.errors import InputError
+from breathpace.commands.options import input_errors
+from breathpace.commands.play import audio_option, play_prepared
+from breathpace.library import Resolved, resolve, routine_names
+from breathpace.routine.load import RoutineError
+from breathpace.routine.practice import (
+    PracticeError,
+    adjust_practice,
+    build_practice,
+    looks_like_pattern,
+)
+from breathpace.session.options import Overrides, session_options
+from breathpace.session.prepare import prepare
 
 
 def _positive(name: str, value: float | None, high: float) -> float | None:
@@ -27,22 +38,12 @@ def _positive(name: str, value: float | None, high: float) -> float | None:
 
 def practice_routine(choice: str, *, minutes, cycles, ramp_to, sigh):
     """(name, Routine) for a PRESET name or a PATTERN; InputError (exit 2) if neither."""
-    from breathpace.routine.practice import (
-        PracticeError,
-        adjust_practice,
-        build_practice,
-        looks_like_pattern,
-    )
-
     try:
         if looks_like_pattern(choice):
             routine = build_practice(
                 choice, minutes=minutes or 5, cycles=cycles, ramp_to=ramp_to, sigh=sigh
             )
             return f"breathe {choice}", routine
-        from breathpace.library import resolve, routine_names
-        from breathpace.routine.load import RoutineError
-
         try:
             resolved = resolve(choice)
         except RoutineError:
@@ -64,9 +65,6 @@ def practice_routine(choice: str, *, minutes, cycles, ramp_to, sigh):
 
 
 def _preset_names(names: set[str]) -> list[str]:
-    from breathpace.library import resolve
-    from breathpace.routine.load import RoutineError
-
     presets = []
     for name in names:
         try:
@@ -91,7 +89,7 @@ def _preset_names(names: set[str]) -> list[str]:
 @click.option("--sigh", is_flag=True, help="With a PATTERN: cyclic sighing (in, top-up, out).")
 @click.option("--plain", is_flag=True, help="No full screen: one line per cue on stdout.")
 @click.option("--calm", is_flag=True, help="No animation: a steady bar and words.")
-@click.option("--audio", type=click.Choice(AUDIO_KINDS), default=None, help="Sound backend.")
+@audio_option
 @click.option("--device", default=None, help="Audio output device (see `breathpace devices`).")
 @click.option("--volume", type=float, default=None, help="Volume from 0 to 1.")
 @click.option("--theme", default=None, metavar="NAME|FILE", help="Sound theme.")
@@ -114,62 +112,32 @@ def breathe_cmd(
     cyclic-sighing or resonance-ramp; PATTERN is inhale-hold-exhale-hold in seconds,
     like 4-0-6-0. Without either, the Breathe screen opens (and "find my pace").
     """
-    from breathpace.tui.launch import load_settings_or_exit
-
     _positive("minutes", minutes, 240)
     if cycles is not None and not 1 <= cycles <= 10_000:
         raise InputError(f"--cycles: must be between 1 and 10000 (found {cycles})")
     _positive("volume", volume, 1)
-    settings = load_settings_or_exit()
-    overrides = {
-        k: v
-        for k, v in {"audio": audio, "device": device, "volume": volume, "theme": theme}.items()
-        if v is not None
-    }
-    settings = settings.model_copy(update=overrides)
-    calm = calm or settings.reduced_motion
+    overrides = Overrides(audio=audio, device=device, volume=volume, theme=theme, calm=calm)
+    with input_errors():
+        options = session_options(overrides)
 
     if choice is None and not plain:
+        # Imported here: Textual loads only when the screen really opens.
         from breathpace.tui.launch import run_breathe
 
-        raise SystemExit(run_breathe(settings=settings, calm=calm))
+        with input_errors():
+            raise SystemExit(run_breathe(options))
     if choice is None:
-        choice = settings.pace or "4-0-6-0"
+        choice = options.settings.pace or "4-0-6-0"
     name, routine = practice_routine(
         choice, minutes=minutes, cycles=cycles, ramp_to=ramp_to, sigh=sigh
     )
-
-    from breathpace.library import Resolved
-    from breathpace.tui.launch import build_player, open_backend_or_exit
-
-    backend, notice = open_backend_or_exit(settings)
-    try:
-        player = build_player(routine, settings=settings, backend=backend, personal_pace=False)
-        resolved = Resolved(name=name, path=Path(name), routine=routine, builtin=False)
-        if plain:
-            code = _run_plain(player, resolved, notice)
-        else:
-            from breathpace.tui.launch import run_play
-
-            code = run_play(
-                player,
-                resolved,
-                watch=False,
-                calm=calm,
-                settings=settings,
-                notice=notice,
-                source="breathe",
-            )
-    finally:
-        backend.close()
-    raise SystemExit(code)
-
-
-def _run_plain(player, resolved, notice: str | None) -> int:
-    import importlib.util
-
-    if importlib.util.find_spec("breathpace.plain") is None:
-        raise click.ClickException("the plain mode is not available in this installation")
-    from breathpace.plain import run_plain
-
-    return run_plain(player, resolved, notice=notice, mode="plain", source="breathe")
+    with input_errors():
+        # A breathing practice keeps its own pattern: no personal pace, no dose changes.
+        prepared = prepare(
+            Resolved(name=name, path=Path(name), routine=routine, builtin=False),
+            options,
+            personal_pace=False,
+            journal_dose=False,
+            source="breathe",
+        )
+    raise SystemExit(play_prepared(prepared, plain=plain))

@@ -8,12 +8,19 @@ reads the local clock, finds the routine and hands it to `play`, so a capsule pl
 from __future__ import annotations
 
 import datetime as _dt
+import sys
 
 import click
 
+from breathpace import fmt
 from breathpace.audio.backends import KINDS as AUDIO_KINDS
 from breathpace.capsule import SLOTS, capsule_for, capsule_routine
-from breathpace.commands.options import resolve_or_exit
+from breathpace.commands.options import input_errors, resolve_or_exit, settings_or_exit
+from breathpace.commands.play import play_prepared
+from breathpace.session.dose import personal_dose
+from breathpace.session.options import Overrides, session_options
+from breathpace.session.prepare import prepare
+from breathpace.timeline import compile
 
 
 @click.command("capsule")
@@ -38,9 +45,7 @@ from breathpace.commands.options import resolve_or_exit
     hidden=True,
     help="Choose as if it were this hour (0-23) instead of the local time.",
 )
-@click.pass_context
 def capsule_cmd(
-    ctx: click.Context,
     slot: str | None,
     plain: bool,
     audio: str | None,
@@ -58,33 +63,16 @@ def capsule_cmd(
     resolved = resolve_or_exit(name)
 
     if print_only:
-        from breathpace import fmt
-        from breathpace.timeline import compile
-
-        length = fmt.length(compile(resolved.routine).duration_ms)
+        dose = personal_dose(name, resolved.routine, settings_or_exit().pace)
+        length = fmt.length(compile(dose.routine, dose.pace, dose.tempo).duration_ms)
         click.echo(f"{slot}: {name} ({resolved.routine.title}, {length})")
         return
 
+    # Played exactly as `breathpace play NAME` plays it (same options, dose, journal).
+    with input_errors():
+        prepared = prepare(resolved, session_options(Overrides(audio=audio)))
     try:
-        from breathpace.commands.play import play_cmd
-    except ModuleNotFoundError as exc:
-        if exc.name != "breathpace.commands.play":
-            raise
-        raise click.ClickException(
-            "playing is not available in this installation (no `play` command); "
-            f"try `breathpace capsule {slot} --print`"
-        ) from None
-
-    # Pass only what `play` accepts, so an option it lacks never breaks the capsule. The
-    # arguments go through play's own parser (not ctx.invoke with keywords), so its option
-    # callbacks and defaults apply exactly as on the command line.
-    accepted = {param.name for param in play_cmd.params}
-    args = [name]
-    if plain and "plain" in accepted:
-        args.append("--plain")
-    if audio is not None:
-        if "audio" not in accepted:
-            raise click.UsageError("--audio: the play command here has no audio choice")
-        args += ["--audio", audio]
-    with play_cmd.make_context("play", args, parent=ctx) as play_ctx:
-        play_cmd.invoke(play_ctx)
+        code = play_prepared(prepared, plain=plain)
+    except KeyboardInterrupt:
+        code = 130
+    sys.exit(code)

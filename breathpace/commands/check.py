@@ -1,46 +1,97 @@
-"""`breathpace check FILE...`: validate routine files as an author edits them."""
+"""`breathpace check FILE...`: validate routine and figure files as an author edits them."""
 
 from __future__ import annotations
 
 import sys
+import tomllib
+from pathlib import Path
 
 import click
 
-from breathpace.library import routine_names
-from breathpace.routine.lint import lint
+from breathpace.figures.load import FigureError, load_figure, looks_like_figure, read_figure_text
+from breathpace.library import load_figure_named, routine_names
+from breathpace.routine.lint import figure_problems, lint
 from breathpace.routine.load import RoutineError, load_routine
+from breathpace.safe_text import printable
 
 
 @click.command("check")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, readable=False))
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and warnings.")
 def check_cmd(files: tuple[str, ...], quiet: bool) -> None:
-    """Validate routine FILES: exit 0 when all are valid (warnings are printed), 2 if not."""
+    """Validate routine or figure FILES: exit 0 when all are valid (warnings are printed),
+    2 if not. A file in a `figures` folder, or one with poses and no exercises, is a
+    figure."""
     failed = 0
     known = routine_names()
     for name in files:
+        # Anything the file system hands over is tried: a missing or unreadable file,
+        # a FIFO or a device all get load_routine's one line, never click's usage error.
         try:
+            if _is_figure(name):
+                figure = load_figure(name)
+                if not quiet:
+                    poses = printable(", ".join(figure.poses))
+                    click.echo(f"ok: {printable(name)}: {printable(figure.title)} (poses: {poses})")
+                continue
             routine = load_routine(name)
-        except RoutineError as exc:
+        except (RoutineError, FigureError) as exc:
             failed += 1
-            click.echo(f"error: {exc}", err=True)
+            for line in str(exc).splitlines():
+                click.echo(f"error: {line}", err=True)
             continue
         except Exception as exc:  # pragma: no cover - a bug must still not show a traceback
             failed += 1
-            click.echo(f"error: {name}: could not be checked ({type(exc).__name__})", err=True)
+            click.echo(
+                f"error: {printable(name)}: could not be checked ({type(exc).__name__})", err=True
+            )
+            continue
+        problems = figure_problems(routine, _figure_poses(Path(name).parent))
+        for problem in problems:
+            click.echo(f"error: {printable(name)}: {printable(problem)}", err=True)
+        if problems:
+            failed += 1
             continue
         warnings = lint(routine, known | _siblings(name))
         for warning in warnings:
-            click.echo(f"warning: {name}: {warning}", err=True)
+            click.echo(f"warning: {printable(name)}: {printable(warning)}", err=True)
         if not quiet:
             note = f" ({len(warnings)} warning{'s' * (len(warnings) != 1)})" if warnings else ""
-            click.echo(f"ok: {name}: {routine.title}{note}")
+            click.echo(f"ok: {printable(name)}: {printable(routine.title)}{note}")
     if failed:
         sys.exit(2)
 
 
+def _is_figure(name: str) -> bool:
+    """A figure file by where it lives or by what it says; anything unreadable is left
+    to the routine loader, so routine errors keep their words."""
+    path = Path(name)
+    if path.parent.name == "figures" and path.suffix == ".toml":
+        return True
+    try:
+        data = tomllib.loads(read_figure_text(path))
+    except (FigureError, tomllib.TOMLDecodeError, RecursionError):
+        return False
+    return looks_like_figure(data)
+
+
+def _figure_poses(folder: Path):
+    cache: dict[str, list[str]] = {}
+
+    def poses_of(figure: str) -> list[str]:
+        if figure not in cache:
+            try:
+                cache[figure] = list(load_figure_named(figure, relative_to=folder).poses)
+            except FigureError as exc:
+                first = exc.problems[0] if exc.problems else "cannot be used"
+                if exc.source == figure:
+                    raise LookupError(first) from None
+                raise LookupError(f"{exc.source}: {first}") from None
+        return cache[figure]
+
+    return poses_of
+
+
 def _siblings(name: str) -> set[str]:
     """Routines next to the checked file count as known (an author's folder of levels)."""
-    from pathlib import Path
-
     return {p.stem for p in Path(name).parent.glob("*.toml")}

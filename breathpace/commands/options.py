@@ -1,35 +1,48 @@
-"""Options and argument handling shared by the commands that take a ROUTINE."""
+"""Options and argument handling shared by the commands that take a ROUTINE.
+
+The values are parsed and checked by `breathpace.session.options` (the one place, also
+used by the interface); this module only declares the click options and turns a
+`SessionError` into the commands' one-line exit-2 error.
+"""
 
 from __future__ import annotations
 
-import math
+import contextlib
+from collections.abc import Iterator
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import click
 
 from breathpace.commands.errors import InputError
 from breathpace.routine.pattern import BreathPattern
+from breathpace.session.errors import SessionError
+from breathpace.session.routines import resolve_routine
+from breathpace.session.values import parse_pace, parse_tempo
+
+if TYPE_CHECKING:
+    from breathpace.settings import Settings
+
+
+@contextlib.contextmanager
+def input_errors() -> Iterator[None]:
+    """Bad input found while preparing a session: one line on stderr, exit 2."""
+    try:
+        yield
+    except SessionError as exc:
+        raise InputError(str(exc)) from None
 
 
 def _parse_pace(ctx, param, value: str | None) -> BreathPattern | None:
     if value is None:
         return None
-    try:
-        return BreathPattern.parse(value)
-    except ValueError as exc:
-        raise InputError(f"--pace: {exc} (found {value!r})") from None
+    with input_errors():
+        return parse_pace(value)
 
 
 def _parse_tempo(ctx, param, value: str | None) -> Fraction:
-    if value is None:
-        return Fraction(1)
-    try:
-        number = float(value)
-    except ValueError:
-        raise InputError(f"--tempo: must be a number like 1.2 (found {value!r})") from None
-    if not math.isfinite(number) or not 0.25 <= number <= 4:
-        raise InputError(f"--tempo: must be between 0.25 and 4 (found {value!r})")
-    return Fraction(value)
+    with input_errors():
+        return parse_tempo(value)
 
 
 pace_option = click.option(
@@ -48,38 +61,15 @@ tempo_option = click.option(
 
 def resolve_or_exit(name_or_path: str):
     """Find and load a routine, or exit 2 with its one-line error."""
-    from breathpace.library import resolve
-    from breathpace.routine.load import RoutineError
-
-    try:
-        return resolve(name_or_path)
-    except RoutineError as exc:
-        raise InputError(str(exc)) from None
+    with input_errors():
+        return resolve_routine(name_or_path)
 
 
-def dosed(resolved) -> tuple:
-    """The routine to play: the file's routine with the person's accepted dose changes
-    (kept in their journal, never in the file). Returns (routine, changes) where changes
-    lists what differs, e.g. ['exercise 1 "Pelvic tilt": reps 8 -> 9']."""
-    from breathpace.journal.dose import apply_dose
+def settings_or_exit() -> Settings:
+    """The settings file, or exit 2 naming the file and the key."""
+    # Imported here: the settings name their backends from the audio registry, which
+    # importing `check` or `preview` (that import this module) must not load.
+    from breathpace.session.options import read_settings
 
-    routine = apply_dose(resolved.name, resolved.routine)
-    changes = []
-    for number, (old, new) in enumerate(
-        zip(resolved.routine.exercise, routine.exercise, strict=True), start=1
-    ):
-        for key in ("sets", "reps", "hold_top", "hold_bottom", "phases"):
-            before, after = getattr(old, key, None), getattr(new, key, None)
-            if before != after:
-                changes.append(
-                    f'exercise {number} "{old.name}": {key} {_short(before)} -> {_short(after)}'
-                )
-    return routine, changes
-
-
-def _short(value) -> str:
-    if hasattr(value, "breaths") and getattr(value, "breaths", None) is not None:
-        return f"{value.breaths:g} breaths"
-    if isinstance(value, tuple):
-        return "changed"
-    return str(value)
+    with input_errors():
+        return read_settings()

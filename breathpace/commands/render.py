@@ -12,8 +12,12 @@ from pathlib import Path
 
 import click
 
+from breathpace.audio.mixer import SAMPLE_RATE, Mixer
+from breathpace.audio.wavfile import WavWriter
 from breathpace.commands.errors import InputError
-from breathpace.commands.options import pace_option, resolve_or_exit, tempo_option
+from breathpace.commands.options import input_errors, pace_option, tempo_option
+from breathpace.session.options import Overrides, session_options
+from breathpace.session.prepare import prepare, voice_clips
 
 BLOCK_SECONDS = 10
 
@@ -44,25 +48,19 @@ def render_cmd(
     voice: bool,
 ) -> None:
     """Render ROUTINE (a built-in name, your routine's name, or a path) to a WAV file."""
-    resolved = resolve_or_exit(routine)
-
-    from breathpace.audio.mixer import SAMPLE_RATE, Mixer
-    from breathpace.audio.theme import ThemeError, load_theme
-    from breathpace.audio.wavfile import WavWriter
-    from breathpace.timeline import compile
-
-    try:
-        sound = load_theme(theme)
-    except ThemeError as exc:
-        raise InputError(f"--theme: {exc}") from None
-    try:
-        timeline = compile(resolved.routine, pace, tempo)
-    except ValueError as exc:
-        raise InputError(f"{resolved.path}: {exc}") from None
+    overrides = Overrides(pace=pace, tempo=tempo, theme=theme)
+    with input_errors():
+        # The same effective dose as `play` (personal pace, accepted changes); render's
+        # sound switches are its own flags, off unless given.
+        options = session_options(overrides)
+        prepared = prepare(routine, options)
+    timeline, sound = prepared.timeline, prepared.theme
 
     clips = None
     if voice:
-        clips = _voice_clips(timeline, SAMPLE_RATE)
+        clips, problem = voice_clips(timeline, SAMPLE_RATE)
+        if problem:
+            click.echo(f"breathpace: --voice: {problem}; tones only", err=True)
 
     mixer = Mixer(timeline, sound, SAMPLE_RATE, tick=tick, breath_tone=breath_tone, voice=clips)
     block = BLOCK_SECONDS * SAMPLE_RATE
@@ -75,18 +73,5 @@ def render_cmd(
     seconds = mixer.total_frames / SAMPLE_RATE
     click.echo(
         f"wrote {output} ({int(seconds // 60)} min {seconds % 60:.0f} s, "
-        f"{SAMPLE_RATE} Hz mono, theme {sound.name})"
+        f"{SAMPLE_RATE} Hz mono, theme {sound.name}, {prepared.dose.describe()})"
     )
-
-
-def _voice_clips(timeline, sample_rate: int):
-    from breathpace.audio.voice import VoiceError, synthesize, voice_available, voice_lines
-
-    if not voice_available():
-        click.echo("breathpace: --voice: espeak-ng is not installed; tones only", err=True)
-        return None
-    try:
-        return synthesize(voice_lines(timeline).values(), sample_rate)
-    except VoiceError as exc:
-        click.echo(f"breathpace: --voice: {exc}; tones only", err=True)
-        return None

@@ -124,7 +124,58 @@ RESPONSES = ("calmer", "same", "more sensitive")
 
 
 class JournalError(RuntimeError):
-    """The journal could not be opened or written at all (e.g. a read-only folder)."""
+    """The journal could not be opened, read or written (a read-only folder, a full disk,
+    a locked or damaged file). Every SQLite error from a journal connection arrives as
+    this type, so callers (commands, screens) need not know the journal is SQLite."""
+
+
+class _Cursor(sqlite3.Cursor):
+    """A cursor whose errors (also while fetching rows) arrive as JournalError."""
+
+    def execute(self, *args):
+        with _as_journal_error():
+            return super().execute(*args)
+
+    def executemany(self, *args):
+        with _as_journal_error():
+            return super().executemany(*args)
+
+    def fetchone(self):
+        with _as_journal_error():
+            return super().fetchone()
+
+    def fetchmany(self, *args):
+        with _as_journal_error():
+            return super().fetchmany(*args)
+
+    def fetchall(self):
+        with _as_journal_error():
+            return super().fetchall()
+
+    def __next__(self):
+        with _as_journal_error():
+            return super().__next__()
+
+
+class _Connection(sqlite3.Connection):
+    """The journal's connection: `execute` and friends go through `_Cursor`."""
+
+    def cursor(self, factory=_Cursor):  # type: ignore[override]
+        return super().cursor(factory)
+
+    def execute(self, *args):
+        return self.cursor().execute(*args)
+
+    def executemany(self, *args):
+        return self.cursor().executemany(*args)
+
+
+@contextlib.contextmanager
+def _as_journal_error() -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise JournalError(str(exc)) from exc
 
 
 def now_utc() -> datetime:
@@ -160,7 +211,7 @@ class Journal:
             except BaseException:
                 # Also after a failed COMMIT (a full disk): never leave a transaction
                 # open, or every later write would fail too.
-                with contextlib.suppress(sqlite3.Error):
+                with contextlib.suppress(JournalError, sqlite3.Error):
                     self.conn.execute("ROLLBACK")
                 raise
 
@@ -194,7 +245,7 @@ def open_journal(
     except OSError as exc:
         raise JournalError(f"{path.parent}: cannot create the journal folder ({exc})") from None
     notice = None
-    problem = _problem(path)
+    problem = journal_problem(path)
     if problem is not None:
         try:
             kept = _keep_aside(path, problem, now or now_utc())
@@ -206,14 +257,15 @@ def open_journal(
     try:
         conn = _connect(path, busy_timeout)
         migrate(conn)
-    except sqlite3.Error as exc:
+    except (JournalError, sqlite3.Error) as exc:
         if conn is not None:
             conn.close()
-        raise JournalError(f"{path}: cannot open the journal ({exc})") from None
+        # The cause is kept: the session's writer tells a busy journal from a broken one.
+        raise JournalError(f"{path}: cannot open the journal ({exc})") from exc
     journal = Journal(conn=conn, path=path, notice=notice)
     # Sessions that could not be written when they were played (a full disk) wait
     # beside the journal; the first open that can write adds them.
-    from breathpace.journal.writer import import_pending
+    from breathpace.journal.records import import_pending
 
     added = import_pending(journal)
     if added:
@@ -224,7 +276,11 @@ def open_journal(
 def _connect(path: Path, busy_timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
     # Autocommit mode: every write goes through Journal.transaction() explicitly.
     conn = sqlite3.connect(
-        path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+        path,
+        timeout=busy_timeout,
+        isolation_level=None,
+        check_same_thread=False,
+        factory=_Connection,
     )
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA journal_mode = WAL")
@@ -242,7 +298,7 @@ def _is_damage(exc: sqlite3.Error) -> bool:
     return name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
 
 
-def _problem(path: Path) -> str | None:
+def journal_problem(path: Path) -> str | None:
     """ "corrupt", "newer" or None for a file that can be opened and upgraded.
 
     Raises JournalError when the file cannot be examined for another reason."""
@@ -360,3 +416,10 @@ def save_followup(
             "INSERT OR REPLACE INTO followup (session_id, response, pain, at) VALUES (?, ?, ?, ?)",
             (session_id, response, pain, to_db(now or now_utc())),
         )
+
+
+def delete_session(journal: Journal, session_id: int) -> bool:
+    """Remove a session with its progress, check-in and next-day answer (the rows go
+    with it by ON DELETE CASCADE); False when there is no such session."""
+    with journal.transaction() as conn:
+        return conn.execute("DELETE FROM session WHERE id = ?", (session_id,)).rowcount > 0

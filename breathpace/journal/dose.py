@@ -9,14 +9,21 @@ override is ignored rather than landing on the wrong exercise.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
 from breathpace import paths
-from breathpace.journal.db import Journal, JournalError, _problem, now_utc, open_journal, to_db
-from breathpace.journal.suggest import Kind, Suggestion
-from breathpace.routine.model import Exercise, Length, Routine
+from breathpace.journal.db import (
+    Journal,
+    JournalError,
+    journal_problem,
+    now_utc,
+    open_journal,
+    to_db,
+)
+from breathpace.journal.suggest import Kind, Suggestion, adjusted, capsule_fits
+from breathpace.routine.model import Exercise, Routine
+from breathpace.safe_text import name_text
 
 
 @dataclass(frozen=True)
@@ -39,44 +46,31 @@ def overrides(journal: Journal, routine_name: str) -> dict[int, Override]:
     }
 
 
-def _with_hold(ex: Exercise, breaths: float) -> Exercise:
-    if ex.phases is not None:
-        phases = list(ex.phases)
-        for i, phase in enumerate(phases):
-            if phase.resolved_breath == "hold" and phase.breaths is not None:
-                phases[i] = phase.model_copy(update={"breaths": breaths})
-                return ex.model_copy(update={"phases": tuple(phases)})
-        return ex
-    for key in ("hold_top", "hold_bottom"):
-        hold = getattr(ex, key)
-        if hold is not None and hold.breaths is not None:
-            return ex.model_copy(update={key: Length(breaths=breaths)})
-    return ex
-
-
 def apply_overrides(routine: Routine, found: dict[int, Override]) -> Routine:
-    """The routine with the overrides laid over it (pure), validated like a file would be."""
-    if not found:
-        return routine
-    items = list(routine.exercise)
-    changed = False
-    for number, override in found.items():
-        if not 1 <= number <= len(items):
+    """The routine with the overrides laid over it (pure), validated like a file would be.
+
+    An override that would take a capsule past five minutes is left out: a journal may
+    hold one from before the limit, and a capsule stays short whatever the journal says.
+    (Other routines keep the changes the person accepted; new suggestions keep within
+    30 % of the written length.)
+    """
+    result = routine
+    for number, override in sorted(found.items()):
+        if not 1 <= number <= len(result.exercise):
             continue
-        item = items[number - 1]
+        item = result.exercise[number - 1]
         if not isinstance(item, Exercise) or item.name != override.name:
             continue
-        update = {k: v for k, v in (("reps", override.reps), ("sets", override.sets)) if v}
-        new = item.model_copy(update=update)
-        if override.hold_breaths is not None:
-            new = _with_hold(new, override.hold_breaths)
-        items[number - 1] = new
-        changed = True
-    if not changed:
-        return routine
-    # model_copy skips validation; a round trip through the model checks every limit.
-    copy = routine.model_copy(update={"exercise": tuple(items)})
-    return Routine.model_validate(copy.model_dump())
+        candidate = adjusted(
+            result,
+            number,
+            reps=override.reps,
+            sets=override.sets,
+            hold_breaths=override.hold_breaths,
+        )
+        if routine.capsule is None or capsule_fits(candidate, routine):
+            result = candidate
+    return result
 
 
 def apply_dose(routine_name: str, routine: Routine) -> Routine:
@@ -86,12 +80,15 @@ def apply_dose(routine_name: str, routine: Routine) -> Routine:
     (the commands that write the journal are the ones that deal with a bad file).
     """
     path = paths.journal_file()
+    # A name from a file name that is not UTF-8 keeps its bytes as surrogates, which
+    # SQLite cannot store: the journal knows it by its escaped form.
+    routine_name = name_text(routine_name)
     try:
-        if not path.exists() or _problem(path) is not None:
+        if not path.exists() or journal_problem(path) is not None:
             return routine
         with open_journal(path) as journal:
             found = overrides(journal, routine_name)
-    except (JournalError, sqlite3.Error):
+    except JournalError:
         return routine
     return apply_overrides(routine, found)
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
+from breathpace import fmt
 from breathpace.journal.db import Journal, from_db, now_utc
 from breathpace.journal.suggest import (
     Context,
@@ -79,6 +80,7 @@ class SessionRow:
             pain=self.pain,
             followup=self.followup,
             followup_pain=self.followup_pain,
+            followup_at=self.followup_at,
         )
 
 
@@ -93,6 +95,27 @@ FROM session s
 LEFT JOIN checkin c ON c.session_id = s.id
 LEFT JOIN followup f ON f.session_id = s.id
 """
+
+
+#: The columns of `session_cells`, as both the history command and screen show them.
+SESSION_COLUMNS = ("date", "routine", "played / planned", "outcome", "effort", "pain", "next day")
+
+
+def session_cells(r: SessionRow) -> tuple[str, ...]:
+    """One session as the history table shows it (command and screen alike), in local
+    time: date, routine, played / planned, outcome, effort, pain, next day."""
+    nextday = r.followup or ("skipped" if r.followup_at else "-")
+    if r.followup_pain is not None:
+        nextday += f", pain {r.followup_pain}"
+    return (
+        r.started_at.astimezone().strftime("%a %d %b %H:%M"),
+        r.routine,
+        f"{fmt.length(r.played_ms)} / {fmt.length(r.planned_ms)}",
+        r.outcome_text,
+        "-" if r.effort is None else str(r.effort),
+        "-" if r.pain is None else str(r.pain),
+        nextday,
+    )
 
 
 def _row(r) -> SessionRow:
@@ -280,29 +303,41 @@ def previous_levels() -> dict[str, str]:
     return found
 
 
+BREATHE_SOURCE = "breathe"
+"""The source recorded for a practice built on the Breathe screen or by `breathe PATTERN`."""
+
+
 def routine_file(journal: Journal, routine_name: str):
     """The routine as its file says now, wherever that file is now:
 
     1. by name (built-in or the person's own);
-    2. the file it was last played from (stored as an absolute path since version 3);
+    2. the file it was last played from (stored as an absolute path since version 3),
+       or, for breathing practice that has no file, the practice rebuilt from its pattern;
     3. one of the person's routines or a built-in with the title it was played under
        (the file was moved or renamed).
 
     None if none of these loads; `stored_routine` then rebuilds what was played."""
     from breathpace.library import builtin_routine_files, resolve, user_routine_files
     from breathpace.routine.load import RoutineError, load_routine
+    from breathpace.routine.practice import PracticeError, build_practice
 
     try:
         return resolve(routine_name).routine
     except RoutineError:
         pass
     rows = journal.conn.execute(
-        "SELECT DISTINCT source, title FROM session WHERE routine = ? ORDER BY started_at DESC",
+        "SELECT source, title, pace FROM session WHERE routine = ? "
+        "ORDER BY started_at DESC, id DESC",
         (routine_name,),
     ).fetchall()
-    for row in rows:
+    if rows and rows[0]["source"] == BREATHE_SOURCE:
         try:
-            return load_routine(row["source"])
+            return build_practice(rows[0]["pace"])
+        except PracticeError:
+            return None
+    for source in dict.fromkeys(row["source"] for row in rows):
+        try:
+            return load_routine(source)
         except (RoutineError, OSError, ValueError):
             continue
     titles = {row["title"] for row in rows if row["title"]}
@@ -383,7 +418,7 @@ def suggestion_for(
         return None
     routine = apply_overrides(file_routine, overrides(journal, routine_name))
     change = last_change(journal, routine_name)
-    number = main_exercise(routine, prefer=change[2] if change else None)
+    number = main_exercise(routine)
     dose = dose_of(routine, file_routine, number) if number is not None else None
     next_level = routine.next_level
     if next_level is None and number is not None:
@@ -397,6 +432,7 @@ def suggestion_for(
         last_change_kind=change[1] if change else None,
         next_level=next_level,
         previous_level=(levels if levels is not None else previous_levels()).get(routine_name),
+        now=now_utc(),
     )
     return suggest(ctx)
 

@@ -6,12 +6,13 @@ quit, Ctrl-C, a closed terminal, SIGTERM, or `kill -9` that no handler sees) the
 still holds everything up to the last completed rep; a session that never got an end
 written is shown as "cut short".
 
-The recorder only listens to the Player's events (on the thread that calls `poll()`)
-and turns them into typed writes (`writer`). During a session they go to a
-`JournalWriter`, whose thread applies them: a journal that is locked, full, deleted or
-damaged never holds up the loop that keeps the session's time, and what it could not
-write yet is kept and written later. Notices from the writer (one line each) are handed
-to `on_notice` on the session's own thread, at the next Player event or at the end.
+The recorder only listens to the Player's typed events (`breathpace.session.events`,
+which imports no numpy) on the thread that calls `poll()`, and turns them into typed
+writes (`writer`). During a session they go to a `JournalWriter`, whose thread applies
+them: a journal that is locked, full, deleted or damaged never holds up the loop that
+keeps the session's time, and what it could not write yet is kept and written later.
+Notices from the writer (one line each) are handed to `on_notice` on the session's own
+thread, at the next Player event or at the end.
 """
 
 from __future__ import annotations
@@ -23,16 +24,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from breathpace.journal.db import OUTCOMES, Journal, now_utc, to_db
-from breathpace.journal.writer import (
+from breathpace.journal.db import OUTCOMES, Journal, JournalError, now_utc, to_db
+from breathpace.journal.records import (
     EndSession,
     JournalWrite,
-    JournalWriter,
     PlayedTime,
     RepProgress,
     StartSession,
     apply_write,
 )
+from breathpace.journal.writer import JournalWriter
+from breathpace.safe_text import name_text
+from breathpace.session.events import Event, PlayerState, Reloaded, SegmentChanged, StateChanged
 from breathpace.timeline.segment import Mark, Segment
 
 if TYPE_CHECKING:
@@ -138,25 +141,25 @@ class SessionRecorder:
             with contextlib.suppress(Exception):  # a notice must never stop the session
                 self._on_notice(text)
 
-    def on_event(self, event: Any) -> None:
-        """The Player callback. Never raises.
-
-        Events are recognised by their fields, not their classes: the journal sits
-        below the player and does not import it."""
+    def on_event(self, event: Event) -> None:
+        """The Player callback. Never raises."""
         if self._closed:
             return
         self._deliver_notices()
-        segment = getattr(event, "segment", None)
-        if isinstance(segment, Segment) and hasattr(event, "previous"):
-            if self._after_reload:
-                # The jump to the same place in a recompiled timeline: nothing was played.
-                self._after_reload = False
-            elif completes_rep(segment, event.previous):
-                self.rep_done(event.previous)
-        elif getattr(event, "ok", None) is True and hasattr(event, "error"):
-            self._after_reload = True
-        elif hasattr(event, "state") and str(event.state) in ("paused", "finished", "stopped"):
-            self._submit(PlayedTime(self._played_ms()))
+        match event:
+            case SegmentChanged(segment=segment, previous=previous):
+                if self._after_reload:
+                    # The jump to the same place in a recompiled timeline: nothing played.
+                    self._after_reload = False
+                elif completes_rep(segment, previous):
+                    assert previous is not None
+                    self.rep_done(previous)
+            case Reloaded(ok=True):
+                self._after_reload = True
+            case StateChanged(
+                state=PlayerState.PAUSED | PlayerState.FINISHED | PlayerState.STOPPED
+            ):
+                self._submit(PlayedTime(self._played_ms()))
 
     def rep_done(self, seg: Segment) -> None:
         """Record one completed rep (the segment carrying its REP_END mark)."""
@@ -217,7 +220,7 @@ class SessionRecorder:
         try:
             with self._journal_direct.transaction() as conn:
                 self._session_id = apply_write(conn, write, self._session_id)
-        except sqlite3.Error as exc:
+        except (JournalError, sqlite3.Error) as exc:
             self._error = f"The journal could not be written ({exc}); practice goes on unrecorded."
 
 
@@ -245,8 +248,9 @@ def start_write(
     now: datetime | None = None,
 ) -> StartSession:
     return StartSession(
-        routine=routine_name,
-        source=source,
+        # Names and paths from file names that are not UTF-8 are stored escaped.
+        routine=name_text(routine_name),
+        source=name_text(source),
         title=title,
         mode=mode,
         pace=pace,

@@ -4,13 +4,15 @@ These never stop a routine from playing; `breathpace check` prints them. They en
 the method's two breath rules: exhale through the effort, and never hold the breath
 for longer than one breath while the body is working; and they catch a phase cue that
 names the opposite breath, because a person following the words would breathe against
-the tone.
+the tone. `figure_problems` checks the figure keys against the figures they name
+(errors for `check`, since a figure with a missing pose cannot be drawn).
 """
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 
 from breathpace.routine.model import Breathing, Exercise, Routine
 from breathpace.routine.pattern import seconds_to_ms
@@ -107,4 +109,41 @@ def _exercise_warnings(ex: Exercise, cycle_ms: int, known: set[str] | None) -> l
                     out.append(f"part_cues.{part}: {said}")
     if known is not None and ex.next_level and ex.next_level not in known:
         out.append(f'next_level: no routine named "{ex.next_level}"')
+    return out
+
+
+def figure_problems(routine: Routine, poses_of: Callable[[str], Collection[str]]) -> list[str]:
+    """Errors in the routine's figure keys, one line each without the file name.
+
+    `poses_of(figure)` gives the pose names of the figure a `figure` key names, or raises
+    LookupError with a one-line reason (no such figure, a broken figure file). It is
+    passed in so this module stays pure: the caller does the finding and reading."""
+    out: list[str] = []
+    for number, item in enumerate(routine.exercise, start=1):
+        label = "breathing block" if isinstance(item, Breathing) else "exercise"
+        where = f'{label} {number} "{item.name}": '
+        named: list[tuple[str, str]] = []
+        if isinstance(item, Exercise):
+            for i, phase in enumerate(item.phases or (), start=1):
+                if phase.pose is not None:
+                    named.append((f"phases[{i}].pose", phase.pose))
+            if item.poses is not None:
+                named += [
+                    ("poses.concentric", item.poses.concentric),
+                    ("poses.eccentric", item.poses.eccentric),
+                ]
+        if item.figure is None:
+            if named:
+                out.append(where + f"{named[0][0]}: names a pose, but the item has no figure")
+            continue
+        try:
+            poses = set(poses_of(item.figure))
+        except LookupError as exc:
+            out.append(where + f"figure: {exc}")
+            continue
+        for field, pose in named:
+            if pose not in poses:
+                close = difflib.get_close_matches(pose, sorted(poses), n=1, cutoff=0.6)
+                hint = f' (did you mean "{close[0]}"?)' if close else ""
+                out.append(where + f'{field}: figure "{item.figure}" has no pose "{pose}"{hint}')
     return out

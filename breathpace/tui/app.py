@@ -9,7 +9,6 @@ handlers, so Textual still restores the terminal on the way out).
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import signal
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +19,16 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from breathpace.clock import MonotonicClock
+from breathpace.library import Resolved
+from breathpace.session.errors import SessionError
+from breathpace.session.options import SessionOptions, session_options
+from breathpace.session.prepare import prepare
+from breathpace.session.run import Session, end_all, open_session
 from breathpace.settings import Settings
+from breathpace.tui.screens.followup import maybe_followup
+from breathpace.tui.screens.home import HomeScreen
+from breathpace.tui.screens.player import PlayerScreen
+from breathpace.tui.screens.safety import maybe_safety
 
 #: Exit statuses for a session ended by a signal, as a shell would report them.
 SIGNAL_EXIT = {"SIGINT": 130, "SIGTERM": 143, "SIGHUP": 129}
@@ -44,9 +52,12 @@ class BreathpaceApp(App[None]):
         calm: bool | None = None,
         notice: str | None = None,
         player_factory: Callable[..., Any] | None = None,
+        options: SessionOptions | None = None,
     ) -> None:
         super().__init__()
-        self.settings = settings or Settings()
+        self.settings = settings or (options.settings if options else Settings())
+        self.options = options
+        """The session options the command line gave (None: the settings alone)."""
         self.backend = backend
         self.clock = clock or MonotonicClock()
         self.calm = self.settings.reduced_motion if calm is None else calm
@@ -64,22 +75,16 @@ class BreathpaceApp(App[None]):
     def get_default_screen(self) -> Screen:
         if self._first is not None:
             return self._first()
-        from breathpace.tui.screens.home import HomeScreen
-
         return HomeScreen()
 
     def on_mount(self) -> None:
         self._install_signal_handlers()
         if self.startup_notice:
             self.notify(self.startup_notice, timeout=8)
-        # The journal helper's first-run and next-day screens, when they exist.
-        # Pushed after the first screen so they sit on top; a player waits for them.
-        for module, func in (
-            ("breathpace.tui.screens.followup", "maybe_followup"),
-            ("breathpace.tui.screens.safety", "maybe_safety"),
-        ):
-            if importlib.util.find_spec(module) is not None:
-                getattr(importlib.import_module(module), func)(self)
+        # The next-day follow-up and the first-run safety notice, when due. Pushed
+        # after the first screen so they sit on top; a player waits for them.
+        maybe_followup(self)
+        maybe_safety(self)
 
     def _install_signal_handlers(self) -> None:
         try:
@@ -93,19 +98,39 @@ class BreathpaceApp(App[None]):
 
     # -- sessions -------------------------------------------------------------------
 
-    def make_player(self, routine) -> Any:
+    def start_routine(
+        self,
+        resolved: Resolved,
+        *,
+        source: str | None = None,
+        personal_pace: bool = True,
+        journal_dose: bool = True,
+        watch: Path | None = None,
+    ) -> None:
+        """Play a routine on top of the current screen (home or Breathe), prepared as
+        the play command prepares it (the same effective dose), with the settings."""
+        try:
+            prepared = prepare(
+                resolved,
+                self.options or session_options(settings=self.settings),
+                personal_pace=personal_pace,
+                journal_dose=journal_dose,
+                source=source,
+                lenient_theme=True,
+            )
+        except SessionError as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            return
         if self._player_factory is not None:
-            return self._player_factory(routine)
-        from breathpace.tui.launch import build_player
-
-        return build_player(routine, settings=self.settings, backend=self.backend)
-
-    def start_routine(self, routine, *, name: str, source: str, watch: Path | None = None) -> None:
-        """Play a routine on top of the current screen (home or Breathe)."""
-        from breathpace.tui.screens.player import PlayerScreen
-        from breathpace.tui.session import Session
-
-        session = Session(self.make_player(routine), routine_name=name, source=source)
+            session = Session(
+                self._player_factory(prepared.routine),
+                routine_name=prepared.name,
+                source=prepared.source,
+            )
+        else:
+            session, notices = open_session(prepared, self.backend, mode="tui")
+            for notice in notices:
+                self.notify(notice, timeout=8)
         self.push_screen(PlayerScreen(session, watch=watch, calm=self.calm))
 
     def action_interrupt(self, signal_name: str = "SIGINT") -> None:
@@ -113,9 +138,6 @@ class BreathpaceApp(App[None]):
 
         Ctrl-C is the person's own choice to stop ("quit", as in the plain mode); SIGTERM
         and SIGHUP come from outside ("interrupted")."""
-        outcome = "quit" if signal_name == "SIGINT" else "interrupted"
-        for session in self.sessions:
-            if session.started and not session.ended:
-                session.end(outcome)
+        end_all(self.sessions, "quit" if signal_name == "SIGINT" else "interrupted")
         self.exit_status = SIGNAL_EXIT.get(signal_name, 1)
         self.exit(return_code=self.exit_status)

@@ -1,8 +1,10 @@
-"""Entry points into the interface: `breathpace` (home) and `breathpace play` (a session).
+"""Entry points into the interface: the home screen, the Breathe screen, one session.
 
-Both open the audio backend before Textual draws anything, and both make sure a session
-that is cut short (q, Ctrl-C, SIGTERM, SIGHUP, or a crash) is closed in the journal and
-the terminal is given back in a normal state.
+Each is handed an audio backend opened before Textual draws anything (C audio libraries
+write to fd 2, which Textual draws on), and each makes sure a session that is cut short
+(q, Ctrl-C, SIGTERM, SIGHUP, or a crash) is closed in the journal with one outcome and
+the terminal is given back in a normal state. Bad input is a `SessionError`; the
+commands turn it into their one-line exit-2 error.
 """
 
 from __future__ import annotations
@@ -10,154 +12,65 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from breathpace.session.options import SessionOptions, session_options
+from breathpace.session.run import Session, end_all, open_session_backend
 from breathpace.settings import Settings
+from breathpace.tui.app import BreathpaceApp
+from breathpace.tui.screens.breathe import BreatheScreen
+from breathpace.tui.screens.player import PlayerScreen
 
 
-def build_player(routine, *, settings: Settings, backend: Any, personal_pace: bool = True):
-    """A Player for a routine chosen inside the interface, set up from the settings.
-
-    `personal_pace=False` keeps the routine's own pace (a breathing practice whose
-    pattern is the point)."""
-    from breathpace.audio.theme import ThemeError, load_theme
-    from breathpace.player import Player
-    from breathpace.routine.pattern import BreathPattern
-
-    pace = BreathPattern.parse(settings.pace) if settings.pace and personal_pace else None
-    try:
-        theme = load_theme(settings.theme)
-    except ThemeError:
-        theme = load_theme(None)
-    voice = None
-    if settings.voice and backend.name != "silent":
-        voice = _voice_clips(routine, pace, backend.sample_rate)
-    return Player(
-        routine,
-        backend=backend,
-        pace=pace,
-        theme=theme,
-        volume=settings.volume,
-        tick=settings.tick,
-        breath_tone=settings.breath_tone,
-        voice=voice,
-    )
-
-
-def _voice_clips(routine, pace, sample_rate: int):
-    """Spoken cues when espeak-ng is there; without it the tones carry the session."""
-    from breathpace.audio.voice import VoiceError, synthesize, voice_available, voice_lines
-    from breathpace.timeline import compile
-
-    if not voice_available():
-        return None
-    try:
-        return synthesize(voice_lines(compile(routine, pace)).values(), sample_rate)
-    except VoiceError:
-        return None
-
-
-def routine_with_dose(resolved):
-    """The routine as it is played from the command line: with the person's accepted
-    dose changes from the journal, when that part is installed."""
-    import importlib.util
-
-    if importlib.util.find_spec("breathpace.commands.play") is None:
-        return resolved.routine
-    from breathpace.commands.play import routine_to_play
-
-    try:
-        return routine_to_play(resolved)
-    except Exception:  # a journal problem must never keep a routine from playing
-        return resolved.routine
-
-
-def load_settings_or_exit() -> Settings:
-    from breathpace.commands.errors import InputError
-    from breathpace.settings import SettingsError, load_settings
-
-    try:
-        return load_settings()
-    except SettingsError as exc:
-        raise InputError(str(exc)) from None
-
-
-def open_backend_or_exit(settings: Settings):
-    from breathpace.audio.backends import BackendError, open_backend
-    from breathpace.commands.errors import InputError
-
-    try:
-        return open_backend(settings.audio, settings.device)
-    except BackendError as exc:
-        raise InputError(str(exc)) from None
-
-
-def run_home() -> None:
-    """`breathpace` with no command: the home screen."""
-    from breathpace.tui.app import BreathpaceApp
-
-    settings = load_settings_or_exit()
-    backend, notice = open_backend_or_exit(settings)
-    app = BreathpaceApp(settings=settings, backend=backend, notice=notice)
+def run_home(options: SessionOptions | None = None) -> int:
+    """`breathpace` with no command: the home screen; returns the exit status."""
+    options = options or session_options()
+    backend, notice = open_session_backend(options)
+    app = BreathpaceApp(options=options, backend=backend, notice=notice)
     try:
         app.run()
     finally:
-        _close_sessions(
-            app, "crashed" if app.return_code and not app.exit_status else "interrupted"
+        end_all(
+            app.sessions, "crashed" if app.return_code and not app.exit_status else "interrupted"
         )
         backend.close()
-    if app.exit_status:
-        raise SystemExit(app.exit_status)
+    return app.exit_status
 
 
-def run_breathe(*, settings: Settings | None = None, calm: bool = False) -> int:
+def run_breathe(options: SessionOptions) -> int:
     """`breathpace breathe` without a choice: the Breathe screen."""
-    from breathpace.tui.app import BreathpaceApp
-    from breathpace.tui.screens.breathe import BreatheScreen
-
-    settings = settings or load_settings_or_exit()
-    backend, notice = open_backend_or_exit(settings)
+    backend, notice = open_session_backend(options)
     app = BreathpaceApp(
-        settings=settings,
+        options=options,  # --volume, --theme… apply to the practice chosen there
         backend=backend,
         notice=notice,
-        calm=calm or settings.reduced_motion,
+        calm=options.calm,
         first=BreatheScreen,
     )
     app.breathe_only = True
     try:
         app.run()
     finally:
-        _close_sessions(app)
+        end_all(app.sessions, "interrupted")
         backend.close()
     return app.exit_status
 
 
-def run_play(
-    player,
-    resolved,
+def run_session(
+    session: Session,
     *,
-    watch: bool,
+    watch: Path | None,
     calm: bool,
     settings: Settings,
     notice: str | None,
-    source: str | None = None,
     clock: Any = None,
 ) -> int:
     """Play one session full screen; returns the exit status (0 after q or the end)."""
-    from breathpace.tui.app import BreathpaceApp
-    from breathpace.tui.screens.player import PlayerScreen
-    from breathpace.tui.session import Session
-
-    if source is None:
-        source = str(resolved.path)  # as the plain mode records it
-    session = Session(player, routine_name=resolved.name, source=source, mode="tui")
-    watch_path: Path | None = Path(resolved.path) if watch else None
 
     def first() -> PlayerScreen:
-        return PlayerScreen(session, watch=watch_path, calm=calm, standalone=True)
+        return PlayerScreen(session, watch=watch, calm=calm, standalone=True)
 
     app = BreathpaceApp(
         settings=settings,
-        backend=getattr(player, "backend", None),
+        backend=getattr(session.player, "backend", None),
         clock=clock,
         first=first,
         calm=calm,
@@ -169,23 +82,10 @@ def run_play(
         # Whatever ended the app, the journal gets exactly one outcome. Textual
         # catches a crash inside the app, restores the terminal and sets return_code.
         crashed = app.exit_status == 0 and bool(app.return_code)
-        _close_sessions(app, "crashed" if crashed else "interrupted")
+        end_all(app.sessions, "crashed" if crashed else "interrupted")
     if app.exit_status == 0 and app.return_code:
         return int(app.return_code)
     return app.exit_status
 
 
-def _close_sessions(app, outcome: str = "interrupted") -> None:
-    for session in app.sessions:
-        if session.started and not session.ended:
-            session.end(outcome)
-
-
-__all__ = [
-    "build_player",
-    "load_settings_or_exit",
-    "open_backend_or_exit",
-    "run_breathe",
-    "run_home",
-    "run_play",
-]
+__all__ = ["run_breathe", "run_home", "run_session"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from breathpace.journal.db import Journal, save_checkin, save_followup
@@ -26,9 +26,10 @@ def add_session(
     followup_pain: int | None = None,
     played_ms: int | None = None,
     path: Path | None = None,
+    answered_after: timedelta = timedelta(hours=14),
 ) -> int:
     """A session of a real routine (by name, or from `path`); `reps` completed reps (all
-    of them when None)."""
+    of them when None); the next-day answer given `answered_after` the session."""
     routine = load_routine(path) if path is not None else resolve(routine_name).routine
     timeline = compile(routine)
     sid = start_session(
@@ -62,5 +63,7 @@ def add_session(
     if effort is not None or pain is not None or note:
         save_checkin(journal, sid, effort=effort, pain=pain, note=note, now=started)
     if followup is not None or followup_pain is not None:
-        save_followup(journal, sid, response=followup, pain=followup_pain, now=started)
+        save_followup(
+            journal, sid, response=followup, pain=followup_pain, now=started + answered_after
+        )
     return sid

@@ -84,8 +84,9 @@ def test_fresh_journal_is_wal_current_version_with_foreign_keys():
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-        with pytest.raises(sqlite3.IntegrityError):
+        with pytest.raises(db.JournalError) as err:
             save_checkin(journal, 999, effort=1, pain=1)  # no such session
+        assert isinstance(err.value.__cause__, sqlite3.IntegrityError)
 
 
 def test_migrates_a_v1_journal_keeping_its_data(tmp_path):
@@ -259,10 +260,11 @@ def test_a_locked_journal_is_an_error_never_kept_aside(monkeypatch):
 
 def test_a_failed_commit_leaves_no_transaction_open():
     with open_journal() as journal:
-        with pytest.raises(sqlite3.IntegrityError), journal.transaction() as conn:
+        with pytest.raises(db.JournalError) as err, journal.transaction() as conn:
             # A deferred foreign-key check fails at COMMIT, like a full disk would.
             conn.execute("PRAGMA defer_foreign_keys = ON")
             conn.execute("INSERT INTO checkin (session_id, at) VALUES (42, 'now')")
+        assert isinstance(err.value.__cause__, sqlite3.IntegrityError)
         assert not journal.conn.in_transaction
         with journal.transaction() as conn:  # the next write works
             conn.execute(
@@ -271,3 +273,22 @@ def test_a_failed_commit_leaves_no_transaction_open():
             )
         assert journal.conn.execute("SELECT COUNT(*) FROM checkin").fetchone()[0] == 0
         assert journal.conn.execute("SELECT COUNT(*) FROM session").fetchone()[0] == 1
+
+
+def test_every_sqlite_error_of_the_journal_arrives_as_a_journal_error():
+    """Callers catch the journal's own type: a failed statement, a failed write and a
+    failure while reading rows all arrive as JournalError, with SQLite's message."""
+    with open_journal() as journal:
+        with pytest.raises(db.JournalError, match="no such table: missing_table") as err:
+            journal.conn.execute("SELECT * FROM missing_table")
+        assert isinstance(err.value.__cause__, sqlite3.OperationalError)
+        with pytest.raises(db.JournalError, match="NOT NULL"), journal.transaction() as conn:
+            conn.execute("INSERT INTO session (routine) VALUES ('r')")
+        assert not journal.conn.in_transaction
+        with pytest.raises(db.JournalError, match="missing_table"):
+            journal.conn.executemany("INSERT INTO missing_table VALUES (?)", [(1,), (2,)])
+        # an error raised while the rows are read, not when the statement starts
+        journal.conn.create_function("boom", 1, lambda x: 1 // (x - 2))
+        rows = journal.conn.execute("SELECT boom(value) FROM json_each('[1, 2, 3]')")
+        with pytest.raises(db.JournalError, match="user-defined function raised"):
+            rows.fetchall()

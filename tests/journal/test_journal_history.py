@@ -211,3 +211,93 @@ def test_an_unopenable_journal_is_one_line_not_a_traceback():
         assert result.exit_code == 1, result.output
         lines = result.output.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("breathpace: ") and "journal" in lines[0]
+
+
+def test_a_journal_failing_after_it_opened_is_one_line_not_a_traceback():
+    """A table lost under the running journal (a damaged page, another program): the
+    commands say so in one line naming the file, exit 1."""
+    import sqlite3
+
+    from breathpace import paths
+    from breathpace.journal.db import open_journal
+
+    open_journal().close()
+    raw = sqlite3.connect(paths.journal_file())
+    raw.execute("DROP TABLE followup")
+    raw.commit()
+    raw.close()
+    for args in (["history"], ["export", "--csv", "-"], ["history", "--accept", "glute-bridge"]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 1, result.output
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1, result.output
+        assert lines[0].startswith(f"breathpace: {paths.journal_file()}: ")
+        assert "no such table: followup" in lines[0]
+
+
+T0 = datetime(2026, 11, 20, 8, tzinfo=UTC)
+
+
+def test_delete_asks_first_and_removes_the_session_with_its_answers():
+    with open_journal() as journal:
+        keep = add_session(journal, "pelvic-tilts", T0, effort=3, pain=2)
+        gone = add_session(
+            journal, "glute-bridge", T0 + timedelta(days=1), effort=4, pain=3, followup="same"
+        )
+    runner = CliRunner()
+    # no answer (or "n") keeps it
+    for answer in ("", "n\n"):
+        result = runner.invoke(main, ["history", "--delete", str(gone)], input=answer)
+        assert result.exit_code == 1, result.output
+        assert f"Delete session #{gone} glute-bridge" in result.output
+    with open_journal() as journal:
+        assert h.session(journal, gone) is not None
+    result = runner.invoke(main, ["history", "--delete", str(gone)], input="y\n")
+    assert result.exit_code == 0, result.output
+    assert f"Deleted session #{gone} glute-bridge" in result.output
+    with open_journal() as journal:
+        assert h.session(journal, gone) is None
+        assert [r.id for r in h.sessions(journal)] == [keep]
+        for table in ("progress", "checkin", "followup"):
+            n = journal.conn.execute(
+                f"SELECT COUNT(*) FROM {table} WHERE session_id = ?", (gone,)
+            ).fetchone()[0]
+            assert n == 0, table
+    # --yes for scripts; an unknown number is one line, exit 2
+    result = runner.invoke(main, ["history", "--delete", str(keep), "--yes"])
+    assert result.exit_code == 0 and f"Deleted session #{keep}" in result.output
+    result = runner.invoke(main, ["history", "--delete", "99"])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "--delete: no session #99 (see `breathpace history`)" in lines[0]
+
+
+def test_breathing_practice_without_a_file_gets_a_useful_suggestion():
+    """A pattern practised from the Breathe screen or `breathe 4-4-4-4` has no routine
+    file: its suggestion says what it is and how often it was done."""
+    from breathpace.journal.recorder import start_session
+    from breathpace.routine.practice import build_practice
+    from breathpace.timeline import compile
+
+    routine = build_practice("4-4-4-4", minutes=2)
+    with open_journal() as journal:
+        for day in range(2):
+            start_session(
+                journal,
+                compile(routine),
+                routine_name="breathe 4-4-4-4",
+                source="breathe",
+                mode="tui",
+                pace="4-4-4-4",
+                tempo_scale=1.0,
+                now=T0 + timedelta(days=day),
+            )
+        suggestion = h.suggestion_for(journal, "breathe 4-4-4-4")
+    assert suggestion is not None
+    assert suggestion.why == (
+        "This is breathing practice with no reps to change; you have done it twice."
+    )
+    result = CliRunner().invoke(main, ["history"])
+    assert result.exit_code == 0, result.output
+    assert "cannot be found or loaded" not in result.output
+    assert "breathe 4-4-4-4: Hold steady" in result.output

@@ -3,7 +3,6 @@ session, marked as cut short, with the reps completed before the kill."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import signal
 import sqlite3
@@ -16,11 +15,6 @@ from click.testing import CliRunner
 
 from breathpace import paths
 from breathpace.cli import main
-
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("breathpace.commands.play") is None,
-    reason="the play command has not landed yet",
-)
 
 ROUTINE = """
 format = 1

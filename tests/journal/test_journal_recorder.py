@@ -9,15 +9,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import breathpace.audio.backends.silent as silent_mod
+import breathpace.clock as clock_mod
+import breathpace.player as player_mod
 from breathpace import paths
+from breathpace.journal.recorder import record_session
 from breathpace.routine.load import parse_routine
 from breathpace.timeline.segment import Mark
-
-player_mod = pytest.importorskip("breathpace.player")
-clock_mod = pytest.importorskip("breathpace.clock")
-silent_mod = pytest.importorskip("breathpace.audio.backends.silent")
-
-from breathpace.journal.recorder import record_session  # noqa: E402
 
 ROUTINE = """
 format = 1

@@ -12,14 +12,14 @@ import pytest
 from breathpace import paths
 from breathpace.journal import history as h
 from breathpace.journal.db import open_journal
-from breathpace.journal.writer import (
+from breathpace.journal.records import (
     EndSession,
-    JournalWriter,
     PlayedTime,
     RepProgress,
     StartSession,
     import_pending,
 )
+from breathpace.journal.writer import JournalWriter
 
 START = StartSession(
     routine="quick",
@@ -225,7 +225,7 @@ def test_a_routine_nowhere_to_be_found_is_rebuilt_from_what_was_played():
     with open_journal() as journal:
         sid = 0
         with journal.transaction() as conn:
-            from breathpace.journal.writer import apply_write
+            from breathpace.journal.records import apply_write
 
             sid = apply_write(conn, START, 0)
             apply_write(conn, rep(7), sid)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import tomllib
 from pathlib import Path
 
@@ -26,7 +28,7 @@ BROKEN = HERE / "broken"
 MESSAGES: dict[str, str] = tomllib.loads((HERE / "broken_messages.toml").read_text("utf-8"))
 FILES = sorted(BROKEN.glob("*.toml"))
 DESIGN_EXAMPLE = HERE / "design_example.toml"
-DESIGN_MD = HERE.parents[2] / "shared" / "DESIGN.md"
+README = HERE.parents[1] / "README.md"
 
 
 def run_check(*args: str):
@@ -92,18 +94,55 @@ def test_a_missing_file(tmp_path: Path):
     assert result.stderr == f"error: {missing}: no such file\n"
 
 
-def test_an_unreadable_file(tmp_path: Path):
-    path = tmp_path / "locked.toml"
-    path.write_text(DESIGN_EXAMPLE.read_text("utf-8"), "utf-8")
-    path.chmod(0)
+def _as_unprivileged() -> list[str]:
+    """The command prefix that runs a process as a user who cannot read others' files:
+    as root (CI always is), drop to `nobody`; otherwise we already are such a user."""
+    if os.geteuid() != 0:
+        return []
+    return ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("folder_mode", [0o711, 0o700], ids=["unreadable", "unreachable"])
+def test_an_unreadable_file(folder_mode: int):
+    """A file the user may not read (or not even reach): one line, exit 2, also as root,
+    where the check runs as `nobody` in a real process."""
+    # Not under tmp_path: its parents are private to the user running the tests, and
+    # `nobody` must reach the folder to find the file it may not read.
+    base = Path(tempfile.mkdtemp(prefix="breathpace-unreadable-"))
     try:
-        if os.access(path, os.R_OK):
-            pytest.skip("running as a user who can read any file (root)")
-        result = run_check(str(path))
+        base.chmod(0o711)
+        home = base / "home"
+        home.mkdir()
+        home.chmod(0o777)
+        folder = base / "private"
+        folder.mkdir()
+        path = folder / "locked.toml"
+        path.write_text(DESIGN_EXAMPLE.read_text("utf-8"), "utf-8")
+        path.chmod(0)
+        folder.chmod(folder_mode)
+        env = dict(
+            os.environ,
+            HOME=str(home),
+            XDG_CONFIG_HOME=str(home / "config"),
+            XDG_DATA_HOME=str(home / "data"),
+            PYTHONDONTWRITEBYTECODE="1",
+        )
+        proc = subprocess.run(
+            [*_as_unprivileged(), sys.executable, "-m", "breathpace", "check", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+        )
     finally:
-        path.chmod(0o644)
-    assert result.exit_code == 2
-    assert result.stderr == f"error: {path}: cannot be read (Permission denied)\n"
+        for p in (base / "private", base / "private" / "locked.toml"):
+            if p.exists():
+                p.chmod(0o755)
+        shutil.rmtree(base)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stdout == ""
+    assert proc.stderr == f"error: {path}: cannot be read (Permission denied)\n"
 
 
 def test_one_bad_file_among_good_ones_fails_the_run_and_reports_all():
@@ -146,10 +185,12 @@ def test_the_design_example_passes_check_as_written():
     assert result.stdout == f"ok: {DESIGN_EXAMPLE}: Bridge and pelvic-tilt set\n"
 
 
-@pytest.mark.skipif(not DESIGN_MD.is_file(), reason="the shared design document is not here")
-def test_the_design_example_is_the_one_in_design_md():
-    blocks = re.findall(r"```toml\n(.*?)```", DESIGN_MD.read_text("utf-8"), re.S)
-    assert blocks, "DESIGN.md has no toml example"
+def test_the_design_example_is_the_one_in_the_readme():
+    """The format example people copy from the README is the file checked above."""
+    text = README.read_text("utf-8")
+    section = text[text.index("## Writing a routine") :]
+    blocks = re.findall(r"```toml\n(.*?)```", section, re.S)
+    assert blocks, "the README's 'Writing a routine' has no toml example"
     assert DESIGN_EXAMPLE.read_text("utf-8") == blocks[0]
 
 

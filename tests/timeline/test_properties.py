@@ -27,7 +27,7 @@ from timeline_strategies import (
     tempo_scales,
 )
 
-from breathpace.routine.model import Breathing, Exercise, Routine
+from breathpace.routine.model import Breathing, Exercise, Length, Routine
 from breathpace.routine.pattern import BreathPattern, seconds_to_ms
 from breathpace.timeline import Breath, Kind, Mark, Timeline, compile
 from breathpace.timeline.compile import (
@@ -159,11 +159,147 @@ def test_segments_are_contiguous_exact_integers(routine, pace, scale):
     assert all(Mark.PHASE_START in s.marks for s in segs)
 
 
+# --- an independent oracle: every segment's kind and start, from the model alone ---------
+
+
+def _ms(seconds: float) -> int:
+    return round(Fraction(str(seconds)) * 1000)
+
+
+def _oracle_length(length, default, pace: BreathPattern) -> int:
+    length = length or default
+    if length.seconds is not None:
+        return round(length.seconds * 1000)
+    return round(length.breaths * pace.cycle_ms)
+
+
+def _oracle_cycles(breaths: float, pace: BreathPattern) -> list[int]:
+    """A hold in breaths: whole breath cycles (in, out), at least one."""
+    n = max(1, round(breaths))
+    return [pace.inhale_ms + pace.hold_in_ms, pace.exhale_ms + pace.hold_out_ms] * n
+
+
+def _oracle_rep(ex: Exercise, pace: BreathPattern) -> list[int]:
+    """The lengths of one rep's segments, in order."""
+    if ex.phases is not None:
+        out: list[int] = []
+        for phase in ex.phases:
+            breath = phase.breath or ("exhale" if phase.effort else "inhale")
+            if phase.seconds is not None:
+                out.append(round(phase.seconds * 1000))
+            elif breath == "hold":
+                out += _oracle_cycles(phase.breaths, pace)
+            else:
+                per = {
+                    "inhale": pace.inhale_ms + pace.hold_in_ms,
+                    "exhale": pace.exhale_ms + pace.hold_out_ms,
+                    "free": pace.cycle_ms,
+                }[breath]
+                out.append(round(phase.breaths * per))
+        return out
+    ecc, ecc_pause, conc, conc_pause = (_ms(float(x)) for x in ex.tempo.split("-"))
+
+    def pause(override, written: int) -> list[int]:
+        if override is None:
+            return [written] if written else []
+        if override.breaths is not None:
+            return _oracle_cycles(override.breaths, pace)
+        return [round(override.seconds * 1000)]
+
+    top = [conc, *pause(ex.hold_top, conc_pause)]
+    bottom = [ecc, *pause(ex.hold_bottom, ecc_pause)]
+    return top + bottom if ex.start == "concentric" else bottom + top
+
+
+def _oracle_exercise(ex: Exercise, pace: BreathPattern) -> list[tuple[Kind, int]]:
+    rep = [(Kind.PHASE, ms) for ms in _oracle_rep(ex, pace)]
+    out: list[tuple[Kind, int]] = []
+    for set_ in range(ex.sets):
+        if set_:
+            out.append((Kind.REST, _oracle_length(ex.rest, Length(breaths=2), pace)))
+        if ex.sides == "alternate":
+            out += rep * (2 * ex.reps)
+        elif ex.sides == "both":
+            switch = _oracle_length(ex.switch_rest, Length(seconds=5), pace)
+            out += rep * ex.reps + [(Kind.SWITCH, switch)] + rep * ex.reps
+        else:
+            out += rep * ex.reps
+    return out
+
+
+def _oracle_breathing(block: Breathing) -> list[tuple[Kind, int]]:
+    base = BreathPattern.parse(block.pattern)
+    target = None if block.minutes is None else round(Fraction(str(block.minutes)) * 60_000)
+    cycles: list[BreathPattern] = []
+    if block.ramp_to is None:
+        n = block.cycles or max(1, round(Fraction(target, base.cycle_ms)))
+        cycles = [base] * n
+    else:
+        start = Fraction(60_000, base.cycle_ms)
+        goal = Fraction(str(block.ramp_to))
+        step = Fraction(str(block.ramp_step))
+        total = 0
+        for k in itertools.count():
+            # the rate moves toward the goal by at most `step` a cycle, then stays there
+            rate = max(goal, start - step * k) if goal < start else min(goal, start + step * k)
+            cycle = round(60_000 / rate)
+            # with minutes: stop before a cycle that would end more than half past the target
+            if target is not None and cycles and cycle > 2 * (target - total) + 1:
+                break
+            cycles.append(base.scaled_to_cycle(cycle))
+            total += cycle
+            if block.cycles is not None and len(cycles) == block.cycles:
+                break
+    out: list[tuple[Kind, int]] = []
+    for pat in cycles:
+        if block.sigh:
+            first = round(pat.inhale_ms * Fraction(7, 10))
+            out += [(Kind.PHASE, first), (Kind.PHASE, pat.inhale_ms - first)]
+        else:
+            out.append((Kind.PHASE, pat.inhale_ms))
+        out += [(Kind.PHASE, pat.hold_in_ms)] if pat.hold_in_ms else []
+        out.append((Kind.PHASE, pat.exhale_ms))
+        out += [(Kind.PHASE, pat.hold_out_ms)] if pat.hold_out_ms else []
+    return out
+
+
+def _oracle(routine: Routine) -> list[tuple[Kind, int]]:
+    """(kind, length) of every segment at the routine's own pace, read from the model
+    alone; a length the arithmetic makes 0 ms is played as 1 ms, never dropped."""
+    pace = BreathPattern.parse(routine.pace)
+    items = routine.exercise
+    out: list[tuple[Kind, int]] = []
+    if items[0].wait_for_ready:
+        out.append((Kind.WAIT, max(_ms(routine.lead_in), 5000)))
+    elif routine.lead_in > 0:
+        out.append((Kind.LEAD_IN, _ms(routine.lead_in)))
+    for number, item in enumerate(items):
+        if number:
+            gap = _oracle_length(items[number - 1].rest_after, Length(seconds=10), pace)
+            if item.wait_for_ready:
+                out.append((Kind.WAIT, max(gap, 5000)))
+            else:
+                out.append((Kind.TRANSITION, gap))
+        if isinstance(item, Breathing):
+            out += _oracle_breathing(item)
+        else:
+            out += _oracle_exercise(item, pace)
+    out.append((Kind.END, 3000))
+    return [(kind, max(1, ms)) for kind, ms in out]
+
+
 @PROPS
 @given(routines)
 def test_the_oracle_predicts_every_segment(routine):
-    """The segment count and order follow from the model alone (sets, sides, reps, holds)."""
+    """Every segment's kind and start time follow from the model alone (sets, sides,
+    reps, holds, rests, breathing blocks with their ramps and sighs), computed here
+    without the engine's code and never read from the timeline under test."""
     timeline = compile_or_reject(routine)
+    expected = _oracle(routine)
+    starts = list(itertools.accumulate((ms for _, ms in expected), initial=0))
+    assert [s.kind for s in timeline.segments] == [kind for kind, _ in expected]
+    assert [s.start_ms for s in timeline.segments] == starts[:-1]
+    assert timeline.duration_ms == starts[-1]
     assert len(_item_units(routine, timeline)) == len(timeline)
 
 

@@ -37,9 +37,9 @@ def make_player_app(
     start: float = 1000.0,
 ):
     """An app playing `routine` on a fake clock. Returns (app, clock, session)."""
+    from breathpace.session.run import Session
     from breathpace.tui.app import BreathpaceApp
     from breathpace.tui.screens.player import PlayerScreen
-    from breathpace.tui.session import Session
     from tests.fakes import FakeRig
 
     rig = FakeRig(start)

@@ -358,11 +358,9 @@ def tiny_routine() -> Routine:
 
 def test_finished_session_without_a_journal_waits_on_done(monkeypatch):
     async def main():
-        import breathpace.tui.session as session_module
-
-        monkeypatch.setattr(session_module, "journal_available", lambda: False)
         routine = tiny_routine()
         app, clock, session = make_player_app(routine)
+        session.journal = False  # played without a journal
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             screen = player_screen(app)

@@ -7,6 +7,7 @@ player screen as a guided set, so breathing practice is timed and journaled the 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -17,9 +18,13 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from breathpace.library import Resolved
+from breathpace.routine.model import Breathing
 from breathpace.routine.pattern import BreathPattern
 from breathpace.routine.practice import PracticeError, adjust_practice, build_practice
-from breathpace.tui.screens.home import Entry, load_entries
+from breathpace.session.routines import Entry, playable_entries
+from breathpace.tui.screens.help import HelpScreen
+from breathpace.tui.screens.pace import PaceScreen
 
 DEFAULT_MINUTES = 5.0
 
@@ -38,7 +43,7 @@ class BreatheScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.presets: list[Entry] = [e for e in load_entries() if e.breathing]
+        self.presets: list[Entry] = [e for e in playable_entries() if e.breathing]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="breathe"):
@@ -127,11 +132,15 @@ class BreatheScreen(Screen):
             self.message = f"⚠ {exc}"
             return
         self.message = ""
-        self.app.start_routine(routine, name=name, source="breathe")
+        # A breathing practice keeps its own pattern: no personal pace, no dose changes.
+        self.app.start_routine(
+            Resolved(name, Path(name), routine, builtin=False),
+            source="breathe",
+            personal_pace=False,
+            journal_dose=False,
+        )
 
     def action_find_pace(self) -> None:
-        from breathpace.tui.screens.pace import PaceScreen
-
         def found(pattern: str | None) -> None:
             if pattern:
                 self.query_one("#presets", OptionList).highlighted = len(self.presets)
@@ -148,14 +157,10 @@ class BreatheScreen(Screen):
             self.app.exit(return_code=0)
 
     def action_help(self) -> None:
-        from breathpace.tui.screens.help import HelpScreen
-
         self.app.push_screen(HelpScreen())
 
 
 def _block(entry: Entry):
-    from breathpace.routine.model import Breathing
-
     if entry.routine is None:
         return None
     return next((i for i in entry.routine.exercise if isinstance(i, Breathing)), None)

@@ -7,7 +7,6 @@ Escape or Skip leaves the session recorded without a check-in.
 
 from __future__ import annotations
 
-import sqlite3
 from typing import ClassVar
 
 from textual import on
@@ -16,6 +15,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
+
+from breathpace import fmt
+from breathpace.journal import history
+from breathpace.journal.db import JournalError, open_journal, save_checkin
 
 
 def parse_scale(text: str, what: str) -> int | None:
@@ -77,14 +80,10 @@ class CheckInScreen(ModalScreen[bool]):
         self._describe_session()
 
     def _describe_session(self) -> None:
-        from breathpace import fmt
-        from breathpace.journal.db import JournalError, open_journal
-        from breathpace.journal.history import session
-
         try:
             with open_journal() as journal:
-                row = session(journal, self.session_id)
-        except (JournalError, sqlite3.Error):
+                row = history.session(journal, self.session_id)
+        except JournalError:
             return
         if row is not None:
             done = f"{row.reps_done} of {row.reps_planned} reps" if row.reps_planned else ""
@@ -112,8 +111,6 @@ class CheckInScreen(ModalScreen[bool]):
         self.dismiss(False)
 
     def action_save(self) -> None:
-        from breathpace.journal.db import JournalError, open_journal, save_checkin
-
         error = self.query_one("#checkin-error", Static)
         try:
             effort = parse_scale(self.query_one("#effort", Input).value, "Effort")
@@ -129,7 +126,7 @@ class CheckInScreen(ModalScreen[bool]):
         try:
             with open_journal() as journal:
                 save_checkin(journal, self.session_id, effort=effort, pain=pain, note=note)
-        except (JournalError, sqlite3.Error) as exc:
+        except JournalError as exc:
             self.app.notify(f"The check-in could not be saved ({exc}).", severity="error")
             self.dismiss(False)
             return

@@ -11,7 +11,6 @@ so a notice about a damaged journal kept aside is shown here as a notification.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 from typing import ClassVar
 
@@ -22,6 +21,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
+from breathpace.journal.db import JournalError, open_journal, save_followup
+from breathpace.journal.history import pending_followup
 from breathpace.tui.screens.checkin import parse_scale
 
 CHOICES = (("calmer", "Calmer"), ("same", "The same"), ("more sensitive", "More sensitive"))
@@ -29,15 +30,12 @@ CHOICES = (("calmer", "Calmer"), ("same", "The same"), ("more sensitive", "More 
 
 def maybe_followup(app: App, *, now: datetime | None = None) -> bool:
     """Push the follow-up question when a session is waiting for one; True if pushed."""
-    from breathpace.journal.db import JournalError, open_journal
-    from breathpace.journal.history import pending_followup
-
     try:
         with open_journal() as journal:
             if journal.notice:
                 app.notify(journal.notice, severity="warning", timeout=20)
             row = pending_followup(journal, now)
-    except (JournalError, sqlite3.Error) as exc:
+    except JournalError as exc:
         app.notify(f"The journal could not be opened: {exc}", severity="warning", timeout=20)
         return False
     if row is None:
@@ -137,10 +135,8 @@ class FollowUpScreen(ModalScreen[bool]):
         self.dismiss(False)
 
     def _write(self, response: str | None, pain: int | None) -> None:
-        from breathpace.journal.db import JournalError, open_journal, save_followup
-
         try:
             with open_journal() as journal:
                 save_followup(journal, self.session_id, response=response, pain=pain)
-        except (JournalError, sqlite3.Error) as exc:
+        except JournalError as exc:
             self.app.notify(f"The answer could not be saved ({exc}).", severity="error")

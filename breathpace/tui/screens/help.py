@@ -2,30 +2,31 @@
 
 from __future__ import annotations
 
-import importlib.util
 from typing import ClassVar
 
+from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.widgets import Static
 
-KEYS = """\
-## Keys while playing
+from breathpace.safety import SAFETY_NOTICE
 
-| key | does |
-|---|---|
-| `space` | pause / resume |
-| `n` / `p` | next / previous rep |
-| `N` / `P` | next / previous exercise |
-| `+` / `-` | slower / faster pace (from the next rep) |
-| `m` | mute / unmute |
-| `v` | volume: 100, 80, 60, 40, 20 % |
-| `Enter` | ready, when the session waits for you |
-| `?` | this help |
-| `q` | quit (asks once; what you did is kept) |
-"""
+KEYS: tuple[tuple[str, str], ...] = (
+    ("space", "pause / resume"),
+    ("n / p", "next / previous rep"),
+    ("N / P", "next / previous exercise"),
+    ("+ / -", "slower / faster pace (from the next rep)"),
+    ("m", "mute / unmute"),
+    ("v", "volume: 100, 80, 60, 40, 20 %"),
+    ("Enter", "ready, when the session waits for you"),
+    ("?", "this help"),
+    ("q", "quit (asks once; what you did is kept)"),
+)
+"""The keys while playing, one line each, so the whole table fits an 80x24 terminal."""
+
+SCROLL_HINT = "↑↓ PgDn: more · Esc: close"
 
 GUIDE = """\
 ## Breath-paced practice
@@ -44,22 +45,50 @@ GUIDE = """\
 
 
 def safety_text() -> str:
-    if importlib.util.find_spec("breathpace.safety") is None:
-        return ""
-    from breathpace.safety import SAFETY_NOTICE
-
     title, _, body = SAFETY_NOTICE.partition("\n")
     return f"## {title.strip()}\n\n{body.strip()}\n"
 
 
+def keys_table() -> Table:
+    table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=False)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    for key, does in KEYS:
+        table.add_row(key, does)
+    return table
+
+
 class HelpScreen(ModalScreen[None]):
+    """The keys first (whole, at 80x24), then the guide and the safety notice below them;
+    the hint line under the scrolling part says there is more and how to reach it."""
+
+    DEFAULT_CSS = """
+    HelpScreen #help { layout: vertical; }
+    HelpScreen #help-body { height: 1fr; scrollbar-size-vertical: 1; }
+    HelpScreen #help-keys-title { text-style: bold; margin: 1 0 0 2; }
+    HelpScreen #help-keys { margin: 1 0 0 2; }
+    HelpScreen #help-hint { height: 1; color: $text-muted; text-align: right; }
+    """
+
     BINDINGS: ClassVar = [
         Binding("escape,q,question_mark", "close", "Close"),
     ]
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help", classes="dialog"):
-            yield Markdown("\n".join(part for part in (KEYS, GUIDE, safety_text()) if part))
+        # Imported here: the Markdown widget brings markdown-it, which every screen
+        # that offers help would otherwise load before its first frame.
+        from textual.widgets import Markdown
+
+        with Vertical(id="help", classes="dialog"):
+            with VerticalScroll(id="help-body"):
+                yield Static("The keys while playing", id="help-keys-title")
+                yield Static(keys_table(), id="help-keys")
+                yield Markdown(GUIDE + "\n" + safety_text())
+            yield Static(SCROLL_HINT, id="help-hint")
+
+    def on_mount(self) -> None:
+        # Focused, the scrolling part takes the arrow and page keys at once.
+        self.query_one("#help-body").focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -8,7 +8,6 @@ when opened; nothing here writes.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 from typing import ClassVar
 
@@ -18,7 +17,11 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, ListItem, ListView, Sparkline, Static
 
-from breathpace import fmt
+from breathpace.journal import history as h
+from breathpace.journal.db import JournalError, open_journal
+from breathpace.journal.dose import accept
+from breathpace.journal.history import suggestion_for
+from breathpace.journal.suggest import Kind
 
 CHART_SESSIONS = 30
 
@@ -75,22 +78,18 @@ class HistoryScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        from breathpace.journal.db import JournalError, open_journal
-
         try:
             with open_journal() as journal:
                 if journal.notice:
                     self.app.notify(journal.notice, severity="warning", timeout=20)
                 self._fill(journal)
-        except (JournalError, sqlite3.Error) as exc:
+        except JournalError as exc:
             self.query_one("#adherence", Static).update(f"The journal could not be read: {exc}")
 
     def _fill(self, journal) -> None:
-        from breathpace.journal import history as h
-
         rows = h.sessions(journal)
         table = self.query_one("#sessions", DataTable)
-        table.add_columns("date", "routine", "played", "outcome", "effort", "pain", "next day")
+        table.add_columns("date", "routine", "played", *h.SESSION_COLUMNS[3:])
         if not rows:
             self.query_one("#adherence", Static).update(
                 "No sessions yet. Play a routine and it will appear here."
@@ -116,21 +115,10 @@ class HistoryScreen(Screen):
             chart.data = [float(v) for v in values]
             chart.display = len(values) >= 2  # one bar is not a line
         for r in rows[:100]:
-            nextday = r.followup or ("skipped" if r.followup_at else "-")
-            table.add_row(
-                r.started_at.astimezone().strftime("%a %d %b %H:%M"),
-                r.routine,
-                f"{fmt.length(r.played_ms)} / {fmt.length(r.planned_ms)}",
-                r.outcome_text,
-                "-" if r.effort is None else str(r.effort),
-                "-" if r.pain is None else str(r.pain),
-                nextday,
-            )
+            table.add_row(*h.session_cells(r))
         self._fill_suggestions(journal)
 
     def _fill_suggestions(self, journal) -> None:
-        from breathpace.journal import history as h
-
         self.suggestions = [s for _, s in h.all_suggestions(journal) if s is not None]
         view = self.query_one("#suggestions", ListView)
         view.clear()
@@ -141,11 +129,6 @@ class HistoryScreen(Screen):
             view.index = 0
 
     def action_accept(self) -> None:
-        from breathpace.journal.db import JournalError, open_journal
-        from breathpace.journal.dose import accept
-        from breathpace.journal.history import suggestion_for
-        from breathpace.journal.suggest import Kind
-
         index = self.query_one("#suggestions", ListView).index
         if index is None or not 0 <= index < len(self.suggestions):
             return
@@ -161,7 +144,7 @@ class HistoryScreen(Screen):
                     return
                 accept(journal, suggestion)
                 self._fill_suggestions(journal)
-        except (JournalError, sqlite3.Error) as exc:
+        except JournalError as exc:
             self.app.notify(f"Could not save the change ({exc}).", severity="error")
             return
         then = (

@@ -7,9 +7,6 @@ so a typo never makes a routine silently disappear.
 
 from __future__ import annotations
 
-import importlib.util
-from dataclasses import dataclass
-from pathlib import Path
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -19,50 +16,17 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from breathpace.fmt import length
-from breathpace.routine.model import Routine
+from breathpace.session.routines import Entry, playable_entries
+from breathpace.tui.screens.breathe import BreatheScreen
+from breathpace.tui.screens.help import HelpScreen
+from breathpace.tui.screens.history import HistoryScreen
+from breathpace.tui.screens.preview import PreviewScreen
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One row of the home lists."""
-
-    name: str
-    path: Path
-    builtin: bool
-    routine: Routine | None
-    length_ms: int | None
-    error: str | None = None
-
-    @property
-    def breathing(self) -> bool:
-        return self.routine is not None and "breathing" in self.routine.tags
-
-
-def load_entries() -> list[Entry]:
-    """Every built-in and user routine, loaded and measured at its own pace."""
-    from breathpace.library import builtin_routine_files, user_routine_files
-    from breathpace.routine.load import RoutineError, load_routine
-    from breathpace.timeline import TimelineTooLong, compile
-
-    entries: list[Entry] = []
-    user = user_routine_files()
-    user_names = {p.stem for p in user}
-    files = [(p, True) for p in builtin_routine_files() if p.stem not in user_names]
-    files += [(p, False) for p in user]
-    for path, builtin in files:
-        try:
-            routine = load_routine(path)
-            ms = compile(routine).duration_ms
-        except (RoutineError, TimelineTooLong) as exc:
-            entries.append(Entry(path.stem, path, builtin, None, None, " ".join(str(exc).split())))
-            continue
-        entries.append(Entry(path.stem, path, builtin, routine, ms))
-    entries.sort(key=lambda e: (e.builtin, (e.routine.title if e.routine else e.name).lower()))
-    return entries
-
-
-def history_available() -> bool:
-    return importlib.util.find_spec("breathpace.tui.screens.history") is not None
+def load_entries(settings_pace: str | None = None) -> list[Entry]:
+    """Every routine a name plays, measured at the person's effective dose (as
+    `breathpace list` measures it)."""
+    return playable_entries(settings_pace)
 
 
 class HomeScreen(Screen):
@@ -77,13 +41,19 @@ class HomeScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.entries: list[Entry] = load_entries()
+        self.entries: list[Entry] = load_entries(_settings_pace(self))
 
     def compose(self) -> ComposeResult:
         with Vertical(id="home"):
             yield Static(
                 "[b]breathpace[/b] · breath-paced practice · [b]Enter[/b] starts", id="home-title"
             )
+            pace = _settings_pace(self)
+            if pace:
+                # Say so when the lengths (and the sessions) use the person's own pace.
+                yield Static(
+                    f"Lengths at your pace {pace}, from settings", id="home-pace", markup=False
+                )
             yield Static("Routines", classes="section")
             yield DataTable(id="routines", cursor_type="row", zebra_stripes=True)
             yield Static("Breathing", classes="section")
@@ -102,11 +72,6 @@ class HomeScreen(Screen):
                     continue
                 table.add_row(*_row(entry), key=str(index))
         self.query_one("#routines", DataTable).focus()
-
-    def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action == "history":
-            return history_available()
-        return True
 
     def selected(self) -> Entry | None:
         table = self.focused if isinstance(self.focused, DataTable) else None
@@ -132,12 +97,7 @@ class HomeScreen(Screen):
         if entry.routine is None:
             self.notify(entry.error or "This routine cannot be loaded.", severity="error")
             return
-        from breathpace.library import Resolved
-        from breathpace.tui.launch import routine_with_dose
-
-        resolved = Resolved(entry.name, entry.path, entry.routine, entry.builtin)
-        routine = routine_with_dose(resolved)
-        self.app.start_routine(routine, name=entry.name, source=str(entry.path))
+        self.app.start_routine(entry.resolved)
 
     def action_preview(self) -> None:
         entry = self.selected()
@@ -146,29 +106,20 @@ class HomeScreen(Screen):
         if entry.routine is None:
             self.notify(entry.error or "This routine cannot be loaded.", severity="error")
             return
-        from breathpace.tui.screens.preview import PreviewScreen
 
         def chosen(start: bool | None) -> None:
             if start:
                 self.start(entry)
 
-        self.app.push_screen(PreviewScreen(entry.routine), chosen)
+        self.app.push_screen(PreviewScreen(entry.routine, entry.dose), chosen)
 
     def action_breathe(self) -> None:
-        from breathpace.tui.screens.breathe import BreatheScreen
-
         self.app.push_screen(BreatheScreen())
 
     def action_history(self) -> None:
-        if not history_available():
-            return
-        from breathpace.tui.screens.history import HistoryScreen
-
         self.app.push_screen(HistoryScreen())
 
     def action_help(self) -> None:
-        from breathpace.tui.screens.help import HelpScreen
-
         self.app.push_screen(HelpScreen())
 
 
@@ -180,3 +131,12 @@ def _row(entry: Entry) -> tuple[str, str, str, str]:
     level = str(routine.level) if routine.level else ""
     tags = ", ".join(t for t in routine.tags if t not in ("breathing", "preset"))
     return (title, length(entry.length_ms or 0), level, tags)
+
+
+def _settings_pace(screen: Screen) -> str | None:
+    """The personal pace from the running app's settings (None outside an app)."""
+    try:
+        settings = screen.app.settings
+    except Exception:  # no running app (a screen built on its own)
+        return None
+    return getattr(settings, "pace", None)

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from breathpace.pace_finder import TARGET_TAPS, NotEnoughTaps, PaceEstimate, estimate
+from breathpace.settings import SettingsError, load_settings, save_settings
 
 INTRO = (
     "Sit or lie comfortably and breathe the way you do right now, without changing it.\n"
@@ -78,8 +79,6 @@ class PaceScreen(ModalScreen[str | None]):
     def action_save(self) -> None:
         if self.estimate is None:
             return
-        from breathpace.settings import SettingsError, load_settings, save_settings
-
         pattern = str(self.estimate.suggested)
         try:
             # Read the file again: another screen may have saved since the app started.

@@ -9,12 +9,10 @@ arrive here through `poll()`, on the interface's own thread.
 
 from __future__ import annotations
 
-import importlib.util
 import math
-import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -26,12 +24,20 @@ from textual.widgets import Footer, ProgressBar, Static
 
 from breathpace.fmt import clock
 from breathpace.routine.model import Breathing
+from breathpace.session.events import (
+    Event,
+    Notice,
+    PaceChanged,
+    PlayerState,
+    Reloaded,
+    StateChanged,
+)
+from breathpace.session.run import Session, WatchReloader
 from breathpace.timeline import Breath, Kind, Segment
+from breathpace.tui.screens.checkin import CheckInScreen
 from breathpace.tui.screens.confirm import ConfirmScreen
+from breathpace.tui.screens.help import HelpScreen
 from breathpace.tui.widgets.breath_indicator import BreathIndicator, breath_level
-
-if TYPE_CHECKING:
-    from breathpace.tui.session import Session
 
 FPS = 30
 VOLUME_STEPS = (1.0, 0.8, 0.6, 0.4, 0.2)
@@ -82,7 +88,7 @@ class PlayerScreen(Screen):
     audio: reactive[str] = reactive("", init=False, repaint=False)
     status: reactive[str] = reactive("", init=False, repaint=False)
     banner: reactive[str] = reactive("", init=False, repaint=False)
-    state: reactive[str] = reactive("ready", init=False, repaint=False)
+    state: reactive[PlayerState] = reactive(PlayerState.READY, init=False, repaint=False)
 
     def __init__(
         self,
@@ -99,7 +105,7 @@ class PlayerScreen(Screen):
         self.calm = calm
         self.standalone = standalone
         self.pending_pace: str = ""
-        self._mtime: tuple[int, int] | None = _stat(watch) if watch else None
+        self._reloader = WatchReloader(watch) if watch else None
         self._left = False
         self._checkin_shown = False
         #: Called with (segment, monotonic time) when the shown phase changes: the
@@ -169,21 +175,19 @@ class PlayerScreen(Screen):
         # Through the app: a notice at the end of a session outlives this screen.
         self.app.notify(text, severity="warning", timeout=12)
 
-    def handle_event(self, event) -> None:
-        name = type(event).__name__
-        if name == "Notice":
-            self.notify(event.text, timeout=8)
-        elif name == "PaceChanged":
-            self.pending_pace = (
-                f"pace {_pace_text(event.pace, event.tempo_scale)} from the next rep"
-                if event.pending
-                else ""
-            )
-        elif name == "Reloaded":
-            self.banner = "" if event.ok else f"⚠ {event.error}"
-        elif name == "StateChanged":
-            state = str(event.state)
-            if state == "finished":
+    def handle_event(self, event: Event) -> None:
+        match event:
+            case Notice(text=text):
+                self.notify(text, timeout=8)
+            case PaceChanged(pending=True):
+                self.pending_pace = (
+                    f"pace {_pace_text(event.pace, event.tempo_scale)} from the next rep"
+                )
+            case PaceChanged(pending=False):
+                self.pending_pace = ""
+            case Reloaded(ok=ok, error=error):
+                self.banner = "" if ok else f"⚠ {error}"
+            case StateChanged(state=PlayerState.FINISHED):
                 self.session_over("completed")
 
     def sync(self) -> None:
@@ -196,7 +200,7 @@ class PlayerScreen(Screen):
         position = player.position_ms
         timeline = player.timeline
         seg = timeline.at(position)
-        state = str(player.state)
+        state = player.state
         key = (
             id(timeline),
             seg.index,
@@ -256,8 +260,8 @@ class PlayerScreen(Screen):
                 parts.append(f"rep {seg.rep}/{seg.reps}")
         return " · ".join(parts)
 
-    def _cue(self, seg: Segment, state: str) -> str:
-        if state == "waiting":
+    def _cue(self, seg: Segment, state: PlayerState) -> str:
+        if state is PlayerState.WAITING:
             return "Press Enter when ready"
         if self.session.ended:
             return "Well done. Press Enter or q to close."
@@ -285,8 +289,8 @@ class PlayerScreen(Screen):
         pace = _pace_text(player.pace, player.tempo_scale)
         return f"pace {pace} · {sound}"
 
-    def _status(self, state: str) -> str:
-        if state == "paused":
+    def _status(self, state: PlayerState) -> str:
+        if state is PlayerState.PAUSED:
             return "Paused: space to resume"
         return self.pending_pace
 
@@ -345,12 +349,12 @@ class PlayerScreen(Screen):
     # -- keys -----------------------------------------------------------------------
 
     def action_toggle_pause(self) -> None:
-        if self.state in ("playing", "paused"):
+        if self.state in (PlayerState.PLAYING, PlayerState.PAUSED):
             self.player.toggle_pause()
         self.sync()
 
     def action_ready(self) -> None:
-        if self.state == "waiting":
+        if self.state is PlayerState.WAITING:
             self.player.confirm_ready()
         elif self.session.ended:
             self.leave()
@@ -384,8 +388,6 @@ class PlayerScreen(Screen):
         self.sync()
 
     def action_help(self) -> None:
-        from breathpace.tui.screens.help import HelpScreen
-
         self.app.push_screen(HelpScreen())
 
     def action_quit_session(self) -> None:
@@ -418,9 +420,7 @@ class PlayerScreen(Screen):
         self.session.end(outcome)
         self.sync()
         session_id = self.session.session_id
-        if session_id and importlib.util.find_spec("breathpace.tui.screens.checkin"):
-            from breathpace.tui.screens.checkin import CheckInScreen
-
+        if session_id:
             self._checkin_shown = True
             self.app.push_screen(CheckInScreen(session_id=session_id), lambda _=None: self.leave())
         elif outcome != "completed":
@@ -446,25 +446,16 @@ class PlayerScreen(Screen):
 
     def check_watch(self) -> None:
         """Reload the routine file when it was saved; show an error without stopping."""
-        if self.watch_path is None or self.session.ended:
+        if self._reloader is None or self.session.ended:
             return
-        stamp = _stat(self.watch_path)
-        if stamp is None or stamp == self._mtime:
-            return
-        self._mtime = stamp
-        self.reload_from_file()
+        if self._reloader.changed():
+            self.reload_from_file()
 
     def reload_from_file(self) -> None:
-        from breathpace.journal.dose import apply_dose
-        from breathpace.routine.load import RoutineError, load_routine
-
-        assert self.watch_path is not None
-        try:
-            # The person's accepted dose applies to the edited file as it did at start.
-            routine = apply_dose(self.watch_path.stem, load_routine(self.watch_path))
-            self.player.reload(routine)
-        except (RoutineError, ValueError) as exc:
-            self.banner = f"⚠ {_one_line(exc)}"
+        assert self._reloader is not None
+        result = self._reloader.reload(self.player)
+        if not result.ok:
+            self.banner = f"⚠ {result.error}"
             return
         self.banner = ""
         self._drain()
@@ -490,20 +481,6 @@ def choose_cue(cues: tuple[str, ...], breath: Breath, rep: int) -> str:
 
     fitting = [cue for cue in cues if fits(cue)] or list(cues)
     return fitting[(max(rep, 1) - 1) % len(fitting)]
-
-
-def _stat(path: Path | None) -> tuple[int, int] | None:
-    if path is None:
-        return None
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_size)
-
-
-def _one_line(exc: Exception) -> str:
-    return " ".join(str(exc).split())
 
 
 def _move_text(seg: Segment) -> str:

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Static
 
 from breathpace.fmt import length
 from breathpace.routine.model import Breathing, Routine
+from breathpace.session.dose import Dose, effective_dose
 from breathpace.timeline import Timeline, TimelineTooLong, compile
 
 
@@ -37,14 +38,16 @@ class PreviewScreen(ModalScreen[bool]):
         Binding("escape,q", "close", "Close"),
     ]
 
-    def __init__(self, routine: Routine) -> None:
+    def __init__(self, routine: Routine, dose: Dose | None = None) -> None:
         super().__init__()
-        self.routine = routine
+        self.dose = dose or effective_dose("", routine, journal=False)
+        """The effective dose (as `play` will use it); the routine's own without one."""
+        self.routine = self.dose.routine
 
     def compose(self) -> ComposeResult:
-        routine = self.routine
+        routine, dose = self.routine, self.dose
         try:
-            timeline = compile(routine)
+            timeline = compile(routine, dose.pace, dose.tempo)
         except TimelineTooLong as exc:
             timeline = None
             note = str(exc)
@@ -56,7 +59,8 @@ class PreviewScreen(ModalScreen[bool]):
             table.add_columns("#", "exercise", "dose", "sides", "length")
             if timeline is not None:
                 table.add_rows(item_rows(routine, timeline))
-                note = f"{length(timeline.duration_ms)} at the routine's pace {routine.pace}"
+                pace = "the " + dose.describe() if dose.pace_from == "routine" else dose.describe()
+                note = f"{length(timeline.duration_ms)} at {pace}"
             yield table
             yield Static(note, id="preview-total")
             yield Static("Enter start · Esc close", classes="hint")

@@ -16,11 +16,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from breathpace.safety import SAFETY_NOTICE
+from breathpace.settings import SettingsError, load_settings, save_settings
+
 
 def maybe_safety(app: App) -> bool:
     """Push the safety notice unless the person has seen it; True if pushed."""
-    from breathpace.settings import SettingsError, load_settings
-
     try:
         if load_settings().seen_safety:
             return False
@@ -31,8 +32,6 @@ def maybe_safety(app: App) -> bool:
 
 
 def _remember(app: App) -> None:
-    from breathpace.settings import SettingsError, load_settings, save_settings
-
     try:
         settings = load_settings()
     except SettingsError as exc:
@@ -58,8 +57,6 @@ class SafetyScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        from breathpace.safety import SAFETY_NOTICE
-
         with Vertical():
             with VerticalScroll():
                 yield Static(SAFETY_NOTICE.rstrip(), id="safety-text", markup=False)

@@ -16,6 +16,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
+from breathpace.easing import ease
 from breathpace.timeline import Breath, Kind, Segment
 
 #: The smallest shape, so the indicator is never empty at the bottom of an exhale.
@@ -24,12 +25,6 @@ REST_LEVEL = 0.35
 #: The shape moves at most this often (session time): about seven times a second,
 #: smooth for a breath of seconds, and cheap enough to keep the player under 3 % of a core.
 STEP_MS = 150
-
-
-def ease(x: float) -> float:
-    """Ease in and out (a half cosine): breath speeds up in the middle and settles."""
-    x = min(1.0, max(0.0, x))
-    return (1 - math.cos(math.pi * x)) / 2
 
 
 def breath_level(segment: Segment, position_ms: int, previous: Segment | None) -> float:

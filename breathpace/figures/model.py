@@ -1,0 +1,231 @@
+"""The figure file format, version 1, as frozen pydantic models.
+
+A figure is one small 3D skeleton seen by a fixed camera, with named poses. A pose gives
+angles in degrees for the joints it moves; every joint it leaves out keeps its angle
+from the `start` pose (and `start` leaves out what is neutral: standing tall, arms
+hanging, feet forward). Angles are anatomical, so a figure reads the same to a person
+who knows the movement: `hip_l = { flex = 90 }` lifts the left knee to hip height.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+#: Every joint a pose may name, in the order the skeleton builds them.
+JOINTS = (
+    "waist",
+    "spine",
+    "neck",
+    "shoulder_l",
+    "shoulder_r",
+    "elbow_l",
+    "elbow_r",
+    "hip_l",
+    "hip_r",
+    "knee_l",
+    "knee_r",
+    "ankle_l",
+    "ankle_r",
+)
+MAX_ANGLE = 360.0
+MAX_POSES = 24
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+
+def _angle(value: float) -> float:
+    if isinstance(value, bool):
+        raise ValueError("must be a number")
+    if not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    if abs(value) > MAX_ANGLE:
+        raise ValueError(f"must be between -{MAX_ANGLE:g} and {MAX_ANGLE:g} degrees")
+    return float(value)
+
+
+class Joint(_Frozen):
+    """A joint's angles in degrees; each one left out is 0."""
+
+    flex: float = Field(default=0.0, strict=True)
+    """Bend in the body's front-back plane. Hip, shoulder: the limb swings forward; knee:
+    the heel goes back; elbow: the hand comes up; ankle: the toes come up; waist, spine,
+    neck: bend forward."""
+    abduct: float = Field(default=0.0, strict=True)
+    """Swing out to the side, away from the midline (waist, spine, neck: bend left)."""
+    twist: float = Field(default=0.0, strict=True)
+    """Turn about the limb's own length, outward positive (waist, spine, neck: turn left)."""
+
+    @field_validator("flex", "abduct", "twist")
+    @classmethod
+    def _finite(cls, value: float) -> float:
+        return _angle(value)
+
+
+class Body(_Frozen):
+    """Where the whole body is and how it is turned; the figure stands on the floor."""
+
+    pitch: float = Field(default=0.0, strict=True)
+    """Tip the whole body forward in degrees: 90 lies face down, -90 face up."""
+    roll: float = Field(default=0.0, strict=True)
+    """Turn the whole body about its own length first, degrees, positive to the left:
+    roll = 90 with pitch = 90 lies on the left side."""
+    yaw: float = Field(default=0.0, strict=True)
+    """Turn the whole body about the vertical last, degrees, positive to the left."""
+    x: float = Field(default=0.0, strict=True)
+    """Move the body forward (metres, in the camera's frame of the start pose)."""
+    z: float = Field(default=0.0, strict=True)
+    """Move the body sideways, to its left (metres)."""
+
+    @field_validator("pitch", "roll", "yaw")
+    @classmethod
+    def _finite(cls, value: float) -> float:
+        return _angle(value)
+
+    @field_validator("x", "z")
+    @classmethod
+    def _offset(cls, value: float) -> float:
+        if isinstance(value, bool) or not math.isfinite(value):
+            raise ValueError("must be a finite number")
+        if abs(value) > 3:
+            raise ValueError("must be between -3 and 3 metres")
+        return float(value)
+
+
+class Pose(_Frozen):
+    """A named position of the body: the joints it sets (the rest keep the start pose)."""
+
+    body: Body | None = None
+    """The whole body's place and turn, e.g. { pitch = -90 } to lie on the back."""
+    waist: Joint | None = None
+    """The lower back on the pelvis: flex bends forward (rounds), abduct bends left,
+    twist turns left."""
+    spine: Joint | None = None
+    """The upper back and chest on the lower back, like waist."""
+    neck: Joint | None = None
+    """The head on the trunk."""
+    shoulder_l: Joint | None = None
+    """The left upper arm on the trunk (flex 90 points the arm forward)."""
+    shoulder_r: Joint | None = None
+    """The right upper arm on the trunk."""
+    elbow_l: Joint | None = None
+    """The left forearm on the upper arm."""
+    elbow_r: Joint | None = None
+    """The right forearm on the upper arm."""
+    hip_l: Joint | None = None
+    """The left thigh on the pelvis (flex 90 brings the knee up to hip height)."""
+    hip_r: Joint | None = None
+    """The right thigh on the pelvis."""
+    knee_l: Joint | None = None
+    """The left shin on the thigh (flex 90 bends the knee to a right angle)."""
+    knee_r: Joint | None = None
+    """The right shin on the thigh."""
+    ankle_l: Joint | None = None
+    """The left foot on the shin (flex lifts the toes, negative points them)."""
+    ankle_r: Joint | None = None
+    """The right foot on the shin."""
+
+
+class View(_Frozen):
+    """Where the camera looks from (an orthographic view of the body)."""
+
+    azimuth: float = Field(default=0.0, strict=True)
+    """Degrees around the vertical: 0 sees the standing body's left side (the front to
+    the right of the picture), 90 sees it from the front."""
+    elevation: float = Field(default=0.0, strict=True)
+    """Degrees above the floor: 0 is level, 90 looks straight down."""
+
+    @field_validator("azimuth")
+    @classmethod
+    def _azimuth(cls, value: float) -> float:
+        return _angle(value)
+
+    @field_validator("elevation")
+    @classmethod
+    def _elevation(cls, value: float) -> float:
+        value = _angle(value)
+        if not -90 <= value <= 90:
+            raise ValueError("must be between -90 and 90 degrees")
+        return value
+
+
+class Chair(_Frozen):
+    """A chair seat drawn as a block under the hips."""
+
+    x: float = Field(default=0.0, strict=True)
+    """Where the seat's middle is, metres forward of the start pose's pelvis."""
+    height: float = Field(default=0.45, strict=True, gt=0, le=1.5)
+    """The seat's height above the floor, metres."""
+    depth: float = Field(default=0.4, strict=True, gt=0, le=1.5)
+    """The seat's depth front to back, metres."""
+
+    @field_validator("x")
+    @classmethod
+    def _x(cls, value: float) -> float:
+        if isinstance(value, bool) or not math.isfinite(value) or abs(value) > 3:
+            raise ValueError("must be a finite number between -3 and 3 metres")
+        return float(value)
+
+
+class Figure(_Frozen):
+    """A breathpace figure: a human skeleton, a camera, and named poses."""
+
+    format: Literal[1]
+    """The figure format version; always 1 for now."""
+    title: str = Field(min_length=1, max_length=80)
+    """What the figure shows, e.g. "Clamshell, lying on the left side"."""
+    view: View = View()
+    """The camera, e.g. { azimuth = 0, elevation = 20 }."""
+    floor: bool = Field(default=True, strict=True)
+    """Draw the floor line the body rests on."""
+    wall: float | None = Field(default=None, strict=True)
+    """Draw a wall: a vertical line this many metres forward (negative: behind) of the
+    start pose's pelvis."""
+    chair: Chair | None = None
+    """Draw a chair seat under the hips."""
+    breathing: bool = Field(default=False, strict=True)
+    """A resting figure for breathing blocks: its belly and ribs rise with the inhale."""
+    poses: dict[str, Pose] = Field(min_length=1, max_length=MAX_POSES)
+    """The named poses, [poses.start] first; every figure has a start pose."""
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, value: str) -> str:
+        if not value.isprintable():
+            raise ValueError("must be one line of printable text")
+        return value
+
+    @field_validator("wall")
+    @classmethod
+    def _wall(cls, value: float | None) -> float | None:
+        if value is not None and (not math.isfinite(value) or abs(value) > 3):
+            raise ValueError("must be a finite number between -3 and 3 metres")
+        return value
+
+    @field_validator("poses")
+    @classmethod
+    def _pose_names(cls, value: dict[str, Pose]) -> dict[str, Pose]:
+        for name in value:
+            if not name or len(name) > 40 or not all(c.isalnum() or c in "-_" for c in name):
+                raise ValueError(f'pose name "{name[:40]}" must be 1 to 40 letters, digits, - or _')
+        return value
+
+    @model_validator(mode="after")
+    def _has_start(self) -> Figure:
+        if "start" not in self.poses:
+            raise ValueError("needs a [poses.start] pose (the position to get into)")
+        return self
+
+    def angles(self, pose: str) -> dict[str, Joint | Body]:
+        """The pose's full set of angles: its own joints, the start pose's for the rest,
+        and neutral for what neither names."""
+        own = self.poses[pose]
+        start = self.poses["start"]
+        out: dict[str, Joint | Body] = {"body": own.body or start.body or Body()}
+        for joint in JOINTS:
+            out[joint] = getattr(own, joint) or getattr(start, joint) or Joint()
+        return out

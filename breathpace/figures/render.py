@@ -1,0 +1,260 @@
+"""Drawing a figure: joint angles → points → a raster of thick limbs → braille cells.
+
+Pure and deterministic (numpy, no terminal, no files, no clock), so golden frames can
+pin it down. Braille was chosen over half-blocks and sextants: at 24×12 to 40×16 cells it
+gives 2×4 dots per cell, square dots at the usual 1:2 cell shape, and a limb reads as a
+limb rather than a staircase; every terminal font in use has the braille block.
+
+The body is drawn in parts (trunk with head, each arm, each leg), the part farthest from
+the camera first. Before a part is drawn, a one-dot ring around it is cleared, so a near
+leg crossing the far one, or an arm across the chest, keeps its outline. Sides mirror
+exactly: the horizontal coordinate is computed about the picture's centre, and a mirror
+only negates it, so the right side's raster is the left side's flipped dot for dot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from breathpace.figures.model import Figure
+from breathpace.figures.skeleton import RADIUS, Vec, flatten, positions
+
+BRAILLE_BASE = 0x2800
+#: Dot bits of a braille cell by (row, column) of its 4×2 dots.
+_BITS = np.array([[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]], dtype=np.int32)
+#: A ring this wide (dots) is cleared around each part so overlapping parts stay apart.
+HALO = 1.0
+#: The thinnest a limb is drawn, in dots of radius, however small the picture.
+MIN_RADIUS = 0.8
+
+_PARTS: tuple[tuple[str, tuple[tuple[str, str], ...], tuple[str, ...]], ...] = (
+    (
+        "trunk",
+        (
+            ("pelvis", "waist"),
+            ("waist", "chest"),
+            ("hip_l", "hip_r"),
+            ("shoulder_l", "shoulder_r"),
+            ("chest", "head"),
+        ),
+        ("head", "belly", "ribs"),
+    ),
+    ("arm_l", (("shoulder_l", "elbow_l"), ("elbow_l", "hand_l")), ()),
+    ("arm_r", (("shoulder_r", "elbow_r"), ("elbow_r", "hand_r")), ()),
+    ("leg_l", (("hip_l", "knee_l"), ("knee_l", "ankle_l"), ("ankle_l", "toe_l")), ()),
+    ("leg_r", (("hip_r", "knee_r"), ("knee_r", "ankle_r"), ("ankle_r", "toe_r")), ()),
+)
+#: The neck is thinner than the points it joins.
+_NECK_RADIUS = 0.045
+
+
+@dataclass(frozen=True)
+class Camera:
+    """An orthographic camera: screen right, screen up and toward-the-viewer axes."""
+
+    right: Vec
+    up: Vec
+    toward: Vec
+
+    @classmethod
+    def of(cls, figure: Figure) -> Camera:
+        az = np.radians(figure.view.azimuth)
+        el = np.radians(figure.view.elevation)
+        toward = (np.sin(az) * np.cos(el), np.sin(el), np.cos(az) * np.cos(el))
+        right = (np.cos(az), 0.0, -np.sin(az))
+        up = np.cross(toward, right)
+        return cls(
+            tuple(map(float, right)),  # type: ignore[arg-type]
+            tuple(map(float, up)),  # type: ignore[arg-type]
+            tuple(map(float, toward)),  # type: ignore[arg-type]
+        )
+
+    def project(self, p: Vec) -> tuple[float, float, float]:
+        """(across, up, depth): depth grows toward the viewer."""
+        return (_dot(p, self.right), _dot(p, self.up), _dot(p, self.toward))
+
+
+def _dot(a: Vec, b: Vec) -> float:
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The part of the projected plane a figure's picture shows, in metres: every pose
+    fits, so the figure never changes size or jumps while it moves."""
+
+    left: float
+    right: float
+    bottom: float
+    top: float
+
+    def mirrored(self) -> Frame:
+        return Frame(-self.right, -self.left, self.bottom, self.top)
+
+
+def _scene_points(figure: Figure, angles: Mapping[str, float], breath: float) -> dict[str, Vec]:
+    return positions(angles, breath if figure.breathing else 0.0)
+
+
+def figure_frame(figure: Figure) -> Frame:
+    """The frame that holds all of the figure's poses, breathing in and out."""
+    cam = Camera.of(figure)
+    xs: list[float] = []
+    ys: list[float] = []
+    for pose in figure.poses:
+        for breath in (0.0, 1.0) if figure.breathing else (0.0,):
+            for name, p in _scene_points(figure, flatten(figure, pose), breath).items():
+                u, v, _ = cam.project(p)
+                r = RADIUS[name]
+                xs += [u - r, u + r]
+                ys += [v - r, v + r]
+    for p in _prop_points(figure):
+        u, v, _ = cam.project(p)
+        xs.append(u)
+        ys.append(v)
+    return Frame(min(xs), max(xs), min(ys), max(ys))
+
+
+def _prop_points(figure: Figure) -> list[Vec]:
+    points: list[Vec] = []
+    if figure.wall is not None:
+        points += [(figure.wall, 0.0, 0.0)]
+    if figure.chair is not None:
+        c = figure.chair
+        points += [(c.x - c.depth / 2, c.height, 0.0), (c.x + c.depth / 2, 0.0, 0.0)]
+    return points
+
+
+def render_raster(
+    figure: Figure,
+    angles: Mapping[str, float],
+    width: int,
+    height: int,
+    *,
+    mirror: bool = False,
+    breath: float = 0.0,
+    frame: Frame | None = None,
+) -> np.ndarray:
+    """A boolean raster `height` × `width` dots of the figure in these angles.
+
+    `mirror` draws the other side (the picture flipped left to right); `breath` (0..1)
+    fills the belly and ribs of a breathing figure; `frame` defaults to the figure's."""
+    if width < 4 or height < 4:
+        raise ValueError("the raster must be at least 4×4 dots")
+    cam = Camera.of(figure)
+    frame = frame or figure_frame(figure)
+    sign = -1.0 if mirror else 1.0
+    if mirror:
+        frame = frame.mirrored()
+    floor_rows = 1 if figure.floor else 0
+    span_x = max(frame.right - frame.left, 1e-6)
+    span_y = max(frame.top - frame.bottom, 1e-6)
+    scale = min((width - 2) / span_x, (height - 1 - floor_rows) / span_y)
+    centre_u = (frame.left + frame.right) / 2
+    base = height - floor_rows  # the frame's bottom edge sits on the floor row
+
+    # Dot centres: x about the picture's middle (so a mirror is an exact negation).
+    xs = (np.arange(width, dtype=np.float64) + 0.5) - width / 2
+    ys = np.arange(height, dtype=np.float64) + 0.5
+    gx, gy = np.meshgrid(xs, ys)
+
+    def to_px(p: Vec) -> tuple[float, float, float]:
+        u, v, d = cam.project(p)
+        return ((sign * u - centre_u) * scale, base - (v - frame.bottom) * scale, d)
+
+    raster = np.zeros((height, width), dtype=bool)
+    if figure.floor:
+        raster[height - 1, :] = True
+    for a, b in _prop_segments(figure):
+        pa, pb = to_px(a), to_px(b)
+        raster |= _capsule(gx, gy, pa, pb, max(MIN_RADIUS, 0.025 * scale)) <= 0
+
+    pts = _scene_points(figure, angles, breath)
+    px = {name: to_px(p) for name, p in pts.items()}
+    parts = []
+    for order, (_name, segments, discs) in enumerate(_PARTS):
+        names = {n for seg in segments for n in seg} | set(discs)
+        depth = sum(px[n][2] for n in names) / len(names)
+        parts.append((depth, order, segments, discs))
+    # Farthest first; the fixed part order breaks ties so the picture is deterministic.
+    for _, _, segments, discs in sorted(parts, key=lambda t: (t[0], t[1])):
+        field = np.full((height, width), np.inf)
+        for a, b in segments:
+            r = _NECK_RADIUS if b == "head" else min(RADIUS[a], RADIUS[b])
+            r = max(MIN_RADIUS, r * scale)
+            field = np.minimum(field, _capsule(gx, gy, px[a], px[b], r))
+        for n in discs:
+            r = max(MIN_RADIUS, RADIUS[n] * scale)
+            field = np.minimum(field, np.hypot(gx - px[n][0], gy - px[n][1]) - r)
+        raster[field <= HALO] = False
+        raster[field <= 0] = True
+    if figure.floor:
+        raster[height - 1, :] = True  # again: a part's cleared ring may have cut it
+    return raster
+
+
+def _prop_segments(figure: Figure) -> list[tuple[Vec, Vec]]:
+    segs: list[tuple[Vec, Vec]] = []
+    if figure.wall is not None:
+        segs.append(((figure.wall, 0.0, 0.0), (figure.wall, 2.2, 0.0)))
+    if figure.chair is not None:
+        c = figure.chair
+        front, back = c.x + c.depth / 2, c.x - c.depth / 2
+        segs += [
+            ((back, c.height, 0.0), (front, c.height, 0.0)),
+            ((front, c.height, 0.0), (front, 0.0, 0.0)),
+            ((back, c.height, 0.0), (back, 0.0, 0.0)),
+        ]
+    return segs
+
+
+def _capsule(
+    gx: np.ndarray, gy: np.ndarray, a: tuple[float, ...], b: tuple[float, ...], r: float
+) -> np.ndarray:
+    """Signed distance from each dot to a thick segment (negative inside)."""
+    ax, ay, bx, by = a[0], a[1], b[0], b[1]
+    dx, dy = bx - ax, by - ay
+    length2 = dx * dx + dy * dy
+    if length2 == 0:
+        return np.hypot(gx - ax, gy - ay) - r
+    t = np.clip(((gx - ax) * dx + (gy - ay) * dy) / length2, 0.0, 1.0)
+    return np.hypot(gx - (ax + t * dx), gy - (ay + t * dy)) - r
+
+
+def to_braille(raster: np.ndarray) -> list[str]:
+    """Rows of braille cells, 2×4 dots each; an empty cell is a plain space."""
+    height, width = raster.shape
+    rows, cols = -(-height // 4), -(-width // 2)
+    padded = np.zeros((rows * 4, cols * 2), dtype=np.int32)
+    padded[:height, :width] = raster
+    cells = (padded.reshape(rows, 4, cols, 2) * _BITS[None, :, None, :]).sum(axis=(1, 3))
+    return [
+        "".join(chr(BRAILLE_BASE + int(c)) if c else " " for c in row) for row in cells.tolist()
+    ]
+
+
+def render_cells(
+    figure: Figure,
+    angles: Mapping[str, float],
+    cols: int,
+    rows: int,
+    *,
+    mirror: bool = False,
+    breath: float = 0.0,
+    frame: Frame | None = None,
+) -> list[str]:
+    """The figure as `rows` strings of `cols` braille cells."""
+    raster = render_raster(
+        figure, angles, cols * 2, rows * 4, mirror=mirror, breath=breath, frame=frame
+    )
+    return to_braille(raster)
+
+
+def render_pose(
+    figure: Figure, pose: str, cols: int, rows: int, *, mirror: bool = False, breath: float = 0.0
+) -> list[str]:
+    """A named pose as braille rows (the still picture of `--calm` and the preview)."""
+    return render_cells(figure, flatten(figure, pose), cols, rows, mirror=mirror, breath=breath)

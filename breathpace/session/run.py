@@ -1,0 +1,199 @@
+"""Opening, watching and ending a session: the backend, the Player, the journal.
+
+Every way of playing (the play and breathe commands, plain mode, the home and Breathe
+screens) opens its session here and ends it through `Session.end`, which is idempotent:
+whatever ends a session first (the last segment, q, Ctrl-C, a signal, a crash) records
+the one outcome and later calls change nothing. `WatchReloader` is the one `--watch`:
+it notices a saved routine file and reloads it into the player, keeping the place.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from breathpace.audio.backends import BackendError, capabilities_of, open_backend
+from breathpace.journal.db import OUTCOMES
+from breathpace.journal.recorder import SessionRecorder, record_session
+from breathpace.player import Player
+from breathpace.routine.load import RoutineError, load_routine
+from breathpace.session.dose import effective_dose
+from breathpace.session.errors import SessionError
+from breathpace.session.events import PlayerState, Reloaded
+from breathpace.session.options import SessionOptions
+from breathpace.session.prepare import Prepared, voice_clips
+
+
+def open_session_backend(options: SessionOptions, *, clock: Any = None) -> tuple[Any, str | None]:
+    """Open the sound backend the options name: (backend, optional one-line notice).
+
+    Done before anything is drawn, so a device problem is one line (SessionError)."""
+    try:
+        return open_backend(options.audio, options.device, clock=clock)
+    except BackendError as exc:
+        raise SessionError(f"{options.audio_from}: {exc}") from None
+
+
+def build_player(
+    prepared: Prepared, backend: Any, *, clock: Any = None
+) -> tuple[Player, list[str]]:
+    """The Player for a prepared session on `backend`, and the notices for the person
+    (their accepted dose changes, a voice that cannot speak)."""
+    options = prepared.options
+    notices = list(prepared.notices)
+    clips = None
+    if options.voice and capabilities_of(backend).renders:
+        clips, problem = voice_clips(prepared.timeline, backend.sample_rate)
+        if problem:
+            notices.append(f"Voice: {problem}; the tones carry on.")
+    player = Player(
+        prepared.routine,
+        backend=backend,
+        pace=prepared.dose.pace,
+        tempo_scale=prepared.dose.tempo,
+        theme=prepared.theme,
+        volume=options.volume,
+        tick=options.tick,
+        breath_tone=options.breath_tone,
+        voice=clips,
+        clock=clock,
+        timeline=prepared.timeline,  # compiled once, in prepare()
+    )
+    return player, notices
+
+
+class Session:
+    """One played session: the Player and its journal record, ended exactly once."""
+
+    def __init__(
+        self,
+        player: Player,
+        *,
+        routine_name: str,
+        source: str,
+        mode: str = "tui",
+        journal: bool = True,
+    ):
+        self.player = player
+        self.routine_name = routine_name
+        self.source = source
+        self.mode = mode
+        self.journal = journal
+        """False plays without recording (a journal the person does not want touched)."""
+        self.recorder: SessionRecorder | None = None
+        self.started = False
+        self.outcome: str | None = None
+        self.notice: str | None = None
+        """A one-line journal notice for the person (e.g. the journal could not be opened)."""
+        self.on_notice: Any = None
+        """Shows a journal notice that comes mid-session or at the end (a full disk, a
+        deleted journal); set by the plain mode or the screen before `start`."""
+
+    @property
+    def session_id(self) -> int | None:
+        sid = getattr(self.recorder, "session_id", None)
+        return sid or None
+
+    @property
+    def ended(self) -> bool:
+        return self.outcome is not None
+
+    def open_journal(self) -> None:
+        """Start the journal record (once). Subscribed before the first poll, so no
+        segment change is missed."""
+        if self.recorder is not None or not self.journal:
+            return
+        self.recorder = record_session(
+            self.player,
+            routine_name=self.routine_name,
+            source=self.source,
+            mode=self.mode,
+            on_notice=self._journal_notice,
+        )
+        self.notice = self.recorder.notice
+
+    def _journal_notice(self, text: str) -> None:
+        if self.on_notice is not None:
+            self.on_notice(text)
+
+    def start(self) -> None:
+        if self.started:
+            return
+        self.started = True
+        self.open_journal()
+        self.player.start()
+
+    def end(self, outcome: str) -> None:
+        """Stop the player and close the journal record, once, whatever calls it first."""
+        if self.outcome is not None:
+            return
+        if outcome not in OUTCOMES:
+            raise ValueError(f"unknown outcome {outcome!r}")
+        self.outcome = outcome
+        try:
+            if self.player.state is not PlayerState.STOPPED:
+                self.player.stop()
+        finally:
+            if self.recorder is not None:
+                self.recorder.close(outcome)
+
+
+def open_session(
+    prepared: Prepared, backend: Any, *, mode: str, clock: Any = None
+) -> tuple[Session, list[str]]:
+    """The Session for a prepared routine on an open backend, and the notices to show."""
+    player, notices = build_player(prepared, backend, clock=clock)
+    session = Session(player, routine_name=prepared.name, source=prepared.source, mode=mode)
+    return session, notices
+
+
+def end_all(sessions, outcome: str) -> None:
+    """End every started session not yet ended (an interrupt, a crash, the app closing)."""
+    for session in sessions:
+        if session.started and not session.ended:
+            session.end(outcome)
+
+
+class WatchReloader:
+    """`--watch`: reload the routine file into the player when it is saved.
+
+    The file is compared by modification time and size; the person's accepted dose
+    applies to the edited file as it did at the start."""
+
+    def __init__(self, path: Path, *, name: str | None = None):
+        self.path = Path(path)
+        self.name = name or self.path.stem
+        self._stamp = _stamp(self.path)
+
+    def changed(self) -> bool:
+        stamp = _stamp(self.path)
+        if stamp is None or stamp == self._stamp:
+            return False
+        self._stamp = stamp
+        return True
+
+    def reload(self, player: Player) -> Reloaded:
+        """Load the file and hand it to the player. An error is returned, one line, and
+        the session carries on with what it had; success is reported again by the
+        player's own `Reloaded` event."""
+        try:
+            routine = effective_dose(self.name, load_routine(self.path)).routine
+            player.reload(routine)
+        except (RoutineError, ValueError) as exc:
+            return Reloaded(ok=False, error=" ".join(str(exc).split()))
+        return Reloaded(ok=True, error=None)
+
+    def poll(self, player: Player) -> Reloaded | None:
+        """Reload when the file changed since the last look; None when it did not."""
+        if not self.changed():
+            return None
+        return self.reload(player)
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)

@@ -1,0 +1,50 @@
+"""One command-line value checked: a pace, a tempo, a volume.
+
+Apart from `options` (which also reads the settings file, and with it the backend
+registry) so that the click callbacks of `check`, `preview` and `render` can use them
+while importing nothing but the pattern type.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from breathpace.routine.pattern import BreathPattern
+from breathpace.session.errors import SessionError
+
+#: The tempo scales the command line accepts.
+TEMPO_RANGE = (Fraction(1, 4), Fraction(4))
+
+
+def parse_pace(text: str, source: str = "--pace") -> BreathPattern:
+    try:
+        return BreathPattern.parse(text)
+    except ValueError as exc:
+        raise SessionError(f"{source}: {exc} (found {text!r})") from None
+
+
+def parse_tempo(text: str | float | Fraction | None, source: str = "--tempo") -> Fraction:
+    """A tempo scale: 1 = as written, 1.2 = 20 % slower."""
+    if text is None:
+        return Fraction(1)
+    if isinstance(text, Fraction):
+        value = text
+    else:
+        try:
+            number = float(text)
+        except ValueError:
+            raise SessionError(f"{source}: must be a number like 1.2 (found {text!r})") from None
+        if not math.isfinite(number):
+            raise SessionError(f"{source}: must be between 0.25 and 4 (found {text!r})")
+        value = Fraction(str(text)) if isinstance(text, str) else Fraction(number)
+    low, high = TEMPO_RANGE
+    if not low <= value <= high:
+        raise SessionError(f"{source}: must be between 0.25 and 4 (found {str(text)!r})")
+    return value
+
+
+def check_volume(volume: float, source: str = "--volume") -> float:
+    if not (math.isfinite(volume) and 0 <= volume <= 1):
+        raise SessionError(f"{source}: must be between 0 and 1 (found {volume:g})")
+    return volume

@@ -1,0 +1,127 @@
+"""The renderer: golden frames, exact mirror symmetry, and a body that reads at the
+sizes the player uses."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from golden_cases import CASES, golden_path
+
+from breathpace.figures.load import load_figure
+from breathpace.figures.render import (
+    BRAILLE_BASE,
+    figure_frame,
+    render_cells,
+    render_pose,
+    render_raster,
+    to_braille,
+)
+from breathpace.figures.skeleton import flatten, positions
+from breathpace.library import builtin_figure_files, load_figure_named
+
+FIGURES = [(p.stem, load_figure(p)) for p in builtin_figure_files()]
+POSES = [(name, fig, pose) for name, fig in FIGURES for pose in fig.poses]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: golden_path(*c).stem)
+def test_golden_frame(case):
+    figure, pose, cols, rows, mirror, breath = case
+    fig = load_figure_named(figure)
+    expected = golden_path(*case).read_text("utf-8").rstrip("\n").split("\n")
+    assert render_pose(fig, pose, cols, rows, mirror=mirror, breath=breath) == expected
+
+
+def _mirror_braille(row: str) -> str:
+    """A braille row flipped left to right: the cells reversed, each cell's two dot
+    columns swapped."""
+    pairs = [(0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80)]
+    out = []
+    for ch in reversed(row):
+        if ch == " ":
+            out.append(" ")
+            continue
+        bits = ord(ch) - BRAILLE_BASE
+        flipped = 0
+        for left, right in pairs:
+            flipped |= right if bits & left else 0
+            flipped |= left if bits & right else 0
+        out.append(chr(BRAILLE_BASE + flipped) if flipped else " ")
+    return "".join(out)
+
+
+@pytest.mark.parametrize("item", POSES, ids=lambda t: f"{t[0]}-{t[2]}")
+def test_the_other_side_is_the_exact_mirror_image(item):
+    _, fig, pose = item
+    angles = flatten(fig, pose)
+    left = render_raster(fig, angles, 64, 48)
+    right = render_raster(fig, angles, 64, 48, mirror=True)
+    assert left.any()
+    assert np.array_equal(right, np.fliplr(left))
+    cells = render_cells(fig, angles, 32, 12)
+    mirrored = render_cells(fig, angles, 32, 12, mirror=True)
+    assert mirrored == [_mirror_braille(row) for row in cells]
+
+
+def test_the_mirror_helper_is_not_the_identity():
+    assert _mirror_braille("⡀ ⠁") == "⠈ ⢀"
+
+
+@pytest.mark.parametrize("size", [(24, 12), (32, 12), (40, 16)])
+@pytest.mark.parametrize("item", POSES[::3], ids=lambda t: f"{t[0]}-{t[2]}")
+def test_every_pose_fills_the_cells_and_stays_inside(item, size):
+    _, fig, pose = item
+    cols, rows = size
+    lines = render_pose(fig, pose, cols, rows)
+    assert len(lines) == rows
+    assert all(len(line) == cols for line in lines)
+    assert all(ch == " " or 0x2800 <= ord(ch) <= 0x28FF for line in lines for ch in line)
+    inked = sum(ch != " " for line in lines[:-1] for ch in line)
+    assert inked >= cols // 2  # a body, not a speck
+
+
+def test_the_floor_is_the_bottom_row_and_the_body_rests_on_it():
+    fig = load_figure_named("glute-bridge")
+    raster = render_raster(fig, flatten(fig, "start"), 64, 48)
+    assert raster[-1].all()
+    # Something of the body touches the floor row: the row above it has ink.
+    assert raster[-2].any()
+    standing = load_figure_named("hip-hinge")
+    no_floor = standing.model_copy(update={"floor": False})
+    assert render_raster(standing, flatten(standing, "start"), 64, 48)[-1].all()
+    assert not render_raster(no_floor, flatten(standing, "start"), 64, 48)[-1].all()
+
+
+def test_the_frame_holds_every_pose_so_the_figure_never_rescales():
+    fig = load_figure_named("glute-bridge")
+    frame = figure_frame(fig)
+    for pose in fig.poses:
+        for name, p in positions(flatten(fig, pose)).items():
+            assert frame.left <= p[0] <= frame.right, name
+            assert frame.bottom <= p[1] <= frame.top, name
+
+
+def test_breath_lifts_the_belly_of_a_breathing_figure_only():
+    rest = load_figure_named("resting-breath")
+    angles = flatten(rest, "start")
+    out = render_raster(rest, angles, 80, 64, breath=0.0)
+    full = render_raster(rest, angles, 80, 64, breath=1.0)
+    assert full.sum() > out.sum()
+    bridge = load_figure_named("glute-bridge")
+    assert np.array_equal(
+        render_raster(bridge, flatten(bridge, "start"), 64, 48, breath=0.0),
+        render_raster(bridge, flatten(bridge, "start"), 64, 48, breath=1.0),
+    )
+
+
+def test_a_clamshell_opening_is_visible():
+    fig = load_figure_named("clamshell")
+    closed = render_raster(fig, flatten(fig, "start"), 48, 48)
+    opened = render_raster(fig, flatten(fig, "open"), 48, 48)
+    assert (closed != opened).sum() > 40
+
+
+def test_to_braille_maps_each_dot_to_its_bit():
+    raster = np.zeros((4, 2), dtype=bool)
+    raster[0, 0] = raster[3, 1] = True
+    assert to_braille(raster) == [chr(BRAILLE_BASE + 0x01 + 0x80)]
+    assert to_braille(np.zeros((4, 4), dtype=bool)) == ["  "]
