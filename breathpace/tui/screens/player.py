@@ -166,12 +166,17 @@ class PlayerScreen(Screen):
         if not self.session.started:
             if not self.is_active:
                 return  # a safety notice or follow-up question is on top: wait for it
+            self.session.on_notice = self._journal_notice
             self.session.start()
             if self.session.notice:
                 self.notify(self.session.notice, timeout=8)
         for event in self.player.poll():
             self.handle_event(event)
         self.sync()
+
+    def _journal_notice(self, text: str) -> None:
+        # Through the app: a notice at the end of a session outlives this screen.
+        self.app.notify(text, severity="warning", timeout=12)
 
     def handle_event(self, event: Event) -> None:
         match event:
