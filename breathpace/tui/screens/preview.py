@@ -18,12 +18,14 @@ from breathpace.fmt import length
 from breathpace.routine.model import Breathing, Exercise, Routine
 from breathpace.session.dose import Dose, effective_dose
 from breathpace.timeline import Timeline, TimelineTooLong, compile
+from breathpace.tui.text import cell, plain
 
 #: One small pose: braille cells wide and high, and the gap between poses.
 POSE_COLS, POSE_ROWS, POSE_GAP = 18, 5, 2
 
 
 def item_rows(routine: Routine, timeline: Timeline) -> list[tuple[str, ...]]:
+    """One row per item; the routine's strings are escaped (never read as markup)."""
     rows = []
     for number, item in enumerate(routine.exercise, start=1):
         start, end = timeline.item_span(number)
@@ -33,7 +35,7 @@ def item_rows(routine: Routine, timeline: Timeline) -> list[tuple[str, ...]]:
         else:
             dose = f"{item.sets}×{item.reps}"
             sides = item.sides or ""
-        rows.append((str(number), item.name, dose, sides, length(end - start)))
+        rows.append(tuple(map(cell, (str(number), item.name, dose, sides, length(end - start)))))
     return rows
 
 
@@ -124,10 +126,9 @@ class PreviewScreen(ModalScreen[bool]):
             timeline = None
             note = str(exc)
         with Vertical(id="preview", classes="dialog"):
-            # Text objects: a title or summary from a file is data, never markup.
-            yield Static(Text(routine.title, style="bold"), id="preview-title")
+            yield Static(plain(routine.title, "bold"), id="preview-title", markup=False)
             if routine.summary:
-                yield Static(Text(routine.summary), id="preview-summary")
+                yield Static(plain(routine.summary), id="preview-summary", markup=False)
             table = DataTable(id="preview-table", cursor_type="row", zebra_stripes=True)
             table.add_columns("#", "exercise", "dose", "sides", "length")
             if timeline is not None:
@@ -136,7 +137,7 @@ class PreviewScreen(ModalScreen[bool]):
                 note = f"{length(timeline.duration_ms)} at {pace}"
             yield table
             yield ExercisePoses(routine, id="preview-poses")
-            yield Static(note, id="preview-total")
+            yield Static(plain(note), id="preview-total", markup=False)
             yield Static("Enter start · Esc close", classes="hint")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
