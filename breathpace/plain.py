@@ -148,6 +148,7 @@ def play_plain(
 
     # The journal hears each event before the line is printed: a Ctrl-C typed the
     # moment a rep's line appears never leaves that finished rep unrecorded.
+    session.on_notice = say  # the journal failing mid-session: one line, play goes on
     session.open_journal()
     player.subscribe(on_event)
     if session.notice:

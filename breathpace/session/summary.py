@@ -138,7 +138,12 @@ def gather(session: Session) -> Summary:
         exercises=items,
         reps_done=0,
         reps_planned=0,
-        not_recorded=(recorder.error or recorder.notice) if recorder is not None else None,
+        # The journal's own notice already said why (once); this only points back to it.
+        not_recorded=(
+            "Not recorded yet: breathpace could not write it (the notice above says why)."
+            if recorder is not None and (recorder.error or recorder.notice)
+            else None
+        ),
     )
     if not sid or (recorder is not None and recorder.error):
         return fallback
