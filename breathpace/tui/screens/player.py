@@ -10,7 +10,6 @@ arrive here through `poll()`, on the interface's own thread.
 from __future__ import annotations
 
 import math
-import re
 from pathlib import Path
 from typing import ClassVar
 
@@ -24,6 +23,7 @@ from textual.widgets import Footer, ProgressBar, Static
 
 from breathpace.fmt import clock
 from breathpace.routine.model import Breathing
+from breathpace.session import words
 from breathpace.session.events import (
     Event,
     Notice,
@@ -82,6 +82,9 @@ class PlayerScreen(Screen):
     seconds_left: reactive[int] = reactive(0, init=False, repaint=False)
     heading: reactive[str] = reactive("", init=False, repaint=False)
     cue: reactive[str] = reactive("", init=False, repaint=False)
+    #: The general text of this moment (safety, position, the exercise's cues), shown
+    #: before an item and in its rests; empty during phases (see session/words.py).
+    about: reactive[tuple] = reactive((), init=False, repaint=False)
     next_up: reactive[str] = reactive("", init=False, repaint=False)
     time_left: reactive[str] = reactive("", init=False, repaint=False)
     progress_permille: reactive[int] = reactive(0, init=False, repaint=False)
@@ -124,6 +127,7 @@ class PlayerScreen(Screen):
             yield BreathIndicator(calm=self.calm, id="breath")
             yield Static("", id="phase")
             yield Static("", id="cue")
+            yield Static("", id="about", markup=False)
             yield Static("", id="next-up")
             with Horizontal(id="status-row"):
                 yield ProgressBar(total=1000, show_eta=False, show_percentage=False, id="progress")
@@ -138,6 +142,7 @@ class PlayerScreen(Screen):
         if sessions is not None and self.session not in sessions:
             sessions.append(self.session)
         self.query_one("#banner").display = False
+        self.query_one("#about").display = False
         self._indicator = self.query_one(BreathIndicator)
         self._lines = {
             name: self.query_one(f"#{name}", Static)
@@ -166,6 +171,11 @@ class PlayerScreen(Screen):
             self.session.start()
             if self.session.notice:
                 self.notify(self.session.notice, timeout=8)
+            # No get-ready segment to show the routine's safety and the first item's
+            # position: say them as the session starts.
+            opening = words.opening_notes(self.player.routine, self.player.timeline)
+            if opening:
+                self.notify("\n".join(n.line() for n in opening), timeout=20, markup=False)
         for event in self.player.poll():
             self.handle_event(event)
         self.sync()
@@ -208,10 +218,12 @@ class PlayerScreen(Screen):
         if key != self._key:
             self._key = key
             self.state = state
+            routine = player.routine
             self.phase_word = seg.phase_word
-            self.move = _move_text(seg)
-            self.heading = self._heading(seg)
+            self.move = words.move_of(seg)
+            self.heading = words.heading(routine, seg)
             self.cue = self._cue(seg, state)
+            self.about = tuple(words.general_notes(routine, seg))
             self.next_up = self._next_up(seg)
             self.audio = self._audio_text()
             self.status = self._status(state)
@@ -228,46 +240,16 @@ class PlayerScreen(Screen):
 
     # -- what the lines say ---------------------------------------------------------
 
-    def _item(self, seg: Segment):
-        items = self.player.routine.exercise
-        number = (
-            seg.exercise if 1 <= seg.exercise <= len(items) else (1 if seg.exercise == 0 else 0)
-        )
-        return items[number - 1] if number else None
-
-    def _heading(self, seg: Segment) -> str:
-        if seg.kind is Kind.END:
-            return self.player.routine.title
-        if seg.kind is Kind.LEAD_IN or seg.kind in (Kind.TRANSITION, Kind.WAIT):
-            item = self._item(seg)
-            return f"Coming up: {item.name}" if item is not None else "Get ready"
-        parts = [seg.exercise_name]
-        if seg.side:
-            parts.append(seg.side)
-        item = self._item(seg)
-        if isinstance(item, Breathing):
-            if seg.reps:
-                parts.append(f"breath {seg.rep}/{seg.reps}")
-        else:
-            if seg.sets:
-                parts.append(f"set {seg.set}/{seg.sets}")
-            if seg.reps and seg.rep:
-                parts.append(f"rep {seg.rep}/{seg.reps}")
-        return " · ".join(parts)
-
     def _cue(self, seg: Segment, state: PlayerState) -> str:
+        """The cue line: during a phase that phase's own cue and nothing else (the
+        general coaching is in `about`, before the item and in its rests)."""
         if state is PlayerState.WAITING:
             return "Press Enter when ready"
         if self.session.ended:
             return "Well done. Press Enter or q to close."
         if seg.kind is Kind.END:
             return "Well done."
-        item = self._item(seg)
-        if item is None:
-            return ""
-        if seg.kind in (Kind.LEAD_IN, Kind.TRANSITION, Kind.WAIT, Kind.SWITCH, Kind.REST):
-            return item.safety or item.position or (item.cues[0] if item.cues else "")
-        return choose_cue(item.cues, seg.breath, seg.rep) or item.position
+        return words.cue_of(seg)
 
     def _next_up(self, seg: Segment) -> str:
         items = self.player.timeline.items or tuple(i.name for i in self.player.routine.exercise)
@@ -281,8 +263,13 @@ class PlayerScreen(Screen):
     def _audio_text(self) -> str:
         player = self.player
         sound = "muted" if player.muted else f"vol {round(player.volume * 100)}%"
-        pace = _pace_text(player.pace, player.tempo_scale)
-        return f"pace {pace} · {sound}"
+        item = words.item_of(player.routine, player.timeline.at(player.position_ms))
+        if isinstance(item, Breathing):
+            # A breathing block plays its own pattern, not the routine's pace.
+            pace = f"pattern {_pace_text(words.block_pattern(item), player.tempo_scale)}"
+        else:
+            pace = f"pace {_pace_text(player.pace, player.tempo_scale)}"
+        return f"{pace} · {sound}"
 
     def _status(self, state: PlayerState) -> str:
         if state is PlayerState.PAUSED:
@@ -320,6 +307,12 @@ class PlayerScreen(Screen):
 
     def watch_cue(self, value: str) -> None:
         self._set_line("cue", value)
+
+    def watch_about(self, notes: tuple) -> None:
+        # Changes only between items and at rests, so a layout pass here is cheap.
+        about = self.query_one("#about", Static)
+        about.update(about_text(notes))
+        about.display = bool(notes)
 
     def watch_next_up(self, value: str) -> None:
         self._set_line("next-up", value)
@@ -456,31 +449,23 @@ class PlayerScreen(Screen):
         self._drain()
 
 
-_EXHALE_CUE = re.compile(r"\b(breathe out|breathing out|out-breath|exhale)", re.IGNORECASE)
-_INHALE_CUE = re.compile(r"\b(breathe in|breathing in|in-breath|inhale)", re.IGNORECASE)
-
-
-def choose_cue(cues: tuple[str, ...], breath: Breath, rep: int) -> str:
-    """A coaching cue for this moment: never "breathe in …" during an exhale (or the
-    reverse); the others take turns, one per rep."""
-    if not cues:
-        return ""
-
-    def fits(cue: str) -> bool:
-        says_out, says_in = bool(_EXHALE_CUE.search(cue)), bool(_INHALE_CUE.search(cue))
-        if breath is Breath.EXHALE:
-            return says_out or not says_in
-        if breath is Breath.INHALE:
-            return says_in or not says_out
-        return not (says_out or says_in)
-
-    fitting = [cue for cue in cues if fits(cue)] or list(cues)
-    return fitting[(max(rep, 1) - 1) % len(fitting)]
-
-
-def _move_text(seg: Segment) -> str:
-    # Outside phases the heading already names what comes; the word says the rest.
-    return seg.move if seg.kind is Kind.PHASE else ""
+def about_text(notes) -> Text:
+    """The general text as the screen shows it: safety first and marked, then the
+    position and each cue on its own line. A `Text`, so a routine's words are never
+    read as markup."""
+    text = Text()
+    for i, note in enumerate(notes):
+        if i:
+            text.append("\n")
+        if note.kind == "safety":
+            text.append("⚠ ", "bold")
+            text.append(note.text, "bold")
+        elif note.kind == "position":
+            text.append("Position: ", "italic")
+            text.append(note.text)
+        else:
+            text.append("· " + note.text)
+    return text
 
 
 def _breath_kind(seg: Segment) -> str:
