@@ -230,6 +230,16 @@ def rep_phases(timeline: Timeline, number: int) -> list[PhaseInfo]:
     return [p._replace(breaths=(p.breaths + 1) // 2) if p.breaths > 1 else p for p in phases]
 
 
+def item_ms(timeline: Timeline, number: int) -> int:
+    """How long item `number` plays: its sets, reps and rests, without the get-ready or
+    transition before it (as the preview table counts it)."""
+    return sum(
+        f["duration_ms"]
+        for f, _start, _set, _rep in timeline.segments.rows()
+        if f["exercise"] == number and f["kind"] not in (Kind.WAIT, Kind.TRANSITION)
+    )
+
+
 def item_dose(item, item_ms: int, timeline: Timeline | None = None, number: int = 0) -> str:
     """An item's dose in words: "2 sets × 8 reps, each side · 3 min 10 s"."""
     if isinstance(item, Breathing):
