@@ -36,7 +36,7 @@ reps = 1
 rest = { seconds = 1 }
 rest_after = { seconds = 1 }
 phases = [
-  { move = "lift", breath = "exhale", seconds = 0.5, effort = true, cue = "Press through the heels" },
+  { move = "lift", breath = "exhale", seconds = 0.5, effort = true, cue = "Heels press" },
   { move = "lower", breath = "inhale", seconds = 0.5, cue = "Roll down slowly" },
 ]
 
@@ -105,7 +105,7 @@ def test_plain_mode_prints_safety_briefings_and_each_phases_own_cue(tmp_path: Pa
     lowers = [line for line in lines if "INHALE  lower" in line]
     assert len(lifts) == len(lowers) == 2
     for line in lifts:
-        assert line.endswith("EXHALE  lift  Press through the heels  0.5s")
+        assert line.endswith("EXHALE  lift  Heels press  0.5s")
     for line in lowers:
         assert line.endswith("INHALE  lower  Roll down slowly  0.5s")
     for line in lifts + lowers:

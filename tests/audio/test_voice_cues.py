@@ -19,9 +19,9 @@ name = "Bridge"
 cues = ["General: ribs soft"]
 reps = 2
 phases = [
-  { move = "lift", breath = "exhale", breaths = 1, effort = true, cue = "Press through the heels" },
+  { move = "lift", breath = "exhale", breaths = 1, effort = true, cue = "Heels press" },
   { move = "stay up", breath = "hold", breaths = 2, cue = "Keep breathing" },
-  { move = "lower", breath = "inhale", seconds = 1, cue = "Roll down one vertebra at a time, slowly and softly" },
+  { move = "lower", breath = "inhale", seconds = 1, cue = "Roll down one vertebra at a time" },
 ]
 """
 
@@ -32,7 +32,7 @@ def test_each_phase_speaks_its_own_cue_where_it_fits():
     phases = [s for s in timeline.segments if s.kind is Kind.PHASE and s.rep == 1]
     said = [lines[s.index] for s in phases]
     assert said == [
-        "exhale, lift. Press through the heels",
+        "exhale, lift. Heels press",
         # two breath cycles of one hold: the cue once, on its first breath
         "inhale, stay up. Keep breathing",
         "exhale, stay up",
@@ -50,4 +50,4 @@ def test_each_phase_speaks_its_own_cue_where_it_fits():
 
 
 def test_spoken_seconds_grows_with_the_words():
-    assert spoken_seconds("exhale") < spoken_seconds("exhale, lift. Press through the heels")
+    assert spoken_seconds("exhale") < spoken_seconds("exhale, lift. Heels press")
