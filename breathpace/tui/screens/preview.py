@@ -61,21 +61,22 @@ class PreviewScreen(ModalScreen[bool]):
             yield Static(f"[b]{routine.title}[/b]", id="preview-title")
             if routine.summary:
                 yield Static(routine.summary, id="preview-summary")
-            if routine.safety:
-                yield Static(
-                    Text.assemble(("⚠ ", "bold"), (routine.safety, "bold")),
-                    id="preview-safety",
-                    markup=False,
-                )
             table = DataTable(id="preview-table", cursor_type="row", zebra_stripes=True)
             table.add_columns("#", "exercise", "dose", "sides", "length")
             if timeline is not None:
                 table.add_rows(item_rows(routine, timeline))
                 note = f"{length(timeline.duration_ms)} at {self._pace_words()}"
             yield table
+            yield Static(note, id="preview-total")
+            # Under the table, so a short terminal still shows the table first.
+            if routine.safety:
+                yield Static(
+                    Text.assemble(("⚠ ", "bold"), (routine.safety, "bold")),
+                    id="preview-safety",
+                    markup=False,
+                )
             # What the highlighted exercise involves; filled in as the cursor moves.
             yield Static("", id="preview-detail", markup=False)
-            yield Static(note, id="preview-total")
             yield Static("Enter start · Esc close", classes="hint")
 
     def _pace_words(self) -> str:
