@@ -9,6 +9,7 @@ that say what comes next, and a breathing block counted in breaths.
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -17,8 +18,6 @@ import pytest
 
 from breathpace.safety import SAFETY_NOTICE
 from breathpace.settings import load_settings
-
-pytestmark = pytest.mark.slow
 
 ROUTINE = """
 format = 1
@@ -75,6 +74,7 @@ def play(path: Path) -> list[str]:
     return done.stdout.splitlines()
 
 
+@pytest.mark.slow
 def test_plain_mode_prints_safety_briefings_and_each_phases_own_cue(tmp_path: Path):
     path = tmp_path / "plain-words.toml"
     path.write_text(ROUTINE, "utf-8")
@@ -135,6 +135,7 @@ def test_plain_mode_prints_safety_briefings_and_each_phases_own_cue(tmp_path: Pa
     assert not any("Let the belly rise" in line for line in counted)
 
 
+@pytest.mark.slow
 def test_the_safety_notice_is_not_printed_again_and_a_wait_shows_the_position(
     tmp_path: Path,
 ):
@@ -149,3 +150,42 @@ def test_the_safety_notice_is_not_printed_again_and_a_wait_shows_the_position(
     prompt = lines.index("Press Enter when you are in position")
     # While it waits (before the prompt), not only after Enter.
     assert lines[wait + 1 : prompt] == ["Position: On your side, on one elbow", "Cue: Hips stacked"]
+
+
+class _Terminal(io.StringIO):
+    """Typed input at a terminal: `isatty` is what makes plain mode wait for Enter."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_at_a_terminal_the_notice_waits_for_enter_and_is_then_remembered():
+    from breathpace import plain
+
+    said: list[str] = []
+    stdin = _Terminal("\n")
+    assert plain.first_run_safety(said.append, stdin) is True
+    assert said[0] == SAFETY_NOTICE.rstrip()
+    assert said[1] == plain.SAFETY_CONTINUE
+    assert stdin.tell() == 1  # the Enter was read
+    assert load_settings().seen_safety
+    assert plain.first_run_safety(said.append, stdin) is False  # once only
+
+
+def test_a_settings_file_that_cannot_be_read_still_gets_the_notice_and_is_kept():
+    from breathpace import paths, plain
+
+    path = paths.settings_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("this is [not toml", "utf-8")
+    said: list[str] = []
+    assert plain.first_run_safety(said.append, io.StringIO("")) is True
+    assert said[0] == SAFETY_NOTICE.rstrip()
+    assert path.read_text("utf-8") == "this is [not toml"
+
+
+def test_routine_words_with_control_characters_are_printed_as_escapes():
+    from breathpace import plain
+
+    assert plain.printable("Lift\x1b]0;owned\x07") == "Lift\\x1b]0;owned\\x07"
+    assert plain.printable("two\nlines") == "two\nlines"
