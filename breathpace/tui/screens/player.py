@@ -225,7 +225,7 @@ class PlayerScreen(Screen):
             self.cue = self._cue(seg, state)
             self.about = tuple(words.general_notes(routine, seg))
             self.next_up = self._next_up(seg)
-            self.audio = self._audio_text()
+            self.audio = self._audio_text(seg)
             self.status = self._status(state)
             self._breath = _breath_kind(seg)
             self._previous = timeline.segments[seg.index - 1] if seg.index > 0 else None
@@ -260,10 +260,10 @@ class PlayerScreen(Screen):
             return f"Next: {items[current]}"
         return "Next: the end of the session"
 
-    def _audio_text(self) -> str:
+    def _audio_text(self, seg: Segment) -> str:
         player = self.player
         sound = "muted" if player.muted else f"vol {round(player.volume * 100)}%"
-        item = words.item_of(player.routine, player.timeline.at(player.position_ms))
+        item = words.item_of(player.routine, seg)
         if isinstance(item, Breathing):
             # A breathing block plays its own pattern, not the routine's pace.
             pace = f"pattern {_pace_text(words.block_pattern(item), player.tempo_scale)}"
