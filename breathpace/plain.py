@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from breathpace.player import Player
+from breathpace.safe_text import for_stream
 from breathpace.session import words
 from breathpace.session.events import (
     Event,
@@ -50,14 +51,6 @@ def segment_line(seg: Segment, breathing: bool = False) -> str:
     """`00:05  Pelvic tilt  set 1/2  rep 1/8  EXHALE  tilt  6.0s` (see `words.plain_line`;
     `breathing` counts a breathing block's cycles as breaths)."""
     return words.plain_line(seg, breathing)
-
-
-def printable(text: str) -> str:
-    """`text` with control characters shown as escapes (a routine's words are data: an
-    escape sequence in a file must not act on the terminal); line breaks stay."""
-    if text.isprintable():
-        return text
-    return "".join(c if c == "\n" or c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def run_plain(
@@ -111,14 +104,20 @@ def play_plain(
     player = session.player
 
     def say(text: str) -> None:
+        # Printable, and encodable by this terminal (escaped on an ASCII one): a cue line
+        # is never dropped, and text from a file never acts on the terminal.
+        line = for_stream(text, out) + "\n"
         try:
-            out.write(printable(text) + "\n")
+            out.write(line)
             out.flush()
+        except UnicodeError:
+            raise  # a bug in for_stream: never swallowed
         except (OSError, ValueError):  # the terminal went away (SIGHUP) or a closed pipe
             pass
 
     if notice:
-        say(notice)
+        for line in notice.splitlines():  # one notice per line (say() escapes a newline)
+            say(line)
     first_run_safety(say, stdin)
 
     def on_event(event: Event) -> None:
@@ -220,7 +219,8 @@ def first_run_safety(say, stdin: TextIO) -> bool:
             return False
     except SettingsError:
         pass  # print it; a settings file that cannot be read is not overwritten
-    say(SAFETY_NOTICE.rstrip())
+    for line in SAFETY_NOTICE.rstrip().splitlines():  # say() escapes a line break
+        say(line)
     if _interactive(stdin):
         say(SAFETY_CONTINUE)
         stdin.readline()

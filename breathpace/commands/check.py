@@ -12,6 +12,7 @@ from breathpace.figures.load import FigureError, load_figure, looks_like_figure,
 from breathpace.library import load_figure_named, routine_names
 from breathpace.routine.lint import figure_problems, lint
 from breathpace.routine.load import RoutineError, load_routine
+from breathpace.safe_text import printable
 
 
 @click.command("check")
@@ -24,12 +25,14 @@ def check_cmd(files: tuple[str, ...], quiet: bool) -> None:
     failed = 0
     known = routine_names()
     for name in files:
+        # Anything the file system hands over is tried: a missing or unreadable file,
+        # a FIFO or a device all get load_routine's one line, never click's usage error.
         try:
             if _is_figure(name):
                 figure = load_figure(name)
                 if not quiet:
-                    poses = ", ".join(figure.poses)
-                    click.echo(f"ok: {name}: {figure.title} (poses: {poses})")
+                    poses = printable(", ".join(figure.poses))
+                    click.echo(f"ok: {printable(name)}: {printable(figure.title)} (poses: {poses})")
                 continue
             routine = load_routine(name)
         except (RoutineError, FigureError) as exc:
@@ -39,20 +42,22 @@ def check_cmd(files: tuple[str, ...], quiet: bool) -> None:
             continue
         except Exception as exc:  # pragma: no cover - a bug must still not show a traceback
             failed += 1
-            click.echo(f"error: {name}: could not be checked ({type(exc).__name__})", err=True)
+            click.echo(
+                f"error: {printable(name)}: could not be checked ({type(exc).__name__})", err=True
+            )
             continue
         problems = figure_problems(routine, _figure_poses(Path(name).parent))
         for problem in problems:
-            click.echo(f"error: {name}: {problem}", err=True)
+            click.echo(f"error: {printable(name)}: {printable(problem)}", err=True)
         if problems:
             failed += 1
             continue
         warnings = lint(routine, known | _siblings(name))
         for warning in warnings:
-            click.echo(f"warning: {name}: {warning}", err=True)
+            click.echo(f"warning: {printable(name)}: {printable(warning)}", err=True)
         if not quiet:
             note = f" ({len(warnings)} warning{'s' * (len(warnings) != 1)})" if warnings else ""
-            click.echo(f"ok: {name}: {routine.title}{note}")
+            click.echo(f"ok: {printable(name)}: {printable(routine.title)}{note}")
     if failed:
         sys.exit(2)
 

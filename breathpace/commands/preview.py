@@ -12,6 +12,7 @@ from breathpace import fmt
 from breathpace.commands.errors import InputError
 from breathpace.commands.options import input_errors, pace_option, resolve_or_exit, tempo_option
 from breathpace.routine.model import Breathing
+from breathpace.safe_text import printable
 from breathpace.session import words
 from breathpace.session.dose import Dose, dose_for
 from breathpace.timeline import Kind, Timeline, compile
@@ -49,7 +50,7 @@ def preview_cmd(routine: str, pace, tempo: Fraction, as_json: bool, brief: bool)
         return
     _print_table(resolved, dose, timeline, details=not brief)
     for change in dose.changes:
-        click.echo(f"your dose: {change}")
+        click.echo(f"your dose: {printable(change)}")
 
 
 def timeline_json_chunks(timeline: Timeline, rows_per_chunk: int = 4096) -> Iterator[str]:
@@ -95,18 +96,20 @@ def timeline_json_chunks(timeline: Timeline, rows_per_chunk: int = 4096) -> Iter
 
 def _print_table(resolved, dose: Dose, timeline: Timeline, *, details: bool = True) -> None:
     routine = dose.routine
-    # A routine of breathing blocks plays their own patterns: name those, not the
-    # routine's default pace (which nothing in it uses).
-    click.echo(f"{routine.title}  ({resolved.name}, {words.pace_label(routine, dose.pace_text)})")
+    # The routine's own text is checked as it loads; the name is the file's name, which
+    # nobody checked. Both are shown printable all the same. A routine of breathing
+    # blocks plays their own patterns: name those, not the routine's unused pace.
+    pace = words.pace_label(routine, dose.pace_text)
+    click.echo(f"{printable(routine.title)}  ({printable(resolved.name)}, {pace})")
     if words.breathing_only(routine):
         if dose.tempo != 1:
             click.echo(f"tempo x{float(dose.tempo):g}")
     elif dose.pace_from != "routine" or dose.tempo != 1:
         click.echo(dose.describe())
     if routine.summary:
-        click.echo(routine.summary)
+        click.echo(printable(routine.summary))
     if routine.safety:
-        click.echo(f"Safety: {routine.safety}")
+        click.echo(f"Safety: {printable(routine.safety)}")
     click.echo()
     if details:
         _print_details(routine, timeline)
@@ -117,12 +120,14 @@ def _print_table(resolved, dose: Dose, timeline: Timeline, *, details: bool = Tr
         ms = sum(s.duration_ms for s in segs)
         if isinstance(item, Breathing):
             cycles = max((s.reps for s in segs), default=0)
-            rows.append((str(number), item.name, "-", f"{cycles} breaths", "-", fmt.length(ms)))
+            rows.append(
+                (str(number), printable(item.name), "-", f"{cycles} breaths", "-", fmt.length(ms))
+            )
         else:
             rows.append(
                 (
                     str(number),
-                    item.name,
+                    printable(item.name),
                     str(item.sets),
                     str(item.reps),
                     item.sides or "-",
@@ -151,7 +156,7 @@ def _print_details(routine, timeline: Timeline) -> None:
     """What each item involves, before the table: its dose, safety, position, general
     cues and each phase with its own cue — what a person reads before playing it."""
     for number, item in enumerate(routine.exercise, start=1):
-        click.echo(f"{number}. {item.name}")
+        click.echo(f"{number}. {printable(item.name)}")
         for line in words.item_details(item, timeline, number, words.item_ms(timeline, number)):
-            click.echo(f"   {line}")
+            click.echo(f"   {printable(line)}")
         click.echo()

@@ -229,7 +229,7 @@ def open_journal(path: Path | None = None, *, now: datetime | None = None) -> Jo
     except OSError as exc:
         raise JournalError(f"{path.parent}: cannot create the journal folder ({exc})") from None
     notice = None
-    problem = _problem(path)
+    problem = journal_problem(path)
     if problem is not None:
         try:
             kept = _keep_aside(path, problem, now or now_utc())
@@ -269,7 +269,7 @@ def _is_damage(exc: sqlite3.Error) -> bool:
     return name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
 
 
-def _problem(path: Path) -> str | None:
+def journal_problem(path: Path) -> str | None:
     """ "corrupt", "newer" or None for a file that can be opened and upgraded.
 
     Raises JournalError when the file cannot be examined for another reason."""

@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from breathpace.journal.db import OUTCOMES, Journal, JournalError, now_utc, open_journal, to_db
+from breathpace.safe_text import name_text
 from breathpace.session.events import Event, PlayerState, Reloaded, SegmentChanged, StateChanged
 from breathpace.timeline.segment import Mark, Segment
 
@@ -192,8 +193,9 @@ def start_session(
             "INSERT INTO session (routine, source, mode, pace, tempo_scale, planned_ms, "
             "started_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
-                routine_name,
-                source,
+                # Names and paths from file names that are not UTF-8 are stored escaped.
+                name_text(routine_name),
+                name_text(source),
                 mode,
                 pace,
                 tempo_scale,
