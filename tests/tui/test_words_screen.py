@@ -147,3 +147,19 @@ def test_a_breathing_block_shows_its_own_pattern_and_counts_breaths():
             assert screen.audio.startswith("pattern 4-7-8-0 ·")
 
     run(main())
+
+
+def test_general_text_from_a_file_is_shown_as_text_never_markup():
+    text = short_routine_text().replace(
+        'position = "On your back"', 'position = "[b]On[/b] your [@click=app.quit]back"'
+    )
+
+    async def main():
+        app, clock, _ = make_player_app(_routine(text))
+        async with app.run_test(size=(100, 24)) as pilot:
+            await pilot.pause()
+            await advance(pilot, clock, 0.5)
+            shown = screen_text(app)
+            assert "[b]On[/b] your [@click=app.quit]back" in shown
+
+    run(main())

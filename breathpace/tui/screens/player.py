@@ -23,6 +23,7 @@ from textual.widgets import Footer, ProgressBar, Static
 
 from breathpace.fmt import clock
 from breathpace.routine.model import Breathing
+from breathpace.safe_text import printable
 from breathpace.session import words
 from breathpace.session.events import (
     Event,
@@ -175,7 +176,8 @@ class PlayerScreen(Screen):
             # position: say them as the session starts.
             opening = words.opening_notes(self.player.routine, self.player.timeline)
             if opening:
-                self.notify("\n".join(n.line() for n in opening), timeout=20, markup=False)
+                lines = (printable(n.line()) for n in opening)
+                self.notify("\n".join(lines), timeout=20, markup=False)
         for event in self.player.poll():
             self.handle_event(event)
         self.sync()
@@ -451,20 +453,21 @@ class PlayerScreen(Screen):
 
 def about_text(notes) -> Text:
     """The general text as the screen shows it: safety first and marked, then the
-    position and each cue on its own line. A `Text`, so a routine's words are never
-    read as markup."""
+    position and each cue on its own line. A `Text` of printable characters, so a
+    routine's words are never read as markup nor act on the terminal."""
     text = Text()
     for i, note in enumerate(notes):
         if i:
             text.append("\n")
+        words_ = printable(note.text)
         if note.kind == "safety":
             text.append("⚠ ", "bold")
-            text.append(note.text, "bold")
+            text.append(words_, "bold")
         elif note.kind == "position":
             text.append("Position: ", "italic")
-            text.append(note.text)
+            text.append(words_)
         else:
-            text.append("· " + note.text)
+            text.append("· " + words_)
     return text
 
 

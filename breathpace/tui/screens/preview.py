@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Static
 
 from breathpace.fmt import length
 from breathpace.routine.model import Breathing, Routine
+from breathpace.safe_text import printable
 from breathpace.session import words
 from breathpace.session.dose import Dose, effective_dose
 from breathpace.timeline import Timeline, TimelineTooLong, compile
@@ -71,7 +72,7 @@ class PreviewScreen(ModalScreen[bool]):
             # Under the table, so a short terminal still shows the table first.
             if routine.safety:
                 yield Static(
-                    Text.assemble(("⚠ ", "bold"), (routine.safety, "bold")),
+                    Text.assemble(("⚠ ", "bold"), (printable(routine.safety), "bold")),
                     id="preview-safety",
                     markup=False,
                 )
@@ -100,7 +101,8 @@ class PreviewScreen(ModalScreen[bool]):
         item = items[number - 1]
         ms = words.item_ms(self._timeline, number)
         lines = words.item_details(item, self._timeline, number, ms)
-        detail.update(Text("\n".join([f"{number}. {item.name}", *lines])))
+        shown = [printable(line) for line in (f"{number}. {item.name}", *lines)]
+        detail.update(Text("\n".join(shown)))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         # Enter on the table (which has the focus) starts, as the hint says.
