@@ -19,9 +19,11 @@ from breathpace.safe_text import printable
 from breathpace.session import words
 from breathpace.session.dose import Dose, effective_dose
 from breathpace.timeline import Timeline, TimelineTooLong, compile
+from breathpace.tui.text import cell, plain
 
 
 def item_rows(routine: Routine, timeline: Timeline) -> list[tuple[str, ...]]:
+    """One row per item; the routine's strings are escaped (never read as markup)."""
     rows = []
     for number, item in enumerate(routine.exercise, start=1):
         if isinstance(item, Breathing):
@@ -32,7 +34,7 @@ def item_rows(routine: Routine, timeline: Timeline) -> list[tuple[str, ...]]:
             sides = item.sides or ""
         # The same length as `breathpace preview` shows: without the get-ready before it.
         ms = words.item_ms(timeline, number)
-        rows.append((str(number), item.name, dose, sides, length(ms)))
+        rows.append(tuple(map(cell, (str(number), item.name, dose, sides, length(ms)))))
     return rows
 
 
@@ -59,16 +61,16 @@ class PreviewScreen(ModalScreen[bool]):
             note = str(exc)
         self._timeline = timeline
         with Vertical(id="preview", classes="dialog"):
-            yield Static(f"[b]{routine.title}[/b]", id="preview-title")
+            yield Static(plain(routine.title, "bold"), id="preview-title", markup=False)
             if routine.summary:
-                yield Static(routine.summary, id="preview-summary")
+                yield Static(plain(routine.summary), id="preview-summary", markup=False)
             table = DataTable(id="preview-table", cursor_type="row", zebra_stripes=True)
             table.add_columns("#", "exercise", "dose", "sides", "length")
             if timeline is not None:
                 table.add_rows(item_rows(routine, timeline))
                 note = f"{length(timeline.duration_ms)} at {self._pace_words()}"
             yield table
-            yield Static(note, id="preview-total")
+            yield Static(plain(note), id="preview-total", markup=False)
             # Under the table, so a short terminal still shows the table first.
             if routine.safety:
                 yield Static(
