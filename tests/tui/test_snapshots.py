@@ -94,3 +94,15 @@ def test_snapshot_help(snap_compare, fixed_library):
     from breathpace.tui.app import BreathpaceApp
 
     assert snap_compare(BreathpaceApp(), press=["question_mark"], terminal_size=SIZE)
+
+
+def test_snapshot_player_with_a_figure(snap_compare):
+    from tests.tui.test_figure import figured
+
+    app, clock, _ = make_player_app(figured())
+
+    async def run_before(pilot):
+        await pilot.pause()
+        await advance(pilot, clock, 3 + 1.5)  # the lead-in, then most of the first lift
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -37,7 +37,9 @@ from breathpace.timeline import Breath, Kind, Segment
 from breathpace.tui.screens.checkin import CheckInScreen
 from breathpace.tui.screens.confirm import ConfirmScreen
 from breathpace.tui.screens.help import HelpScreen
+from breathpace.tui.text import plain, shown
 from breathpace.tui.widgets.breath_indicator import BreathIndicator, breath_level
+from breathpace.tui.widgets.figure import FigureView, place_figure, routine_folder
 
 FPS = 30
 VOLUME_STEPS = (1.0, 0.8, 0.6, 0.4, 0.2)
@@ -119,18 +121,23 @@ class PlayerScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="player"):
+            # markup=False everywhere: these lines show the routine's own strings.
             yield Static("", id="banner", classes="banner", markup=False)
-            yield Static("", id="heading")
-            yield BreathIndicator(calm=self.calm, id="breath")
-            yield Static("", id="phase")
-            yield Static("", id="cue")
-            yield Static("", id="next-up")
+            yield Static("", id="heading", markup=False)
+            with Horizontal(id="stage", classes="-alone"):
+                yield FigureView(
+                    calm=self.calm, relative_to=routine_folder(self.session), id="figure"
+                )
+                yield BreathIndicator(calm=self.calm, id="breath")
+            yield Static("", id="phase", markup=False)
+            yield Static("", id="cue", markup=False)
+            yield Static("", id="next-up", markup=False)
             with Horizontal(id="status-row"):
                 yield ProgressBar(total=1000, show_eta=False, show_percentage=False, id="progress")
-                yield Static("", id="time-left")
+                yield Static("", id="time-left", markup=False)
             with Horizontal(id="info-row"):
-                yield Static("", id="status")
-                yield Static("", id="audio")
+                yield Static("", id="status", markup=False)
+                yield Static("", id="audio", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -139,6 +146,9 @@ class PlayerScreen(Screen):
             sessions.append(self.session)
         self.query_one("#banner").display = False
         self._indicator = self.query_one(BreathIndicator)
+        self._figure = self.query_one(FigureView)
+        self._figure.set_routine(self.player.routine)
+        self._place_figure()
         self._lines = {
             name: self.query_one(f"#{name}", Static)
             for name in ("heading", "phase", "cue", "next-up", "time-left", "status", "audio")
@@ -149,10 +159,17 @@ class PlayerScreen(Screen):
         if self.watch_path is not None:
             self.set_interval(1.0, self.check_watch)
 
-    def _set_line(self, name: str, text: str) -> None:
+    def on_resize(self) -> None:
+        self._place_figure()
+
+    def _place_figure(self) -> None:
+        place_figure(self.query_one("#stage"), self.query_one(FigureView), self.size)
+
+    def _set_line(self, name: str, text: str | Text) -> None:
         # Every line has a fixed size, so a new text never needs a layout pass: only
-        # that one line is redrawn.
-        self._lines[name].update(text, layout=False)
+        # that one line is redrawn. A string is shown as written (control characters
+        # as visible stand-ins), never as markup.
+        self._lines[name].update(plain(text) if isinstance(text, str) else text, layout=False)
 
     # -- the frame ------------------------------------------------------------------
 
@@ -163,12 +180,17 @@ class PlayerScreen(Screen):
         if not self.session.started:
             if not self.is_active:
                 return  # a safety notice or follow-up question is on top: wait for it
+            self.session.on_notice = self._journal_notice
             self.session.start()
             if self.session.notice:
                 self.notify(self.session.notice, timeout=8)
         for event in self.player.poll():
             self.handle_event(event)
         self.sync()
+
+    def _journal_notice(self, text: str) -> None:
+        # Through the app: a notice at the end of a session outlives this screen.
+        self.app.notify(text, severity="warning", timeout=12)
 
     def handle_event(self, event: Event) -> None:
         match event:
@@ -219,12 +241,17 @@ class PlayerScreen(Screen):
             self._previous = timeline.segments[seg.index - 1] if seg.index > 0 else None
             if self.calm:
                 self._indicator.label = CALM_WORDS.get(self._breath, "")
+            # A reloaded routine may name figures the old one did not (or none).
+            self._figure.set_routine(player.routine)
+            self._place_figure()
         self.seconds_left = max(0, math.ceil((seg.end_ms - position) / 1000))
         remaining = max(0, timeline.duration_ms - position)
         self.time_left = f"{clock(remaining)} left"
         self.progress_permille = min(1000, position * 1000 // max(1, timeline.duration_ms))
         level = 0.0 if self.calm else breath_level(seg, position, self._previous)
         self._indicator.show(level, self._breath, position)
+        if self._figure.display:
+            self._figure.show(player.routine, timeline, seg, position, level)
 
     # -- what the lines say ---------------------------------------------------------
 
@@ -305,8 +332,8 @@ class PlayerScreen(Screen):
     def _show_phase(self) -> None:
         word, move = self.phase_word, self.move
         text = Text.assemble(
-            (word, "bold"),
-            f" · {move}" if move else "",
+            (shown(word), "bold"),
+            f" · {shown(move)}" if move else "",
             "   ",
             (str(self.seconds_left), "bold"),
         )
@@ -338,7 +365,7 @@ class PlayerScreen(Screen):
 
     def watch_banner(self, value: str) -> None:
         banner = self.query_one("#banner", Static)
-        banner.update(value)
+        banner.update(plain(value))
         banner.display = bool(value)
 
     # -- keys -----------------------------------------------------------------------
