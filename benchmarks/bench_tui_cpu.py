@@ -137,7 +137,7 @@ def one_run(command: list[str], title: str, end_marks: tuple[str, ...], env: dic
             ppid = pulse_pid() if env.get("XDG_RUNTIME_DIR") else None
             p0 = cpu_seconds(ppid) if ppid else 0.0
             go.touch()
-            while not pidfile.exists():
+            while not (pidfile.exists() and pidfile.read_text().endswith("\n")):
                 time.sleep(0.002)
             start = time.monotonic()  # the shell execs the command right after
             pid = int(pidfile.read_text())

@@ -2,7 +2,7 @@
 the exhale, steady in holds.
 
 The screen hands it a level from 0 to 1 each frame; the widget turns that into a whole
-number of half-cells (the terminal's own resolution), moves at most about five times a
+number of half-cells (the terminal's own resolution), moves at most four times a
 second, and redraws only when that number changes, through the cheap line API. Only the
 cells that change are marked for redrawing (the ends of each row of the lens), so a step
 of the breath writes a few dozen bytes to the terminal, not the whole shape. In reduced
@@ -25,10 +25,10 @@ from breathpace.timeline import Breath, Kind, Segment
 #: The smallest shape, so the indicator is never empty at the bottom of an exhale.
 FLOOR = 0.12
 REST_LEVEL = 0.35
-#: The shape moves at most this often (session time): five times a second, smooth
+#: The shape moves at most this often (session time): four times a second, smooth
 #: for a breath of seconds, and what keeps the terminal output of steady breathing
 #: near 2 KB/s. The screen samples the breath this often while the shape can move.
-STEP_MS = 200
+STEP_MS = 250
 
 
 def breath_level(segment: Segment, position_ms: int, previous: Segment | None) -> float:
