@@ -10,6 +10,7 @@ it notices a saved routine file and reloads it into the player, keeping the plac
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -135,6 +136,46 @@ def open_session(
     player, notices = build_player(prepared, backend, clock=clock)
     session = Session(player, routine_name=prepared.name, source=prepared.source, mode=mode)
     return session, notices
+
+
+class OpeningSession:
+    """A session whose device is opened, and whose sounds are rendered, on a thread.
+
+    The full-screen player starts this before it imports Textual, so the device open
+    (a few hundred milliseconds with PulseAudio, most of it waiting for the first
+    callbacks) and the cue rendering overlap the interface's own start-up instead of
+    coming before it. `result()` waits for it and hands back what `open_session_backend`
+    and `open_session` would have: (session, backend, notices), or raises their error.
+    It is waited for before Textual draws: the device's C library may write to fd 2,
+    which is the terminal Textual draws on, while it opens."""
+
+    def __init__(self, prepared: Prepared, *, mode: str):
+        self._prepared = prepared
+        self._mode = mode
+        self._value: tuple[Session, Any, list[str]] | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._open, name="open-device", daemon=True)
+        self._thread.start()
+
+    def _open(self) -> None:
+        backend = None
+        try:
+            backend, notice = open_session_backend(self._prepared.options)
+            session, notices = open_session(self._prepared, backend, mode=self._mode)
+            if notice:
+                notices.append(notice)
+            self._value = (session, backend, notices)
+        except BaseException as exc:  # handed to result(), on the main thread
+            if backend is not None:
+                backend.close()
+            self._error = exc
+
+    def result(self) -> tuple[Session, Any, list[str]]:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._value is not None
+        return self._value
 
 
 def end_all(sessions, outcome: str) -> None:
