@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+import time
 from pathlib import Path
 from typing import ClassVar
 
@@ -46,6 +47,10 @@ from breathpace.tui.widgets.breath_indicator import STEP_MS, BreathIndicator, br
 #: How often the screen looks at a player that is not moving (ready, waiting, paused):
 #: keys act at once anyway; this only bounds how late a player event is shown.
 IDLE_MS = 250
+#: The timer for a segment boundary is set this much early, and the last stretch is
+#: slept through: an event-loop timer fires a millisecond or more late, which alone
+#: would put the new phase word behind the clock's boundary.
+LEAD_MS = 2
 VOLUME_STEPS = (1.0, 0.8, 0.6, 0.4, 0.2)
 CALM_WORDS = {
     "inhale": "breathe in",
@@ -181,6 +186,13 @@ class PlayerScreen(Screen):
                 self.notify(self.session.notice, timeout=8)
         for event in self.player.poll():
             self.handle_event(event)
+        player = self.player
+        if player.state is PlayerState.PLAYING:
+            to_end = player.timeline.at(player.position_ms).end_ms - player.position_ms
+            if 0 < to_end <= LEAD_MS:
+                time.sleep(to_end / 1000)  # at most LEAD_MS: the boundary is that close
+                for event in player.poll():
+                    self.handle_event(event)
         self.sync()
 
     def handle_event(self, event: Event) -> None:
@@ -254,7 +266,7 @@ class PlayerScreen(Screen):
         to_end = seg.end_ms - position
         remaining = timeline.duration_ms - position
         waits = [
-            to_end,  # the new segment: phase word, heading, cue
+            to_end - LEAD_MS if to_end > LEAD_MS else to_end,  # the new segment
             (to_end - 1) % 1000 + 1,  # the countdown, a ceiling of seconds
             remaining % 1000 + 1,  # the time left, a floor of seconds
             IDLE_MS * 4,  # player events (a pending pace) are never later than this
