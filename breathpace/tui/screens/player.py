@@ -230,8 +230,7 @@ class PlayerScreen(Screen):
             player.muted,
             self.session.ended,
         )
-        changed = key != self._key
-        if changed:
+        if key != self._key:
             self._key = key
             self.state = state
             self.phase_word = seg.phase_word
@@ -245,13 +244,9 @@ class PlayerScreen(Screen):
             self._previous = timeline.segments[seg.index - 1] if seg.index > 0 else None
             if self.calm:
                 self._indicator.label = CALM_WORDS.get(self._breath, "")
-        seconds_left = max(0, math.ceil((seg.end_ms - position) / 1000))
-        if seconds_left != self.seconds_left or not self.time_left or changed:
-            # The time left moves with the countdown, not on a second grid of its own:
-            # one redraw a second instead of two, and never more than a second behind.
-            remaining = max(0, timeline.duration_ms - position)
-            self.time_left = f"{clock(remaining)} left"
-        self.seconds_left = seconds_left
+        self.seconds_left = max(0, math.ceil((seg.end_ms - position) / 1000))
+        remaining = max(0, timeline.duration_ms - position)
+        self.time_left = f"{clock(remaining)} left"
         self.progress_permille = self._progress_step(position, timeline.duration_ms)
         level = 0.0 if self.calm else breath_level(seg, position, self._previous)
         self._indicator.show(level, self._breath, position)
@@ -269,9 +264,11 @@ class PlayerScreen(Screen):
         timeline = player.timeline
         seg = timeline.at(position)
         to_end = seg.end_ms - position
+        remaining = timeline.duration_ms - position
         waits = [
             to_end - LEAD_MS if to_end > LEAD_MS else to_end,  # the new segment
-            (to_end - 1) % 1000 + 1,  # the countdown (and the time left with it)
+            (to_end - 1) % 1000 + 1,  # the countdown, a ceiling of seconds
+            remaining % 1000 + 1,  # the time left, a floor of seconds
             IDLE_MS * 4,  # player events (a pending pace) are never later than this
         ]
         steps = self._progress_steps()
