@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "render": "breathpace.commands.render:render_cmd",
     "devices": "breathpace.commands.devices:devices_cmd",
     "breathe": "breathpace.commands.breathe:breathe_cmd",
+    "pace": "breathpace.commands.pace:pace_cmd",
     "capsule": "breathpace.commands.capsule:capsule_cmd",
     "history": "breathpace.commands.history:history_cmd",
     "export": "breathpace.commands.export:export_cmd",
@@ -40,6 +41,7 @@ HELP: dict[str, str] = {
     "render": "Render a routine to a WAV audio track.",
     "devices": "List audio output devices.",
     "breathe": "Practise a breathing pattern alone.",
+    "pace": "Show, set or reset your personal breath pace.",
     "capsule": "Play the movement capsule for this time of day.",
     "history": "Show your practice history and trends.",
     "export": "Export the journal as CSV for a clinician.",
@@ -74,7 +76,12 @@ def main(ctx: click.Context) -> None:
     """
     if ctx.invoked_subcommand is None:
         # Imported here: Textual and the audio libraries load only for the home screen.
+        from breathpace.commands.errors import InputError
         from breathpace.commands.options import input_errors
+        from breathpace.tui.fallback import HOME_REFUSAL, full_screen_unsupported
+
+        if full_screen_unsupported():
+            raise InputError(HOME_REFUSAL)
         from breathpace.tui.launch import run_home
 
         with input_errors():

@@ -13,6 +13,7 @@ from pathlib import Path
 from breathpace import paths
 from breathpace.routine.load import RoutineError, load_routine
 from breathpace.routine.model import Routine
+from breathpace.safe_text import name_text
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -76,7 +77,9 @@ def resolve(name_or_path: str) -> Resolved:
     """Find and load a routine; raises RoutineError with a one-line message."""
     path, builtin = find(name_or_path)
     routine = load_routine(path)
-    return Resolved(name=path.stem, path=path, routine=routine, builtin=builtin)
+    # A file name need not be UTF-8 (café.toml in Latin-1): its undecodable bytes are
+    # kept as escapes, so the name can be stored in the journal and printed.
+    return Resolved(name=name_text(path.stem), path=path, routine=routine, builtin=builtin)
 
 
 def routine_names() -> set[str]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from breathpace.player import Player
+from breathpace.safe_text import for_stream
 from breathpace.session.events import (
     Event,
     Notice,
@@ -118,14 +119,20 @@ def play_plain(
     player = session.player
 
     def say(text: str) -> None:
+        # Printable, and encodable by this terminal (escaped on an ASCII one): a cue line
+        # is never dropped, and text from a file never acts on the terminal.
+        line = for_stream(text, out) + "\n"
         try:
-            out.write(text + "\n")
+            out.write(line)
             out.flush()
+        except UnicodeError:
+            raise  # a bug in for_stream: never swallowed
         except (OSError, ValueError):  # the terminal went away (SIGHUP) or a closed pipe
             pass
 
     if notice:
-        say(notice)
+        for line in notice.splitlines():  # one notice per line (say() escapes a newline)
+            say(line)
 
     def on_event(event: Event) -> None:
         match event:
@@ -139,6 +146,7 @@ def play_plain(
                 say("reloaded" if ok else f"not reloaded: {error}")
 
     player.subscribe(on_event)
+    session.on_notice = say  # the journal failing mid-session: one line, play goes on
     session.open_journal()
     if session.notice:
         say(session.notice)

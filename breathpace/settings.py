@@ -7,10 +7,10 @@ half a file behind.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import tempfile
-import tomllib
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -18,6 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from breathpace import paths
 from breathpace.audio.backends import KINDS as AUDIO_KINDS
 from breathpace.routine.pattern import BreathPattern
+from breathpace.safe_text import printable
+from breathpace.tomlfile import plain_message, read_toml, show_key, show_value
 
 #: The backend names come from the one registry (light: it imports no audio library).
 AudioKind = Literal[AUDIO_KINDS]  # type: ignore[valid-type]
@@ -25,6 +27,8 @@ AudioKind = Literal[AUDIO_KINDS]  # type: ignore[valid-type]
 
 class SettingsError(ValueError):
     """A settings file that cannot be used; `str()` is one line naming file and field."""
+
+    detail: str = ""
 
 
 class Settings(BaseModel):
@@ -60,22 +64,54 @@ class Settings(BaseModel):
 
 
 def load_settings() -> Settings:
+    """The settings file, or the defaults when there is none.
+
+    Raises SettingsError with one line naming the file and the key."""
     path = paths.settings_file()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return Settings()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"{path}: cannot be read ({exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{path}: TOML syntax error: {exc}") from None
+        data = read_toml(path, _error, "a settings file")
+    except SettingsError as exc:
+        if exc.detail == "no such file":
+            return Settings()
+        raise
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        field = ".".join(str(p) for p in err["loc"]) or "settings"
-        msg = err["msg"].removeprefix("Value error, ")
-        raise SettingsError(f"{path}: {field}: {msg}") from None
+        raise _error(str(path), describe(exc)) from None
+    except RecursionError:
+        raise _error(str(path), "nested too deeply") from None
+
+
+def _error(source: str, message: str) -> SettingsError:
+    error = SettingsError(printable(f"{source}: {message}"))
+    error.detail = message
+    return error
+
+
+def describe(exc: ValidationError) -> str:
+    """The first error of a ValidationError as "key: what is wrong (found ...)"."""
+    errors = exc.errors(include_url=False)
+    errors.sort(key=lambda e: 0 if e["type"] == "extra_forbidden" else 1)
+    err = errors[0]
+    key = ".".join(str(p) for p in err["loc"]) or "settings"
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    if err["type"] == "extra_forbidden":
+        close = difflib.get_close_matches(key, list(Settings.model_fields), n=1, cutoff=0.6)
+        hint = f' (did you mean "{close[0]}"?)' if close else ""
+        return f"unknown key {show_key(key)}{hint}{more}"
+    msg = plain_message(err["type"], err["msg"], err)
+    if err["type"] == "missing" or isinstance(err.get("input"), dict):
+        return f"{key}: {msg}{more}"
+    return f"{key}: {msg} (found {show_value(err.get('input'))}){more}"
+
+
+def blame(option: str, given: object, key: str) -> str:
+    """Whom a bad value is blamed on: the command-line option when it was given, else
+    the settings file and key it came from (a bad theme in settings.toml is not the
+    fault of a --theme nobody typed)."""
+    if given is not None:
+        return option
+    return f"{printable(str(paths.settings_file()))}: {key}"
 
 
 def save_settings(settings: Settings) -> None:

@@ -12,13 +12,6 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "breathpace"
 
-#: Cross-package private imports being replaced by a public TOML-reading module (a
-#: parallel change, issue 8); nothing may be added here.
-KNOWN_PRIVATE = {
-    ("breathpace.audio.theme", "breathpace.routine.load"),
-    ("breathpace.figures.load", "breathpace.routine.load"),
-}
-
 
 def modules() -> dict[str, ast.Module]:
     found = {}
@@ -127,10 +120,7 @@ def test_no_module_imports_another_packages_private_names():
         (source, target, name)
         for source, targets in imports(mods).items()
         for target, name in targets
-        if name is not None
-        and name.startswith("_")
-        and _package(source) != _package(target)
-        and (source, target) not in KNOWN_PRIVATE
+        if name is not None and name.startswith("_") and _package(source) != _package(target)
     )
     assert crossing == []
 

@@ -121,3 +121,76 @@ def test_importtime_of_the_real_command_shows_no_heavy_module():
     # not time; the modules that command imports with `import` are listed.
     assert {"breathpace.library", "breathpace.routine.lint"} <= imported
     assert heavy_in(imported) == []
+
+
+def _run_script(args: list[str]) -> str:
+    """As the installed `breathpace` script runs: no runpy, which itself imports
+    importlib.util and so once hid a missing import of it in cli.py."""
+    return f"""
+from breathpace.cli import main
+sys.argv = ["breathpace", *{args!r}]
+try:
+    main()
+except SystemExit as exc:
+    assert exc.code in (0, None), exc.code
+"""
+
+
+#: What `list` and `check` never need: the player, the screen, sound, the journal.
+NOT_FOR_AUTHORING = (
+    "breathpace.tui",
+    "breathpace.audio",
+    "breathpace.session",
+    "breathpace.player",
+    "breathpace.journal",
+    "breathpace.plain",
+)
+
+
+#: What `list` loads for the effective dose (and no more of those packages).
+LIST_DOSE = (
+    "breathpace.audio",
+    "breathpace.audio.backends",
+    "breathpace.journal",
+    "breathpace.journal.db",
+    "breathpace.journal.dose",
+    "breathpace.journal.suggest",
+    "breathpace.session",
+    "breathpace.session.dose",
+    "breathpace.session.errors",
+    "breathpace.session.options",
+    "breathpace.session.routines",
+    "breathpace.session.values",
+)
+
+
+@pytest.mark.slow
+def test_help_loads_neither_pydantic_nor_any_routine_code():
+    modules = loaded_after(_run_script(["--help"]))
+    assert "click" in modules
+    assert heavy_in(modules, (*HEAVY, "pydantic", "pydantic_core", "tomllib")) == []
+    assert not [
+        m
+        for m in modules
+        if m.startswith("breathpace.") and m not in ("breathpace.cli", "breathpace.commands")
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [["list"], ["check", str(GLUTE_BRIDGE)]], ids=["list", "check"])
+def test_list_and_check_load_only_what_they_use(args: list[str]):
+    modules = loaded_after(_run_script(args))
+    assert "breathpace.routine.model" in modules  # the probe ran the command
+    assert heavy_in(modules) == []
+    # `list` shows lengths at the effective dose (issue 9: the accepted dose from the
+    # journal and the personal pace from the settings, as `play` uses them), so it
+    # reads the journal and the settings (whose backend names come from the light
+    # registry in audio.backends); nothing else of the session, sound or screen.
+    dose = LIST_DOSE if args[0] == "list" else ()
+    assert not [m for m in modules if m.startswith(NOT_FOR_AUTHORING) and m not in dose]
+    # pydantic's optional parts: validating routines needs none of them.
+    extras = ("pydantic.type_adapter", "pydantic.networks", "email_validator")
+    extras += () if args[0] == "list" else ("sqlite3",)
+    assert not [m for m in modules if m.startswith(extras)]
+    # The JSON schema's descriptions are read only by `schema`.
+    assert "breathpace.routine.schema" not in modules

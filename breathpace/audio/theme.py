@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import difflib
 import os
-import tomllib
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+
+from breathpace.safe_text import printable
+from breathpace.tomlfile import loads, plain_message, read_text, show_key, show_value
 
 MAX_THEME_BYTES = 200_000
 MAX_SAMPLE_BYTES = 5_000_000
@@ -33,8 +36,7 @@ class ThemeError(ValueError):
         text = f"{source}: {message}"
         # A key or file name from the file may hold control characters; the message
         # stays one printable line whatever the file says.
-        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-        super().__init__(text)
+        super().__init__(printable(text))
 
 
 class _Frozen(BaseModel):
@@ -225,17 +227,16 @@ def theme_path(name_or_path: str | None) -> Path:
         close = difflib.get_close_matches(name, list_themes(), n=1, cutoff=0.5)
         hint = f' (did you mean "{close[0]}"?)' if close else ""
         known = ", ".join(list_themes())
-        raise ThemeError(f"theme {name!r}", f"no theme of that name{hint}; themes: {known}")
+        shown = name if len(name) <= 60 else name[:57] + "..."  # quoted short, like any value
+        raise ThemeError(f"theme {shown!r}", f"no theme of that name{hint}; themes: {known}")
     return path
 
 
 def load_theme(name_or_path: str | None = None) -> Theme:
     """A built-in theme by name (None is the default, "soft"), or a theme file by path."""
     path = theme_path(name_or_path)
-    from breathpace.routine.load import read_toml_text
-
     source = str(path)
-    text = read_toml_text(path, ThemeError, MAX_THEME_BYTES, "a theme file")
+    text = read_text(path, ThemeError, "a theme file", MAX_THEME_BYTES)
     theme = parse_theme(text, source)
     theme._name = path.stem
     theme._folder = path.parent
@@ -245,14 +246,7 @@ def load_theme(name_or_path: str | None = None) -> Theme:
 
 def parse_theme(text: str, source: str = "<theme>") -> Theme:
     """Validate theme TOML text (samples are not loaded: that needs the folder)."""
-    from breathpace.routine.load import _toml_message
-
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ThemeError(source, _toml_message(exc, text)) from None
-    except RecursionError:
-        raise ThemeError(source, "TOML syntax error: nested too deeply") from None
+    data = loads(text, ThemeError, source)
     try:
         return Theme.model_validate(data)
     except ValidationError as exc:
@@ -273,8 +267,6 @@ _BOUNDS = {
 
 
 def _describe(exc: ValidationError) -> str:
-    from breathpace.routine.load import _plain, _show
-
     errors = exc.errors(include_url=False)
     errors = sorted(errors, key=lambda e: 0 if e["type"] == "extra_forbidden" else 1)
     err = errors[0]
@@ -291,14 +283,14 @@ def _describe(exc: ValidationError) -> str:
         owner = _owner(err["loc"])
         close = difflib.get_close_matches(key, list(owner.model_fields), n=1, cutoff=0.6)
         hint = f' (did you mean "{close[0]}"?)' if close else ""
-        return f'unknown key "{path}"{hint}{more}'
+        return f"unknown key {show_key(path)}{hint}{more}"
     if kind == "missing":
         return f"{path}: is required but missing{more}"
     msg = err["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):
             msg = msg[len(prefix) :]
-    msg = _plain(kind, msg, err)
+    msg = plain_message(kind, msg, err)
     bound = next(iter((err.get("ctx") or {}).values()), None)
     if kind in _BOUNDS and isinstance(bound, float) and bound.is_integer():
         msg = f"{_BOUNDS[kind]} {int(bound)}"  # "at least 20", not "at least 20.0"
@@ -306,7 +298,7 @@ def _describe(exc: ValidationError) -> str:
     head = f"{path}: " if path else ""
     if isinstance(found, Mapping):
         return f"{head}{msg}{more}"
-    return f"{head}{msg} (found {_show(found)}){more}"
+    return f"{head}{msg} (found {show_value(found)}){more}"
 
 
 def _owner(loc: tuple) -> type[BaseModel]:
@@ -330,7 +322,10 @@ def _load_samples(theme: Theme, folder: Path, source: str) -> dict[str, tuple[An
             field = f"cue.{cue_name}[{i}].sample"
             path = resolve_sample(folder, layer.sample, source, field)
             try:
-                if path.stat().st_size > MAX_SAMPLE_BYTES:
+                info = path.stat()
+                if not stat.S_ISREG(info.st_mode):  # a FIFO or device would hang or never end
+                    raise ThemeError(source, f"{field}: {layer.sample} is not a regular file")
+                if info.st_size > MAX_SAMPLE_BYTES:
                     raise ThemeError(
                         source, f"{field}: {layer.sample} is larger than {MAX_SAMPLE_BYTES:,} bytes"
                     )

@@ -7,7 +7,10 @@ and the stream espeak-ng writes to stdout (whose header sizes are placeholders).
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
+import tempfile
 import wave
 from pathlib import Path
 from types import TracebackType
@@ -25,30 +28,76 @@ def to_int16(block: np.ndarray) -> np.ndarray:
     return np.rint(scaled).astype("<i2")
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)  # the only way to read it is to set it: put it straight back
+    os.umask(mask)
+    return mask
+
+
 class WavWriter:
-    """A mono 16-bit WAV file written block by block."""
+    """A mono 16-bit WAV file written block by block.
+
+    The samples go to a hidden temporary file beside the target, which takes the
+    target's name only when everything was written (`close`). A full disk, an error
+    or Ctrl-C half-way (`__exit__` with an exception, or `discard`) leaves no
+    truncated WAV behind, and an older file of that name is kept as it was."""
 
     def __init__(self, path: str | Path, sample_rate: int):
         self.path = Path(path)
         self.sample_rate = sample_rate
         self.frames = 0
-        # Opened here, not by `wave`: when wave.open fails on a path, its half-built
-        # writer complains on stderr as it is garbage-collected.
-        self._file = open(self.path, "wb")  # noqa: SIM115 - closed in close()
-        self._wav = wave.open(self._file, "wb")  # noqa: SIM115
-        self._wav.setnchannels(1)
-        self._wav.setsampwidth(2)
-        self._wav.setframerate(sample_rate)
+        self._done = False
+        fd, tmp = tempfile.mkstemp(
+            dir=self.path.parent, prefix=f".{self.path.stem[:40]}-", suffix=".wav.part"
+        )
+        self._tmp = Path(tmp)
+        try:
+            # Opened here, not by `wave`: when wave.open fails on a path, its half-built
+            # writer complains on stderr as it is garbage-collected.
+            # mkstemp makes the file private (0600); a rendered track gets the mode any
+            # new file of the person's would (0644 with the usual umask).
+            os.fchmod(fd, 0o666 & ~_umask())
+            self._file = os.fdopen(fd, "wb")
+            self._wav = wave.open(self._file, "wb")  # noqa: SIM115 - closed in close()
+            self._wav.setnchannels(1)
+            self._wav.setsampwidth(2)
+            self._wav.setframerate(sample_rate)
+        except BaseException:
+            self._tmp.unlink(missing_ok=True)
+            raise
 
     def write(self, block: np.ndarray) -> None:
         self._wav.writeframesraw(to_int16(block).tobytes())
         self.frames += len(block)
 
     def close(self) -> None:
+        """Finish the header and give the file its name (raises OSError on failure,
+        after removing the temporary file)."""
+        if self._done:
+            return
+        self._done = True
         try:
-            self._wav.close()  # rewrites the header with the real sizes
-        finally:
+            try:
+                self._wav.close()  # rewrites the header with the real sizes
+                self._file.flush()
+                os.fsync(self._file.fileno())  # a full disk may only say so here
+            finally:
+                self._file.close()
+            os.replace(self._tmp, self.path)
+        except BaseException:
+            self._tmp.unlink(missing_ok=True)
+            raise
+
+    def discard(self) -> None:
+        """Give up: remove the temporary file; the target is left untouched."""
+        if self._done:
+            return
+        self._done = True
+        with contextlib.suppress(Exception):
+            self._wav.close()
+        with contextlib.suppress(OSError):
             self._file.close()
+        self._tmp.unlink(missing_ok=True)
 
     def __enter__(self) -> WavWriter:
         return self
@@ -59,7 +108,10 @@ class WavWriter:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.close()
+        if exc_type is None:
+            self.close()
+        else:
+            self.discard()
 
 
 def write_wav(path: str | Path, samples: np.ndarray, sample_rate: int) -> None:

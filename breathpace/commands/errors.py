@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from breathpace.safe_text import printable
+
 
 class InputError(click.ClickException):
     """Bad input from the person (a routine, a pace, a file): one line, exit 2."""
@@ -11,4 +13,5 @@ class InputError(click.ClickException):
     exit_code = 2
 
     def show(self, file=None) -> None:
-        click.echo(f"breathpace: {self.format_message()}", err=True)
+        # The message may quote a file name or a value from a file: shown printable.
+        click.echo(f"breathpace: {printable(self.format_message())}", err=True)

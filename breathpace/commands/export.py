@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from breathpace.commands.errors import InputError
+from breathpace.safe_text import printable
 
 
 @click.command("export")
@@ -31,7 +32,7 @@ def export_cmd(csv_path: str) -> None:
     except JournalError as exc:
         raise JournalUnavailable(str(exc)) from None
     if journal.notice:
-        click.echo(f"breathpace: {journal.notice}", err=True)
+        click.echo(f"breathpace: {printable(journal.notice)}", err=True)
     with journal, journal_errors(journal):
         if csv_path == "-":
             write_csv(journal, sys.stdout)
@@ -45,12 +46,21 @@ def export_cmd(csv_path: str) -> None:
         try:
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".breathpace-", suffix=".csv")
         except OSError as exc:
-            raise InputError(f"--csv: cannot write in {target.parent} ({exc.strerror})") from None
+            raise InputError(
+                f"--csv: cannot write in {target.parent} ({exc.strerror or exc})"
+            ) from None
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
                 n = write_csv(journal, fh)
+                fh.flush()
+                os.fsync(fh.fileno())  # a full disk may only say so here
             os.replace(tmp, target)
+        except OSError as exc:
+            Path(tmp).unlink(missing_ok=True)
+            raise InputError(
+                f"--csv: {target} cannot be written ({exc.strerror or exc}); nothing was written"
+            ) from None
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-    click.echo(f"Wrote {n} session{'' if n == 1 else 's'} to {target}.", err=True)
+    click.echo(f"Wrote {n} session{'' if n == 1 else 's'} to {printable(target)}.", err=True)

@@ -16,6 +16,13 @@ import click
 
 from breathpace import fmt
 from breathpace.commands.errors import InputError
+from breathpace.safe_text import printable
+
+
+def _echo(text: str = "", err: bool = False) -> None:
+    # Routine names, exercise names and notes come from the journal, which may hold
+    # rows written before routine text was checked: every line is shown printable.
+    click.echo(printable(text), err=err)
 
 
 class JournalUnavailable(InputError):
@@ -32,7 +39,7 @@ def _open():
     except JournalError as exc:
         raise JournalUnavailable(str(exc)) from None
     if journal.notice:
-        click.echo(f"breathpace: {journal.notice}", err=True)
+        _echo(f"breathpace: {journal.notice}", err=True)
     return journal
 
 
@@ -191,7 +198,7 @@ def _check_in(journal, effort, pain, note: str, session_id: int | None) -> None:
 
     row = _target(journal, session_id, "--effort/--pain/--note")
     save_checkin(journal, row.id, effort=effort, pain=pain, note=note)
-    click.echo(f"Check-in saved for session {_describe(row)}.")
+    _echo(f"Check-in saved for session {_describe(row)}.")
 
 
 def _next_day(journal, response: str, pain, session_id: int | None) -> None:
@@ -208,7 +215,7 @@ def _next_day(journal, response: str, pain, session_id: int | None) -> None:
                 "(name one with --session N)"
             )
     save_followup(journal, row.id, response=response, pain=pain)
-    click.echo(f"Next-day answer saved for session {_describe(row)}: {response}.")
+    _echo(f"Next-day answer saved for session {_describe(row)}: {response}.")
 
 
 def _accept(journal, name: str) -> None:
@@ -221,16 +228,16 @@ def _accept(journal, name: str) -> None:
     if suggestion is None:
         raise InputError(f"--accept: routine {name!r} cannot be loaded (try `breathpace check`)")
     if suggestion.kind is Kind.HOLD:
-        click.echo(f"{name}: nothing to change. {suggestion.summary}")
-        click.echo(f"  Why: {suggestion.why}")
+        _echo(f"{name}: nothing to change. {suggestion.summary}")
+        _echo(f"  Why: {suggestion.why}")
         return
     accept(journal, suggestion)
-    click.echo(f"Accepted for {name}: {suggestion.summary}")
+    _echo(f"Accepted for {name}: {suggestion.summary}")
     if suggestion.routine_to:
-        click.echo(f"  Next time: breathpace play {suggestion.routine_to}")
+        _echo(f"  Next time: breathpace play {suggestion.routine_to}")
     else:
-        click.echo(f"  `breathpace preview {name}` shows the new dose; `play` uses it.")
-    click.echo("  Watch how the back responds over the next day or two.")
+        _echo(f"  `breathpace preview {name}` shows the new dose; `play` uses it.")
+    _echo("  Watch how the back responds over the next day or two.")
 
 
 def _delete(journal, session_id: int, yes: bool) -> None:
@@ -258,24 +265,24 @@ def _reset(journal, name: str) -> None:
     _known_routine(journal, name, "--reset")
     n = reset(journal, name)
     what = f"{n} dose change{'' if n == 1 else 's'}" if n else "no dose changes"
-    click.echo(f"{name}: dropped {what}; back to the dose in the routine file.")
+    _echo(f"{name}: dropped {what}; back to the dose in the routine file.")
 
 
 def _print_session(journal, session_id: int) -> None:
     from breathpace.journal import history as h
 
     row = _target(journal, session_id, "--session")
-    click.echo(f"Session {_describe(row)}")
+    _echo(f"Session {_describe(row)}")
     ended = f", ended {row.ended_at.astimezone():%H:%M}" if row.ended_at else ""
-    click.echo(
+    _echo(
         f"  {row.outcome_text}{ended}; played {fmt.length(row.played_ms)} of "
         f"{fmt.length(row.planned_ms)}; pace {row.pace}, tempo x{row.tempo_scale:g}; {row.mode}"
     )
-    click.echo(f"  from {row.source}")
+    _echo(f"  from {row.source}")
     for p in h.progress(journal, row.id):
         side = f" ({p['side']})" if p["side"] else ""
         planned = p["sets"] * p["reps"]
-        click.echo(
+        _echo(
             f"  {p['exercise']:>2}. {p['name']}{side}: {p['reps_done']} of {planned} reps, "
             f"{p['sets_done']} of {p['sets']} sets"
         )
@@ -287,11 +294,11 @@ def _print_session(journal, session_id: int) -> None:
             f'"{row.note}"' if row.note else "",
         ]
         checkin = ", ".join(b for b in bits if b)
-    click.echo(f"  check-in: {checkin}")
+    _echo(f"  check-in: {checkin}")
     nextday = row.followup or ("skipped" if row.followup_at else "-")
     if row.followup_pain is not None:
         nextday += f", pain {row.followup_pain}"
-    click.echo(f"  next day: {nextday}")
+    _echo(f"  next day: {nextday}")
 
 
 def _print(journal, limit: int) -> None:
@@ -300,47 +307,47 @@ def _print(journal, limit: int) -> None:
 
     rows = h.sessions(journal)
     if not rows:
-        click.echo("No sessions yet. Play a routine with `breathpace play NAME`.")
+        _echo("No sessions yet. Play a routine with `breathpace play NAME`.")
         return
     today = datetime.now().astimezone().date()
 
-    click.echo(f"Sessions (newest first, {min(limit, len(rows))} of {len(rows)})")
+    _echo(f"Sessions (newest first, {min(limit, len(rows))} of {len(rows)})")
     table = [("#", *h.SESSION_COLUMNS)]
     table += [(str(r.id), *h.session_cells(r)) for r in rows[:limit]]
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     for row in table:
-        click.echo("  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        _echo("  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
 
     adh = h.adherence(rows, today)
-    click.echo()
-    click.echo(
+    _echo()
+    _echo(
         f"Practised on {adh.days_7} of the last 7 days and {adh.days_30} of the last 30; "
         f"capsule streak: {adh.capsule_streak} day{'' if adh.capsule_streak == 1 else 's'}."
     )
 
-    click.echo()
-    click.echo("Trends (average of the last 7 days, and of the 7 before; 14 days charted)")
+    _echo()
+    _echo("Trends (average of the last 7 days, and of the 7 before; 14 days charted)")
     for name in ("pain", "effort"):
         t = h.trend(rows, name, today)
         recent = "-" if t.recent is None else f"{t.recent:g}"
         before = "-" if t.before is None else f"{t.before:g}"
         direction = f", {t.direction}" if t.direction else ""
-        click.echo(f"  {name:<6} {recent:>4} (before {before}{direction})  {h.sparkline(t.daily)}")
+        _echo(f"  {name:<6} {recent:>4} (before {before}{direction})  {h.sparkline(t.daily)}")
 
-    click.echo()
-    click.echo("Suggestions (one change at a time)")
+    _echo()
+    _echo("Suggestions (one change at a time)")
     for name, s in h.all_suggestions(journal):
         if s is None:
-            click.echo(f"  {name}: the routine file cannot be found or loaded.")
+            _echo(f"  {name}: the routine file cannot be found or loaded.")
             continue
-        click.echo(f"  {name}: {s.summary}")
-        click.echo(f"    Why: {s.why}")
+        _echo(f"  {name}: {s.summary}")
+        _echo(f"    Why: {s.why}")
         for o in overrides(journal, name).values():
             parts = [
                 f"{label} {value:g}"
                 for label, value in (("reps", o.reps), ("sets", o.sets), ("hold", o.hold_breaths))
                 if value is not None
             ]
-            click.echo(f"    Your dose of {o.name}: {', '.join(parts)} (--reset {name} to undo)")
+            _echo(f"    Your dose of {o.name}: {', '.join(parts)} (--reset {name} to undo)")
         if s.kind != "hold steady":
-            click.echo(f"    Accept with: breathpace history --accept {name}")
+            _echo(f"    Accept with: breathpace history --accept {name}")

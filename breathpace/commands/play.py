@@ -83,9 +83,12 @@ def play_prepared(prepared: Prepared, *, plain: bool) -> int:
     # Imported here, not at the top: they load numpy, the audio libraries and (full
     # screen) Textual, which `play --help` and a mistyped routine must not wait for.
     from breathpace.session.run import OpeningSession, open_session, open_session_backend
+    from breathpace.tui.fallback import PLAIN_NOTICE, full_screen_unsupported
 
+    fallback = not plain and full_screen_unsupported()
+    plain = plain or fallback
     if not plain:
-        # The device opens (and the cues render) on a thread while Textual imports.
+        # The device opens on a thread while Textual imports (issue 11).
         opening = OpeningSession(prepared, mode="tui")
         from breathpace.tui.launch import run_session
 
@@ -102,6 +105,8 @@ def play_prepared(prepared: Prepared, *, plain: bool) -> int:
         if backend_notice:
             notices.append(backend_notice)
     try:
+        if fallback:
+            notices.append(PLAIN_NOTICE)
         if prepared.dose.pace_from == "settings":
             # Say so when the person's own pace replaces the routine's (issue 9).
             notices.append(prepared.dose.describe())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from fractions import Fraction
 
 import click
@@ -11,6 +12,7 @@ from breathpace import fmt
 from breathpace.commands.errors import InputError
 from breathpace.commands.options import input_errors, pace_option, resolve_or_exit, tempo_option
 from breathpace.routine.model import Breathing
+from breathpace.safe_text import printable
 from breathpace.session.dose import Dose, dose_for
 from breathpace.timeline import Kind, Timeline, compile
 
@@ -36,41 +38,65 @@ def preview_cmd(routine: str, pace, tempo: Fraction, as_json: bool) -> None:
     except ValueError as exc:
         raise InputError(f"{resolved.path}: {exc}") from None
     if as_json:
-        click.echo(json.dumps(timeline_json(timeline), indent=None))
+        for chunk in timeline_json_chunks(timeline):
+            click.echo(chunk, nl=False)
+        click.echo()
         return
     _print_table(resolved, dose, timeline)
     for change in dose.changes:
-        click.echo(f"your dose: {change}")
+        click.echo(f"your dose: {printable(change)}")
 
 
-def timeline_json(timeline: Timeline) -> dict:
-    return {
-        "duration_s": timeline.duration_ms / 1000,
-        "segments": [
-            {
-                "start_s": seg.start_ms / 1000,
-                "duration_s": seg.duration_ms / 1000,
-                "kind": seg.kind.value,
-                "breath": seg.breath.value,
-                "move": seg.move,
-                "effort": seg.effort,
-                "exercise": seg.exercise_name if 0 < seg.exercise <= len(timeline.items) else None,
-                "side": seg.side,
-                "set": seg.set or None,
-                "rep": seg.rep or None,
-            }
-            for seg in timeline.segments
-        ],
-    }
+def timeline_json_chunks(timeline: Timeline, rows_per_chunk: int = 4096) -> Iterator[str]:
+    """The whole timeline as JSON text, in pieces, as `json.dumps` would write it.
+
+    The largest routine has 400,000 segments: building a dict (and a Segment) for each
+    and then one 70 MB string took seconds and half a gigabyte. Segments of one shape
+    differ only in start, set and rep, so each shape's JSON is encoded once and each
+    segment costs one string join, written out a chunk at a time.
+    """
+    encode = json.JSONEncoder().encode
+    n_items = len(timeline.items)
+    middles = []
+    for fields, _halfway in timeline.segments.shapes:
+        number = fields["exercise"]
+        constant = {
+            "duration_s": fields["duration_ms"] / 1000,
+            "kind": fields["kind"].value,
+            "breath": fields["breath"].value,
+            "move": fields["move"],
+            "effort": fields["effort"],
+            "exercise": fields["exercise_name"] if 0 < number <= n_items else None,
+            "side": fields["side"],
+        }
+        # '{"duration_s": 1.0, ..., "side": null}' -> ', "duration_s": 1.0, ..., "side": null, '
+        middles.append(", " + encode(constant)[1:-1] + ', "set": ')
+    yield '{"duration_s": ' + encode(timeline.duration_ms / 1000) + ', "segments": ['
+    rows: list[str] = []
+    first = True
+    for sid, start, set_, rep in timeline.segments.shape_rows():
+        rows.append(
+            f'{{"start_s": {(start / 1000)!r}{middles[sid]}{set_ or "null"}, '
+            f'"rep": {rep or "null"}}}'
+        )
+        if len(rows) >= rows_per_chunk:
+            yield ("" if first else ", ") + ", ".join(rows)
+            rows.clear()
+            first = False
+    if rows:
+        yield ("" if first else ", ") + ", ".join(rows)
+    yield "]}"
 
 
 def _print_table(resolved, dose: Dose, timeline: Timeline) -> None:
     routine = dose.routine
-    click.echo(f"{routine.title}  ({resolved.name}, pace {dose.pace_text})")
+    # The routine's own text is checked as it loads; the name is the file's name, which
+    # nobody checked. Both are shown printable all the same.
+    click.echo(f"{printable(routine.title)}  ({printable(resolved.name)}, pace {dose.pace_text})")
     if dose.pace_from != "routine" or dose.tempo != 1:
         click.echo(dose.describe())
     if routine.summary:
-        click.echo(routine.summary)
+        click.echo(printable(routine.summary))
     click.echo()
     rows = [("#", "item", "sets", "reps", "sides", "length")]
     for number, item in enumerate(routine.exercise, start=1):
@@ -79,12 +105,14 @@ def _print_table(resolved, dose: Dose, timeline: Timeline) -> None:
         ms = sum(s.duration_ms for s in segs)
         if isinstance(item, Breathing):
             cycles = max((s.reps for s in segs), default=0)
-            rows.append((str(number), item.name, "-", f"{cycles} breaths", "-", fmt.length(ms)))
+            rows.append(
+                (str(number), printable(item.name), "-", f"{cycles} breaths", "-", fmt.length(ms))
+            )
         else:
             rows.append(
                 (
                     str(number),
-                    item.name,
+                    printable(item.name),
                     str(item.sets),
                     str(item.reps),
                     item.sides or "-",

@@ -6,16 +6,14 @@ No numpy here: `breathpace check` loads figures to validate them and must stay l
 from __future__ import annotations
 
 import difflib
-import os
-import stat
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from breathpace.figures.model import Body, Chair, Figure, Joint, Pose, View
-from breathpace.routine.load import _plain, _show, _toml_message
+from breathpace.safe_text import printable
+from breathpace.tomlfile import loads, plain_message, read_text, show_key, show_value
 
 MAX_FILE_BYTES = 200_000
 
@@ -26,44 +24,19 @@ class FigureError(ValueError):
     def __init__(self, source: str, problems: list[str]):
         # A key or a value from the file may hold control characters; each problem stays
         # one printable line whatever the file says.
-        self.source = _printable(source)
-        self.problems = [_printable(p) for p in problems]
+        self.source = printable(source)
+        self.problems = [printable(p) for p in problems]
         super().__init__("\n".join(f"{self.source}: {p}" for p in self.problems))
 
 
-def _printable(text: str) -> str:
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-
-
 def read_figure_text(path: Path) -> str:
-    """The file's text, refusing what is not a small regular UTF-8 file. (One function,
-    so a shared size-capped reader can replace it.)"""
-    source = str(path)
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise FigureError(source, ["no such file"]) from None
-    except OSError as exc:
-        raise FigureError(source, [f"cannot be read ({exc.strerror or exc})"]) from None
-    if stat.S_ISDIR(info.st_mode):
-        raise FigureError(source, ["is a folder, not a figure file"])
-    if not stat.S_ISREG(info.st_mode):
-        # A FIFO or a device would block or never end; refuse before opening it.
-        raise FigureError(source, ["is not a regular file"])
-    if info.st_size > MAX_FILE_BYTES:
-        raise FigureError(source, [f"file is larger than {MAX_FILE_BYTES:,} bytes"])
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise FigureError(source, [f"cannot be read ({exc.strerror or exc})"]) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise FigureError(source, [f"file is larger than {MAX_FILE_BYTES:,} bytes"])
-    try:
-        return raw.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        raise FigureError(source, [f"is not UTF-8 text (byte {exc.start})"]) from None
+    """The file's text, refusing what is not a small regular UTF-8 file (the shared
+    size-capped reader, so figures fail in the same words as routines and themes)."""
+    return read_text(path, _one_problem, "a figure file", MAX_FILE_BYTES)
+
+
+def _one_problem(source: str, message: str) -> FigureError:
+    return FigureError(source, [message])
 
 
 def load_figure(path: str | Path) -> Figure:
@@ -72,12 +45,7 @@ def load_figure(path: str | Path) -> Figure:
 
 
 def parse_figure(text: str, source: str = "<figure>") -> Figure:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise FigureError(source, [_toml_message(exc, text)]) from None
-    except RecursionError:
-        raise FigureError(source, ["TOML syntax error: nested too deeply"]) from None
+    data = loads(text, _one_problem, source)
     try:
         return Figure.model_validate(data)
     except ValidationError as exc:
@@ -107,21 +75,21 @@ def describe_errors(exc: ValidationError) -> list[str]:
             close = difflib.get_close_matches(key, list(model.model_fields), n=1, cutoff=0.6)
             hint = f' (did you mean "{close[0]}"?)' if close else ""
             if model is Pose:
-                out.append(f'{path}: unknown joint "{key}"{hint}')
+                out.append(f"{path}: unknown joint {show_key(key)}{hint}")
             else:
-                out.append(f'unknown key "{path}"{hint}')
+                out.append(f"unknown key {show_key(path)}{hint}")
             continue
         if kind == "missing":
             out.append(f"{path}: is required but missing")
             continue
         msg = err["msg"].removeprefix("Value error, ")
-        msg = _plain(kind, msg, err)
+        msg = plain_message(kind, msg, err)
         found = err.get("input")
         head = f"{path}: " if path else ""
         if isinstance(found, dict):
             out.append(f"{head}{msg}")
         else:
-            out.append(f"{head}{msg} (found {_show(found)})")
+            out.append(f"{head}{msg} (found {show_value(found)})")
     return out or ["is not a valid figure"]
 
 

@@ -13,9 +13,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from breathpace import paths
-from breathpace.journal.db import Journal, JournalError, _problem, now_utc, open_journal, to_db
+from breathpace.journal.db import (
+    Journal,
+    JournalError,
+    journal_problem,
+    now_utc,
+    open_journal,
+    to_db,
+)
 from breathpace.journal.suggest import Kind, Suggestion, adjusted, capsule_fits
 from breathpace.routine.model import Exercise, Routine
+from breathpace.safe_text import name_text
 
 
 @dataclass(frozen=True)
@@ -72,8 +80,11 @@ def apply_dose(routine_name: str, routine: Routine) -> Routine:
     (the commands that write the journal are the ones that deal with a bad file).
     """
     path = paths.journal_file()
+    # A name from a file name that is not UTF-8 keeps its bytes as surrogates, which
+    # SQLite cannot store: the journal knows it by its escaped form.
+    routine_name = name_text(routine_name)
     try:
-        if not path.exists() or _problem(path) is not None:
+        if not path.exists() or journal_problem(path) is not None:
             return routine
         with open_journal(path) as journal:
             found = overrides(journal, routine_name)

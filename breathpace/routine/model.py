@@ -12,6 +12,7 @@ import math
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -22,6 +23,7 @@ from pydantic import (
 )
 
 from breathpace.routine.pattern import BreathPattern, Tempo, seconds_to_ms
+from breathpace.safe_text import BIDI_CONTROLS, is_control, stand_in
 
 MAX_SETS = 100
 MAX_REPS = 1000
@@ -31,6 +33,53 @@ MAX_MINUTES = 240.0
 MAX_CYCLES = 10_000
 MAX_ITEMS = 200
 MAX_TOTAL_S = 4 * 3600
+
+MAX_TAGS = 12
+MAX_TAG_LENGTH = 30
+
+#: No control characters, line breaks or bidirectional controls (for editors' schema
+#: checks; `_no_controls` is what breathpace itself applies, with a better message).
+TEXT_PATTERN = (
+    "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029"
+    + "".join(f"\\u{ord(c):04x}" for c in sorted(BIDI_CONTROLS))
+    + "]*$"
+)
+
+
+def _no_controls(value: str) -> str:
+    # Every string of a routine reaches a terminal or a screen. A control character
+    # there could retitle the terminal, clear it, or forge a cue line, so none is
+    # allowed anywhere in the format, not even a tab or a newline: the screens wrap
+    # long text themselves.
+    for i, char in enumerate(value, start=1):
+        if is_control(char):
+            raise ValueError(
+                f"must not contain control characters ({stand_in(char)} at character {i})"
+            )
+    return value
+
+
+class _TextSchema:
+    """Adds TEXT_PATTERN to the JSON schema of a text field."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema, handler):
+        schema = handler(core_schema)
+        schema["pattern"] = TEXT_PATTERN
+        return schema
+
+
+#: Text in a routine: any printable characters, no control characters or line breaks.
+Text = Annotated[str, AfterValidator(_no_controls), _TextSchema]
+
+#: A phase cue: `_check_phase_cue` refuses control characters after wording a line
+#: break its own way ("a cue is one line"), so only the schema's pattern is added here.
+CueText = Annotated[str, _TextSchema]
+
+#: One tag: a short word or two.
+TagText = Annotated[
+    str, Field(min_length=1, max_length=MAX_TAG_LENGTH), AfterValidator(_no_controls), _TextSchema
+]
 
 Breath = Literal["inhale", "exhale", "hold", "free"]
 Sides = Literal["both", "left", "right", "alternate"]
@@ -42,8 +91,9 @@ MAX_CUE = 120
 class _Frozen(BaseModel):
     # Numbers and switches are strict (field by field: TOML arrays arrive as lists, which
     # a strict tuple would refuse), so `reps = true` or `halfway = "yes"` is an error,
-    # not 1 rep or a silent yes.
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+    # not 1 rep or a silent yes. The field docstrings become the schema's descriptions
+    # through routine/schema.py, which reads them only when the schema is asked for.
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 def _finite_positive(value: float, what: str) -> float:
@@ -96,7 +146,7 @@ class Length(_Frozen):
 class Phase(_Frozen):
     """One part of a rep: a movement tied to a breath."""
 
-    move: str = Field(min_length=1, max_length=60)
+    move: Text = Field(min_length=1, max_length=60)
     """What the body does, shown and spoken with the breath word, e.g. "lift"."""
     breath: Breath | None = None
     """inhale, exhale, hold or free. Default: exhale for an effort phase, else inhale."""
@@ -109,7 +159,7 @@ class Phase(_Frozen):
     body holds position, so nobody holds their breath under strain."""
     effort: bool = Field(default=False, strict=True)
     """True for the working part of the rep; it gets the exhale unless breath says otherwise."""
-    cue: str | None = Field(default=None, min_length=1, max_length=MAX_CUE)
+    cue: CueText | None = Field(default=None, min_length=1, max_length=MAX_CUE)
     """One short sentence shown (and spoken) during this phase only, e.g. "Press through
     the heels and lift"; it never appears during another phase."""
     pose: str | None = Field(default=None, min_length=1, max_length=40)
@@ -147,26 +197,26 @@ class Phase(_Frozen):
 class Moves(_Frozen):
     """Labels for the two halves of a tempo-notated rep."""
 
-    concentric: str = Field(default="lift", min_length=1, max_length=60)
+    concentric: Text = Field(default="lift", min_length=1, max_length=60)
     """Label of the concentric (shortening) part, e.g. "lift", "push", "rise"."""
-    eccentric: str = Field(default="lower", min_length=1, max_length=60)
+    eccentric: Text = Field(default="lower", min_length=1, max_length=60)
     """Label of the eccentric (lengthening) part, e.g. "lower", "return"."""
-    hold_top: str = Field(default="hold", min_length=1, max_length=60)
+    hold_top: Text = Field(default="hold", min_length=1, max_length=60)
     """Label of the pause after the concentric part."""
-    hold_bottom: str = Field(default="rest", min_length=1, max_length=60)
+    hold_bottom: Text = Field(default="rest", min_length=1, max_length=60)
     """Label of the pause after the eccentric part."""
 
 
 class PartCues(_Frozen):
     """Cues for the parts of a tempo-notated rep, each shown during that part only."""
 
-    concentric: str | None = Field(default=None, min_length=1, max_length=MAX_CUE)
+    concentric: CueText | None = Field(default=None, min_length=1, max_length=MAX_CUE)
     """Cue for the concentric (shortening) part, e.g. "Press up through the front foot"."""
-    eccentric: str | None = Field(default=None, min_length=1, max_length=MAX_CUE)
+    eccentric: CueText | None = Field(default=None, min_length=1, max_length=MAX_CUE)
     """Cue for the eccentric (lengthening) part, e.g. "Lower slowly, as if into a lift"."""
-    hold_top: str | None = Field(default=None, min_length=1, max_length=MAX_CUE)
+    hold_top: CueText | None = Field(default=None, min_length=1, max_length=MAX_CUE)
     """Cue for the hold after the concentric part, e.g. "Stay up and keep breathing"."""
-    hold_bottom: str | None = Field(default=None, min_length=1, max_length=MAX_CUE)
+    hold_bottom: CueText | None = Field(default=None, min_length=1, max_length=MAX_CUE)
     """Cue for the hold after the eccentric part."""
 
     @field_validator("concentric", "eccentric", "hold_top", "hold_bottom")
@@ -183,7 +233,7 @@ def _check_phase_cue(value: str | None) -> str | None:
         raise ValueError("a cue must not be blank")
     if "\n" in value or "\r" in value:
         raise ValueError("a cue is one line (one short sentence)")
-    return value
+    return _no_controls(value)
 
 
 class TempoPoses(_Frozen):
@@ -196,14 +246,14 @@ class TempoPoses(_Frozen):
 
 
 class _Item(_Frozen):
-    name: str = Field(min_length=1, max_length=80)
+    name: Text = Field(min_length=1, max_length=80)
     """Name shown on screen and in the journal."""
-    position: str = Field(default="", max_length=200)
+    position: Text = Field(default="", max_length=200)
     """The starting position, e.g. "On your back, knees bent, feet flat"."""
-    cues: tuple[str, ...] = ()
+    cues: tuple[Text, ...] = ()
     """General coaching cues, shown with the position before the item starts and during
     rests; a cue for one phase belongs on that phase (`cue`, or `part_cues` with tempo)."""
-    safety: str | None = Field(default=None, max_length=400)
+    safety: Text | None = Field(default=None, max_length=400)
     """A safety note shown before the item starts."""
     wait_for_ready: bool = Field(default=False, strict=True)
     """Pause before this item until the person presses a key (to get into position)."""
@@ -230,7 +280,7 @@ class Exercise(_Item):
     """The pause to switch sides (default 5 seconds)."""
     phases: tuple[Phase, ...] | None = Field(default=None, min_length=1, max_length=20)
     """The rep as explicit phases. Give either phases or tempo."""
-    tempo: str | None = None
+    tempo: Text | None = None
     """Strength tempo shorthand eccentric-pause-concentric-pause in seconds, e.g. "3-0-2-0"."""
     start: RepPart = "eccentric"
     """With tempo: which part the rep begins with."""
@@ -254,7 +304,7 @@ class Exercise(_Item):
     """Sound a halfway cue in holds of four seconds or more."""
     level: int | None = Field(default=None, ge=1, le=20, strict=True)
     """This exercise's level in a progression by complexity."""
-    next_level: str | None = None
+    next_level: Text | None = None
     """The routine (name) that is the next level of this exercise."""
 
     @field_validator("tempo")
@@ -300,7 +350,7 @@ def _check_cues(value: tuple[str, ...]) -> tuple[str, ...]:
 class Breathing(_Item):
     """A breathing block: a breath pattern repeated for a time or a number of cycles."""
 
-    pattern: str
+    pattern: Text
     """Inhale-hold-exhale-hold in seconds, decimals allowed, e.g. "4-7-8-0" or "5.5-0-5.5-0"."""
     minutes: float | None = Field(default=None, strict=True)
     """Length in minutes; the block always ends on a whole breath cycle."""
@@ -380,25 +430,26 @@ class Routine(_Frozen):
 
     format: Literal[1]
     """The routine format version; always 1 for now."""
-    title: str = Field(min_length=1, max_length=100)
+    title: Text = Field(min_length=1, max_length=100)
     """The routine's title."""
-    summary: str = Field(default="", max_length=400)
+    summary: Text = Field(default="", max_length=400)
     """One or two sentences on what the routine is for."""
-    tags: tuple[str, ...] = ()
-    """Words to find the routine by, e.g. "lying", "beginner", "hips"."""
-    pace: str = "4-0-6-0"
+    tags: tuple[TagText, ...] = Field(default=(), max_length=MAX_TAGS)
+    """Words to find the routine by, e.g. "lying", "beginner", "hips" (at most 12, each
+    at most 30 characters)."""
+    pace: Text = "4-0-6-0"
     """Default breath pace inhale-hold-exhale-hold in seconds; lengths in breaths follow it."""
     lead_in: float = Field(default=5, ge=0, le=120, strict=True)
     """Get-ready countdown before the first item, seconds (0 for none)."""
-    safety: str | None = Field(default=None, max_length=600)
+    safety: Text | None = Field(default=None, max_length=600)
     """A safety note shown before the routine starts."""
     level: int | None = Field(default=None, ge=1, le=20, strict=True)
     """This routine's level in a progression by complexity."""
-    next_level: str | None = None
+    next_level: Text | None = None
     """The name of the routine that is the next level of this one."""
     capsule: Capsule | None = None
     """Marks a short movement capsule for a time of day: waking, sitting or bedtime."""
-    main_exercise: str | None = Field(default=None, min_length=1, max_length=80)
+    main_exercise: Text | None = Field(default=None, min_length=1, max_length=80)
     """The name of the exercise a suggestion changes (the routine's main one); by default
     the exercise with the most effort phases."""
     next_level_at: int | None = Field(default=None, ge=1, le=MAX_REPS, strict=True)

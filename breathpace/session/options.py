@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from pathlib import Path
 
 from breathpace import paths
 from breathpace.audio.backends import KINDS
 from breathpace.routine.pattern import BreathPattern
+from breathpace.safe_text import printable
 from breathpace.session.errors import SessionError
 from breathpace.session.values import check_volume, parse_pace, parse_tempo
 from breathpace.settings import Settings, SettingsError, load_settings
@@ -65,11 +65,13 @@ class SessionOptions:
     breath_tone: bool
     calm: bool
     watch: bool
+    device_from: str = "--device"
+    """Where `device` came from, for its error message: "--device" or "<file>: device"."""
 
 
 def settings_source(key: str) -> str:
     """How an error names a settings key: `/home/…/settings.toml: pace`."""
-    return f"{paths.settings_file()}: {key}"
+    return f"{printable(str(paths.settings_file()))}: {key}"
 
 
 def read_settings() -> Settings:
@@ -125,9 +127,5 @@ def session_options(
         breath_tone=pick(given.breath_tone, settings.breath_tone),
         calm=bool(given.calm) or settings.reduced_motion,
         watch=given.watch,
+        device_from="--device" if given.device is not None else settings_source("device"),
     )
-
-
-def watch_path(options: SessionOptions, path: Path | None) -> Path | None:
-    """The file to watch for saves, when `--watch` asked for it and there is a file."""
-    return Path(path) if options.watch and path is not None else None

@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from breathpace.audio.backends import BackendError, capabilities_of, open_backend
+from breathpace.audio.backends import BackendError, NoSuchDevice, capabilities_of, open_backend
 from breathpace.journal.db import OUTCOMES
 from breathpace.journal.recorder import SessionRecorder, record_session
 from breathpace.player import Player
@@ -32,6 +32,11 @@ def open_session_backend(options: SessionOptions, *, clock: Any = None) -> tuple
     Done before anything is drawn, so a device problem is one line (SessionError)."""
     try:
         return open_backend(options.audio, options.device, clock=clock)
+    except NoSuchDevice as exc:
+        # A device that is not there is the device's fault, not the backend's (unless
+        # the backend was named on the command line too).
+        blame = options.audio_from if options.audio_from.startswith("--") else options.device_from
+        raise SessionError(f"{blame}: {exc}") from None
     except BackendError as exc:
         raise SessionError(f"{options.audio_from}: {exc}") from None
 
@@ -87,6 +92,9 @@ class Session:
         self.outcome: str | None = None
         self.notice: str | None = None
         """A one-line journal notice for the person (e.g. the journal could not be opened)."""
+        self.on_notice: Any = None
+        """Shows a journal notice that comes mid-session or at the end (a full disk, a
+        deleted journal); set by the plain mode or the screen before `start`."""
 
     @property
     def session_id(self) -> int | None:
@@ -103,9 +111,17 @@ class Session:
         if self.recorder is not None or not self.journal:
             return
         self.recorder = record_session(
-            self.player, routine_name=self.routine_name, source=self.source, mode=self.mode
+            self.player,
+            routine_name=self.routine_name,
+            source=self.source,
+            mode=self.mode,
+            on_notice=self._journal_notice,
         )
         self.notice = self.recorder.notice
+
+    def _journal_notice(self, text: str) -> None:
+        if self.on_notice is not None:
+            self.on_notice(text)
 
     def start(self) -> None:
         if self.started:

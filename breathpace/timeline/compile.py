@@ -4,16 +4,23 @@ Every length is turned into integer milliseconds once, and every segment's start
 running integer sum of the lengths before it, so a session of ten thousand reps ends on
 exactly the millisecond the arithmetic says, and any consumer (the mixer, the player,
 the journal) can trust `start_ms` as absolute truth.
+
+A rep is worked out once per exercise and side (its segments' lengths, marks and
+halfway cue relative to the rep's start) and then laid down for every rep of a set in
+one go, as columns of a SegmentTable: ten thousand reps cost a few list operations,
+not ten thousand rounds of object building.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from array import array
 from fractions import Fraction
+from typing import Any, NamedTuple
 
 from breathpace.routine.model import Breathing, Exercise, Length, Phase, Routine
 from breathpace.routine.pattern import BreathPattern, seconds_to_ms
-from breathpace.timeline.segment import Breath, Kind, Mark, Segment
+from breathpace.timeline.segment import Breath, Kind, Mark
+from breathpace.timeline.table import SegmentTable, Shape
 from breathpace.timeline.timeline import Timeline
 
 MAX_SESSION_MS = 4 * 3600 * 1000
@@ -39,8 +46,7 @@ class TimelineTooLong(ValueError):
         super().__init__(msg)
 
 
-@dataclass(frozen=True, slots=True)
-class _Step:
+class _Step(NamedTuple):  # a named tuple, not a dataclass: see _Part
     """One segment-to-be inside a rep, before counters and start times are attached."""
 
     move: str
@@ -106,14 +112,110 @@ def compile(
         marks={Mark.PHASE_START, Mark.SESSION_END},
         fixed=True,
     )
-    return Timeline(tuple(builder.segments), tuple(item.name for item in items))
+    return builder.timeline(tuple(item.name for item in items))
+
+
+# Plain named tuples: a dataclass costs about a millisecond of code generation at import,
+# and every command that loads a routine imports this module.
+class _Part(NamedTuple):
+    """One segment of a rep-to-be: its Segment fields and its halfway offset."""
+
+    fields: dict[str, Any]
+    halfway: int | None = None  # offset of the halfway cue from the segment's start
+
+
+class _Unit(NamedTuple):
+    """A run of segments laid down again and again (one rep, or a rep on both sides)."""
+
+    shapes: array  # shape id of each segment
+    offsets: tuple[int, ...]  # each segment's start from the unit's start
+    durations: tuple[int, ...]
+    ms: int
+
+
+def _fields(
+    kind: Kind,
+    duration: int,
+    exercise: int,
+    name: str,
+    *,
+    side: str | None = None,
+    sets: int = 0,
+    reps: int = 0,
+    move: str = "",
+    breath: Breath = Breath.FREE,
+    effort: bool = False,
+    marks: frozenset[Mark] | set[Mark] | None = None,
+    **more: Any,
+) -> dict[str, Any]:
+    """A segment's repeating fields, as Segment keywords (always in the same order).
+
+    `more` passes any further Segment field through unchanged (an optional field added
+    to Segment needs no change here)."""
+    return {
+        "kind": kind,
+        "duration_ms": duration,
+        "exercise": exercise,
+        "exercise_name": name,
+        "side": side,
+        "sets": sets,
+        "reps": reps,
+        "move": move,
+        "breath": breath,
+        "effort": effort,
+        "marks": _marks(marks if marks is not None else _PHASE_START),
+        **more,
+    }
+
+
+_PHASE_START = frozenset({Mark.PHASE_START})
+_MARK_SETS: dict[frozenset[Mark], frozenset[Mark]] = {}
+
+
+def _marks(marks) -> frozenset[Mark]:
+    """One shared frozenset per distinct set of marks."""
+    key = frozenset(marks)
+    return _MARK_SETS.setdefault(key, key)
 
 
 class _Builder:
+    """Lays segments down as table columns, keeping the running integer start time."""
+
     def __init__(self, scale: Fraction):
         self.scale = scale
         self.t = 0
-        self.segments: list[Segment] = []
+        self.shapes: list[Shape] = []
+        self._shape_ids: dict[tuple, int] = {}
+        self.shape = array("I")
+        self.start = array("q")
+        self.set = array("I")
+        self.rep = array("I")
+
+    def scaled(self, ms: int, fixed: bool = False) -> int:
+        duration = ms if fixed or self.scale == 1 else round(ms * self.scale)
+        return max(duration, 1)
+
+    def shape_id(self, fields: dict[str, Any], halfway: int | None = None) -> int:
+        key = (*fields.items(), halfway)
+        sid = self._shape_ids.get(key)
+        if sid is None:
+            sid = self._shape_ids[key] = len(self.shapes)
+            self.shapes.append((fields, halfway))
+        return sid
+
+    def _room(self, duration: int) -> None:
+        if len(self.start) >= MAX_SEGMENTS:
+            raise TimelineTooLong(segments=len(self.start))
+        if self.t + duration > MAX_SESSION_MS:
+            raise TimelineTooLong(at_ms=self.t)
+
+    def _append(self, sid: int, duration: int, set_: int, rep: int) -> None:
+        self._room(duration)
+        self.shape.append(sid)
+        self.start.append(self.t)
+        self.set.append(set_)
+        self.rep.append(rep)
+        self.t += duration
 
     def add(
         self,
@@ -122,62 +224,51 @@ class _Builder:
         exercise: int,
         name: str,
         *,
-        side: str | None = None,
         set_: int = 0,
-        sets: int = 0,
         rep: int = 0,
-        reps: int = 0,
-        move: str = "",
-        breath: Breath = Breath.FREE,
-        effort: bool = False,
-        marks: set[Mark] | None = None,
         fixed: bool = False,
-        cue: str | None = None,
-    ) -> Segment:
-        duration = ms if fixed else round(ms * self.scale)
-        duration = max(duration, 1)
-        if len(self.segments) >= MAX_SEGMENTS:
-            raise TimelineTooLong(segments=len(self.segments))
-        if self.t + duration > MAX_SESSION_MS:
-            raise TimelineTooLong(at_ms=self.t)
-        seg = Segment(
-            index=len(self.segments),
-            kind=kind,
-            start_ms=self.t,
-            duration_ms=duration,
-            exercise=exercise,
-            exercise_name=name,
-            side=side,
-            set=set_,
-            sets=sets,
-            rep=rep,
-            reps=reps,
-            move=move,
-            breath=breath,
-            effort=effort,
-            marks=frozenset(marks if marks is not None else {Mark.PHASE_START}),
-            cue=cue,
+        **fields: Any,
+    ) -> None:
+        """One segment; `fields` are _fields' keywords (side, move, breath, marks...)."""
+        duration = self.scaled(ms, fixed)
+        self._append(
+            self.shape_id(_fields(kind, duration, exercise, name, **fields)), duration, set_, rep
         )
-        self.segments.append(seg)
-        self.t += duration
-        return seg
+
+    def unit(self, parts: list[_Part]) -> _Unit:
+        offsets, durations, t = [], [], 0
+        for part in parts:
+            offsets.append(t)
+            durations.append(part.fields["duration_ms"])
+            t += part.fields["duration_ms"]
+        shapes = array("I", (self.shape_id(p.fields, p.halfway) for p in parts))
+        return _Unit(shapes, tuple(offsets), tuple(durations), t)
+
+    def repeat(self, unit: _Unit, count: int, set_: int, first_rep: int = 1) -> None:
+        """Lay `unit` down `count` times, numbering the reps from `first_rep`."""
+        k = len(unit.offsets)
+        if len(self.start) + k * count > MAX_SEGMENTS or self.t + unit.ms * count > MAX_SESSION_MS:
+            # Over a limit somewhere inside: go one segment at a time so the error says
+            # exactly where, as a segment-by-segment build would.
+            for rep in range(first_rep, first_rep + count):
+                for sid, duration in zip(unit.shapes, unit.durations, strict=True):
+                    self._append(sid, duration, set_, rep)
+            return
+        t, step, offsets = self.t, unit.ms, unit.offsets
+        self.shape.extend(unit.shapes * count)
+        self.start.extend([t + r * step + o for r in range(count) for o in offsets])
+        self.set.extend(array("I", [set_]) * (k * count))
+        self.rep.extend([rep for rep in range(first_rep, first_rep + count) for _ in offsets])
+        self.t += step * count
 
     def mark_last(self, *marks: Mark) -> None:
-        last = self.segments[-1]
-        self.segments[-1] = _replace(last, marks=last.marks | set(marks))
+        values, halfway = self.shapes[self.shape[-1]]
+        changed = dict(values, marks=_marks(values["marks"] | set(marks)))
+        self.shape[-1] = self.shape_id(changed, halfway)
 
-    def set_halfway(self, first_index: int, start_ms: int, end_ms: int) -> None:
-        """Attach a halfway cue at the midpoint of [start, end) to the segment holding it."""
-        half = start_ms + (end_ms - start_ms) // 2
-        for i in range(first_index, len(self.segments)):
-            seg = self.segments[i]
-            if seg.start_ms <= half < seg.end_ms:
-                self.segments[i] = _replace(seg, halfway_ms=half, marks=seg.marks | {Mark.HALFWAY})
-                return
-
-
-def _replace(seg: Segment, **changes) -> Segment:
-    return replace(seg, **changes)
+    def timeline(self, items: tuple[str, ...]) -> Timeline:
+        table = SegmentTable(self.shapes, self.shape, self.start, self.set, self.rep, self.t)
+        return Timeline(table, items)
 
 
 def _length_ms(length: Length, pace: BreathPattern) -> int:
@@ -286,39 +377,54 @@ def _exercise(b: _Builder, number: int, ex: Exercise, pace: BreathPattern) -> No
     switch_ms = _length_ms(ex.switch_rest or DEFAULT_SWITCH, pace)
     common = {"sets": ex.sets, "reps": ex.reps}
 
-    def play_rep(side: str | None, set_: int, rep: int) -> None:
-        holds: dict[int, list[Segment]] = {}
-        for step in steps:
-            seg = b.add(
+    def rep_parts(side: str | None) -> list[_Part]:
+        """One rep on one side, its start at 0: lengths, marks and the halfway cues."""
+        fields = [
+            _fields(
                 Kind.PHASE,
-                step.ms,
+                b.scaled(step.ms),
                 number,
                 ex.name,
                 side=side,
-                set_=set_,
-                rep=rep,
                 move=step.move,
                 breath=step.breath,
                 effort=step.effort,
                 cue=step.cue,
                 **common,
             )
-            if step.is_hold and step.group is not None:
-                holds.setdefault(step.group, []).append(seg)
+            for step in steps
+        ]
+        fields[-1] = dict(fields[-1], marks=_marks(fields[-1]["marks"] | {Mark.REP_END}))
+        starts, t = [], 0
+        for f in fields:
+            starts.append(t)
+            t += f["duration_ms"]
+        halfway: dict[int, int] = {}
         if ex.halfway:
+            holds: dict[int, list[int]] = {}
+            for i, step in enumerate(steps):
+                if step.is_hold and step.group is not None:
+                    holds.setdefault(step.group, []).append(i)
             for members in holds.values():
-                start, end = members[0].start_ms, members[-1].end_ms
+                start = starts[members[0]]
+                end = starts[members[-1]] + fields[members[-1]]["duration_ms"]
                 if end - start >= HALFWAY_MIN_MS:
-                    b.set_halfway(members[0].index, start, end)
-        b.mark_last(Mark.REP_END)
+                    half = start + (end - start) // 2
+                    i = max(i for i in range(members[0], len(fields)) if starts[i] <= half)
+                    halfway[i] = half - starts[i]
+                    fields[i] = dict(fields[i], marks=_marks(fields[i]["marks"] | {Mark.HALFWAY}))
+        return [_Part(f, halfway.get(i)) for i, f in enumerate(fields)]
+
+    if ex.sides == "alternate":
+        units = {"alternate": b.unit([p for side in sides for p in rep_parts(side)])}
+    else:
+        units = {side: b.unit(rep_parts(side)) for side in sides}
 
     for set_ in range(1, ex.sets + 1):
         if set_ > 1:
             b.add(Kind.REST, rest_ms, number, ex.name, set_=set_, move="rest", **common)
         if ex.sides == "alternate":
-            for rep in range(1, ex.reps + 1):
-                for side in sides:
-                    play_rep(side, set_, rep)
+            b.repeat(units["alternate"], ex.reps, set_)
         else:
             for i, side in enumerate(sides):
                 if i > 0:
@@ -332,8 +438,7 @@ def _exercise(b: _Builder, number: int, ex: Exercise, pace: BreathPattern) -> No
                         move="switch sides",
                         **common,
                     )
-                for rep in range(1, ex.reps + 1):
-                    play_rep(side, set_, rep)
+                b.repeat(units[side], ex.reps, set_)
         b.mark_last(Mark.SET_END)
     b.mark_last(Mark.EXERCISE_END)
 
@@ -374,37 +479,41 @@ def _breathing_cycles(block: Breathing) -> list[BreathPattern]:
 def _breathing(b: _Builder, number: int, block: Breathing) -> None:
     cycles = _breathing_cycles(block)
     n = len(cycles)
-    for rep, pat in enumerate(cycles, start=1):
-        common = {"set_": 1, "sets": 1, "rep": rep, "reps": n}
+    common = {"sets": 1, "reps": n}
+    # A steady block is one cycle laid down n times; a ramp changes the cycle as it
+    # goes, so each run of equal cycles becomes one unit.
+    rep = 1
+    for pat, count in _runs(cycles):
+        parts = []
         if block.sigh:
             first = round(pat.inhale_ms * SIGH_FIRST_SHARE)
-            b.add(
-                Kind.PHASE,
-                first,
-                number,
-                block.name,
-                move="breathe in",
-                breath=Breath.INHALE,
-                **common,
-            )
-            b.add(
-                Kind.PHASE,
-                pat.inhale_ms - first,
-                number,
-                block.name,
-                move="top up",
-                breath=Breath.INHALE,
-                **common,
-            )
+            parts.append((first, "breathe in", Breath.INHALE))
+            parts.append((pat.inhale_ms - first, "top up", Breath.INHALE))
         else:
-            b.add(Kind.PHASE, pat.inhale_ms, number, block.name, breath=Breath.INHALE, **common)
+            parts.append((pat.inhale_ms, "", Breath.INHALE))
         if pat.hold_in_ms:
-            b.add(Kind.PHASE, pat.hold_in_ms, number, block.name, breath=Breath.HOLD, **common)
-        move = "long sigh out" if block.sigh else ""
-        b.add(
-            Kind.PHASE, pat.exhale_ms, number, block.name, move=move, breath=Breath.EXHALE, **common
-        )
+            parts.append((pat.hold_in_ms, "", Breath.HOLD))
+        parts.append((pat.exhale_ms, "long sigh out" if block.sigh else "", Breath.EXHALE))
         if pat.hold_out_ms:
-            b.add(Kind.PHASE, pat.hold_out_ms, number, block.name, breath=Breath.HOLD, **common)
-        b.mark_last(Mark.REP_END)
+            parts.append((pat.hold_out_ms, "", Breath.HOLD))
+        fields = [
+            _fields(
+                Kind.PHASE, b.scaled(ms), number, block.name, move=move, breath=breath, **common
+            )
+            for ms, move, breath in parts
+        ]
+        fields[-1] = dict(fields[-1], marks=_marks(fields[-1]["marks"] | {Mark.REP_END}))
+        b.repeat(b.unit([_Part(f) for f in fields]), count, 1, rep)
+        rep += count
     b.mark_last(Mark.SET_END, Mark.EXERCISE_END)
+
+
+def _runs(patterns: list[BreathPattern]) -> list[tuple[BreathPattern, int]]:
+    """Consecutive equal patterns as (pattern, how many)."""
+    runs: list[tuple[BreathPattern, int]] = []
+    for pat in patterns:
+        if runs and runs[-1][0] == pat:
+            runs[-1] = (pat, runs[-1][1] + 1)
+        else:
+            runs.append((pat, 1))
+    return runs

@@ -1,16 +1,20 @@
 """A compiled session: contiguous segments, lookups by time and seek targets.
 
 Lookups bisect the segment start times, so `at()` is O(log n) however long the
-session is; seek targets are found the same way over precomputed boundary lists.
+session is; seek targets are found the same way over boundary lists, worked out the
+first time a seek asks for them (checking or previewing a routine never seeks).
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
 from breathpace.timeline.segment import Kind, Segment
+from breathpace.timeline.table import SegmentTable
 
 #: Pressing "previous" this soon after a rep started goes to the rep before it;
 #: later, it restarts the current rep (as music players do with tracks).
@@ -19,25 +23,37 @@ RESTART_GRACE_MS = 2000
 
 @dataclass(frozen=True)
 class Timeline:
-    segments: tuple[Segment, ...]
+    segments: SegmentTable
+    """The segments in order (a tuple or list of Segments is turned into a table)."""
     items: tuple[str, ...] = ()
     """Names of the routine's items (exercises and breathing blocks), in order."""
-    _starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
-    _rep_starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
-    _set_starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
-    _item_starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if not self.segments:
+        if not isinstance(self.segments, SegmentTable):
+            object.__setattr__(self, "segments", SegmentTable.from_segments(self.segments))
+        if not len(self.segments):
             raise ValueError("a timeline needs at least one segment")
-        object.__setattr__(self, "_starts", tuple(s.start_ms for s in self.segments))
-        object.__setattr__(self, "_rep_starts", _boundaries(self.segments, _rep_key))
-        object.__setattr__(self, "_set_starts", _boundaries(self.segments, _set_key))
-        object.__setattr__(self, "_item_starts", _boundaries(self.segments, _item_key))
+
+    @cached_property
+    def _starts(self) -> Sequence[int]:
+        return self.segments.starts
+
+    # cached_property writes the instance dict directly, so it works on a frozen dataclass.
+    @cached_property
+    def _rep_starts(self) -> tuple[int, ...]:
+        return _boundaries(self.segments, _rep_key)
+
+    @cached_property
+    def _set_starts(self) -> tuple[int, ...]:
+        return _boundaries(self.segments, _set_key)
+
+    @cached_property
+    def _item_starts(self) -> tuple[int, ...]:
+        return _boundaries(self.segments, _item_key)
 
     @property
     def duration_ms(self) -> int:
-        return self.segments[-1].end_ms
+        return self.segments.end_ms
 
     def __len__(self) -> int:
         return len(self.segments)
@@ -46,11 +62,15 @@ class Timeline:
         """Index of the segment playing at t (clamped to the first and last)."""
         if t_ms <= 0:
             return 0
-        return min(bisect_right(self._starts, t_ms) - 1, len(self.segments) - 1)
+        starts = self._starts
+        return min(bisect_right(starts, t_ms) - 1, len(starts) - 1)
 
     def at(self, t_ms: int) -> Segment:
         """The segment playing at t milliseconds into the session."""
-        return self.segments[self.index_at(t_ms)]
+        # index_at inlined: the screen and the player ask many times a second.
+        starts = self._starts
+        i = 0 if t_ms <= 0 else min(bisect_right(starts, t_ms) - 1, len(starts) - 1)
+        return self.segments[i]
 
     def next_start(self, t_ms: int, level: str = "rep") -> int | None:
         """Start of the next rep, set or item strictly after t; None at the end."""
@@ -71,10 +91,11 @@ class Timeline:
 
     def locate(self, exercise: int, side: str | None, set_: int, rep: int) -> int | None:
         """Start of the rep (or of the nearest earlier boundary) with these counters."""
-        for seg in self.segments:
-            same = (seg.exercise, seg.side, seg.set, seg.rep) == (exercise, side, set_, rep)
-            if same and (seg.is_rep or rep == 0):
-                return seg.start_ms
+        for f, start, seg_set, seg_rep in self.segments.rows():
+            same = (f["exercise"], f["side"], seg_set, seg_rep) == (exercise, side, set_, rep)
+            # With equal counters, rep > 0 means the segment is a rep: only phases count reps.
+            if same and (rep == 0 or f["kind"] is Kind.PHASE):
+                return start
         return None
 
     def remaining_ms(self, t_ms: int) -> int:
@@ -90,10 +111,14 @@ class Timeline:
 
     def item_span(self, exercise: int) -> tuple[int, int]:
         """Start and end ms of one item (1-based), including its lead-in and rests."""
-        segs = [s for s in self.segments if s.exercise == exercise]
-        if not segs:
+        spans = [
+            (start, start + f["duration_ms"])
+            for f, start, _, _ in self.segments.rows()
+            if f["exercise"] == exercise
+        ]
+        if not spans:
             raise ValueError(f"no item {exercise}")
-        return segs[0].start_ms, segs[-1].end_ms
+        return spans[0][0], spans[-1][1]
 
     def segments_between(self, a_ms: int, b_ms: int) -> Sequence[Segment]:
         """Segments that overlap [a, b)."""
@@ -102,40 +127,47 @@ class Timeline:
         return self.segments[lo : max(hi, lo)]
 
 
-def _rep_key(seg: Segment) -> tuple | None:
-    if seg.is_rep:
-        return (seg.exercise, seg.side, seg.set, seg.rep)
-    if seg.kind in (Kind.WAIT, Kind.TRANSITION, Kind.END):
-        return (seg.kind, seg.exercise)
+# The keys read a segment's shape fields and its set and rep straight from the table's
+# columns, so finding the boundaries builds no Segment objects.
+
+
+def _rep_key(f: dict[str, Any], set_: int, rep: int) -> tuple | None:
+    kind = f["kind"]
+    if kind is Kind.PHASE and rep > 0:
+        return (f["exercise"], f["side"], set_, rep)
+    if kind in (Kind.WAIT, Kind.TRANSITION, Kind.END):
+        return (kind, f["exercise"])
     return None
 
 
-def _set_key(seg: Segment) -> tuple | None:
-    if seg.is_rep:
+def _set_key(f: dict[str, Any], set_: int, rep: int) -> tuple | None:
+    kind = f["kind"]
+    if kind is Kind.PHASE and rep > 0:
         # Both sides of a set (and alternating sides) belong to the same set.
-        return (seg.exercise, seg.set)
-    if seg.kind in (Kind.END,):
-        return (seg.kind,)
+        return (f["exercise"], set_)
+    if kind is Kind.END:
+        return (kind,)
     return None
 
 
-def _item_key(seg: Segment) -> tuple | None:
-    if seg.kind in (Kind.LEAD_IN,):
+def _item_key(f: dict[str, Any], set_: int, rep: int) -> tuple | None:
+    kind = f["kind"]
+    if kind is Kind.LEAD_IN:
         return None
-    if seg.kind is Kind.END:
+    if kind is Kind.END:
         return ("end",)
-    return (seg.exercise,)
+    return (f["exercise"],)
 
 
-def _boundaries(segments: Sequence[Segment], key) -> tuple[int, ...]:
+def _boundaries(table: SegmentTable, key) -> tuple[int, ...]:
     """Starts of each run of segments sharing a key (None keys never start a run)."""
     starts: list[int] = []
     last = object()
-    for seg in segments:
-        k = key(seg)
+    for f, start, set_, rep in table.rows():
+        k = key(f, set_, rep)
         if k is None:
             continue
         if k != last:
-            starts.append(seg.start_ms)
+            starts.append(start)
             last = k
     return tuple(starts)

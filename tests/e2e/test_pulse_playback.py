@@ -16,11 +16,11 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+from onset_timing import can_start_pulse, private_pulse, recording, wait_for, wait_for_tail
 
 RATE = 44100
 #: Allowed error of each recorded onset interval against the timeline.
@@ -100,31 +100,23 @@ def expected_starts(path: Path) -> tuple[list[int], object]:
 def record_while_playing(
     tmp_path: Path, audio: str
 ) -> tuple[np.ndarray, subprocess.CompletedProcess]:
+    """Play the routine on a private server's null sink (other sessions on the shared
+    test sink would be heard too) and record it: the command starts once the recorder
+    delivers, and the recording ends once it holds every cue and the quiet after."""
     routine = tmp_path / "onsets.toml"
     routine.write_text(ROUTINE)
-    raw = tmp_path / "out.raw"
-    sink = default_sink()
-    with raw.open("wb") as fh:
-        rec = subprocess.Popen(
-            ["parec", "--raw", "--format=s16le", "--channels=1", f"--rate={RATE}",
-             "-d", f"{sink}.monitor"],
-            stdout=fh,
-            stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        try:
-            time.sleep(0.5)
-            done = subprocess.run(
-                [*breathpace_cmd(), "play", str(routine), "--plain", "--audio", audio],
-                capture_output=True,
-                text=True,
-                timeout=120,
-            )
-            time.sleep(0.5)
-        finally:
-            rec.terminate()
-            rec.wait(timeout=10)
-    samples = np.frombuffer(raw.read_bytes(), dtype="<i2").astype(np.float64) / 32768
-    return samples, done
+    count = len(expected_starts(routine)[0])
+    with private_pulse(tmp_path) as env, recording(env, tmp_path / "out.raw") as samples:
+        done = subprocess.run(
+            [*breathpace_cmd(), "play", str(routine), "--plain", "--audio", audio],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+        )
+        if done.returncode == 0:
+            wait_for_tail(samples, count)
+        return samples(), done
 
 
 def check_onsets(tmp_path: Path, audio: str) -> None:
@@ -147,7 +139,9 @@ def check_onsets(tmp_path: Path, audio: str) -> None:
     assert len(lines) == len(timeline.segments)
 
 
-pulse = pytest.mark.skipif(not pulse_running(), reason="no PulseAudio server (pactl info)")
+pulse = pytest.mark.skipif(
+    not (pulse_running() and can_start_pulse()), reason="no PulseAudio server (pactl info)"
+)
 
 
 @pytest.mark.pulse
@@ -210,10 +204,9 @@ def test_a_sound_server_lost_mid_session_becomes_a_notice_and_play_goes_on(tmp_p
         env=env, capture_output=True, timeout=30, check=False,
     )  # fmt: skip
     pid_file = runtime / "pulse" / "pid"
-    deadline = time.monotonic() + 10
-    while not pid_file.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    if not pid_file.exists():
+    try:
+        wait_for(pid_file.exists, 10, "the private server's pid file")
+    except TimeoutError:
         pytest.skip("a private PulseAudio server did not start")
     server_pid = int(pid_file.read_text().split()[0])
     routine = tmp_path / "ten.toml"
@@ -225,9 +218,12 @@ def test_a_sound_server_lost_mid_session_becomes_a_notice_and_play_goes_on(tmp_p
     try:
         first = proc.stdout.readline()  # the device is open and the session has started
         assert first.startswith("00:00"), first
-        time.sleep(1.5)
+        # The server is lost mid-session: once the first rep's cue line is out.
+        second = proc.stdout.readline()
+        assert second.startswith("00:01"), second
         os.kill(server_pid, 15)
         out, err = proc.communicate(timeout=60)
+        out = second + out
     finally:
         if proc.poll() is None:
             proc.kill()

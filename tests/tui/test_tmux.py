@@ -60,6 +60,34 @@ def session_name(tmp_path):
     subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
 
 
+def wait_until(predicate, timeout: float, what: str, poll: float = 0.05):
+    """Poll until `predicate()` is truthy and return it; fail naming `what` after
+    `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not (value := predicate()):
+        assert time.monotonic() < deadline, f"waited {timeout} s for {what}"
+        time.sleep(poll)
+    return value
+
+
+def start_tmux(*args: str) -> None:
+    """Start a tmux session; a server that was just shutting down refuses once, so
+    ask again until it answers."""
+
+    def started() -> bool:
+        try:
+            tmux(*args)
+        except subprocess.CalledProcessError:
+            return False
+        return True
+
+    wait_until(started, 10, "tmux to start a session", poll=0.1)
+
+
+def normal_screen(session_name: str) -> bool:
+    return tmux("display-message", "-p", "-t", session_name, "#{alternate_on}").strip() == "0"
+
+
 def phase_in(pane: str) -> str | None:
     for word in ("INHALE", "EXHALE"):
         if word in pane:
@@ -80,12 +108,7 @@ def test_play_in_tmux_alternates_on_time_and_restores_the_terminal(tmp_path, ses
         f"XDG_CONFIG_HOME={config} XDG_DATA_HOME={data} {_breathpace()} play {routine} "
         f"--audio none; echo $? > {status}"
     )
-    start = ("new-session", "-d", "-s", session_name, "-x", "100", "-y", "30", "bash --norc")
-    try:
-        tmux(*start)
-    except subprocess.CalledProcessError:
-        time.sleep(1)  # a tmux server that was just shutting down: ask again
-        tmux(*start)
+    start_tmux("new-session", "-d", "-s", session_name, "-x", "100", "-y", "30", "bash --norc")
     tmux("send-keys", "-t", session_name, command, "Enter")
 
     changes: list[tuple[float, str]] = []
@@ -117,9 +140,8 @@ def test_play_in_tmux_alternates_on_time_and_restores_the_terminal(tmp_path, ses
         time.sleep(0.2)
     assert status.exists(), tmux("capture-pane", "-p", "-t", session_name)
     assert status.read_text().strip() == "0"
-    time.sleep(0.3)
     # Back on the normal screen, with the shell's prompt and no leftover interface.
-    assert tmux("display-message", "-p", "-t", session_name, "#{alternate_on}").strip() == "0"
+    wait_until(lambda: normal_screen(session_name), 5, "the normal screen")
     pane = tmux("capture-pane", "-p", "-t", session_name)
     assert "INHALE" not in pane and "EXHALE" not in pane
     assert "play" in pane  # the command line we typed is still there
@@ -138,21 +160,22 @@ def test_sigterm_ends_the_session_cleanly_and_keeps_it_in_the_journal(tmp_path, 
         f"sh -c 'echo $$ > {pidfile}; exec {_breathpace()} play {routine} --audio none'; "
         f"echo $? > {status}"
     )
-    tmux("new-session", "-d", "-s", session_name, "-x", "100", "-y", "30", "bash --norc")
+    start_tmux("new-session", "-d", "-s", session_name, "-x", "100", "-y", "30", "bash --norc")
     tmux("send-keys", "-t", session_name, command, "Enter")
-    deadline = time.monotonic() + 15
-    while phase_in(tmux("capture-pane", "-p", "-t", session_name)) is None:
-        assert time.monotonic() < deadline, tmux("capture-pane", "-p", "-t", session_name)
-        time.sleep(0.1)
-    time.sleep(2.5)  # past the first rep
+
+    def phase() -> str | None:
+        return phase_in(tmux("capture-pane", "-p", "-t", session_name))
+
+    first = wait_until(phase, 15, "the first phase on screen")
+    # Past the first rep: the screen has moved on to the next phase.
+    wait_until(lambda: phase() not in (None, first), 10, "the second phase on screen")
     os.kill(int(pidfile.read_text()), 15)
     deadline = time.monotonic() + 10
     while not status.exists():
         assert time.monotonic() < deadline, tmux("capture-pane", "-p", "-t", session_name)
         time.sleep(0.1)
     assert status.read_text().strip() == "143"
-    time.sleep(0.3)
-    assert tmux("display-message", "-p", "-t", session_name, "#{alternate_on}").strip() == "0"
+    wait_until(lambda: normal_screen(session_name), 5, "the normal screen")
     pane = tmux("capture-pane", "-p", "-t", session_name)
     assert "Traceback" not in pane and "INHALE" not in pane and "EXHALE" not in pane
 

@@ -5,12 +5,19 @@ drawn (with fd 2 silenced around the native calls), and runs for the whole sessi
 Each time the device wants frames, the callback asks the player's source for exactly
 that block of session frames, so every cue starts on its exact sample.
 
-The master clock is the number of frames handed to the device (`position_frames`).
-It runs ahead of what the ear hears by the device's buffer (a few tens of
-milliseconds); that offset is constant while playing, so intervals between cues are
-exact, and the screen changes with the cue rather than before it by any noticeable
-amount. A latency estimate is deliberately not subtracted: backends report it
-unreliably, and a wrong estimate would make the clock jump.
+The master clock is wall time (monotonic) held against the frames handed over, never
+the bare frame count: when the device runs dry (the process starved of CPU, the GIL
+held too long), the sound server plays silence this stream never sees, and a clock
+that counted frames would put every later cue late for the rest of the session while
+the screen ran ahead. Here each block measures the stream's lead over wall time; a
+lasting drop (judged over `WINDOW_S`, longer than the sound server's saw-tooth of
+request sizes and any late callback) is an underrun, and the callback skips the missed
+tape frames instead of playing them late: the gap costs a glitch, never a lasting
+shift. `position_frames` is the frame being heard: wall time plus that lead, less the
+device's buffer (`LATENCY_S`), so the screen changes with the sound. A gap longer than
+`JUMP_S` is a stopped process, not an underrun: the stream resumes where it was.
+Measured through a PulseAudio null sink (benchmarks/bench_audio_clock.py), a 200 ms
+stall in plain mode leaves every later cue within 0.1 ms of its schedule.
 
 Pausing keeps the stream running and feeds it silence without advancing the session,
 so resuming needs no device call. The callback never raises (a failure is stored and
@@ -22,23 +29,49 @@ attributes, takes no lock, and does no I/O). A device that stops calling back fo
 from __future__ import annotations
 
 import contextlib
+import json
+import os
 import sys
 import time
+from collections import deque
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
-from breathpace.audio.backends import REGISTRY, BackendError
+from breathpace.audio.backends import REGISTRY, BackendError, NoSuchDevice
 from breathpace.audio.backends.quiet_fd import quiet_stderr
 
 SAMPLE_RATE = 44100
 #: The device period. Short enough that a pause or a volume change is heard at once,
 #: long enough that the callback costs little CPU.
 PERIOD_MS = 25
+PERIODS = 3
 #: No callback for this long while playing (seen twice, STALL_CONFIRM_S apart, so a
 #: process just woken from a stop gets a moment) means the device is gone.
 STALL_S = 1.0
 STALL_CONFIRM_S = 0.5
+#: The stream keeps to wall time: a lasting drop of the lead by more than this is an
+#: underrun (the device played silence the stream never saw) and is skipped.
+UNDERRUN_TOL_S = 0.008
+#: The lead is judged by its best value over this window, longer than the sound
+#: server's saw-tooth (about 0.75 s through PulseAudio): a late callback is jitter;
+#: only a drop that lasts the whole window is a gap.
+WINDOW_S = 1.2
+#: Frames the device holds beyond the one being heard: the clock runs this far behind
+#: the lead the stream keeps over wall time.
+#: A gap longer than this is a stopped process or a sleeping computer, not an underrun.
+JUMP_S = 1.0
+LATENCY_S = PERIOD_MS * PERIODS / 1000
+#: The fastest drift between the device's clock and the computer's that is followed
+#: (sound-card crystals differ by tens of parts per million).
+DRIFT_MAX = 500e-6
+#: Sound resuming after an underrun is faded in over this many frames (no click).
+FADE_IN_FRAMES = 128
+#: The trace (BREATHPACE_AUDIO_TRACE) notes callbacks that came this late, at most
+#: TRACE_MAX of them and of the skips.
+TRACE_GAP_S = 0.03
+TRACE_MAX = 1000
 #: Opening waits until this many blocks were pulled (at most PROBE_S seconds).
 PROBE_CALLBACKS = 4
 PROBE_S = 3.0
@@ -85,11 +118,13 @@ def list_playback_devices() -> list[dict]:
 def find_device(device: str | int) -> dict:
     """A playback device by index (`2`, `"2"`) or by name (exact, else a unique part)."""
     devices = list_playback_devices()
+    # The one line names every device, so the person can retype it without another step.
+    known = "; ".join(f'{d["index"]} "{d["name"]}"' for d in devices) or "none"
     if isinstance(device, int) or (isinstance(device, str) and device.strip().isdigit()):
         i = int(device)
         if 0 <= i < len(devices):
             return devices[i]
-        raise BackendError(f"no playback device number {i} (see `breathpace devices`)")
+        raise NoSuchDevice(f"device: there is no playback device number {i} (the devices: {known})")
     wanted = str(device).strip().lower()
     exact = [d for d in devices if d["name"].lower() == wanted]
     if exact:
@@ -98,9 +133,9 @@ def find_device(device: str | int) -> dict:
     if len(partial) == 1:
         return partial[0]
     if partial:
-        names = ", ".join(repr(d["name"]) for d in partial)
-        raise BackendError(f"device {device!r} matches several: {names}")
-    raise BackendError(f"no playback device matches {device!r} (see `breathpace devices`)")
+        names = "; ".join(f'{d["index"]} "{d["name"]}"' for d in partial)
+        raise NoSuchDevice(f"device {device!r} matches several devices: {names}")
+    raise NoSuchDevice(f"device {device!r} matches no playback device (the devices: {known})")
 
 
 def open_miniaudio(
@@ -122,6 +157,7 @@ def open_miniaudio(
                 nchannels=1,
                 sample_rate=sample_rate,
                 buffersize_msec=PERIOD_MS,
+                callback_periods=PERIODS,
                 device_id=device_id,
                 backends=_backends(),
                 app_name="breathpace",
@@ -146,7 +182,7 @@ class MiniaudioBackend:
         self._device = None
         self._source: Callable[[int, int], np.ndarray] | None = None
         self._playing = False
-        self._frame = 0
+        self._frame = 0  # the next tape frame to hand over
         # play_from posts (sequence, frame); the callback adopts it at its next block.
         # Two plain attributes instead of a lock: the callback must never wait.
         self._request: tuple[int, int] = (0, 0)
@@ -156,6 +192,22 @@ class MiniaudioBackend:
         self._last_callback = time.monotonic()
         self._stale_since: float | None = None
         self._callbacks = 0
+        # The stream clock (audio thread only; published as one tuple in `_clock`).
+        self._t0: float | None = None  # monotonic time of stream frame 0
+        self._stream = 0  # the next stream frame (silence and skips count too)
+        self._drift = 0.0  # frames the device has gained on wall time, followed slowly
+        self._ref: float | None = None  # the steady lead of the stream over wall time
+        self._window: deque[tuple[float, float]] = deque()
+        self._window_since = 0.0
+        self._last_follow = 0.0
+        self._fade_in = False
+        self._span: tuple[int, int, int | None] = (0, 0, None)  # (stream, tape, paused at)
+        self._clock: tuple | None = None
+        self._last_position = (0, 0)  # main thread: (sequence, position) last read
+        self.skipped_frames = 0  # tape frames skipped after underruns (for benchmarks)
+        self.underruns = 0
+        self._gaps: list[tuple[float, float]] = []  # (when, how long) the device waited
+        self._skips: list[tuple[float, int]] = []
         self._generator = self._pull()
         next(self._generator)
 
@@ -173,20 +225,95 @@ class MiniaudioBackend:
             n = yield data
 
     def _block(self, n: int) -> bytes:
-        self._last_callback = time.monotonic()
+        now = time.monotonic()
+        if now - self._last_callback > TRACE_GAP_S and len(self._gaps) < TRACE_MAX:
+            self._gaps.append((now, now - self._last_callback))
+        self._last_callback = now
         self._callbacks += 1
+        if self._t0 is None:
+            self._t0 = self._window_since = now
+        self._keep_time(now, n)
         seq, frame = self._request
         if seq != self._adopted:
             self._adopted = seq
             self._frame = frame
-        if not self._playing or self._source is None or self._failure is not None:
+            self._span = (self._stream, frame, None)
+        playing = self._playing and self._source is not None and self._failure is None
+        if not playing and self._span[2] is None:
+            self._span = (self._span[0], self._span[1], self._stream)
+        start = self._stream
+        self._stream = start + n
+        self._clock = (self._t0, self._ref, self._stream, self._adopted, *self._span)
+        if not playing:
             return bytes(4 * n)
-        start = self._frame
-        samples = self._source(start, n)
+        tape = self._frame
+        samples = self._source(tape, n)
         if samples.shape != (n,):
             raise ValueError(f"source gave {samples.shape} samples for a block of {n}")
-        self._frame = start + n
+        self._frame = tape + n
+        if self._fade_in:
+            # Sound resumes out of the silence an underrun left: fade it in, no click.
+            self._fade_in = False
+            k = min(n, FADE_IN_FRAMES)
+            samples = np.array(samples, dtype=np.float32)
+            samples[:k] *= np.linspace(0.0, 1.0, k, endpoint=False, dtype=np.float32)
         return np.ascontiguousarray(samples, dtype=np.float32).tobytes()
+
+    def _keep_time(self, now: float, n: int) -> None:
+        """Hold the stream to wall time. Each block's *lead* is how far the frames
+        handed over run ahead of the wall clock. While the device plays steadily, the
+        lead saw-tooths by a few milliseconds (the sound server asks in its own
+        sizes), so its best value over a window longer than one tooth is constant.
+        When the device ran dry it played silence this stream never handed over, and
+        the lead drops for good: the missed frames are skipped (counted as stream
+        frames, and as tape frames when playing), so later sound and the clock return
+        to schedule (once the whole window has seen it: a callback late for the GIL
+        is not a gap, and the device's refill after a real gap is part of it). A lead that
+        rises is a deeper device buffer or a slow start; a slow change is the device's
+        crystal against the computer's, followed so the two never part."""
+        sr = self.sample_rate
+        assert self._t0 is not None
+        lead = self._stream + n - (now - self._t0) * sr
+        window = self._window
+        window.append((now, lead))
+        while window[0][0] < now - WINDOW_S:
+            window.popleft()
+        if self._ref is None:
+            if now - self._window_since >= WINDOW_S:
+                self._ref = max(value for _, value in window)
+                self._last_follow = now
+            return
+        missed = 0
+        if now - self._window_since >= WINDOW_S:
+            diff = max(value for _, value in window) - self._ref
+            if diff < -UNDERRUN_TOL_S * sr:
+                missed = round(-diff)
+            elif diff > UNDERRUN_TOL_S * sr:
+                self._ref += diff
+            else:
+                step = DRIFT_MAX * (now - self._last_follow) * sr
+                step = max(-step, min(step, diff))
+                self._ref += step
+                self._drift += step
+            self._last_follow = now
+        if missed <= 0:
+            return
+        if missed > JUMP_S * sr:
+            # Stopped or asleep, not an underrun: carry on where the sound was, as if
+            # no time had passed (the player decides what a jump means).
+            self._t0 += missed / sr
+        else:
+            self._stream += missed
+            if self._playing and self._span[2] is None:
+                self._frame += missed
+                self.skipped_frames += missed
+                if len(self._skips) < TRACE_MAX:
+                    self._skips.append((now, missed))
+                self._fade_in = True
+            self.underruns += 1
+        window.clear()
+        window.append((now, lead + missed))
+        self._window_since = self._last_follow = now
 
     def _on_device_stop(self) -> None:
         if not self._closing:
@@ -219,10 +346,30 @@ class MiniaudioBackend:
         self._playing = False
 
     def position_frames(self) -> int:
+        """The tape frame being heard now: wall time since the stream began, plus the
+        lead the stream keeps (which follows the device's slow drift), less the
+        device's latency, mapped onto the frames handed over. It never runs past
+        what was handed over (so a process just woken from a stop does not leap
+        before the callback has seen the gap), holds at a new start frame until the
+        device's buffer has played out in front of it, and never goes back."""
         seq, frame = self._request
-        if seq != self._adopted:
+        clock = self._clock
+        if clock is None or clock[3] != seq:
             return frame
-        return self._frame
+        t0, ref, handed, _, span_stream, span_tape, paused_at = clock
+        latency = LATENCY_S * self.sample_rate
+        if ref is None:  # the first moments: the frames handed over, less the buffer
+            heard = handed - latency
+        else:
+            heard = min(handed, (time.monotonic() - t0) * self.sample_rate + ref - latency)
+        if paused_at is not None:
+            heard = min(heard, paused_at)
+        position = span_tape + max(0, int(heard) - span_stream)
+        last_seq, last = self._last_position
+        if last_seq == seq and position < last:
+            return last
+        self._last_position = (seq, position)
+        return position
 
     def failed(self) -> str | None:
         if self._failure is not None:
@@ -248,3 +395,21 @@ class MiniaudioBackend:
         if device is not None:
             with quiet_stderr(), contextlib.suppress(Exception):
                 device.close()
+        self._write_trace()
+
+    def _write_trace(self) -> None:
+        """With BREATHPACE_AUDIO_TRACE=FILE, write the callback gaps and the skips
+        (seconds from the stream's start) as JSON, for benchmarks and bug reports."""
+        path = os.environ.get("BREATHPACE_AUDIO_TRACE")
+        if not path or self._t0 is None:
+            return
+        t0 = self._t0
+        trace = {
+            "gaps_ms": [[round(t - t0, 3), round(1000 * g, 1)] for t, g in self._gaps],
+            "skips_ms": [
+                [round(t - t0, 3), round(1000 * f / self.sample_rate, 2)] for t, f in self._skips
+            ],
+            "underruns": self.underruns,
+        }
+        with contextlib.suppress(OSError):
+            Path(path).write_text(json.dumps(trace), "utf-8")

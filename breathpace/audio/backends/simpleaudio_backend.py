@@ -3,21 +3,20 @@
 simpleaudio can only play whole buffers. Firing one `play_buffer` per cue was measured
 to drop half the cues through ALSA -> PulseAudio, so this backend plays one rendered
 buffer per uninterrupted stretch instead: from `play_from` until a pause, a seek, or a
-change of what the future sounds like (a new pace, a volume change), rendered in chunks
-of `CHUNK_S` played back to back, the next one started when the previous one is due to
-end (the old stream drains meanwhile). The position is a monotonic clock anchored at
-each chunk's start, so cues inside a chunk are sample-exact relative to each other.
+change of what the future sounds like (a new pace, a volume change), the whole rest of
+the session rendered (in pieces of `PIECE_S`, until `TAIL_S` of silence says the sound
+has ended) into ONE stream. The position is a monotonic clock anchored at the stream's
+start, so every cue is sample-exact relative to the others.
 
-The seams are this backend's weak point, and the reason it is not the default: each
-chunk is a new ALSA stream. The chunks are started on time (to a millisecond), but
-recorded from a PulseAudio null sink's monitor, the sound after a seam came out shifted
-by up to hundreds of milliseconds (PulseAudio may rewind the sink to start a new stream
-early, while the old one drains its deep ALSA-plugin buffer). Chunks are therefore long
-(ten minutes: one seam in a typical session at most; a shorter session has none and
-records exactly; a chunk is about 50 MB of samples while it plays), and
-a pace or volume change re-renders from the change onwards.
+Seams were this backend's weak point: each buffer is a new ALSA stream, and recorded
+from a PulseAudio null sink's monitor the sound after a seam between ten-minute chunks
+came out 606 ms early (the sink had drifted behind the computer's clock over the first
+chunk, and the new stream starts at the computer's time). One stream per stretch has no
+seam to line up: the sound keeps its own spacing from start to end, whatever the drift.
+Only a stretch longer than MAX_STREAM_S, or the rest of a session re-rendered after a
+pace or volume change, starts a new stream.
 
-A feeder thread renders and starts the chunks; it never runs the source while holding
+A feeder thread renders and starts the streams; it never runs the source while holding
 the lock, and any failure becomes `failed()`. simpleaudio crashes on Python 3.12 and
 later, so it refuses to open there.
 """
@@ -35,10 +34,18 @@ from breathpace.audio.backends import REGISTRY, BackendError
 from breathpace.audio.backends.quiet_fd import quiet_stderr
 
 SAMPLE_RATE = 44100
-#: Rendering a chunk takes milliseconds, so even the first one after a start is long:
-#: every seam is a new ALSA stream whose start-up delay differs from the last one's.
-CHUNK_S = 600
-FIRST_CHUNK_S = 600
+#: One stream holds at most this much (int16 mono: about 5 MB a minute); a longer
+#: stretch has a seam every MAX_STREAM_S.
+MAX_STREAM_S = 3 * 3600
+#: A stretch is rendered in pieces of this length (a typical session is one piece)...
+PIECE_S = 600
+#: ...until this much digital silence in a row says the session's sound has ended (a
+#: rest always ends in count pips, so no session is this quiet in the middle).
+TAIL_S = 180
+#: Every stream begins with this much silence: recorded from a fresh PulseAudio
+#: server, the first few milliseconds of an ALSA stream came out late or not at all,
+#: and a cue on the stream's first frame was heard up to 11 ms late.
+PAD_S = 0.05
 #: A seam started within this of its due time keeps the clock continuous.
 SEAM_SLACK_S = 0.02
 #: The next chunk is rendered this long before it is due.
@@ -47,7 +54,11 @@ PREPARE_S = 1.0
 CHANGE_LEAD_S = 0.05
 
 
-def open_simpleaudio(device: str | int | None = None, sample_rate: int = SAMPLE_RATE):
+def open_simpleaudio(
+    device: str | int | None = None, sample_rate: int = SAMPLE_RATE, **options: float
+):
+    """Probe the default device and return the backend; `options` go to
+    SimpleaudioBackend (the tests shorten the pieces)."""
     if sys.version_info >= (3, 12):
         raise BackendError(
             "simpleaudio crashes on Python 3.12 and later; use --audio miniaudio (the default)"
@@ -68,15 +79,27 @@ def open_simpleaudio(device: str | int | None = None, sample_rate: int = SAMPLE_
             probe.wait_done()
     except Exception as exc:
         raise BackendError(f"no sound device could be opened (simpleaudio: {exc})") from None
-    return SimpleaudioBackend(simpleaudio, sample_rate)
+    return SimpleaudioBackend(simpleaudio, sample_rate, **options)
 
 
 class SimpleaudioBackend:
     name = "simpleaudio"
     capabilities = REGISTRY["simpleaudio"].capabilities
 
-    def __init__(self, module, sample_rate: int = SAMPLE_RATE):
+    def __init__(
+        self,
+        module,
+        sample_rate: int = SAMPLE_RATE,
+        *,
+        piece_s: float = PIECE_S,
+        tail_s: float = TAIL_S,
+        max_stream_s: float = MAX_STREAM_S,
+    ):
         self.sample_rate = sample_rate
+        self._piece = max(1, round(piece_s * sample_rate))
+        self._tail = max(1, round(tail_s * sample_rate))
+        self._max = max(1, round(max_stream_s * sample_rate))
+        self._pad = bytes(2 * round(PAD_S * sample_rate))
         self._sa = module
         self._source: Callable[[int, int], np.ndarray] | None = None
         self._cond = threading.Condition()
@@ -91,7 +114,6 @@ class SimpleaudioBackend:
         self._play_obj = None
         self._draining = None  # the previous chunk, finishing after a seam
         self._next_frame = 0  # where the next chunk starts
-        self._next_short = True
         self._held = 0
         self._thread = threading.Thread(target=self._run, name="breathpace-simpleaudio")
         self._thread.daemon = True
@@ -110,7 +132,6 @@ class SimpleaudioBackend:
             self._chunk_start = self._next_frame = int(frame)
             self._chunk_len = 0
             self._anchor = None
-            self._next_short = True
             self._cond.notify_all()
 
     def pause(self) -> None:
@@ -131,7 +152,6 @@ class SimpleaudioBackend:
             frame = max(int(frame), earliest)
             if frame < self._next_frame:
                 self._next_frame = frame
-                self._next_short = True
                 self._gen += 1
                 self._cond.notify_all()
 
@@ -186,7 +206,6 @@ class SimpleaudioBackend:
                 if self._closed:
                     return
                 gen, frame = self._gen, self._next_frame
-                length = (FIRST_CHUNK_S if self._next_short else CHUNK_S) * self.sample_rate
                 source = self._source
                 if self._anchor is not None:
                     # Render the next chunk only shortly before it is due.
@@ -195,10 +214,10 @@ class SimpleaudioBackend:
                     if early > 0:
                         self._cond.wait(timeout=early)
                         continue
-            if prepared is None or prepared[:3] != (gen, frame, length):
-                samples = source(frame, length)
-                pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
+            if prepared is None or prepared[:2] != (gen, frame):
+                pcm, length = self._render(source, frame)
                 prepared = (gen, frame, length, pcm)
+            length = prepared[2]
             with self._cond:
                 if self._closed:
                     return
@@ -207,7 +226,7 @@ class SimpleaudioBackend:
                 due = None
                 if self._anchor is not None:
                     due = self._anchor + (frame - self._chunk_start) / self.sample_rate
-                    wait = due - time.monotonic()
+                    wait = due - PAD_S - time.monotonic()
                     if wait > 0:
                         self._cond.wait(timeout=wait)
                         continue  # re-check: something may have changed meanwhile
@@ -220,8 +239,11 @@ class SimpleaudioBackend:
                     self._draining = self._play_obj
                     self._play_obj = None
                 try:
-                    with quiet_stderr():
-                        self._play_obj = self._sa.play_buffer(prepared[3], 1, 2, self.sample_rate)
+                    if prepared[3]:  # a stretch with nothing to hear needs no stream
+                        with quiet_stderr():
+                            self._play_obj = self._sa.play_buffer(
+                                self._pad + prepared[3], 1, 2, self.sample_rate
+                            )
                 except Exception as exc:
                     self._failure = f"The sound device stopped (simpleaudio: {exc})."
                     self._playing = False
@@ -229,9 +251,32 @@ class SimpleaudioBackend:
                 now = time.monotonic()
                 # A chunk started on time continues the clock exactly (no drift of a
                 # call's duration per seam); one started late (after a change) starts it.
+                if prepared[3]:
+                    now += PAD_S  # the stream's own first frame comes after its pad
                 self._anchor = due if due is not None and now - due < SEAM_SLACK_S else now
                 self._chunk_start = frame
                 self._chunk_len = length
                 self._next_frame = frame + length
-                self._next_short = False
                 prepared = None
+
+    def _render(self, source: Callable[[int, int], np.ndarray], frame: int) -> tuple[bytes, int]:
+        """The stretch from `frame` as one int16 buffer and its length in frames:
+        pieces rendered until the sound has ended (TAIL_S of digital silence, trimmed
+        off but for a moment) or MAX_STREAM_S. Nothing to hear at all gives no bytes
+        and a length of MAX_STREAM_S: the clock runs on without a stream."""
+        pieces: list[np.ndarray] = []
+        total = 0
+        quiet = 0  # frames of digital silence at the end so far
+        while total < self._max and (total == 0 or quiet < self._tail):
+            n = min(self._piece, self._max - total)
+            pcm = (np.clip(source(frame + total, n), -1.0, 1.0) * 32767).astype("<i2")
+            loud = np.flatnonzero(pcm)
+            quiet = quiet + n if len(loud) == 0 else n - 1 - int(loud[-1])
+            pieces.append(pcm)
+            total += n
+        if quiet >= total:
+            return b"", self._max
+        if total < self._max or quiet >= self._tail:
+            # A moment of quiet after the last sound, so the stream ends on zeros.
+            total = min(total, total - quiet + self.sample_rate // 10)
+        return np.concatenate(pieces)[:total].tobytes(), total

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -25,6 +26,7 @@ from breathpace.routine.practice import PracticeError, adjust_practice, build_pr
 from breathpace.session.routines import Entry, playable_entries
 from breathpace.tui.screens.help import HelpScreen
 from breathpace.tui.screens.pace import PaceScreen
+from breathpace.tui.text import plain, shown
 
 DEFAULT_MINUTES = 5.0
 
@@ -64,7 +66,7 @@ class BreatheScreen(Screen):
                     with Horizontal(classes="buttons"):
                         yield Button("Start", id="start", variant="primary")
                         yield Button("Find my pace", id="find")
-            yield Static("", id="breathe-message")
+            yield Static("", id="breathe-message", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -109,7 +111,7 @@ class BreatheScreen(Screen):
             self.action_find_pace()
 
     def watch_message(self, value: str) -> None:
-        self.query_one("#breathe-message", Static).update(value)
+        self.query_one("#breathe-message", Static).update(shown(value))
 
     def build(self):
         """The practice routine the form describes; raises PracticeError (one line)."""
@@ -166,13 +168,14 @@ def _block(entry: Entry):
     return next((i for i in entry.routine.exercise if isinstance(i, Breathing)), None)
 
 
-def _preset_label(entry: Entry) -> str:
+def _preset_label(entry: Entry) -> Text:
+    """The preset's title as text (a user's preset names itself), its pattern dimmed."""
     block = _block(entry)
     title = entry.routine.title if entry.routine else entry.name
     if block is None:
-        return title
+        return plain(title)
     rate = BreathPattern.parse(block.pattern).rate_per_min
-    return f"{title}  [dim]{block.pattern} · {rate:.1f}/min[/dim]"
+    return Text.assemble(plain(title), "  ", plain(f"{block.pattern} · {rate:.1f}/min", "dim"))
 
 
 def _number(text: str, field: str) -> float | None:

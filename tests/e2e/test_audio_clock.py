@@ -1,0 +1,130 @@
+"""The audio clock against a real sound server: what is heard keeps to the schedule.
+
+Each test plays a routine with three exercises (onset_timing.ROUTINE) on a private
+PulseAudio null sink, records the sink's monitor with `parec`, and matches every cue
+onset to the start times `breathpace preview --json` prints, counted from the first
+tone. An underrun (the process stopped for 200 ms in a quiet stretch, as a starved CPU
+or a long-held GIL would stall the audio callback) may cost a glitch, never a lasting
+shift. These are slow (half a minute each), so they run in the slow lane.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+from onset_timing import (
+    RATE,
+    ROUTINE,
+    can_start_pulse,
+    match_onsets,
+    play_plain,
+    play_tui,
+    preview_starts_ms,
+    private_pulse,
+    recording,
+    wait_for,
+    wait_for_tail,
+)
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.pulse,
+    pytest.mark.skipif(not can_start_pulse(), reason="pulseaudio, pactl or parec missing"),
+]
+
+#: Every onset within this of its segment start, counted from the first tone.
+WITHIN_MS = 1.0
+
+
+def assert_on_schedule(samples: np.ndarray, want_ms: list[float]) -> None:
+    result = match_onsets(samples, want_ms)
+    print(f"median {result.median_ms:.2f} ms, worst {result.worst_ms:.2f} ms")
+    assert result.worst_ms <= WITHIN_MS, "\n" + result.table()
+
+
+def test_an_underrun_leaves_later_cues_on_schedule(tmp_path):
+    with private_pulse(tmp_path) as env:
+        samples, want, out = play_plain(env, tmp_path, stall_s=0.2)
+    assert "DONE" in out
+    assert_on_schedule(samples, want)
+
+
+def test_plain_mode_with_sound_keeps_every_cue_on_its_segment(tmp_path):
+    with private_pulse(tmp_path) as env:
+        samples, want, _ = play_plain(env, tmp_path)
+    assert_on_schedule(samples, want)
+
+
+@pytest.mark.tmux
+@pytest.mark.xfail(
+    strict=False,
+    reason="with the TUI the device's callback still misses its turn once or twice a "
+    "session (50-110 ms, at start and about 16 s in; a watchdog thread in the same "
+    "process saw no GIL hold over 40 ms then): that cue is late and the clock skips "
+    "back onto the schedule, but the first-tone anchor counts a late first tone as a "
+    "shift of all the rest",
+)
+def test_the_tui_in_a_terminal_keeps_every_cue_on_its_segment(tmp_path):
+    import shutil
+
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    with private_pulse(tmp_path) as env:
+        samples, want, _ = play_tui(env, tmp_path)
+    assert_on_schedule(samples, want)
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="simpleaudio crashes on 3.12+")
+def test_simpleaudio_pieces_play_as_one_stream_without_a_seam(tmp_path, monkeypatch):
+    pytest.importorskip("simpleaudio")
+    from breathpace.audio.backends.simpleaudio_backend import open_simpleaudio
+    from breathpace.audio.mixer import Mixer
+    from breathpace.audio.theme import load_theme
+    from breathpace.routine.load import load_routine
+    from breathpace.timeline import compile
+
+    routine = tmp_path / "onsets.toml"
+    routine.write_text(ROUTINE, "utf-8")
+    want = preview_starts_ms(routine)
+    mixer = Mixer(compile(load_routine(routine)), load_theme("soft"))
+    rendered: list[tuple[int, int]] = []
+
+    def source(start: int, n: int) -> np.ndarray:
+        rendered.append((start, n))
+        return mixer.render(start, n)
+
+    with private_pulse(tmp_path) as env:
+        monkeypatch.setenv("XDG_RUNTIME_DIR", env["XDG_RUNTIME_DIR"])
+        # Two-second pieces: the old backend started a new stream (a seam) at each.
+        backend = open_simpleaudio(piece_s=2, tail_s=3)
+        streams = []
+        play_buffer = backend._sa.play_buffer
+
+        class Counted:  # the real module, counting the streams it starts
+            @staticmethod
+            def play_buffer(*args):
+                streams.append(len(args[0]) // 2)
+                return play_buffer(*args)
+
+        backend._sa = Counted
+        try:
+            with recording(env, tmp_path / "sa.raw") as samples:
+                backend.attach(source)
+                backend.play_from(0)
+                end = mixer.total_frames
+                wait_for(lambda: backend.position_frames() >= end, 90, "the end of the session")
+                wait_for_tail(samples, len(want))
+                heard = samples()
+            assert backend.failed() is None
+        finally:
+            backend.close()
+    # Rendered in pieces, back to back, through the last cue, into one stream (the
+    # session's silent end after it needs no stream).
+    pieces = 0
+    while pieces < len(rendered) and rendered[pieces][0] == 2 * RATE * pieces:
+        pieces += 1
+    assert 2 * pieces > want[-1] / 1000 + 1
+    assert len(streams) == 1 and streams[0] > (want[-1] / 1000 + 0.5) * RATE
+    assert_on_schedule(heard, want)
