@@ -3,11 +3,12 @@
 Runs the real player screen (headless Textual, its own timer, set for each segment
 boundary) on the silent backend with the real monotonic clock, through a routine of
 short phases. Each time the screen's `phase_word` reactive changes, it records the
-backend's frame position at that moment; the offset is that position minus the frame the new segment starts on (where
-its audio cue sits). Prints the mean absolute offset (the side-by-side harness's mode-B
-figure; target <= 3 ms), the median, 90th percentile and worst offset in ms. It leaves
-out the terminal's own delay: the time from the reactive's change to the bytes reaching
-the terminal (one Textual screen update, usually under a millisecond when idle).
+backend's frame position at that moment; the offset is that position minus the frame
+the new segment starts on (where its audio cue sits). Prints the mean absolute offset
+(the side-by-side harness's mode-B figure; target <= 3 ms), the median, 90th
+percentile and worst offset in ms. It leaves out the terminal's own delay: the time
+from the reactive's change to the bytes reaching the terminal (one Textual screen
+update, usually under a millisecond when idle).
 
     python benchmarks/bench_display_offset.py [--seconds 30] [--phase 1.013]
 """
