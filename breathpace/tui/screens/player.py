@@ -1,15 +1,20 @@
 """The guided session: the breath indicator, the phase word, counters, cues and keys.
 
-The screen never decides timing. A ~30 fps timer calls `Player.poll()` and copies what
-the player says into reactives; Textual redraws a widget only when its reactive really
-changed, so the phase word is drawn a few times a minute and the breath indicator a few
-times a second at terminal resolution. Audio threads never touch widgets: player events
-arrive here through `poll()`, on the interface's own thread.
+The screen never decides timing, and it draws only what changes. There is no periodic
+frame: after each look at the player the screen works out when the next visible change
+is due and sets one timer for that moment: the segment's end (so a new phase word shows
+within a millisecond or two of the clock's boundary, not at the next tick), the next
+whole second of the countdown or the time left, the next half-cell of the progress bar,
+and, only while the breath indicator can move, its next step (STEP_MS). Reactives then
+redraw one line each, and only when their value really changed; `--calm` wakes about
+twice a second. Audio threads never touch widgets: player events arrive here through
+`poll()`, on the interface's own thread.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from pathlib import Path
 from typing import ClassVar
 
@@ -39,10 +44,16 @@ from breathpace.tui.screens.checkin import CheckInScreen
 from breathpace.tui.screens.confirm import ConfirmScreen
 from breathpace.tui.screens.help import HelpScreen
 from breathpace.tui.text import plain, shown
-from breathpace.tui.widgets.breath_indicator import BreathIndicator, breath_level
+from breathpace.tui.widgets.breath_indicator import STEP_MS, BreathIndicator, breath_level
 from breathpace.tui.widgets.figure import FigureView, place_figure, routine_folder
 
-FPS = 30
+#: How often the screen looks at a player that is not moving (ready, waiting, paused):
+#: keys act at once anyway; this only bounds how late a player event is shown.
+IDLE_MS = 250
+#: The timer for a segment boundary is set this much early, and the last stretch is
+#: slept through: an event-loop timer fires a millisecond or more late, which alone
+#: would put the new phase word behind the clock's boundary.
+LEAD_MS = 2
 VOLUME_STEPS = (1.0, 0.8, 0.6, 0.4, 0.2)
 CALM_WORDS = {
     "inhale": "breathe in",
@@ -91,6 +102,7 @@ class PlayerScreen(Screen):
     next_up: reactive[str] = reactive("", init=False, repaint=False)
     time_left: reactive[str] = reactive("", init=False, repaint=False)
     progress_permille: reactive[int] = reactive(0, init=False, repaint=False)
+    """The progress bar's fill, in thousandths, moved only by whole half-cells."""
     audio: reactive[str] = reactive("", init=False, repaint=False)
     status: reactive[str] = reactive("", init=False, repaint=False)
     banner: reactive[str] = reactive("", init=False, repaint=False)
@@ -120,6 +132,8 @@ class PlayerScreen(Screen):
         self._key: tuple | None = None
         self._breath = "rest"
         self._previous: Segment | None = None
+        self._timer = None
+        self._wake_ms: int | None = None
 
     # -- layout ---------------------------------------------------------------------
 
@@ -161,7 +175,8 @@ class PlayerScreen(Screen):
         }
         self._progress = self.query_one("#progress", ProgressBar)
         self.sync()
-        self.set_interval(1 / FPS, self.tick)
+        # The first look at the player comes right after the first screen is drawn.
+        self.call_after_refresh(self.tick)
         if self.watch_path is not None:
             self.set_interval(1.0, self.check_watch)
 
@@ -180,12 +195,15 @@ class PlayerScreen(Screen):
     # -- the frame ------------------------------------------------------------------
 
     def tick(self) -> None:
-        """One frame: start when first shown, poll the player, copy its state."""
+        """One look: start when first shown, poll the player, copy its state, and set
+        the timer for the next visible change."""
         if self._left:
             return
         if not self.session.started:
             if not self.is_active:
-                return  # a safety notice or follow-up question is on top: wait for it
+                # A safety notice or follow-up question is on top: wait for it.
+                self._schedule(IDLE_MS)
+                return
             self.session.on_notice = self._journal_notice
             self.session.start()
             if self.session.notice:
@@ -198,6 +216,13 @@ class PlayerScreen(Screen):
                 self.notify("\n".join(lines), timeout=20, markup=False)
         for event in self.player.poll():
             self.handle_event(event)
+        player = self.player
+        if player.state is PlayerState.PLAYING:
+            to_end = player.timeline.at(player.position_ms).end_ms - player.position_ms
+            if 0 < to_end <= LEAD_MS:
+                time.sleep(to_end / 1000)  # at most LEAD_MS: the boundary is that close
+                for event in player.poll():
+                    self.handle_event(event)
         self.sync()
 
     def _journal_notice(self, text: str) -> None:
@@ -261,11 +286,63 @@ class PlayerScreen(Screen):
         self.seconds_left = max(0, math.ceil((seg.end_ms - position) / 1000))
         remaining = max(0, timeline.duration_ms - position)
         self.time_left = f"{clock(remaining)} left"
-        self.progress_permille = min(1000, position * 1000 // max(1, timeline.duration_ms))
+        self.progress_permille = self._progress_step(position, timeline.duration_ms)
         level = 0.0 if self.calm else breath_level(seg, position, self._previous)
         self._indicator.show(level, self._breath, position)
         if self._figure.display:
             self._figure.show(player.routine, timeline, seg, position, level)
+        if self.session.started:
+            self._schedule(self.next_change_in_ms())
+
+    # -- when to look next ----------------------------------------------------------
+
+    def next_change_in_ms(self) -> int:
+        """Milliseconds of session time until the next thing on screen may change."""
+        player = self.player
+        if self._left or player.state is not PlayerState.PLAYING:
+            return IDLE_MS
+        position = player.position_ms
+        timeline = player.timeline
+        seg = timeline.at(position)
+        to_end = seg.end_ms - position
+        remaining = timeline.duration_ms - position
+        waits = [
+            to_end - LEAD_MS if to_end > LEAD_MS else to_end,  # the new segment
+            (to_end - 1) % 1000 + 1,  # the countdown, a ceiling of seconds
+            remaining % 1000 + 1,  # the time left, a floor of seconds
+            IDLE_MS * 4,  # player events (a pending pace) are never later than this
+        ]
+        steps = self._progress_steps()
+        if steps:
+            duration = max(1, timeline.duration_ms)
+            done = position * steps // duration
+            waits.append(-(-(done + 1) * duration // steps) - position)
+        if not self.calm and self._breath_moves(seg):
+            waits.append(STEP_MS)
+        return max(1, min(waits))
+
+    def _breath_moves(self, seg: Segment) -> bool:
+        # Rests, holds and the lead-in keep a steady shape: no need to sample them.
+        return seg.kind is Kind.PHASE and seg.breath is not Breath.HOLD
+
+    def _progress_steps(self) -> int:
+        # The bar fills by half cells; a value between two of them draws nothing new.
+        return 2 * max(0, self._progress.size.width)
+
+    def _progress_step(self, position: int, duration: int) -> int:
+        steps = self._progress_steps()
+        if not steps:
+            return min(1000, position * 1000 // max(1, duration))
+        done = min(steps, position * steps // max(1, duration))
+        # The middle of the half cell, so the bar's own rounding lands on it.
+        return min(1000, (2 * done * 1000 + 1000) // (2 * steps)) if done < steps else 1000
+
+    def _schedule(self, delay_ms: int) -> None:
+        """One timer for the next look (a new one replaces the old)."""
+        if self._timer is not None:
+            self._timer.stop()
+        self._wake_ms = delay_ms
+        self._timer = self.set_timer(delay_ms / 1000, self.tick, name="next-change")
 
     # -- what the lines say ---------------------------------------------------------
 
