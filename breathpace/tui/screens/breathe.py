@@ -10,12 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from breathpace.library import Resolved
@@ -25,16 +26,23 @@ from breathpace.routine.practice import PracticeError, adjust_practice, build_pr
 from breathpace.session.routines import Entry, playable_entries
 from breathpace.tui.screens.help import HelpScreen
 from breathpace.tui.screens.pace import PaceScreen
+from breathpace.tui.widgets.key_footer import KeyFooter
 
 DEFAULT_MINUTES = 5.0
+PATTERN_CHARS = r"[0-9.\-]*"
+"""What a pattern like 4-0-6-0 or 5.5-0-5.5-0 is made of."""
+NUMBER_CHARS = r"[0-9.]*"
 
 
 class BreatheScreen(Screen):
     BINDINGS: ClassVar = [
         Binding("ctrl+s", "start", "Start", key_display="^s"),
-        Binding("f", "find_pace", "Find my pace"),
-        Binding("escape", "back", "Back"),
-        Binding("question_mark", "help", "Help", key_display="?"),
+        # The form's fields take only digits, dots and dashes, so no letter ever needs
+        # to be typed: as priority keys these do what the footer says even while a
+        # field has focus, instead of typing into it.
+        Binding("f", "find_pace", "Find my pace", priority=True),
+        Binding("escape,q", "back", "Back", key_display="q", priority=True),
+        Binding("question_mark", "help", "Help", key_display="?", priority=True),
     ]
 
     preset: reactive[int | None] = reactive(None, init=False, repaint=False)
@@ -56,16 +64,18 @@ class BreatheScreen(Screen):
                 )
                 with VerticalScroll(id="breathe-form"):
                     yield Static("Pattern (in-hold-out-hold, seconds)", classes="field-label")
-                    yield Input(placeholder="4-0-6-0", id="pattern")
+                    yield Input(placeholder="4-0-6-0", id="pattern", restrict=PATTERN_CHARS)
                     yield Static("Minutes", classes="field-label")
-                    yield Input(str(DEFAULT_MINUTES).removesuffix(".0"), id="minutes")
+                    yield Input(
+                        str(DEFAULT_MINUTES).removesuffix(".0"), id="minutes", restrict=NUMBER_CHARS
+                    )
                     yield Static("Ease toward (breaths/min, optional)", classes="field-label")
-                    yield Input(placeholder="none", id="ramp")
+                    yield Input(placeholder="none", id="ramp", restrict=NUMBER_CHARS)
                     with Horizontal(classes="buttons"):
                         yield Button("Start", id="start", variant="primary")
                         yield Button("Find my pace", id="find")
             yield Static("", id="breathe-message")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         for widget in self.query(Input):
@@ -166,13 +176,15 @@ def _block(entry: Entry):
     return next((i for i in entry.routine.exercise if isinstance(i, Breathing)), None)
 
 
-def _preset_label(entry: Entry) -> str:
+def _preset_label(entry: Entry) -> Text | str:
     block = _block(entry)
     title = entry.routine.title if entry.routine else entry.name
     if block is None:
         return title
     rate = BreathPattern.parse(block.pattern).rate_per_min
-    return f"{title}  [dim]{block.pattern} · {rate:.1f}/min[/dim]"
+    # Two lines, so a long title never wraps in the middle of the pattern; a Text, so
+    # a title from a routine file is shown as written, never read as markup.
+    return Text.assemble(title, "\n  ", (f"{block.pattern} · {rate:.1f}/min", "dim"))
 
 
 def _number(text: str, field: str) -> float | None:

@@ -19,6 +19,7 @@ from textual.widgets import Button, Input, Label, Static
 from breathpace import fmt
 from breathpace.journal import history
 from breathpace.journal.db import JournalError, open_journal, save_checkin
+from breathpace.tui.widgets.form_keys import FormKeys
 
 
 def parse_scale(text: str, what: str) -> int | None:
@@ -35,7 +36,7 @@ def parse_scale(text: str, what: str) -> int | None:
     return value
 
 
-class CheckInScreen(ModalScreen[bool]):
+class CheckInScreen(FormKeys, ModalScreen[bool]):
     """Dismissed with True when a check-in was saved, False when skipped."""
 
     DEFAULT_CSS = """
@@ -55,6 +56,7 @@ class CheckInScreen(ModalScreen[bool]):
     def __init__(self, session_id: int | None, **kwargs):
         super().__init__(**kwargs)
         self.session_id = session_id
+        self._shown_error = ""
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -90,14 +92,34 @@ class CheckInScreen(ModalScreen[bool]):
             parts = [row.routine, fmt.length(row.played_ms), done, row.outcome_text]
             self.query_one("#checkin-session", Static).update(" · ".join(p for p in parts if p))
 
-    @on(Input.Submitted)
-    def _next_field(self, event: Input.Submitted) -> None:
-        order = ["effort", "pain", "note"]
-        current = event.input.id or ""
-        if current == "note":
+    async def enter_on(self, field_id: str | None) -> None:
+        """Enter in a number goes on to the next field; in the note, or on Save, it
+        saves what is on screen; on Skip it skips."""
+        if field_id == "effort":
+            self.set_focus(self.query_one("#pain", Input))
+        elif field_id == "pain":
+            self.set_focus(self.query_one("#note", Input))
+        elif field_id == "skip":
+            self.action_skip()
+        else:
+            await self.settle_fields()
             self.action_save()
-        elif current in order:
-            self.query_one(f"#{order[order.index(current) + 1]}", Input).focus()
+
+    @on(Input.Changed)
+    def _recheck(self) -> None:
+        # An error goes away as soon as the value it was about is fixed.
+        error = self.query_one("#checkin-error", Static)
+        if self._shown_error:
+            self._shown_error = self._problem() or ""
+            error.update(self._shown_error)
+
+    def _problem(self) -> str | None:
+        try:
+            parse_scale(self.query_one("#effort", Input).value, "Effort")
+            parse_scale(self.query_one("#pain", Input).value, "Pain")
+        except ValueError as exc:
+            return str(exc)
+        return None
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:
@@ -116,7 +138,8 @@ class CheckInScreen(ModalScreen[bool]):
             effort = parse_scale(self.query_one("#effort", Input).value, "Effort")
             pain = parse_scale(self.query_one("#pain", Input).value, "Pain")
         except ValueError as exc:
-            error.update(str(exc))
+            self._shown_error = str(exc)
+            error.update(self._shown_error)
             return
         note = self.query_one("#note", Input).value
         if effort is None and pain is None and not note.strip():

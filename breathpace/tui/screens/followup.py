@@ -24,7 +24,9 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 from breathpace.journal.db import JournalError, open_journal, save_followup
 from breathpace.journal.history import pending_followup
 from breathpace.tui.screens.checkin import parse_scale
+from breathpace.tui.widgets.form_keys import FormKeys
 
+NO_CHOICE = "Choose calmer, the same, or more sensitive (or Skip)."
 CHOICES = (("calmer", "Calmer"), ("same", "The same"), ("more sensitive", "More sensitive"))
 
 
@@ -56,7 +58,7 @@ def _when(started: datetime, now: datetime | None = None) -> str:
     return f" on {local.strftime('%A')} at {clock}"
 
 
-class FollowUpScreen(ModalScreen[bool]):
+class FollowUpScreen(FormKeys, ModalScreen[bool]):
     """Dismissed with True when answered, False when skipped (the skip is recorded)."""
 
     DEFAULT_CSS = """
@@ -78,6 +80,7 @@ class FollowUpScreen(ModalScreen[bool]):
     ):
         super().__init__(**kwargs)
         self.session_id = session_id
+        self._shown_error = ""
         self.routine = routine
         self.started = started
 
@@ -103,11 +106,40 @@ class FollowUpScreen(ModalScreen[bool]):
         pressed = self.query_one(RadioSet).pressed_button
         return pressed.name if pressed is not None else None
 
-    @on(RadioSet.Changed)
-    def _chosen(self) -> None:
-        self.query_one("#pain", Input).focus()
+    async def enter_on(self, field_id: str | None) -> None:
+        """Enter on the choices picks the highlighted one and goes on to pain (as Enter
+        in a field goes on); in pain, or on Save, it saves what is on screen."""
+        if field_id == "response":
+            choices = self.query_one(RadioSet)
+            highlighted = choices._selected  # the row the arrows are on
+            if highlighted is not None:
+                buttons = list(choices.query(RadioButton))
+                buttons[highlighted].value = True
+            self.set_focus(self.query_one("#pain", Input))
+        elif field_id == "skip":
+            self.action_skip()
+        else:
+            await self.settle_fields()
+            self.action_save()
 
-    @on(Input.Submitted, "#pain")
+    @on(RadioSet.Changed)
+    @on(Input.Changed)
+    def _recheck(self) -> None:
+        # Choosing an option leaves the focus where it is (the arrows can still change
+        # it); an error goes away as soon as what it was about is fixed.
+        if self._shown_error:
+            self._shown_error = self._problem() or ""
+            self.query_one("#followup-error", Static).update(self._shown_error)
+
+    def _problem(self) -> str | None:
+        if self.response() is None:
+            return NO_CHOICE
+        try:
+            parse_scale(self.query_one("#pain", Input).value, "Pain")
+        except ValueError as exc:
+            return str(exc)
+        return None
+
     @on(Button.Pressed, "#save")
     def _save(self) -> None:
         self.action_save()
@@ -117,16 +149,14 @@ class FollowUpScreen(ModalScreen[bool]):
         self.action_skip()
 
     def action_save(self) -> None:
-        error = self.query_one("#followup-error", Static)
+        problem = self._problem()
+        if problem:
+            self._shown_error = problem
+            self.query_one("#followup-error", Static).update(problem)
+            return
         response = self.response()
-        if response is None:
-            error.update("Choose calmer, the same, or more sensitive (or Skip).")
-            return
-        try:
-            pain = parse_scale(self.query_one("#pain", Input).value, "Pain")
-        except ValueError as exc:
-            error.update(str(exc))
-            return
+        assert response is not None
+        pain = parse_scale(self.query_one("#pain", Input).value, "Pain")
         self._write(response, pain)
         self.dismiss(True)
 

@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import ProgressBar, Static
 
 from breathpace.fmt import clock
 from breathpace.routine.model import Breathing
@@ -38,6 +38,7 @@ from breathpace.tui.screens.checkin import CheckInScreen
 from breathpace.tui.screens.confirm import ConfirmScreen
 from breathpace.tui.screens.help import HelpScreen
 from breathpace.tui.widgets.breath_indicator import BreathIndicator, breath_level
+from breathpace.tui.widgets.key_footer import KeyFooter
 
 FPS = 30
 VOLUME_STEPS = (1.0, 0.8, 0.6, 0.4, 0.2)
@@ -65,12 +66,13 @@ class PlayerScreen(Screen):
         Binding("enter", "ready", "Ready", show=False),
         Binding("n,right", "next('rep')", "Next", key_display="n"),
         Binding("p,left", "previous('rep')", "Back", key_display="p"),
-        Binding("N", "next('item')", "Next ex.", key_display="N"),
-        Binding("P", "previous('item')", "Prev ex.", key_display="P"),
+        # Listed in help; left out of the footer so `?` and `q` fit at 80 columns.
+        Binding("N", "next('item')", "Next ex.", key_display="N", show=False),
+        Binding("P", "previous('item')", "Prev ex.", key_display="P", show=False),
         Binding("plus,equals_sign", "slower", "Slower", key_display="+"),
         Binding("minus", "faster", "Faster", key_display="-"),
         Binding("m", "mute", "Mute"),
-        Binding("v", "volume", "Volume"),
+        Binding("v", "volume", "Vol"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit_session", "Quit"),
     ]
@@ -131,7 +133,7 @@ class PlayerScreen(Screen):
             with Horizontal(id="info-row"):
                 yield Static("", id="status")
                 yield Static("", id="audio")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         sessions = getattr(self.app, "sessions", None)
@@ -383,7 +385,19 @@ class PlayerScreen(Screen):
         self.sync()
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen())
+        # Reading help is not practising: the session waits while help is open, and
+        # goes on when it closes only if it was playing before.
+        was_playing = self.player.state is PlayerState.PLAYING
+        if was_playing:
+            self.player.pause()
+            self.sync()
+
+        def closed(_=None) -> None:
+            if was_playing and self.player.state is PlayerState.PAUSED:
+                self.player.resume()
+            self.sync()
+
+        self.app.push_screen(HelpScreen(), closed)
 
     def action_quit_session(self) -> None:
         if self.session.ended:
