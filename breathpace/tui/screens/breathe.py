@@ -7,6 +7,7 @@ player screen as a guided set, so breathing practice is timed and journaled the 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import ClassVar
 
@@ -32,6 +33,17 @@ DEFAULT_MINUTES = 5.0
 PATTERN_CHARS = r"[0-9.\-]*"
 """What a pattern like 4-0-6-0 or 5.5-0-5.5-0 is made of."""
 NUMBER_CHARS = r"[0-9.]*"
+
+
+class FieldInput(Input):
+    """A field for a pattern or a number. It claims only the characters it accepts, so
+    the screen's letter keys (f, q, ?) keep working, and keep showing in the footer,
+    while it has focus; Textual's Input would claim every printable key."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        if character is None or not character.isprintable():
+            return False
+        return self.restrict is None or re.fullmatch(self.restrict, character) is not None
 
 
 class BreatheScreen(Screen):
@@ -64,13 +76,13 @@ class BreatheScreen(Screen):
                 )
                 with VerticalScroll(id="breathe-form"):
                     yield Static("Pattern (in-hold-out-hold, seconds)", classes="field-label")
-                    yield Input(placeholder="4-0-6-0", id="pattern", restrict=PATTERN_CHARS)
+                    yield FieldInput(placeholder="4-0-6-0", id="pattern", restrict=PATTERN_CHARS)
                     yield Static("Minutes", classes="field-label")
-                    yield Input(
+                    yield FieldInput(
                         str(DEFAULT_MINUTES).removesuffix(".0"), id="minutes", restrict=NUMBER_CHARS
                     )
                     yield Static("Ease toward (breaths/min, optional)", classes="field-label")
-                    yield Input(placeholder="none", id="ramp", restrict=NUMBER_CHARS)
+                    yield FieldInput(placeholder="none", id="ramp", restrict=NUMBER_CHARS)
                     with Horizontal(classes="buttons"):
                         yield Button("Start", id="start", variant="primary")
                         yield Button("Find my pace", id="find")

@@ -29,7 +29,8 @@ def fit(keys: list[tuple[Binding, str]], width: int) -> list[tuple[Binding, str]
     the `ALWAYS` keys are chosen first so a narrow terminal drops the others."""
 
     def always(binding: Binding) -> bool:
-        return any(k.strip() in ALWAYS for k in binding.key.split(","))
+        # A binding for "escape,q" arrives as one binding per key; either counts.
+        return binding.key in ALWAYS or binding.key_display in ("?", "q")
 
     ranked = sorted(range(len(keys)), key=lambda i: (not always(keys[i][0]), i))
     chosen: set[int] = set()
