@@ -65,7 +65,7 @@ class PlayerScreen(Screen):
         Binding("space", "toggle_pause", "Pause"),
         Binding("enter", "ready", "Ready", show=False),
         Binding("n,right", "next('rep')", "Next", key_display="n"),
-        Binding("p,left", "previous('rep')", "Back", key_display="p"),
+        Binding("p,left", "previous('rep')", "Prev", key_display="p"),
         # Listed in help; left out of the footer so `?` and `q` fit at 80 columns.
         Binding("N", "next('item')", "Next ex.", key_display="N", show=False),
         Binding("P", "previous('item')", "Prev ex.", key_display="P", show=False),
