@@ -145,3 +145,24 @@ def test_followup_error_goes_once_a_choice_is_made_and_shift_tab_goes_back():
     assert "Choose" in first[0] and first[1] == {"pain": "3"}
     assert second == "" and focus == "response"
     assert results == []
+
+
+def test_a_small_terminal_shows_the_focused_field_whole():
+    from tests.tui.helpers import screen_text
+
+    sid = new_session()
+
+    async def main():
+        app = App()
+        async with app.run_test(size=(40, 12)) as pilot:
+            app.push_screen(CheckInScreen(session_id=sid))
+            await pilot.pause()
+            first = screen_text(app)
+            await burst(pilot, ["tab", "tab"])
+            return first, screen_text(app), app.focused.id
+
+    first, later, focus = asyncio.run(main())
+    rows = first.splitlines()
+    assert all(len(row.rstrip()) <= 40 for row in rows)
+    assert rows[0].startswith("╭") and rows[0].rstrip().endswith("╮")  # the whole box
+    assert focus == "note" and "A note" in later

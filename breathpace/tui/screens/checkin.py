@@ -12,14 +12,14 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from breathpace import fmt
 from breathpace.journal import history
 from breathpace.journal.db import JournalError, open_journal, save_checkin
-from breathpace.tui.widgets.form_keys import FormKeys
+from breathpace.tui.widgets.form_keys import FormBody, FormKeys
 
 
 def parse_scale(text: str, what: str) -> int | None:
@@ -41,8 +41,12 @@ class CheckInScreen(FormKeys, ModalScreen[bool]):
 
     DEFAULT_CSS = """
     CheckInScreen { align: center middle; }
-    CheckInScreen > Vertical {
-        width: 64; height: auto; padding: 1 2; border: round $primary; background: $surface;
+    /* Fits a small terminal: never wider or taller than it, and scrolls (the focused
+       field is scrolled into view) when the terminal is short. */
+    CheckInScreen > FormBody {
+        width: 64; max-width: 100%; height: auto; max-height: 100%;
+        padding: 1 2; border: round $primary; background: $surface;
+        scrollbar-size-vertical: 1;
     }
     CheckInScreen .title { text-style: bold; }
     CheckInScreen #checkin-session { color: $text-muted; margin-bottom: 1; }
@@ -59,7 +63,7 @@ class CheckInScreen(FormKeys, ModalScreen[bool]):
         self._shown_error = ""
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with FormBody():
             yield Static("How did that feel?", classes="title")
             yield Static("", id="checkin-session", markup=False)
             yield Label("Effort: 0 = none, 10 = the most you could do")

@@ -17,14 +17,14 @@ from typing import ClassVar
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from breathpace.journal.db import JournalError, open_journal, save_followup
 from breathpace.journal.history import pending_followup
 from breathpace.tui.screens.checkin import parse_scale
-from breathpace.tui.widgets.form_keys import FormKeys
+from breathpace.tui.widgets.form_keys import FormBody, FormKeys
 
 NO_CHOICE = "Choose calmer, the same, or more sensitive (or Skip)."
 CHOICES = (("calmer", "Calmer"), ("same", "The same"), ("more sensitive", "More sensitive"))
@@ -63,8 +63,12 @@ class FollowUpScreen(FormKeys, ModalScreen[bool]):
 
     DEFAULT_CSS = """
     FollowUpScreen { align: center middle; }
-    FollowUpScreen > Vertical {
-        width: 64; height: auto; padding: 1 2; border: round $primary; background: $surface;
+    /* Fits a small terminal: never wider or taller than it, and scrolls (the focused
+       field is scrolled into view) when the terminal is short. */
+    FollowUpScreen > FormBody {
+        width: 64; max-width: 100%; height: auto; max-height: 100%;
+        padding: 1 2; border: round $primary; background: $surface;
+        scrollbar-size-vertical: 1;
     }
     FollowUpScreen .title { text-style: bold; margin-bottom: 1; }
     FollowUpScreen RadioSet { width: 100%; margin-bottom: 1; }
@@ -87,7 +91,7 @@ class FollowUpScreen(FormKeys, ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         when = _when(self.started) if self.started is not None else ""
         what = f"your {self.routine} session" if self.routine else "your last session"
-        with Vertical():
+        with FormBody():
             yield Static(f"Since {what}{when}, has your back felt…", classes="title")
             with RadioSet(id="response"):
                 for key, text in CHOICES:

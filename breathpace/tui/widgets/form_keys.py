@@ -19,6 +19,7 @@ from typing import ClassVar
 
 from textual.actions import SkipAction
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import RadioSet
@@ -93,3 +94,8 @@ class FormKeys(Screen):
 
     async def enter_on(self, field_id: str | None) -> None:
         raise NotImplementedError
+
+
+class FormBody(VerticalScroll, can_focus=False):
+    """The body of a form: scrolls on a short terminal (Textual scrolls the focused
+    field into view) but is not itself a stop for Tab."""
