@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from breathpace.commands.errors import InputError
-from breathpace.commands.options import input_errors
+from breathpace.commands.options import input_errors, tempo_option
 from breathpace.commands.play import audio_option, play_prepared
 from breathpace.library import Resolved, resolve, routine_names
 from breathpace.routine.load import RoutineError
@@ -93,6 +93,7 @@ def _preset_names(names: set[str]) -> list[str]:
 @click.option("--device", default=None, help="Audio output device (see `breathpace devices`).")
 @click.option("--volume", type=float, default=None, help="Volume from 0 to 1.")
 @click.option("--theme", default=None, metavar="NAME|FILE", help="Sound theme.")
+@tempo_option
 def breathe_cmd(
     choice: str | None,
     minutes: float | None,
@@ -105,6 +106,7 @@ def breathe_cmd(
     device: str | None,
     volume: float | None,
     theme: str | None,
+    tempo,
 ) -> None:
     """Practise a breathing pattern alone.
 
@@ -116,7 +118,9 @@ def breathe_cmd(
     if cycles is not None and not 1 <= cycles <= 10_000:
         raise InputError(f"--cycles: must be between 1 and 10000 (found {cycles})")
     _positive("volume", volume, 1)
-    overrides = Overrides(audio=audio, device=device, volume=volume, theme=theme, calm=calm)
+    overrides = Overrides(
+        audio=audio, device=device, volume=volume, theme=theme, calm=calm, tempo=tempo
+    )
     with input_errors():
         options = session_options(overrides)
 

@@ -1,4 +1,9 @@
-"""`breathpace check FILE...`: validate routine and figure files as an author edits them."""
+"""`breathpace check ROUTINE...`: validate routines and figure files as an author edits them.
+
+A ROUTINE is a file or a routine name, as for `play` and `preview`. Every problem in a
+file is printed, one line each, so an author fixes them in one pass instead of one run
+per mistake.
+"""
 
 from __future__ import annotations
 
@@ -9,18 +14,19 @@ from pathlib import Path
 import click
 
 from breathpace.figures.load import FigureError, load_figure, looks_like_figure, read_figure_text
-from breathpace.library import load_figure_named, routine_names
+from breathpace.library import find, load_figure_named, routine_names
 from breathpace.routine.lint import figure_problems, lint
 from breathpace.routine.load import RoutineError, load_routine
 from breathpace.safe_text import printable
 
 
 @click.command("check")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, readable=False))
+@click.argument("files", nargs=-1, required=True)
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and warnings.")
 def check_cmd(files: tuple[str, ...], quiet: bool) -> None:
-    """Validate routine or figure FILES: exit 0 when all are valid (warnings are printed),
-    2 if not. A file in a `figures` folder, or one with poses and no exercises, is a
+    """Validate routine or figure FILES (a file, or a routine name as for `play`): exit 0
+    when all are valid (warnings are printed), 2 if not. Every problem is printed, one
+    line each. A file in a `figures` folder, or one with poses and no exercises, is a
     figure."""
     failed = 0
     known = routine_names()
@@ -28,17 +34,20 @@ def check_cmd(files: tuple[str, ...], quiet: bool) -> None:
         # Anything the file system hands over is tried: a missing or unreadable file,
         # a FIFO or a device all get load_routine's one line, never click's usage error.
         try:
-            if _is_figure(name):
-                figure = load_figure(name)
+            path = _locate(name)
+            if _is_figure(path):
+                figure = load_figure(path)
                 if not quiet:
                     poses = printable(", ".join(figure.poses))
-                    click.echo(f"ok: {printable(name)}: {printable(figure.title)} (poses: {poses})")
+                    click.echo(
+                        f"ok: {printable(str(path))}: {printable(figure.title)} (poses: {poses})"
+                    )
                 continue
-            routine = load_routine(name)
+            routine = load_routine(path)
         except (RoutineError, FigureError) as exc:
             failed += 1
-            for line in str(exc).splitlines():
-                click.echo(f"error: {line}", err=True)
+            for problem in exc.problems:
+                click.echo(f"error: {printable(exc.source)}: {problem}", err=True)
             continue
         except Exception as exc:  # pragma: no cover - a bug must still not show a traceback
             failed += 1
@@ -46,26 +55,37 @@ def check_cmd(files: tuple[str, ...], quiet: bool) -> None:
                 f"error: {printable(name)}: could not be checked ({type(exc).__name__})", err=True
             )
             continue
-        problems = figure_problems(routine, _figure_poses(Path(name).parent))
+        problems = figure_problems(routine, _figure_poses(path.parent))
         for problem in problems:
-            click.echo(f"error: {printable(name)}: {printable(problem)}", err=True)
+            click.echo(f"error: {printable(str(path))}: {printable(problem)}", err=True)
         if problems:
             failed += 1
             continue
-        warnings = lint(routine, known | _siblings(name))
+        warnings = lint(routine, known | _siblings(path))
         for warning in warnings:
-            click.echo(f"warning: {printable(name)}: {printable(warning)}", err=True)
+            click.echo(f"warning: {printable(str(path))}: {printable(warning)}", err=True)
         if not quiet:
             note = f" ({len(warnings)} warning{'s' * (len(warnings) != 1)})" if warnings else ""
-            click.echo(f"ok: {printable(name)}: {printable(routine.title)}{note}")
+            click.echo(f"ok: {printable(str(path))}: {printable(routine.title)}{note}")
     if failed:
         sys.exit(2)
 
 
-def _is_figure(name: str) -> bool:
+def _locate(name: str) -> Path:
+    """The file a ROUTINE argument means. A bare name is a routine name first (as for
+    `play`); a bare name that is no routine but an existing file is still that file."""
+    try:
+        path, _builtin = find(name)
+    except RoutineError:
+        if Path(name).exists():
+            return Path(name)
+        raise
+    return path
+
+
+def _is_figure(path: Path) -> bool:
     """A figure file by where it lives or by what it says; anything unreadable is left
     to the routine loader, so routine errors keep their words."""
-    path = Path(name)
     if path.parent.name == "figures" and path.suffix == ".toml":
         return True
     try:
@@ -92,6 +112,6 @@ def _figure_poses(folder: Path):
     return poses_of
 
 
-def _siblings(name: str) -> set[str]:
+def _siblings(path: Path) -> set[str]:
     """Routines next to the checked file count as known (an author's folder of levels)."""
-    return {p.stem for p in Path(name).parent.glob("*.toml")}
+    return {p.stem for p in path.parent.glob("*.toml")}

@@ -30,12 +30,19 @@ def list_cmd(tags: tuple[str, ...]) -> None:
     """List built-in and your own routines: name, title, length and tags."""
     settings_pace = settings_or_exit().pace
     builtin, user = routine_entries(settings_pace)
+    # A file of the person's own with a built-in's name replaces it everywhere (their
+    # edited copy wins); both rows say so, so nobody wonders which one `play` uses.
+    shadowed = {e.name for e in builtin} & {e.name for e in user}
     sections = (
-        ("Built-in routines", builtin),
-        (f"Your routines ({paths.user_routines_dir()})", user),
+        ("Built-in routines", builtin, "(replaced by yours)"),
+        (f"Your routines ({paths.user_routines_dir()})", user, "(yours, replaces the built-in)"),
     )
-    for heading, entries in sections:
-        rows = [row for entry in entries if (row := _row(entry, tags)) is not None]
+    for heading, entries, mark in sections:
+        rows = [
+            row
+            for entry in entries
+            if (row := _row(entry, tags, mark if entry.name in shadowed else "")) is not None
+        ]
         click.echo(f"{heading}:")
         if not rows:
             click.echo("  (none)")
@@ -55,18 +62,20 @@ def list_cmd(tags: tuple[str, ...]) -> None:
         click.echo(f"Lengths at your pace {settings_pace}, from settings.")
 
 
-def _row(entry: Entry, tags: tuple[str, ...]) -> tuple[str, str, str, str] | None:
+def _row(entry: Entry, tags: tuple[str, ...], mark: str = "") -> tuple[str, str, str, str] | None:
+    """One row; `mark` follows the title (after the cut, so a long title never hides it)."""
     # A file name is not checked by anyone: it may hold control characters.
     name = cut(printable(entry.name), NAME_WIDTH)
+    after = f" {mark}" if mark else ""
     if entry.routine is None:
         # The whole reason, last on its row (it widens no column): it is one line
         # already, with any quoted value cut short.
-        return (name, f"(invalid: {entry.detail})", "", "")
+        return (name, f"(invalid: {entry.detail}){after}", "", "")
     routine = entry.routine
     if tags and not set(tags) <= set(routine.tags):
         return None
     level = f"L{routine.level} " if routine.level else ""
-    title = cut(printable(routine.title), TITLE_WIDTH)
+    title = cut(printable(routine.title), TITLE_WIDTH) + after
     length = fmt.length(entry.length_ms or 0)
     return (name, title, length, printable(level + ", ".join(routine.tags)))
 

@@ -1,15 +1,23 @@
-"""`breathpace new NAME`: start a routine from a commented template that passes `check`."""
+"""`breathpace new NAME`: start a routine that passes `check`, from a commented template
+or (`--from`) from a copy of a built-in or any other routine.
+
+A bare NAME that is a built-in's name is refused: the person's file would silently
+replace the built-in everywhere (`play`, `list`, the journal's counts by name).
+"""
 
 from __future__ import annotations
 
+import json
 import re
+import tomllib
 from pathlib import Path
 
 import click
 
 from breathpace import paths
 from breathpace.commands.errors import InputError
-from breathpace.library import schema_file
+from breathpace.library import builtin_routine_files, schema_file
+from breathpace.safe_text import printable
 
 TEMPLATE = """\
 #:schema {schema}
@@ -63,8 +71,15 @@ minutes = 1
 @click.command("new")
 @click.argument("name")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-def new_cmd(name: str, force: bool) -> None:
-    """Write a commented routine template called NAME.
+@click.option(
+    "--from",
+    "source",
+    default=None,
+    metavar="ROUTINE",
+    help="Start from a copy of this routine (a built-in or your own name, or a file).",
+)
+def new_cmd(name: str, force: bool, source: str | None) -> None:
+    """Write a commented routine template called NAME (or a copy of --from ROUTINE).
 
     A bare NAME goes to your routines folder (so `breathpace play NAME` finds it);
     a path (containing / or ending in .toml) is written where it says.
@@ -79,15 +94,76 @@ def new_cmd(name: str, force: bool) -> None:
                 f"NAME: use letters, digits, - and _ only, like my-bridges (found {name!r})"
             )
         path = paths.user_routines_dir() / f"{name}.toml"
+    _refuse_shadowing(path)
     if path.exists() and not force:
         raise InputError(f"{path}: already exists (use --force to overwrite)")
-    title = path.stem.replace("-", " ").replace("_", " ").strip().capitalize() or "My routine"
+    schema = schema_file().resolve().as_uri()
+    if source is not None:
+        text, title = _copy_of(source, schema, path)
+    else:
+        title = path.stem.replace("-", " ").replace("_", " ").strip().capitalize()
+        text = TEMPLATE.format(schema=schema, title=title or "My routine", path=path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(
-            TEMPLATE.format(schema=schema_file().resolve().as_uri(), title=title, path=path),
-            encoding="utf-8",
-        )
+        path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise InputError(f"{path}: cannot be written ({exc.strerror or exc})") from None
-    click.echo(f"wrote {path}")
+    if source is not None:
+        click.echo(f'wrote {path} ("{printable(title)}", a copy of {printable(source)} to edit)')
+    else:
+        click.echo(f"wrote {path}")
+
+
+def _refuse_shadowing(path: Path) -> None:
+    """A file in the person's routines folder named like a built-in would replace it."""
+    try:
+        in_routines = path.resolve().parent == paths.user_routines_dir().resolve()
+    except OSError:
+        in_routines = False
+    builtins = {p.stem for p in builtin_routine_files()}
+    if in_routines and path.stem in builtins:
+        raise InputError(
+            f'NAME: "{path.stem}" is a built-in routine and yours would replace it; '
+            f"choose another name, e.g. `breathpace new my-{path.stem} --from {path.stem}`"
+        )
+
+
+#: The title line of a routine file: a top-level `title = "..."` on one line.
+_TITLE_LINE = re.compile(
+    r"""^title[ \t]*=[ \t]*(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*')[ \t]*(?:#.*)?$""", re.M
+)
+_SCHEMA_LINE = re.compile(r"^#:schema .*$", re.M)
+
+
+def _copy_of(source: str, schema: str, target: Path) -> tuple[str, str]:
+    """The text of routine `source` with a title that says it is the person's own, the
+    schema comment pointing at the installed schema, and a note of where it came from.
+    Everything else (comments included) is kept as written."""
+    from breathpace.commands.options import resolve_or_exit
+
+    resolved = resolve_or_exit(source)
+    text = resolved.path.read_text(encoding="utf-8").removeprefix("\ufeff")
+    title = f"{resolved.routine.title} (my version)"
+    header = (
+        f"#:schema {schema}\n"
+        f"# Your copy of {resolved.name} ({resolved.routine.title}). Check it with\n"
+        f"# `breathpace check {target}`; play it while you edit with\n"
+        f"# `breathpace play {target} --watch`.\n"
+    )
+    body = _SCHEMA_LINE.sub("", text, count=1).lstrip("\n")
+    renamed, count = _TITLE_LINE.subn(
+        lambda m: f"title = {json.dumps(title, ensure_ascii=False)}", body, count=1
+    )
+    if count == 1 and _title_of(renamed) == title:
+        return header + renamed, title
+    # A title written in a form this cannot rewrite safely (a multi-line string, a
+    # quoted key): copy the file as it is, and say so in the file.
+    note = "# Change the title below so you can tell this copy from the original.\n"
+    return header + note + body, resolved.routine.title
+
+
+def _title_of(text: str) -> str | None:
+    try:
+        return tomllib.loads(text).get("title")
+    except tomllib.TOMLDecodeError:
+        return None

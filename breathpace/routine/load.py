@@ -33,13 +33,18 @@ MAX_FILE_BYTES = MAX_BYTES
 
 
 class RoutineError(ValueError):
-    """A routine that cannot be used. `str()` is one line, ready to print."""
+    """A routine that cannot be used. `str()` is one line, ready to print.
 
-    def __init__(self, source: str, message: str):
+    `problems` holds every problem found, one line each (without the source), for
+    `check`, which lists them all; `detail` is the first with a count of the rest, for
+    commands that can only say one line before they stop."""
+
+    def __init__(self, source: str, message: str, problems: Sequence[str] = ()):
         self.source = source
         # The file name and anything quoted from the file may hold control characters:
         # the message stays one printable line whatever they are.
         self.detail = printable(message)
+        self.problems: tuple[str, ...] = tuple(printable(p) for p in problems) or (self.detail,)
         super().__init__(f"{printable(source)}: {self.detail}")
 
 
@@ -63,7 +68,9 @@ def validate_routine(data: Mapping[str, Any], source: str = "<routine>") -> Rout
     try:
         routine = Routine.model_validate(data)
     except ValidationError as exc:
-        raise RoutineError(source, describe_validation_error(exc, data)) from None
+        problems = describe_validation_errors(exc, data)
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise RoutineError(source, problems[0] + more, problems) from None
     except RecursionError:
         raise RoutineError(source, "nested too deeply") from None
     _check_total_length(routine, source)
@@ -92,17 +99,26 @@ _ITEM_MODELS: dict[str, type[BaseModel]] = {"exercise": Exercise, "breathing": B
 
 
 def describe_validation_error(exc: ValidationError, data: Any) -> str:
-    """The first (most useful) error of a ValidationError as one line."""
+    """The first (most useful) error of a ValidationError as one line, with a count of
+    the others."""
+    problems = describe_validation_errors(exc, data)
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return problems[0] + more
+
+
+def describe_validation_errors(exc: ValidationError, data: Any) -> list[str]:
+    """Every error of a ValidationError, one line each, the most useful first."""
     errors = [e for e in exc.errors(include_url=False) if not _echo_of_item_error(e)]
     errors = errors or exc.errors(include_url=False)
     # An unknown key is the likeliest typo and the most helpful to name first.
     errors.sort(key=lambda e: 0 if e["type"] == "extra_forbidden" else 1)
-    err = errors[0]
-    loc = list(err["loc"])
-    where, field_path, model = _locate(loc, data)
-    what = _describe(err, field_path, model, bool(where))
-    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    return f"{where}{what}{more}"
+    lines: list[str] = []
+    for err in errors:
+        where, field_path, model = _locate(list(err["loc"]), data)
+        line = where + _describe(err, field_path, model, bool(where))
+        if line not in lines:  # a union can report one slip twice in the same words
+            lines.append(line)
+    return lines
 
 
 def _echo_of_item_error(err: dict) -> bool:

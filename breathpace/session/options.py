@@ -65,6 +65,8 @@ class SessionOptions:
     breath_tone: bool
     calm: bool
     watch: bool
+    device_from: str = "--device"
+    """Where `device` came from, for its error message: "--device" or "<file>: device"."""
 
 
 def settings_source(key: str) -> str:
@@ -125,4 +127,5 @@ def session_options(
         breath_tone=pick(given.breath_tone, settings.breath_tone),
         calm=bool(given.calm) or settings.reduced_motion,
         watch=given.watch,
+        device_from="--device" if given.device is not None else settings_source("device"),
     )

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from breathpace.audio.backends import BackendError, capabilities_of, open_backend
+from breathpace.audio.backends import BackendError, NoSuchDevice, capabilities_of, open_backend
 from breathpace.journal.db import OUTCOMES
 from breathpace.journal.recorder import SessionRecorder, record_session
 from breathpace.player import Player
@@ -31,6 +31,11 @@ def open_session_backend(options: SessionOptions, *, clock: Any = None) -> tuple
     Done before anything is drawn, so a device problem is one line (SessionError)."""
     try:
         return open_backend(options.audio, options.device, clock=clock)
+    except NoSuchDevice as exc:
+        # A device that is not there is the device's fault, not the backend's (unless
+        # the backend was named on the command line too).
+        blame = options.audio_from if options.audio_from.startswith("--") else options.device_from
+        raise SessionError(f"{blame}: {exc}") from None
     except BackendError as exc:
         raise SessionError(f"{options.audio_from}: {exc}") from None
 

@@ -13,8 +13,12 @@ from fractions import Fraction
 from breathpace.routine.pattern import BreathPattern
 from breathpace.session.errors import SessionError
 
-#: The tempo scales the command line accepts.
-TEMPO_RANGE = (Fraction(1, 4), Fraction(4))
+#: The tempo scales the command line accepts: the player's own range (its slower and
+#: faster keys stop here, TEMPO_MIN/TEMPO_MAX in breathpace.player; a test holds them
+#: equal), so a session never starts at a tempo the player would not allow.
+TEMPO_RANGE = (Fraction(1, 2), Fraction(2))
+
+_RANGE_TEXT = f"{float(TEMPO_RANGE[0]):g} and {float(TEMPO_RANGE[1]):g}"
 
 
 def parse_pace(text: str, source: str = "--pace") -> BreathPattern:
@@ -36,11 +40,11 @@ def parse_tempo(text: str | float | Fraction | None, source: str = "--tempo") ->
         except ValueError:
             raise SessionError(f"{source}: must be a number like 1.2 (found {text!r})") from None
         if not math.isfinite(number):
-            raise SessionError(f"{source}: must be between 0.25 and 4 (found {text!r})")
+            raise SessionError(f"{source}: must be between {_RANGE_TEXT} (found {text!r})")
         value = Fraction(str(text)) if isinstance(text, str) else Fraction(number)
     low, high = TEMPO_RANGE
     if not low <= value <= high:
-        raise SessionError(f"{source}: must be between 0.25 and 4 (found {str(text)!r})")
+        raise SessionError(f"{source}: must be between {_RANGE_TEXT} (found {str(text)!r})")
     return value
 
 

@@ -200,7 +200,7 @@ def test_preview_tempo_stretches():
             "dashes, like \"4-0-6-0\" (found '4-6')\n",
         ),
         (["--tempo", "fast"], "breathpace: --tempo: must be a number like 1.2 (found 'fast')\n"),
-        (["--tempo", "9"], "breathpace: --tempo: must be between 0.25 and 4 (found '9')\n"),
+        (["--tempo", "9"], "breathpace: --tempo: must be between 0.5 and 2 (found '9')\n"),
     ],
 )
 def test_preview_bad_options_are_one_line(args, message):

@@ -26,6 +26,9 @@ from breathpace.timeline import Breath, compile
 HERE = Path(__file__).resolve().parent
 BROKEN = HERE / "broken"
 MESSAGES: dict[str, str] = tomllib.loads((HERE / "broken_messages.toml").read_text("utf-8"))
+EVERY_PROBLEM: dict[str, list[str]] = tomllib.loads(
+    (HERE / "broken_every_problem.toml").read_text("utf-8")
+)
 FILES = sorted(BROKEN.glob("*.toml"))
 DESIGN_EXAMPLE = HERE / "design_example.toml"
 README = HERE.parents[1] / "README.md"
@@ -42,10 +45,13 @@ def test_the_corpus_and_its_messages_match():
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
 def test_broken_file_gives_its_exact_message(path: Path):
+    """check prints every problem, one line each (issue 9); a file with one problem
+    gets exactly the one line every other command prints."""
     result = run_check(str(path))
     assert result.exit_code == 2, result.output
     assert result.stdout == ""
-    assert result.stderr == f"error: {path}: {MESSAGES[path.name]}\n"
+    lines = EVERY_PROBLEM.get(path.name, [MESSAGES[path.name]])
+    assert result.stderr == "".join(f"error: {path}: {line}\n" for line in lines)
     assert "Traceback" not in result.stderr
     assert isinstance(result.exception, SystemExit)
 
@@ -77,6 +83,15 @@ def test_unknown_keys_at_every_level_suggest_the_right_one():
     }
     for name, key in suggestions.items():
         assert f'(did you mean "{key}"?)' in MESSAGES[name]
+
+
+def test_files_with_several_problems_list_them_all_and_count_them_in_one_line():
+    assert EVERY_PROBLEM.keys() <= MESSAGES.keys()
+    for name, lines in EVERY_PROBLEM.items():
+        assert len(lines) > 1
+        assert MESSAGES[name] == f"{lines[0]} (and {len(lines) - 1} more)"
+    several = [n for n, m in MESSAGES.items() if re.search(r"\(and \d+ more\)$", m)]
+    assert sorted(several) == sorted(EVERY_PROBLEM)
 
 
 def test_a_folder_is_not_a_routine(tmp_path: Path):

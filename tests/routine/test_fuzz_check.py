@@ -125,8 +125,10 @@ def assert_clean_verdict(content: bytes) -> None:
         assert all(line.startswith("warning: ") for line in result.stderr.splitlines())
     else:
         assert result.stdout == ""
+        # Every problem, one line each (issue 9), every line naming the file.
         lines = result.stderr.splitlines()
-        assert len(lines) == 1 and lines[0].startswith(f"error: {path}: "), result.stderr
+        assert lines and all(line.startswith(f"error: {path}: ") for line in lines), lines
+        assert len(set(lines)) == len(lines), lines
 
 
 @FUZZ

@@ -95,11 +95,15 @@ AUTO = "auto"
 KINDS: tuple[str, ...] = (AUTO, *REGISTRY)
 """The `--audio` choices and the settings file's `audio` values."""
 AUTO_ORDER = ("miniaudio",)
-SILENT_NOTICE = "No sound device could be opened: playing silently."
+SILENT_NOTICE = "No sound device found; playing silently."
 
 
 class BackendError(RuntimeError):
     """An explicitly requested backend or device could not be used; `str()` is one line."""
+
+
+class NoSuchDevice(BackendError):
+    """The device the person named is not there: an input error, never a silent session."""
 
 
 @runtime_checkable
@@ -145,15 +149,15 @@ def open_backend(
         return silent(clock=clock), "Sound is off (--audio none): playing silently."
     if kind != AUTO:
         return _open(REGISTRY[kind], device), None
-    problem = ""
     for name in AUTO_ORDER:
         try:
             return _open(REGISTRY[name], device), None
-        except BackendError as exc:
-            problem = problem or str(exc)
-    if not problem:
-        return silent(clock=clock), SILENT_NOTICE
-    return silent(clock=clock), f"{problem[0].upper()}{problem[1:]}: playing silently."
+        except NoSuchDevice:
+            raise  # the person named a device that is not there: say so, never go silent
+        except BackendError:
+            continue
+    # Said as a person would; `breathpace devices` gives the technical reason.
+    return silent(clock=clock), SILENT_NOTICE
 
 
 def _open(entry: Entry, device: str | int | None) -> Backend:
@@ -178,6 +182,7 @@ __all__ = [
     "BackendError",
     "Capabilities",
     "Entry",
+    "NoSuchDevice",
     "SilentBackend",
     "capabilities_of",
     "listing_entries",

@@ -39,7 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
-from breathpace.audio.backends import REGISTRY, BackendError
+from breathpace.audio.backends import REGISTRY, BackendError, NoSuchDevice
 from breathpace.audio.backends.quiet_fd import quiet_stderr
 
 SAMPLE_RATE = 44100
@@ -118,11 +118,13 @@ def list_playback_devices() -> list[dict]:
 def find_device(device: str | int) -> dict:
     """A playback device by index (`2`, `"2"`) or by name (exact, else a unique part)."""
     devices = list_playback_devices()
+    # The one line names every device, so the person can retype it without another step.
+    known = "; ".join(f'{d["index"]} "{d["name"]}"' for d in devices) or "none"
     if isinstance(device, int) or (isinstance(device, str) and device.strip().isdigit()):
         i = int(device)
         if 0 <= i < len(devices):
             return devices[i]
-        raise BackendError(f"no playback device number {i} (see `breathpace devices`)")
+        raise NoSuchDevice(f"device: there is no playback device number {i} (the devices: {known})")
     wanted = str(device).strip().lower()
     exact = [d for d in devices if d["name"].lower() == wanted]
     if exact:
@@ -131,9 +133,9 @@ def find_device(device: str | int) -> dict:
     if len(partial) == 1:
         return partial[0]
     if partial:
-        names = ", ".join(repr(d["name"]) for d in partial)
-        raise BackendError(f"device {device!r} matches several: {names}")
-    raise BackendError(f"no playback device matches {device!r} (see `breathpace devices`)")
+        names = "; ".join(f'{d["index"]} "{d["name"]}"' for d in partial)
+        raise NoSuchDevice(f"device {device!r} matches several devices: {names}")
+    raise NoSuchDevice(f"device {device!r} matches no playback device (the devices: {known})")
 
 
 def open_miniaudio(

@@ -1,5 +1,6 @@
 """Find my pace: tap space at each in-breath for about six breaths; see the natural rate
-and a personal pace a little slower, and save it to the settings.
+and a personal pace a little slower, what it does to the routines' lengths, and save it
+to the settings after a yes (a personal pace changes every routine).
 
 Tap times come from the app's clock, so the tests drive this screen with a fake clock.
 """
@@ -16,7 +17,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from breathpace.pace_finder import TARGET_TAPS, NotEnoughTaps, PaceEstimate, estimate
+from breathpace.routine.model import Routine
 from breathpace.settings import SettingsError, load_settings, save_settings
+from breathpace.tui.screens.confirm import ConfirmScreen
 from breathpace.tui.screens.help import HelpScreen
 from breathpace.tui.widgets.key_footer import KeyFooter
 
@@ -45,6 +48,7 @@ class PaceScreen(ModalScreen[str | None]):
         super().__init__()
         self.times: list[float] = []
         self.estimate: PaceEstimate | None = None
+        self._examples: list[tuple[str, Routine]] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pace", classes="dialog"):
@@ -80,9 +84,35 @@ class PaceScreen(ModalScreen[str | None]):
         self.refresh_bindings()
 
     def action_save(self) -> None:
+        """Ask first: the pace replaces every routine's own, so say what it does."""
         if self.estimate is None:
             return
-        pattern = str(self.estimate.suggested)
+        from rich.text import Text
+
+        pattern = self.estimate.suggested
+        # Text, not markup: routine names in the lines come from file names.
+        question = Text()
+        question.append(f"Save {pattern} as your personal pace?\n\n", style="bold")
+        question.append("\n".join(self.effect_lines()))
+        question.append("\n\nEvery routine will play at it instead of its own pace.")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._save(str(pattern))
+
+        self.app.push_screen(SavePaceScreen(question, yes="Save (y)", no="Not now (n)"), answered)
+
+    def effect_lines(self) -> list[str]:
+        """What the suggested pace does to a breath and to a couple of routines."""
+        from breathpace.pace_effect import describe, examples
+
+        if self.estimate is None:
+            return []
+        if self._examples is None:
+            self._examples = examples()
+        return describe(self.estimate.suggested, self._examples)
+
+    def _save(self, pattern: str) -> None:
         try:
             # Read the file again: another screen may have saved since the app started.
             current = load_settings()
@@ -119,14 +149,25 @@ class PaceScreen(ModalScreen[str | None]):
         est = self.estimate
         if est is None:
             return "Keep tapping at each in-breath…" if self.taps else ""
+        from textual.markup import escape
+
         lines = [
             f"Your breathing: {est.rate_per_min:.1f} breaths a minute "
             f"({est.cycle_s:.1f} s a breath, from {est.breaths} breaths).",
             f"Suggested personal pace: [b]{est.suggested}[/b] "
             f"({est.suggested.rate_per_min:.1f} a minute, a little slower, longer out-breath).",
+            # Routine names come from file names: data, never markup.
+            *(escape(line) for line in self.effect_lines()),
         ]
         if self.taps < TARGET_TAPS:
             lines.append("A few more taps make it surer.")
         else:
             lines.append("[b]s[/b] save it as your pace · [b]u[/b] use it now · [b]r[/b] again")
         return "\n".join(lines)
+
+
+class SavePaceScreen(ConfirmScreen):
+    """The yes/no before saving a pace. `q` means yes when quitting a session; here it
+    only closes, so a stray `q` never changes every routine's pace."""
+
+    BINDINGS: ClassVar = [Binding("q", "answer(False)", "No", show=False)]

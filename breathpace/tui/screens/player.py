@@ -121,7 +121,7 @@ class PlayerScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="player"):
-            yield Static("", id="banner", classes="banner")
+            yield Static("", id="banner", classes="banner", markup=False)
             yield Static("", id="heading")
             yield BreathIndicator(calm=self.calm, id="breath")
             yield Static("", id="phase")
