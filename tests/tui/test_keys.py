@@ -88,6 +88,26 @@ def test_the_player_footer_fills_a_wide_terminal_and_drops_keys_at_a_narrow_one(
         assert key in listed
 
 
+@pytest.mark.usefixtures("fixed_library")
+def test_keys_a_narrow_footer_leaves_out_are_listed_in_help():
+    from breathpace.tui.screens.help import HelpScreen
+
+    async def main():
+        app, _ = make_app()
+        async with app.run_test(size=(80, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            return screen_text(app)
+
+    narrow = asyncio.run(footer_of("home", (40, 12)))
+    assert "History" not in narrow  # no room for it at 40 columns …
+    text = asyncio.run(main())
+    for words in ("h history", "f find my pace", "a accept", "N / P"):
+        assert words in text, words  # … but help lists it
+
+
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_the_status_line_never_runs_into_itself(size):
     async def main():
