@@ -1,6 +1,9 @@
 """Journal costs: one rep's write (what a session pays on the poll thread at every rep),
-opening a journal of three years of daily practice (integrity check and all), and the
-`history` queries plus one suggestion on that journal.
+opening a journal of three years of daily practice (integrity check and all), the
+`history` queries plus one suggestion on that journal, and the worst stall a held
+write lock causes to the loop that drives a session (another process holding the lock
+for HOLD_S seconds mid-session), before (writes on the loop thread, 10 s busy timeout)
+and after (the writer thread).
 
 Prints medians. Uses a temporary data folder, never the real journal.
 
@@ -17,6 +20,86 @@ from datetime import UTC, datetime, timedelta
 
 RUNS = 7
 SESSIONS = 3 * 365
+HOLD_S = 2.0
+LOCK_RUNS = 3
+
+LOCK_ROUTINE = """
+format = 1
+title = "Quick tilts"
+pace = "1-0-1-0"
+lead_in = 0
+
+[[exercise]]
+name = "Pelvic tilt"
+reps = 40
+phases = [
+  { move = "tilt", breath = "exhale", seconds = 0.1, effort = true },
+  { move = "release", breath = "inhale", seconds = 0.1 },
+]
+"""
+
+HOLDER = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=10)
+conn.execute("BEGIN EXCLUSIVE")
+print("held", flush=True)
+time.sleep(float(sys.argv[2]))
+conn.execute("COMMIT")
+"""
+
+
+def worst_stall_ms(threaded: bool) -> tuple[float, int]:
+    """Play an 8 s routine on the silent backend in a plain-mode style loop (poll, sleep
+    until the next segment), with another process holding the journal's write lock for
+    HOLD_S s from 1 s in; returns the longest a single loop iteration took (ms) and how
+    many times the player paused for a "clock jump"."""
+    import subprocess
+    import sys
+
+    from breathpace.audio.backends.silent import SilentBackend
+    from breathpace.journal.db import open_journal
+    from breathpace.journal.recorder import SessionRecorder, start_session, start_write
+    from breathpace.journal.writer import JournalWriter
+    from breathpace.player import Player, PlayerState
+    from breathpace.routine.load import parse_routine
+
+    player = Player(parse_routine(LOCK_ROUTINE), backend=SilentBackend())
+    fields = dict(routine_name="bench", source="x", mode="plain", pace="1-0-1-0", tempo_scale=1.0)
+    if threaded:
+        writer = JournalWriter()
+        writer.submit(start_write(player.timeline, **fields))
+        writer.flush(5)
+        recorder = SessionRecorder(None, 0, player.timeline, player, writer=writer)
+    else:
+        journal = open_journal(busy_timeout=10)  # as every write was made before
+        sid = start_session(journal, player.timeline, **fields)
+        recorder = SessionRecorder(journal, sid, player.timeline, player)
+    player.subscribe(recorder.on_event)
+    holder = None
+    worst = 0.0
+    jumps = 0
+    t_start = time.monotonic()
+    player.start()
+    while player.state is not PlayerState.FINISHED:
+        if holder is None and time.monotonic() - t_start > 1.0:
+            holder = subprocess.Popen(
+                [sys.executable, "-c", HOLDER, str(recorder._journal.path), str(HOLD_S)],
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            holder.stdout.readline()
+        t0 = time.perf_counter()
+        player.poll()
+        worst = max(worst, time.perf_counter() - t0)
+        if player.state is PlayerState.PAUSED:
+            jumps += 1  # a stall long enough to be taken for a clock jump
+            player.resume()
+        due = player.segment.end_ms - player.position_ms
+        time.sleep(min(0.1, max(0.002, due / 1000)))
+    recorder.close("completed")
+    if holder is not None:
+        holder.wait()
+    return worst * 1000, jumps
 
 
 def median_ms(fn, runs: int = RUNS) -> float:
@@ -91,6 +174,18 @@ def main() -> None:
         f"history: open + all sessions + adherence + trend + suggestion: median "
         f"{median_ms(read_all):.1f} ms"
     )
+
+    for label, threaded in (
+        ("before (writes on the loop)", False),
+        ("after (writer thread)", True),
+    ):
+        runs = [worst_stall_ms(threaded) for _ in range(LOCK_RUNS)]
+        print(
+            f"worst session-loop stall, write lock held {HOLD_S:g} s by another process, "
+            f"{label}: median of {LOCK_RUNS} runs "
+            f"{statistics.median(r[0] for r in runs):.1f} ms, "
+            f"false clock-jump pauses {sum(r[1] for r in runs)}"
+        )
 
 
 if __name__ == "__main__":

@@ -76,7 +76,12 @@ def main(ctx: click.Context) -> None:
     """
     if ctx.invoked_subcommand is None:
         # Imported here: Textual and the audio libraries load only for the home screen.
+        from breathpace.commands.errors import InputError
         from breathpace.commands.options import input_errors
+        from breathpace.tui.fallback import HOME_REFUSAL, full_screen_unsupported
+
+        if full_screen_unsupported():
+            raise InputError(HOME_REFUSAL)
         from breathpace.tui.launch import run_home
 
         with input_errors():

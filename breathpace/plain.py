@@ -146,6 +146,7 @@ def play_plain(
                 say("reloaded" if ok else f"not reloaded: {error}")
 
     player.subscribe(on_event)
+    session.on_notice = say  # the journal failing mid-session: one line, play goes on
     session.open_journal()
     if session.notice:
         say(session.notice)

@@ -124,8 +124,11 @@ def breathe_cmd(
     with input_errors():
         options = session_options(overrides)
 
-    if choice is None and not plain:
-        # Imported here: Textual loads only when the screen really opens.
+    from breathpace.tui.fallback import full_screen_unsupported
+
+    if choice is None and not plain and not full_screen_unsupported():
+        # Imported here: Textual loads only when the screen really opens. (A terminal
+        # without a full screen plays the default pattern in plain mode, with a notice.)
         from breathpace.tui.launch import run_breathe
 
         with input_errors():

@@ -83,13 +83,18 @@ def play_prepared(prepared: Prepared, *, plain: bool) -> int:
     # Imported here, not at the top: they load numpy, the audio libraries and (full
     # screen) Textual, which `play --help` and a mistyped routine must not wait for.
     from breathpace.session.run import open_session, open_session_backend
+    from breathpace.tui.fallback import PLAIN_NOTICE, full_screen_unsupported
 
+    fallback = not plain and full_screen_unsupported()
+    plain = plain or fallback
     with input_errors():
         backend, backend_notice = open_session_backend(prepared.options)
     try:
         session, notices = open_session(prepared, backend, mode="plain" if plain else "tui")
         if backend_notice:
             notices.append(backend_notice)
+        if fallback:
+            notices.append(PLAIN_NOTICE)
         if prepared.dose.pace_from == "settings":
             # Say so when the person's own pace replaces the routine's (issue 9).
             notices.append(prepared.dose.describe())

@@ -109,9 +109,14 @@ SCHEMA_V2: tuple[str, ...] = (
     "CREATE INDEX dose_change_routine ON dose_change (routine, at)",
 )
 
+# Version 3: the routine's title beside its name. `source` is from now on the routine
+# file's resolved absolute path (older rows keep the path as it was typed), and the title
+# lets a suggestion find the routine again when the file has moved.
+SCHEMA_V3: tuple[str, ...] = ("ALTER TABLE session ADD COLUMN title TEXT NOT NULL DEFAULT ''",)
+
 Migration = tuple[str, ...] | Callable[[sqlite3.Connection], None]
 #: MIGRATIONS[i] brings a journal from version i to version i + 1.
-MIGRATIONS: tuple[Migration, ...] = (SCHEMA_V1, SCHEMA_V2)
+MIGRATIONS: tuple[Migration, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 OUTCOMES = ("completed", "quit", "interrupted", "crashed")
@@ -221,8 +226,19 @@ class Journal:
         self.close()
 
 
-def open_journal(path: Path | None = None, *, now: datetime | None = None) -> Journal:
-    """Open (creating or upgrading) the journal; never silently replaces a bad file."""
+#: How long a reader or the CLI waits for another process's write (a session's writer
+#: holds the lock for milliseconds; a check-in saved from another terminal as long).
+BUSY_TIMEOUT_S = 10.0
+
+
+def open_journal(
+    path: Path | None = None, *, now: datetime | None = None, busy_timeout: float = BUSY_TIMEOUT_S
+) -> Journal:
+    """Open (creating or upgrading) the journal; never silently replaces a bad file.
+
+    `busy_timeout` is how long one statement waits for another process's write lock
+    before failing with "database is locked"; the session's writer thread uses a short
+    one and retries, so it can also notice that it is asked to stop."""
     path = Path(path) if path is not None else paths.journal_file()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -239,19 +255,32 @@ def open_journal(path: Path | None = None, *, now: datetime | None = None) -> Jo
         notice = f"The journal {path} {what}: it was kept as {kept} and a fresh one started."
     conn = None
     try:
-        conn = _connect(path)
+        conn = _connect(path, busy_timeout)
         migrate(conn)
     except (JournalError, sqlite3.Error) as exc:
         if conn is not None:
             conn.close()
-        raise JournalError(f"{path}: cannot open the journal ({exc})") from None
-    return Journal(conn=conn, path=path, notice=notice)
+        # The cause is kept: the session's writer tells a busy journal from a broken one.
+        raise JournalError(f"{path}: cannot open the journal ({exc})") from exc
+    journal = Journal(conn=conn, path=path, notice=notice)
+    # Sessions that could not be written when they were played (a full disk) wait
+    # beside the journal; the first open that can write adds them.
+    from breathpace.journal.records import import_pending
+
+    added = import_pending(journal)
+    if added:
+        journal.notice = " ".join([*([notice] if notice else []), *added])
+    return journal
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _connect(path: Path, busy_timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
     # Autocommit mode: every write goes through Journal.transaction() explicitly.
     conn = sqlite3.connect(
-        path, timeout=10, isolation_level=None, check_same_thread=False, factory=_Connection
+        path,
+        timeout=busy_timeout,
+        isolation_level=None,
+        check_same_thread=False,
+        factory=_Connection,
     )
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA journal_mode = WAL")

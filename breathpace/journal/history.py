@@ -50,6 +50,8 @@ class SessionRow:
     followup_at: datetime | None
     reps_done: int
     reps_planned: int
+    title: str = ""
+    """The routine's title when it was played ("" in sessions from before version 3)."""
 
     @property
     def outcome_text(self) -> str:
@@ -137,6 +139,7 @@ def _row(r) -> SessionRow:
         followup_at=from_db(r["followup_at"]) if r["followup_at"] else None,
         reps_done=r["reps_done"],
         reps_planned=r["reps_planned"],
+        title=r["title"],
     )
 
 
@@ -305,10 +308,16 @@ BREATHE_SOURCE = "breathe"
 
 
 def routine_file(journal: Journal, routine_name: str):
-    """The routine as its file says now: by name (built-in or the person's own), else
-    the file it was last played from (a routine played by path), else, for breathing
-    practice that has no file, the practice rebuilt from its pattern. None if none loads."""
-    from breathpace.library import resolve
+    """The routine as its file says now, wherever that file is now:
+
+    1. by name (built-in or the person's own);
+    2. the file it was last played from (stored as an absolute path since version 3),
+       or, for breathing practice that has no file, the practice rebuilt from its pattern;
+    3. one of the person's routines or a built-in with the title it was played under
+       (the file was moved or renamed).
+
+    None if none of these loads; `stored_routine` then rebuilds what was played."""
+    from breathpace.library import builtin_routine_files, resolve, user_routine_files
     from breathpace.routine.load import RoutineError, load_routine
     from breathpace.routine.practice import PracticeError, build_practice
 
@@ -316,20 +325,81 @@ def routine_file(journal: Journal, routine_name: str):
         return resolve(routine_name).routine
     except RoutineError:
         pass
+    rows = journal.conn.execute(
+        "SELECT source, title, pace FROM session WHERE routine = ? "
+        "ORDER BY started_at DESC, id DESC",
+        (routine_name,),
+    ).fetchall()
+    if rows and rows[0]["source"] == BREATHE_SOURCE:
+        try:
+            return build_practice(rows[0]["pace"])
+        except PracticeError:
+            return None
+    for source in dict.fromkeys(row["source"] for row in rows):
+        try:
+            return load_routine(source)
+        except (RoutineError, OSError, ValueError):
+            continue
+    titles = {row["title"] for row in rows if row["title"]}
+    if titles:
+        for path in user_routine_files() + builtin_routine_files():
+            try:
+                routine = load_routine(path)
+            except RoutineError:
+                continue
+            if routine.title in titles:
+                return routine
+    return stored_routine(journal, routine_name)
+
+
+def stored_routine(journal: Journal, routine_name: str):
+    """The routine as the journal last saw it played, when no file can be found: its
+    title and each exercise's name and dose (sets, reps) from the latest session, with
+    one breath each way per rep. Enough to suggest one change to the dose (a hold's
+    length is not stored, so a suggestion about holds waits for the file)."""
+    from pydantic import ValidationError
+
+    from breathpace.routine.model import Routine
+
     row = journal.conn.execute(
-        "SELECT source, pace FROM session WHERE routine = ? ORDER BY started_at DESC LIMIT 1",
+        "SELECT id, title FROM session WHERE routine = ? ORDER BY started_at DESC, id DESC LIMIT 1",
         (routine_name,),
     ).fetchone()
     if row is None:
         return None
-    if row["source"] == BREATHE_SOURCE:
-        try:
-            return build_practice(row["pace"])
-        except PracticeError:
-            return None
+    items = journal.conn.execute(
+        "SELECT exercise, name, MAX(side) AS side, sets, reps FROM progress "
+        "WHERE session_id = ? GROUP BY exercise ORDER BY exercise",
+        (row["id"],),
+    ).fetchall()
+    if not items:
+        return None
+    exercises = []
+    for item in items:
+        entry = {
+            "name": item["name"],
+            "sets": item["sets"],
+            "reps": item["reps"],
+            "phases": [
+                {"move": "effort", "breath": "exhale", "seconds": 4, "effort": True},
+                {"move": "return", "breath": "inhale", "seconds": 4},
+            ],
+        }
+        if item["side"]:
+            entry["sides"] = "both"
+        # Numbered as the journal numbers them, so a dose change lands on the same item.
+        while len(exercises) < item["exercise"] - 1:
+            exercises.append({"name": "(not recorded)", "pattern": "4-0-6-0", "cycles": 1})
+        exercises.append(entry)
     try:
-        return load_routine(row["source"])
-    except RoutineError:
+        return Routine.model_validate(
+            {
+                "format": 1,
+                "title": row["title"] or routine_name,
+                "exercise": exercises,
+            }
+        )
+    except ValidationError:
         return None
 
 

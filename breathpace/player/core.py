@@ -42,13 +42,16 @@ from breathpace.timeline import Kind, Segment, Timeline
 
 #: A silent clock that leaps further than this between two polls means the computer
 #: slept or the process was stopped: pause where we were instead of racing through cues.
+#: With sound, the tape stands still instead (the audio thread was stopped too) while
+#: the wall clock runs on: a stall longer than this pauses the same way.
 JUMP_S = 2.0
 #: A buffering backend (one that discards ahead) has settled its sound only this far
 #: past its clock, in seconds; later sound may still be re-rendered.
 SETTLED_S = Fraction(1, 10)
 
 CLOCK_JUMP_NOTICE = (
-    "The clock jumped (was the computer asleep?): paused where you were. Resume when ready."
+    "The clock jumped (was the computer asleep, or the program stopped?): "
+    "paused where you were. Resume when ready."
 )
 
 
@@ -159,6 +162,9 @@ class Core:
         self.pos = 0  # timeline frame at the last sync
         self.index = 0  # index of the segment last reported
         self.last_tape = 0
+        self.last_wall: int | None = None
+        """The wall clock (in frames) at the sync that set `last_tape`; None after a
+        new stretch, until the next sync."""
         self.played_frames = 0
         self.rendered_until = 0
         """Tape frames below this have been rendered (written by the audio thread)."""
@@ -218,12 +224,29 @@ class Core:
 
     # ----------------------------------------------------------------- syncing
 
-    def sync(self, position: int) -> None:
-        """The clock reads `position`: move the place, cross segments, switch paces."""
+    def sync(self, position: int, wall: int | None = None) -> None:
+        """The clock reads `position`: move the place, cross segments, switch paces.
+
+        `wall`, when given, is a monotonic wall clock in frames. A silent clock that
+        leaps, or a sounding tape that stood still while the wall clock ran on (the
+        process or the device was stopped), for more than `JUMP_S` pauses where the
+        session was, with a notice: the same after a stop with sound or without."""
         if self.state is not PlayerState.PLAYING:
             return
         self._now = tape = position
-        if self.wall_clock and tape - self.last_tape > JUMP_S * self.sample_rate:
+        limit = JUMP_S * self.sample_rate
+        if self.wall_clock:
+            jumped = tape - self.last_tape > limit
+        else:
+            # A main thread that was only busy (the audio played on) is no stall: the
+            # tape moved with the wall clock.
+            last = self.last_wall
+            jumped = (
+                wall is not None
+                and last is not None
+                and (wall - last) - (tape - self.last_tape) > limit
+            )
+        if jumped:
             self._hold_at(self.pos)
             self._effects.append(Pause())
             self._fire(Trigger.CLOCK_JUMP)
@@ -234,6 +257,7 @@ class Core:
             return
         self._count_played(tape)
         self.last_tape = tape
+        self.last_wall = wall
         if stretch.plan is not self.plan:
             self._commit_switch(stretch)
         tl = stretch.tl_at(tape)
@@ -356,6 +380,7 @@ class Core:
         self.stretches = (stretch,)
         self.pos = tl_frame
         self.last_tape = tape
+        self.last_wall = None  # the next sync starts the comparison afresh
         self.tape_floor = tape
         self._schedule_pending()
         self._effects.append(PlayFrom(tape))

@@ -193,7 +193,9 @@ class Player:
         if self._core.state is not PlayerState.PLAYING:
             return
         self._check_backend()
-        self._core.sync(self._position())
+        # The wall clock too: with sound, a stop shows as a tape that stood still.
+        wall = round(self._clock.now() * self._sr)
+        self._core.sync(self._position(), wall)
         self._apply()
 
     def _check_backend(self) -> None:

@@ -91,6 +91,9 @@ class Session:
         self.outcome: str | None = None
         self.notice: str | None = None
         """A one-line journal notice for the person (e.g. the journal could not be opened)."""
+        self.on_notice: Any = None
+        """Shows a journal notice that comes mid-session or at the end (a full disk, a
+        deleted journal); set by the plain mode or the screen before `start`."""
 
     @property
     def session_id(self) -> int | None:
@@ -107,9 +110,17 @@ class Session:
         if self.recorder is not None or not self.journal:
             return
         self.recorder = record_session(
-            self.player, routine_name=self.routine_name, source=self.source, mode=self.mode
+            self.player,
+            routine_name=self.routine_name,
+            source=self.source,
+            mode=self.mode,
+            on_notice=self._journal_notice,
         )
         self.notice = self.recorder.notice
+
+    def _journal_notice(self, text: str) -> None:
+        if self.on_notice is not None:
+            self.on_notice(text)
 
     def start(self) -> None:
         if self.started:

@@ -9,7 +9,10 @@ handlers, so Textual still restores the terminal on the way out).
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
@@ -29,9 +32,24 @@ from breathpace.tui.screens.followup import maybe_followup
 from breathpace.tui.screens.home import HomeScreen
 from breathpace.tui.screens.player import PlayerScreen
 from breathpace.tui.screens.safety import maybe_safety
+from breathpace.tui.text import shown
 
 #: Exit statuses for a session ended by a signal, as a shell would report them.
 SIGNAL_EXIT = {"SIGINT": 130, "SIGTERM": 143, "SIGHUP": 129}
+#: After SIGTERM or SIGHUP (the journal already closed), the longest the process may
+#: take to leave before it exits regardless.
+EXIT_GRACE_S = 5.0
+
+
+def exit_anyway(status: int, after: float = EXIT_GRACE_S) -> None:
+    """Exit the process with `status` in `after` seconds unless it has ended by then
+    (a daemon thread: a normal exit does not wait for it)."""
+
+    def later() -> None:
+        time.sleep(after)
+        os._exit(status)
+
+    threading.Thread(target=later, name="breathpace-exit", daemon=True).start()
 
 
 class BreathpaceApp(App[None]):
@@ -40,6 +58,9 @@ class BreathpaceApp(App[None]):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar = [
         Binding("ctrl+c", "interrupt('SIGINT')", "Quit", show=False, priority=True),
+        # The terminal is raw, so Ctrl-Z reaches the app as a key: stop as a shell
+        # program does (the terminal is given back; `fg` continues).
+        Binding("ctrl+z", "suspend_process", "Suspend", show=False, priority=True),
     ]
 
     def __init__(
@@ -72,6 +93,16 @@ class BreathpaceApp(App[None]):
 
     # -- start-up -------------------------------------------------------------------
 
+    def get_driver_class(self):
+        """Textual's driver for this platform; on Linux and macOS the one that survives
+        being stopped and continued (`breathpace.tui.driver`)."""
+        driver = super().get_driver_class()
+        if driver.__name__ == "LinuxDriver":  # not imported elsewhere: it needs termios
+            from breathpace.tui.driver import SteadyLinuxDriver
+
+            return SteadyLinuxDriver
+        return driver
+
     def get_default_screen(self) -> Screen:
         if self._first is not None:
             return self._first()
@@ -92,9 +123,23 @@ class BreathpaceApp(App[None]):
             for name in ("SIGTERM", "SIGHUP"):
                 sig = getattr(signal, name, None)
                 if sig is not None:
-                    loop.add_signal_handler(sig, self.action_interrupt, name)
+                    loop.add_signal_handler(sig, self._signalled, name)
         except (NotImplementedError, RuntimeError):  # not on the main thread, or Windows
             pass
+
+    def _signalled(self, signal_name: str) -> None:
+        """SIGTERM or SIGHUP: end the sessions and leave; and make sure the process
+        does end. Once the journal is closed nothing is worth hanging for: if leaving
+        the terminal blocks (a closed terminal, a sound server that does not answer),
+        the process exits anyway after `EXIT_GRACE_S`."""
+        self.action_interrupt(signal_name)
+        exit_anyway(SIGNAL_EXIT.get(signal_name, 1))
+
+    def terminal_lost(self) -> None:
+        """The terminal was closed (its driver could no longer write or read): the same
+        as the hang-up signal that usually comes with it."""
+        if not self._exit:  # not already leaving (q, the end, a signal)
+            self._signalled("SIGHUP")
 
     # -- sessions -------------------------------------------------------------------
 
@@ -132,6 +177,26 @@ class BreathpaceApp(App[None]):
             for notice in notices:
                 self.notify(notice, timeout=8)
         self.push_screen(PlayerScreen(session, watch=watch, calm=self.calm))
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity="information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A notification, always shown as text: the messages quote routine names, file
+        names and bad values, which must never be read as markup (`markup` is ignored:
+        screens' `self.notify` pass Textual's default of True)."""
+        super().notify(
+            shown(message, newlines=True),
+            title=shown(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def action_interrupt(self, signal_name: str = "SIGINT") -> None:
         """Ctrl-C or a signal: close the session in the journal, leave cleanly.

@@ -199,8 +199,8 @@ def test_csv_export_has_the_routine_title_beside_its_name(tmp_path: Path):
     routine = markup_routine(tmp_path, "titled")
     assert run("play", "--plain", "--audio", "none", str(routine)).returncode == 0
     _builtin_session("4-7-8")
-    # Moved away: the title is looked up by the path it was played from, then by name;
-    # a routine that can no longer be found leaves the cell empty, never an error.
+    # The journal keeps the title it was played under (schema 3), so a routine that has
+    # since moved away keeps its title in the export; never an error.
     proc = run("export", "--csv", "-")
     assert proc.returncode == 0, proc.stderr
     rows = list(csv.DictReader(io.StringIO(proc.stdout.decode())))
@@ -214,7 +214,7 @@ def test_csv_export_has_the_routine_title_beside_its_name(tmp_path: Path):
     proc = run("export", "--csv", "-")
     rows = list(csv.DictReader(io.StringIO(proc.stdout.decode())))
     assert [(r["routine"], r["title"]) for r in rows] == [
-        ("titled", ""),
+        ("titled", MARKUP_TITLE),
         ("4-7-8", "4-7-8 breathing"),
     ]
 

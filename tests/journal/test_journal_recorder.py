@@ -44,7 +44,18 @@ phases = [
 """
 
 
+# The recorder writes on a thread of its own; the helpers below wait for it, so what
+# they read is what the journal holds once the writes made so far have landed.
+_current: list = []
+
+
+def _flush() -> None:
+    if _current:
+        assert _current[-1].flush(5)
+
+
 def progress() -> dict[tuple[str, str], tuple[int, int]]:
+    _flush()
     conn = sqlite3.connect(paths.journal_file())
     rows = conn.execute("SELECT name, side, reps_done, sets_done FROM progress").fetchall()
     conn.close()
@@ -52,6 +63,7 @@ def progress() -> dict[tuple[str, str], tuple[int, int]]:
 
 
 def session_row() -> tuple:
+    _flush()
     conn = sqlite3.connect(paths.journal_file())
     row = conn.execute(
         "SELECT routine, mode, pace, tempo_scale, planned_ms, played_ms, ended_at, outcome "
@@ -66,6 +78,7 @@ def make():
     backend = silent_mod.SilentBackend(clock=clock)
     player = player_mod.Player(parse_routine(ROUTINE), backend=backend)
     recorder = record_session(player, routine_name="two-things", source="t.toml", mode="test")
+    _current[:] = [recorder]
     return player, clock, recorder
 
 
@@ -73,6 +86,8 @@ def play(player, clock, seconds: float, step: float = 0.1) -> None:
     for _ in range(round(seconds / step)):
         clock.advance(step)
         player.poll()
+    if _current:
+        _current[-1].flush(5)
 
 
 def test_session_row_written_at_start_then_each_rep_as_it_completes():

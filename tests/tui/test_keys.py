@@ -47,7 +47,7 @@ async def footer_of(screen_name: str, size) -> str:
             await pilot.press(key)
             await pilot.pause()
         if screen_name == "breathe-typing":
-            await pilot.click("#minutes")
+            app.screen.set_focus(app.screen.query_one("#minutes"))
             await pilot.pause()
             assert app.focused.id == "minutes"
         await pilot.pause()

@@ -46,7 +46,7 @@ def test_a_small_terminal_keeps_the_button_and_scrolls_the_notice():
 
 
 @pytest.mark.usefixtures("fixed_library")
-def test_breathe_presets_never_wrap_inside_a_title_or_pattern():
+def test_breathe_presets_read_on_one_line_each_at_80_columns():
     from breathpace.tui.screens.breathe import BreatheScreen
 
     async def main():
@@ -56,5 +56,6 @@ def test_breathe_presets_never_wrap_inside_a_title_or_pattern():
             return screen_text(app)
 
     text = asyncio.run(main())
-    assert any("Coherent breathing" in row for row in text.splitlines())
-    assert any("5.5-0-5.5-0 · 5.5/min" in row for row in text.splitlines())
+    assert any("Coherent breathing  5.5-0-5.5-0" in row for row in text.splitlines())
+    assert any("Box breathing  4-4-4-4" in row for row in text.splitlines())
+    assert "3.8 breaths a minute" in text  # the highlighted preset's rate, by its pattern

@@ -27,6 +27,7 @@ from breathpace.routine.practice import PracticeError, adjust_practice, build_pr
 from breathpace.session.routines import Entry, playable_entries
 from breathpace.tui.screens.help import HelpScreen
 from breathpace.tui.screens.pace import PaceScreen
+from breathpace.tui.text import plain, shown
 from breathpace.tui.widgets.key_footer import KeyFooter
 
 DEFAULT_MINUTES = 5.0
@@ -77,6 +78,7 @@ class BreatheScreen(Screen):
                 with VerticalScroll(id="breathe-form"):
                     yield Static("Pattern (in-hold-out-hold, seconds)", classes="field-label")
                     yield FieldInput(placeholder="4-0-6-0", id="pattern", restrict=PATTERN_CHARS)
+                    yield Static("", id="pattern-rate", classes="hint", markup=False)
                     yield Static("Minutes", classes="field-label")
                     yield FieldInput(
                         str(DEFAULT_MINUTES).removesuffix(".0"), id="minutes", restrict=NUMBER_CHARS
@@ -86,7 +88,7 @@ class BreatheScreen(Screen):
                     with Horizontal(classes="buttons"):
                         yield Button("Start", id="start", variant="primary")
                         yield Button("Find my pace", id="find")
-            yield Static("", id="breathe-message")
+            yield Static("", id="breathe-message", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -121,6 +123,10 @@ class BreatheScreen(Screen):
         else:
             self.action_start()
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "pattern":
+            self.query_one("#pattern-rate", Static).update(rate_text(event.value))
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_start()
 
@@ -131,7 +137,7 @@ class BreatheScreen(Screen):
             self.action_find_pace()
 
     def watch_message(self, value: str) -> None:
-        self.query_one("#breathe-message", Static).update(value)
+        self.query_one("#breathe-message", Static).update(shown(value))
 
     def build(self):
         """The practice routine the form describes; raises PracticeError (one line)."""
@@ -188,15 +194,24 @@ def _block(entry: Entry):
     return next((i for i in entry.routine.exercise if isinstance(i, Breathing)), None)
 
 
-def _preset_label(entry: Entry) -> Text | str:
+def _preset_label(entry: Entry) -> Text:
+    """The preset's title as text (a user's preset names itself), its pattern dimmed."""
     block = _block(entry)
     title = entry.routine.title if entry.routine else entry.name
     if block is None:
-        return title
-    rate = BreathPattern.parse(block.pattern).rate_per_min
-    # Two lines, so a long title never wraps in the middle of the pattern; a Text, so
-    # a title from a routine file is shown as written, never read as markup.
-    return Text.assemble(title, "\n  ", (f"{block.pattern} · {rate:.1f}/min", "dim"))
+        return plain(title)
+    # The rate is shown under the pattern field, not here: with it, a title like
+    # "Coherent breathing" wrapped in the middle at 80 columns.
+    return Text.assemble(plain(title), "  ", plain(block.pattern, "dim"))
+
+
+def rate_text(pattern: str) -> str:
+    """ "5.5 breaths a minute" for a pattern that parses; nothing for one being typed."""
+    try:
+        rate = BreathPattern.parse(pattern).rate_per_min
+    except ValueError:
+        return ""
+    return f"{rate:.1f} breaths a minute"
 
 
 def _number(text: str, field: str) -> float | None:

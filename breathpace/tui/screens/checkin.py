@@ -19,6 +19,7 @@ from textual.widgets import Button, Input, Label, Static
 from breathpace import fmt
 from breathpace.journal import history
 from breathpace.journal.db import JournalError, open_journal, save_checkin
+from breathpace.tui.text import shown
 from breathpace.tui.widgets.form_keys import FormBody, FormKeys
 
 
@@ -72,7 +73,7 @@ class CheckInScreen(FormKeys, ModalScreen[bool]):
             yield Input(placeholder="0–10", id="pain", max_length=2, restrict=r"[0-9]*")
             yield Label("A note (optional)")
             yield Input(placeholder="e.g. left hip tight on the bridge", id="note", max_length=500)
-            yield Static("", id="checkin-error")
+            yield Static("", id="checkin-error", markup=False)
             with Horizontal():
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Skip", id="skip")
@@ -94,7 +95,8 @@ class CheckInScreen(FormKeys, ModalScreen[bool]):
         if row is not None:
             done = f"{row.reps_done} of {row.reps_planned} reps" if row.reps_planned else ""
             parts = [row.routine, fmt.length(row.played_ms), done, row.outcome_text]
-            self.query_one("#checkin-session", Static).update(" · ".join(p for p in parts if p))
+            text = " · ".join(p for p in parts if p)
+            self.query_one("#checkin-session", Static).update(shown(text))
 
     async def enter_on(self, field_id: str | None) -> None:
         """Enter in a number goes on to the next field; in the note, or on Save, it

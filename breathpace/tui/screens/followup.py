@@ -24,6 +24,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 from breathpace.journal.db import JournalError, open_journal, save_followup
 from breathpace.journal.history import pending_followup
 from breathpace.tui.screens.checkin import parse_scale
+from breathpace.tui.text import shown
 from breathpace.tui.widgets.form_keys import FormBody, FormKeys
 
 NO_CHOICE = "Choose calmer, the same, or more sensitive (or Skip)."
@@ -92,13 +93,16 @@ class FollowUpScreen(FormKeys, ModalScreen[bool]):
         when = _when(self.started) if self.started is not None else ""
         what = f"your {self.routine} session" if self.routine else "your last session"
         with FormBody():
-            yield Static(f"Since {what}{when}, has your back felt…", classes="title")
+            # The routine name comes from the journal: text, never markup.
+            yield Static(
+                shown(f"Since {what}{when}, has your back felt…"), classes="title", markup=False
+            )
             with RadioSet(id="response"):
                 for key, text in CHOICES:
                     yield RadioButton(text, name=key, id="response-" + key.replace(" ", "-"))
             yield Label("Pain now: 0 = none, 10 = the worst imaginable")
             yield Input(placeholder="0–10", id="pain", max_length=2, restrict=r"[0-9]*")
-            yield Static("", id="followup-error")
+            yield Static("", id="followup-error", markup=False)
             with Horizontal():
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Skip", id="skip")

@@ -23,6 +23,7 @@ from breathpace.journal.dose import accept
 from breathpace.journal.history import suggestion_for
 from breathpace.journal.suggest import Kind
 from breathpace.tui.screens.help import HelpScreen
+from breathpace.tui.text import cell, shown
 from breathpace.tui.widgets.key_footer import KeyFooter
 
 CHART_SESSIONS = 30
@@ -68,10 +69,10 @@ class HistoryScreen(Screen):
             yield Static("Your practice", classes="title")
             yield Static("", id="adherence", markup=False)
             yield Label("Pain after each session", classes="section")
-            yield Static("", id="pain-trend")
+            yield Static("", id="pain-trend", markup=False)
             yield Sparkline([], id="pain-chart", min_color="green", max_color="red")
             yield Label("Effort of each session", classes="section")
-            yield Static("", id="effort-trend")
+            yield Static("", id="effort-trend", markup=False)
             yield Sparkline([], id="effort-chart")
             yield Label("Sessions", classes="section")
             yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
@@ -117,7 +118,8 @@ class HistoryScreen(Screen):
             chart.data = [float(v) for v in values]
             chart.display = len(values) >= 2  # one bar is not a line
         for r in rows[:100]:
-            table.add_row(*h.session_cells(r))
+            # An old journal row may hold markup or control characters.
+            table.add_row(*map(cell, h.session_cells(r)))
         self._fill_suggestions(journal)
 
     def _fill_suggestions(self, journal) -> None:
@@ -126,7 +128,7 @@ class HistoryScreen(Screen):
         view.clear()
         for s in self.suggestions:
             text = f"{s.routine}: {s.summary}\n  {s.why}"
-            view.append(ListItem(Static(text, markup=False)))
+            view.append(ListItem(Static(shown(text, newlines=True), markup=False)))
         if self.suggestions:
             view.index = 0
 

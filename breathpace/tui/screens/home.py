@@ -21,6 +21,7 @@ from breathpace.tui.screens.breathe import BreatheScreen
 from breathpace.tui.screens.help import HelpScreen
 from breathpace.tui.screens.history import HistoryScreen
 from breathpace.tui.screens.preview import PreviewScreen
+from breathpace.tui.text import cell
 from breathpace.tui.widgets.key_footer import KeyFooter
 
 
@@ -124,14 +125,16 @@ class HomeScreen(Screen):
         self.app.push_screen(HelpScreen())
 
 
-def _row(entry: Entry) -> tuple[str, str, str, str]:
+def _row(entry: Entry) -> tuple[str, ...]:
+    # Through `cell`: the table reads a str as markup, and these are the routine file's
+    # own strings (or its file name and error).
     if entry.routine is None:
-        return (entry.name, "—", "", f"cannot load: {entry.error}")
+        return tuple(map(cell, (entry.name, "—", "", f"cannot load: {entry.error}")))
     routine = entry.routine
     title = routine.title if entry.builtin else f"{routine.title} (yours)"
     level = str(routine.level) if routine.level else ""
     tags = ", ".join(t for t in routine.tags if t not in ("breathing", "preset"))
-    return (title, length(entry.length_ms or 0), level, tags)
+    return tuple(map(cell, (title, length(entry.length_ms or 0), level, tags)))
 
 
 def _settings_pace(screen: Screen) -> str | None:

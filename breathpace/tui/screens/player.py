@@ -37,6 +37,7 @@ from breathpace.timeline import Breath, Kind, Segment
 from breathpace.tui.screens.checkin import CheckInScreen
 from breathpace.tui.screens.confirm import ConfirmScreen
 from breathpace.tui.screens.help import HelpScreen
+from breathpace.tui.text import plain, shown
 from breathpace.tui.widgets.breath_indicator import BreathIndicator, breath_level
 from breathpace.tui.widgets.key_footer import KeyFooter
 
@@ -121,18 +122,19 @@ class PlayerScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="player"):
+            # markup=False everywhere: these lines show the routine's own strings.
             yield Static("", id="banner", classes="banner", markup=False)
-            yield Static("", id="heading")
+            yield Static("", id="heading", markup=False)
             yield BreathIndicator(calm=self.calm, id="breath")
-            yield Static("", id="phase")
-            yield Static("", id="cue")
-            yield Static("", id="next-up")
+            yield Static("", id="phase", markup=False)
+            yield Static("", id="cue", markup=False)
+            yield Static("", id="next-up", markup=False)
             with Horizontal(id="status-row"):
                 yield ProgressBar(total=1000, show_eta=False, show_percentage=False, id="progress")
-                yield Static("", id="time-left")
+                yield Static("", id="time-left", markup=False)
             with Horizontal(id="info-row"):
-                yield Static("", id="status")
-                yield Static("", id="audio")
+                yield Static("", id="status", markup=False)
+                yield Static("", id="audio", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -151,10 +153,11 @@ class PlayerScreen(Screen):
         if self.watch_path is not None:
             self.set_interval(1.0, self.check_watch)
 
-    def _set_line(self, name: str, text: str) -> None:
+    def _set_line(self, name: str, text: str | Text) -> None:
         # Every line has a fixed size, so a new text never needs a layout pass: only
-        # that one line is redrawn.
-        self._lines[name].update(text, layout=False)
+        # that one line is redrawn. A string is shown as written (control characters
+        # as visible stand-ins), never as markup.
+        self._lines[name].update(plain(text) if isinstance(text, str) else text, layout=False)
 
     # -- the frame ------------------------------------------------------------------
 
@@ -165,12 +168,17 @@ class PlayerScreen(Screen):
         if not self.session.started:
             if not self.is_active:
                 return  # a safety notice or follow-up question is on top: wait for it
+            self.session.on_notice = self._journal_notice
             self.session.start()
             if self.session.notice:
                 self.notify(self.session.notice, timeout=8)
         for event in self.player.poll():
             self.handle_event(event)
         self.sync()
+
+    def _journal_notice(self, text: str) -> None:
+        # Through the app: a notice at the end of a session outlives this screen.
+        self.app.notify(text, severity="warning", timeout=12)
 
     def handle_event(self, event: Event) -> None:
         match event:
@@ -307,8 +315,8 @@ class PlayerScreen(Screen):
     def _show_phase(self) -> None:
         word, move = self.phase_word, self.move
         text = Text.assemble(
-            (word, "bold"),
-            f" · {move}" if move else "",
+            (shown(word), "bold"),
+            f" · {shown(move)}" if move else "",
             "   ",
             (str(self.seconds_left), "bold"),
         )
@@ -340,7 +348,7 @@ class PlayerScreen(Screen):
 
     def watch_banner(self, value: str) -> None:
         banner = self.query_one("#banner", Static)
-        banner.update(value)
+        banner.update(plain(value))
         banner.display = bool(value)
 
     # -- keys -----------------------------------------------------------------------

@@ -14,9 +14,11 @@ from breathpace.fmt import length
 from breathpace.routine.model import Breathing, Routine
 from breathpace.session.dose import Dose, effective_dose
 from breathpace.timeline import Timeline, TimelineTooLong, compile
+from breathpace.tui.text import cell, plain
 
 
 def item_rows(routine: Routine, timeline: Timeline) -> list[tuple[str, ...]]:
+    """One row per item; the routine's strings are escaped (never read as markup)."""
     rows = []
     for number, item in enumerate(routine.exercise, start=1):
         start, end = timeline.item_span(number)
@@ -26,7 +28,7 @@ def item_rows(routine: Routine, timeline: Timeline) -> list[tuple[str, ...]]:
         else:
             dose = f"{item.sets}×{item.reps}"
             sides = item.sides or ""
-        rows.append((str(number), item.name, dose, sides, length(end - start)))
+        rows.append(tuple(map(cell, (str(number), item.name, dose, sides, length(end - start)))))
     return rows
 
 
@@ -52,9 +54,9 @@ class PreviewScreen(ModalScreen[bool]):
             timeline = None
             note = str(exc)
         with Vertical(id="preview", classes="dialog"):
-            yield Static(f"[b]{routine.title}[/b]", id="preview-title")
+            yield Static(plain(routine.title, "bold"), id="preview-title", markup=False)
             if routine.summary:
-                yield Static(routine.summary, id="preview-summary")
+                yield Static(plain(routine.summary), id="preview-summary", markup=False)
             table = DataTable(id="preview-table", cursor_type="row", zebra_stripes=True)
             table.add_columns("#", "exercise", "dose", "sides", "length")
             if timeline is not None:
@@ -62,7 +64,7 @@ class PreviewScreen(ModalScreen[bool]):
                 pace = "the " + dose.describe() if dose.pace_from == "routine" else dose.describe()
                 note = f"{length(timeline.duration_ms)} at {pace}"
             yield table
-            yield Static(note, id="preview-total")
+            yield Static(plain(note), id="preview-total", markup=False)
             yield Static("Enter start · Esc close", classes="hint")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
