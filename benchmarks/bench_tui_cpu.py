@@ -1,17 +1,30 @@
-"""CPU share of one core while the full-screen player plays a session (target: < 3 %).
+"""CPU share of one core while the full-screen player plays a session (target: < 3 %),
+with the exercise figure and without it.
 
 Runs the installed `breathpace play ROUTINE --audio none` in a detached tmux terminal
-(100x30) for 60 seconds and reads the process's own CPU time (utime + stime from
-/proc/<pid>/stat) after the start-up and again at the end, so start-up imports are not
-counted. Repeats RUNS times and prints the median share of one core.
+(100x30, wide enough for the figure beside the breath indicator) for 60 seconds and
+reads the process's own CPU time (utime + stime from /proc/<pid>/stat) after the
+start-up and again at the end, so start-up imports are not counted. Each run plays the
+routine twice: as it is (with its figures), and a copy with every `figure`, `pose` and
+`poses` key removed (the breath indicator alone, the player as it was before figures).
+Repeats RUNS times and prints the median share of one core of each, and the difference.
 
-    python benchmarks/bench_tui_cpu.py [ROUTINE] [--seconds 60] [--runs 3] [--size 100x30] [--calm]
+What it measures: the player process only (Python, Textual, the figure's drawing and
+the terminal output it writes). What it leaves out: the cost to the terminal (here
+tmux) of drawing what it is sent, audio synthesis (`--audio none`), and the start-up.
+The first 60 s of the built-in glute bridge routine are get-ready and the pelvic-tilt
+warm-up: a moving figure most of the time, and the first reps of each exercise, whose
+frames are not cached yet (later reps reuse them).
+
+    python benchmarks/bench_tui_cpu.py [ROUTINE] [--seconds 60] [--runs 3] [--size 100x30]
+        [--calm] [--only-figure]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -67,6 +80,13 @@ def one_run(
             subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
 
 
+def without_figures(text: str) -> str:
+    """The routine text with its figure keys removed (the indicator alone)."""
+    text = re.sub(r'(?m)^figure = ".*"\n', "", text)
+    text = re.sub(r"(?m)^poses = \{.*\}\n", "", text)
+    return re.sub(r' pose = "[^"]*",', "", text)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("routine", nargs="?", default="glute-bridge")
@@ -74,6 +94,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--size", default="100x30")
     parser.add_argument("--calm", action="store_true", help="reduced motion (no animation)")
+    parser.add_argument(
+        "--only-figure", action="store_true", help="skip the run without the figure"
+    )
     args = parser.parse_args()
     if shutil.which("tmux") is None:
         raise SystemExit("tmux is needed for this benchmark")
@@ -82,17 +105,32 @@ def main() -> None:
     if breathpace is None:
         raise SystemExit("the breathpace command is not installed")
     width, height = (int(x) for x in args.size.split("x"))
-    shares = []
-    for run in range(1, args.runs + 1):
-        extra = "--calm" if args.calm else ""
-        share = one_run(breathpace, args.routine, args.seconds, (width, height), extra)
-        shares.append(share)
-        print(f"run {run}: {share * 100:.2f} % of one core over {args.seconds:g} s")
-    print(
-        f"median CPU share while playing {args.routine} ({args.size}, --audio none"
-        f"{', --calm' if args.calm else ''}): "
-        f"{statistics.median(shares) * 100:.2f} % of one core (target < 3 %)"
-    )
+    from breathpace.library import resolve
+
+    source = Path(resolve(args.routine).path)
+    plain_text = without_figures(source.read_text("utf-8"))
+    if plain_text == source.read_text("utf-8") and not args.only_figure:
+        print(f"note: {args.routine} names no figures; both columns play the same thing")
+    extra = "--calm" if args.calm else ""
+    with tempfile.TemporaryDirectory() as tmp:
+        plain = Path(tmp) / f"{source.stem}.toml"
+        plain.write_text(plain_text, "utf-8")
+        variants = [("with the figure", str(source))]
+        if not args.only_figure:
+            variants.append(("indicator alone", str(plain)))
+        shares: dict[str, list[float]] = {name: [] for name, _ in variants}
+        for run in range(1, args.runs + 1):
+            for name, routine in variants:
+                share = one_run(breathpace, routine, args.seconds, (width, height), extra)
+                shares[name].append(share)
+                print(f"run {run}, {name}: {share * 100:.2f} % of one core over {args.seconds:g} s")
+    what = f"{args.routine} ({args.size}, --audio none{', --calm' if args.calm else ''})"
+    medians = {name: statistics.median(values) * 100 for name, values in shares.items()}
+    for name, median in medians.items():
+        print(f"median CPU share, {what}, {name}: {median:.2f} % of one core (target < 3 %)")
+    if len(medians) == 2:
+        delta = medians["with the figure"] - medians["indicator alone"]
+        print(f"the figure's cost: {delta:+.2f} % of one core")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,11 @@
-"""Write docs/player.svg: the player screen in the middle of a built-in routine.
+"""Write docs/player.svg: the player screen in the middle of a built-in routine, with the
+exercise figure moving beside the breath indicator.
 
 The session runs on a fake clock and the silent backend (as in the snapshot tests), is
-moved to a rep of the glute bridge half-way through a lift, and saved with Textual's
-own screenshot. Run from the repository root:
+moved to the third rep of the glute bridge part-way through the lift (the figure's hips
+on their way up, the indicator emptying with the out-breath), and saved with Textual's
+own screenshot. The script fails rather than write a picture without the figure. Run
+from the repository root:
 
     python docs/make_player_svg.py
 """
@@ -37,7 +40,7 @@ async def main() -> None:
         for s in player.timeline.segments
         if s.exercise_name == "Glute bridge" and s.rep == 3 and s.breath is Breath.EXHALE
     )
-    goal_ms = target.start_ms + target.duration_ms * 2 // 5
+    goal_ms = target.start_ms + target.duration_ms * 11 // 20
     session = Session(player, routine_name=resolved.name, source="docs")
     screen = PlayerScreen(session, standalone=True)
     app = BreathpaceApp(backend=backend, clock=clock, first=lambda: screen)
@@ -47,6 +50,11 @@ async def main() -> None:
             clock.advance(min(0.25, (goal_ms - player.position_ms) / 1000))
             screen.tick()
         await pilot.pause()
+        from breathpace.tui.widgets.figure import FigureView
+
+        shown = screen.query_one(FigureView).shown
+        if shown is None or shown.target != "top":
+            raise SystemExit(f"the figure is not lifting to the top pose: {shown}")
         app.save_screenshot(str(OUT.name), path=str(OUT.parent))
     session.end("quit")
 

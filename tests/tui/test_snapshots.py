@@ -114,3 +114,15 @@ def test_snapshot_player_at_40_by_12_paused(snap_compare):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(40, 12), run_before=run_before)
+
+
+def test_snapshot_player_with_a_figure(snap_compare):
+    from tests.tui.test_figure import figured
+
+    app, clock, _ = make_player_app(figured())
+
+    async def run_before(pilot):
+        await pilot.pause()
+        await advance(pilot, clock, 3 + 1.5)  # the lead-in, then most of the first lift
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

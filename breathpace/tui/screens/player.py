@@ -39,6 +39,7 @@ from breathpace.tui.screens.confirm import ConfirmScreen
 from breathpace.tui.screens.help import HelpScreen
 from breathpace.tui.text import plain, shown
 from breathpace.tui.widgets.breath_indicator import BreathIndicator, breath_level
+from breathpace.tui.widgets.figure import FigureView, place_figure, routine_folder
 from breathpace.tui.widgets.key_footer import KeyFooter
 
 FPS = 30
@@ -125,7 +126,11 @@ class PlayerScreen(Screen):
             # markup=False everywhere: these lines show the routine's own strings.
             yield Static("", id="banner", classes="banner", markup=False)
             yield Static("", id="heading", markup=False)
-            yield BreathIndicator(calm=self.calm, id="breath")
+            with Horizontal(id="stage", classes="-alone"):
+                yield FigureView(
+                    calm=self.calm, relative_to=routine_folder(self.session), id="figure"
+                )
+                yield BreathIndicator(calm=self.calm, id="breath")
             yield Static("", id="phase", markup=False)
             yield Static("", id="cue", markup=False)
             yield Static("", id="next-up", markup=False)
@@ -143,6 +148,9 @@ class PlayerScreen(Screen):
             sessions.append(self.session)
         self.query_one("#banner").display = False
         self._indicator = self.query_one(BreathIndicator)
+        self._figure = self.query_one(FigureView)
+        self._figure.set_routine(self.player.routine)
+        self._place_figure()
         self._lines = {
             name: self.query_one(f"#{name}", Static)
             for name in ("heading", "phase", "cue", "next-up", "time-left", "status", "audio")
@@ -152,6 +160,12 @@ class PlayerScreen(Screen):
         self.set_interval(1 / FPS, self.tick)
         if self.watch_path is not None:
             self.set_interval(1.0, self.check_watch)
+
+    def on_resize(self) -> None:
+        self._place_figure()
+
+    def _place_figure(self) -> None:
+        place_figure(self.query_one("#stage"), self.query_one(FigureView), self.size)
 
     def _set_line(self, name: str, text: str | Text) -> None:
         # Every line has a fixed size, so a new text never needs a layout pass: only
@@ -229,12 +243,17 @@ class PlayerScreen(Screen):
             self._previous = timeline.segments[seg.index - 1] if seg.index > 0 else None
             if self.calm:
                 self._indicator.label = CALM_WORDS.get(self._breath, "")
+            # A reloaded routine may name figures the old one did not (or none).
+            self._figure.set_routine(player.routine)
+            self._place_figure()
         self.seconds_left = max(0, math.ceil((seg.end_ms - position) / 1000))
         remaining = max(0, timeline.duration_ms - position)
         self.time_left = f"{clock(remaining)} left"
         self.progress_permille = min(1000, position * 1000 // max(1, timeline.duration_ms))
         level = 0.0 if self.calm else breath_level(seg, position, self._previous)
         self._indicator.show(level, self._breath, position)
+        if self._figure.display:
+            self._figure.show(player.routine, timeline, seg, position, level)
 
     # -- what the lines say ---------------------------------------------------------
 

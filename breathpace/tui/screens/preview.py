@@ -1,20 +1,27 @@
-"""A routine's outline before it is started: one row per exercise, with its length."""
+"""A routine's outline before it is started: one row per exercise, with its length, and
+the highlighted exercise's poses drawn small, so the movement can be seen before it is
+done."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from breathpace.figures.track import START, rep_targets
 from breathpace.fmt import length
-from breathpace.routine.model import Breathing, Routine
+from breathpace.routine.model import Breathing, Exercise, Routine
 from breathpace.session.dose import Dose, effective_dose
 from breathpace.timeline import Timeline, TimelineTooLong, compile
 from breathpace.tui.text import cell, plain
+
+#: One small pose: braille cells wide and high, and the gap between poses.
+POSE_COLS, POSE_ROWS, POSE_GAP = 18, 5, 2
 
 
 def item_rows(routine: Routine, timeline: Timeline) -> list[tuple[str, ...]]:
@@ -30,6 +37,71 @@ def item_rows(routine: Routine, timeline: Timeline) -> list[tuple[str, ...]]:
             sides = item.sides or ""
         rows.append(tuple(map(cell, (str(number), item.name, dose, sides, length(end - start)))))
     return rows
+
+
+def pose_names(item: Exercise | Breathing) -> list[str]:
+    """The poses an item goes through, in the order a rep reaches them, each once."""
+    names = [START]
+    if isinstance(item, Exercise):
+        for _, target in rep_targets(item):
+            if target is not None and target not in names:
+                names.append(target)
+    return names
+
+
+class ExercisePoses(Static):
+    """The highlighted exercise's poses side by side, each with its name under it."""
+
+    DEFAULT_CSS = """
+    ExercisePoses {
+        height: auto;
+        color: $text-primary;
+        margin-top: 1;
+    }
+    """
+
+    def __init__(self, routine: Routine, relative_to=None, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self.routine = routine
+        self.relative_to = relative_to
+        self._drawn: dict[int, Text] = {}
+
+    def show_item(self, number: int) -> None:
+        """Draw item `number`'s poses (1-based); drawn once, then kept."""
+        if number not in self._drawn:
+            self._drawn[number] = self._draw(number)
+        text = self._drawn[number]
+        self.display = bool(text.plain.strip())
+        self.update(text)
+
+    def _draw(self, number: int) -> Text:
+        from breathpace.figures.load import FigureError
+        from breathpace.library import load_figure_named
+
+        items = self.routine.exercise
+        if not 1 <= number <= len(items) or items[number - 1].figure is None:
+            return Text("")
+        item = items[number - 1]
+        try:
+            figure = load_figure_named(item.figure, relative_to=self.relative_to)
+        except (FigureError, OSError):
+            return Text("")
+        from breathpace.figures.render import figure_frame, render_cells
+        from breathpace.figures.skeleton import flatten
+
+        frame = figure_frame(figure)
+        width = max(20, (self.app.size.width * 8 // 10) - 4)
+        fits = max(1, (width + POSE_GAP) // (POSE_COLS + POSE_GAP))
+        names = [n for n in pose_names(item) if n in figure.poses][:fits]
+        pictures = [
+            render_cells(figure, flatten(figure, n), POSE_COLS, POSE_ROWS, frame=frame)
+            for n in names
+        ]
+        gap = " " * POSE_GAP
+        lines = [gap.join(p[row] for p in pictures) for row in range(POSE_ROWS)]
+        lines.append(gap.join(n[:POSE_COLS].center(POSE_COLS) for n in names))
+        # Plain text, never markup: pose names come from a file.
+        return Text("\n".join(lines), no_wrap=True, overflow="crop")
 
 
 class PreviewScreen(ModalScreen[bool]):
@@ -64,8 +136,12 @@ class PreviewScreen(ModalScreen[bool]):
                 pace = "the " + dose.describe() if dose.pace_from == "routine" else dose.describe()
                 note = f"{length(timeline.duration_ms)} at {pace}"
             yield table
+            yield ExercisePoses(routine, id="preview-poses")
             yield Static(plain(note), id="preview-total", markup=False)
             yield Static("Enter start · Esc close", classes="hint")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.query_one(ExercisePoses).show_item(event.cursor_row + 1)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         # Enter on the table (which has the focus) starts, as the hint says.
