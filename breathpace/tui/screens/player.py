@@ -10,7 +10,6 @@ arrive here through `poll()`, on the interface's own thread.
 from __future__ import annotations
 
 import math
-import re
 from pathlib import Path
 from typing import ClassVar
 
@@ -24,6 +23,8 @@ from textual.widgets import ProgressBar, Static
 
 from breathpace.fmt import clock
 from breathpace.routine.model import Breathing
+from breathpace.safe_text import printable
+from breathpace.session import words
 from breathpace.session.events import (
     Event,
     Notice,
@@ -86,6 +87,9 @@ class PlayerScreen(Screen):
     seconds_left: reactive[int] = reactive(0, init=False, repaint=False)
     heading: reactive[str] = reactive("", init=False, repaint=False)
     cue: reactive[str] = reactive("", init=False, repaint=False)
+    #: The general text of this moment (safety, position, the exercise's cues), shown
+    #: before an item and in its rests; empty during phases (see session/words.py).
+    about: reactive[tuple] = reactive((), init=False, repaint=False)
     next_up: reactive[str] = reactive("", init=False, repaint=False)
     time_left: reactive[str] = reactive("", init=False, repaint=False)
     progress_permille: reactive[int] = reactive(0, init=False, repaint=False)
@@ -133,6 +137,7 @@ class PlayerScreen(Screen):
                 yield BreathIndicator(calm=self.calm, id="breath")
             yield Static("", id="phase", markup=False)
             yield Static("", id="cue", markup=False)
+            yield Static("", id="about", markup=False)
             yield Static("", id="next-up", markup=False)
             with Horizontal(id="status-row"):
                 yield ProgressBar(total=1000, show_eta=False, show_percentage=False, id="progress")
@@ -147,6 +152,7 @@ class PlayerScreen(Screen):
         if sessions is not None and self.session not in sessions:
             sessions.append(self.session)
         self.query_one("#banner").display = False
+        self.query_one("#about").display = False
         self._indicator = self.query_one(BreathIndicator)
         self._figure = self.query_one(FigureView)
         self._figure.set_routine(self.player.routine)
@@ -186,6 +192,12 @@ class PlayerScreen(Screen):
             self.session.start()
             if self.session.notice:
                 self.notify(self.session.notice, timeout=8)
+            # No get-ready segment to show the routine's safety and the first item's
+            # position: say them as the session starts.
+            opening = words.opening_notes(self.player.routine, self.player.timeline)
+            if opening:
+                lines = (printable(n.line()) for n in opening)
+                self.notify("\n".join(lines), timeout=20, markup=False)
         for event in self.player.poll():
             self.handle_event(event)
         self.sync()
@@ -232,12 +244,14 @@ class PlayerScreen(Screen):
         if key != self._key:
             self._key = key
             self.state = state
+            routine = player.routine
             self.phase_word = seg.phase_word
-            self.move = _move_text(seg)
-            self.heading = self._heading(seg)
+            self.move = words.move_of(seg)
+            self.heading = words.heading(routine, seg)
             self.cue = self._cue(seg, state)
+            self.about = tuple(words.general_notes(routine, seg))
             self.next_up = self._next_up(seg)
-            self.audio = self._audio_text()
+            self.audio = self._audio_text(seg)
             self.status = self._status(state)
             self._breath = _breath_kind(seg)
             self._previous = timeline.segments[seg.index - 1] if seg.index > 0 else None
@@ -257,46 +271,16 @@ class PlayerScreen(Screen):
 
     # -- what the lines say ---------------------------------------------------------
 
-    def _item(self, seg: Segment):
-        items = self.player.routine.exercise
-        number = (
-            seg.exercise if 1 <= seg.exercise <= len(items) else (1 if seg.exercise == 0 else 0)
-        )
-        return items[number - 1] if number else None
-
-    def _heading(self, seg: Segment) -> str:
-        if seg.kind is Kind.END:
-            return self.player.routine.title
-        if seg.kind is Kind.LEAD_IN or seg.kind in (Kind.TRANSITION, Kind.WAIT):
-            item = self._item(seg)
-            return f"Coming up: {item.name}" if item is not None else "Get ready"
-        parts = [seg.exercise_name]
-        if seg.side:
-            parts.append(seg.side)
-        item = self._item(seg)
-        if isinstance(item, Breathing):
-            if seg.reps:
-                parts.append(f"breath {seg.rep}/{seg.reps}")
-        else:
-            if seg.sets:
-                parts.append(f"set {seg.set}/{seg.sets}")
-            if seg.reps and seg.rep:
-                parts.append(f"rep {seg.rep}/{seg.reps}")
-        return " · ".join(parts)
-
     def _cue(self, seg: Segment, state: PlayerState) -> str:
+        """The cue line: during a phase that phase's own cue and nothing else (the
+        general coaching is in `about`, before the item and in its rests)."""
         if state is PlayerState.WAITING:
             return "Press Enter when ready"
         if self.session.ended:
             return "Well done. Press Enter or q to close."
         if seg.kind is Kind.END:
             return "Well done."
-        item = self._item(seg)
-        if item is None:
-            return ""
-        if seg.kind in (Kind.LEAD_IN, Kind.TRANSITION, Kind.WAIT, Kind.SWITCH, Kind.REST):
-            return item.safety or item.position or (item.cues[0] if item.cues else "")
-        return choose_cue(item.cues, seg.breath, seg.rep) or item.position
+        return words.cue_of(seg)
 
     def _next_up(self, seg: Segment) -> str:
         items = self.player.timeline.items or tuple(i.name for i in self.player.routine.exercise)
@@ -307,11 +291,16 @@ class PlayerScreen(Screen):
             return f"Next: {items[current]}"
         return "Next: the end of the session"
 
-    def _audio_text(self) -> str:
+    def _audio_text(self, seg: Segment) -> str:
         player = self.player
         sound = "muted" if player.muted else f"vol {round(player.volume * 100)}%"
-        pace = _pace_text(player.pace, player.tempo_scale)
-        return f"pace {pace} · {sound}"
+        item = words.item_of(player.routine, seg)
+        if isinstance(item, Breathing):
+            # A breathing block plays its own pattern, not the routine's pace.
+            pace = f"pattern {_pace_text(words.block_pattern(item), player.tempo_scale)}"
+        else:
+            pace = f"pace {_pace_text(player.pace, player.tempo_scale)}"
+        return f"{pace} · {sound}"
 
     def _status(self, state: PlayerState) -> str:
         if state is PlayerState.PAUSED:
@@ -349,6 +338,12 @@ class PlayerScreen(Screen):
 
     def watch_cue(self, value: str) -> None:
         self._set_line("cue", value)
+
+    def watch_about(self, notes: tuple) -> None:
+        # Changes only between items and at rests, so a layout pass here is cheap.
+        about = self.query_one("#about", Static)
+        about.update(about_text(notes))
+        about.display = bool(notes)
 
     def watch_next_up(self, value: str) -> None:
         self._set_line("next-up", value)
@@ -497,31 +492,24 @@ class PlayerScreen(Screen):
         self._drain()
 
 
-_EXHALE_CUE = re.compile(r"\b(breathe out|breathing out|out-breath|exhale)", re.IGNORECASE)
-_INHALE_CUE = re.compile(r"\b(breathe in|breathing in|in-breath|inhale)", re.IGNORECASE)
-
-
-def choose_cue(cues: tuple[str, ...], breath: Breath, rep: int) -> str:
-    """A coaching cue for this moment: never "breathe in …" during an exhale (or the
-    reverse); the others take turns, one per rep."""
-    if not cues:
-        return ""
-
-    def fits(cue: str) -> bool:
-        says_out, says_in = bool(_EXHALE_CUE.search(cue)), bool(_INHALE_CUE.search(cue))
-        if breath is Breath.EXHALE:
-            return says_out or not says_in
-        if breath is Breath.INHALE:
-            return says_in or not says_out
-        return not (says_out or says_in)
-
-    fitting = [cue for cue in cues if fits(cue)] or list(cues)
-    return fitting[(max(rep, 1) - 1) % len(fitting)]
-
-
-def _move_text(seg: Segment) -> str:
-    # Outside phases the heading already names what comes; the word says the rest.
-    return seg.move if seg.kind is Kind.PHASE else ""
+def about_text(notes) -> Text:
+    """The general text as the screen shows it: safety first and marked, then the
+    position and each cue on its own line. A `Text` of printable characters, so a
+    routine's words are never read as markup nor act on the terminal."""
+    text = Text()
+    for i, note in enumerate(notes):
+        if i:
+            text.append("\n")
+        words_ = printable(note.text)
+        if note.kind == "safety":
+            text.append("⚠ ", "bold")
+            text.append(words_, "bold")
+        elif note.kind == "position":
+            text.append("Position: ", "italic")
+            text.append(words_)
+        else:
+            text.append("· " + words_)
+    return text
 
 
 def _breath_kind(seg: Segment) -> str:
