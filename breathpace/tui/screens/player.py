@@ -24,7 +24,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import ProgressBar, Static
 
 from breathpace.fmt import clock
 from breathpace.routine.model import Breathing
@@ -46,6 +46,7 @@ from breathpace.tui.screens.help import HelpScreen
 from breathpace.tui.text import plain, shown
 from breathpace.tui.widgets.breath_indicator import STEP_MS, BreathIndicator, breath_level
 from breathpace.tui.widgets.figure import FigureView, place_figure, routine_folder
+from breathpace.tui.widgets.key_footer import KeyFooter
 
 #: How often the screen looks at a player that is not moving (ready, waiting, paused):
 #: keys act at once anyway; this only bounds how late a player event is shown.
@@ -78,13 +79,14 @@ class PlayerScreen(Screen):
         Binding("space", "toggle_pause", "Pause"),
         Binding("enter", "ready", "Ready", show=False),
         Binding("n,right", "next('rep')", "Next", key_display="n"),
-        Binding("p,left", "previous('rep')", "Back", key_display="p"),
-        Binding("N", "next('item')", "Next ex.", key_display="N"),
-        Binding("P", "previous('item')", "Prev ex.", key_display="P"),
+        Binding("p,left", "previous('rep')", "Prev", key_display="p"),
+        # Listed in help; left out of the footer so `?` and `q` fit at 80 columns.
+        Binding("N", "next('item')", "Next ex.", key_display="N", show=False),
+        Binding("P", "previous('item')", "Prev ex.", key_display="P", show=False),
         Binding("plus,equals_sign", "slower", "Slower", key_display="+"),
         Binding("minus", "faster", "Faster", key_display="-"),
         Binding("m", "mute", "Mute"),
-        Binding("v", "volume", "Volume"),
+        Binding("v", "volume", "Vol"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit_session", "Quit"),
     ]
@@ -157,7 +159,7 @@ class PlayerScreen(Screen):
             with Horizontal(id="info-row"):
                 yield Static("", id="status", markup=False)
                 yield Static("", id="audio", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         sessions = getattr(self.app, "sessions", None)
@@ -482,7 +484,19 @@ class PlayerScreen(Screen):
         self.sync()
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen())
+        # Reading help is not practising: the session waits while help is open, and
+        # goes on when it closes only if it was playing before.
+        was_playing = self.player.state is PlayerState.PLAYING
+        if was_playing:
+            self.player.pause()
+            self.sync()
+
+        def closed(_=None) -> None:
+            if was_playing and self.player.state is PlayerState.PAUSED:
+                self.player.resume()
+            self.sync()
+
+        self.app.push_screen(HelpScreen(), closed)
 
     def action_quit_session(self) -> None:
         if self.session.ended:
