@@ -18,6 +18,7 @@ from typing import Any, TextIO
 
 from breathpace.player import Player
 from breathpace.safe_text import for_stream
+from breathpace.session import words
 from breathpace.session.events import (
     Event,
     Notice,
@@ -28,13 +29,15 @@ from breathpace.session.events import (
 )
 from breathpace.session.run import Session, WatchReloader
 from breathpace.session.summary import gather, summary_lines
-from breathpace.timeline.segment import Kind, Segment
+from breathpace.session.words import clock_text
+from breathpace.timeline.segment import Segment
 
 #: Longest sleep between two polls; segment lines are printed within a few ms anyway,
 #: because the loop wakes for the next segment's start.
 MAX_SLEEP_S = 0.1
 WATCH_EVERY_S = 0.5
 READY_PROMPT = "Press Enter when you are in position"
+SAFETY_CONTINUE = "Press Enter when you have read this"
 
 EXIT_CODES = {signal.SIGINT: 130, signal.SIGTERM: 143, signal.SIGHUP: 129}
 
@@ -45,28 +48,10 @@ class _Signalled(Exception):
         self.signum = signum
 
 
-def clock_text(ms: int) -> str:
-    s = ms // 1000
-    h, rest = divmod(s, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
-
-
-def segment_line(seg: Segment) -> str:
-    """`00:05  Pelvic tilt  set 1/2  rep 1/8  EXHALE  tilt  6.0s`"""
-    parts = [clock_text(seg.start_ms), seg.exercise_name]
-    if seg.side:
-        parts.append(seg.side)
-    if seg.sets and seg.set and seg.kind in (Kind.PHASE, Kind.REST, Kind.SWITCH):
-        parts.append(f"set {seg.set}/{seg.sets}")
-    if seg.rep:
-        parts.append(f"rep {seg.rep}/{seg.reps}")
-    parts.append(seg.phase_word)
-    move = seg.move.strip()
-    if move and move.upper() != seg.phase_word:
-        parts.append(move)
-    parts.append(f"{seg.duration_ms / 1000:.1f}s")
-    return "  ".join(parts)
+def segment_line(seg: Segment, breathing: bool = False) -> str:
+    """`00:05  Pelvic tilt  set 1/2  rep 1/8  EXHALE  tilt  6.0s` (see `words.plain_line`;
+    `breathing` counts a breathing block's cycles as breaths)."""
+    return words.plain_line(seg, breathing)
 
 
 def run_plain(
@@ -134,11 +119,16 @@ def play_plain(
     if notice:
         for line in notice.splitlines():  # one notice per line (say() escapes a newline)
             say(line)
+    first_run_safety(say, stdin)
 
     def on_event(event: Event) -> None:
         match event:
             case SegmentChanged(segment=segment):
-                say(segment_line(segment))
+                routine = player.routine
+                say(segment_line(segment, words.is_breathing(routine, segment)))
+                # Before an item (and in its rests): its safety, position and cues.
+                for note in words.general_notes(routine, segment):
+                    say(note.line())
             case Notice(text=text):
                 say(text)
             case PaceChanged(pending=False):
@@ -153,6 +143,9 @@ def play_plain(
     player.subscribe(on_event)
     if session.notice:
         say(session.notice)
+    # No get-ready before the first item: its safety and position come first anyway.
+    for note in words.opening_notes(player.routine, player.timeline):
+        say(note.line())
 
     reloader = WatchReloader(watch) if watch is not None else None
     previous = _install_signal_handlers()
@@ -210,12 +203,42 @@ def _loop(session: Session, reloader: WatchReloader | None, stdin: TextIO, say, 
 
 def _wait_for_ready(stdin: TextIO, say) -> None:
     say(READY_PROMPT)
-    try:
-        interactive = stdin.isatty()
-    except (AttributeError, ValueError, OSError):
-        interactive = False
-    if interactive:
+    if _interactive(stdin):
         stdin.readline()  # "" at EOF: carry on with the countdown
+
+
+def _interactive(stdin: TextIO) -> bool:
+    try:
+        return stdin.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def first_run_safety(say, stdin: TextIO) -> bool:
+    """The first-run safety notice, as the full screen shows it: the same words
+    (`breathpace.safety`) and the same "seen" setting, so it is printed once, whichever
+    way breathpace is first used. At a terminal it waits for Enter. True if printed."""
+    from breathpace.safety import SAFETY_NOTICE
+    from breathpace.settings import SettingsError, load_settings, save_settings
+
+    try:
+        if load_settings().seen_safety:
+            return False
+    except SettingsError:
+        pass  # print it; a settings file that cannot be read is not overwritten
+    for line in SAFETY_NOTICE.rstrip().splitlines():  # say() escapes a line break
+        say(line)
+    if _interactive(stdin):
+        say(SAFETY_CONTINUE)
+        stdin.readline()
+    say("")
+    try:
+        settings = load_settings()  # read again: it may have changed while they read
+    except SettingsError:
+        return True
+    if not settings.seen_safety:
+        save_settings(settings.model_copy(update={"seen_safety": True}))
+    return True
 
 
 def _raise_signal(signum, frame) -> None:

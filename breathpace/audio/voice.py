@@ -35,8 +35,21 @@ def voice_available() -> bool:
     return shutil.which(ESPEAK) is not None
 
 
+#: Seconds a spoken word takes at SPEED, with a margin for the pause at a comma: what
+#: decides whether a phase's cue fits inside its phase (a clip that ran on would be
+#: spoken over the next phase's words).
+WORD_S = 60 / SPEED
+SPOKEN_MARGIN_S = 0.5
+
+
+def spoken_seconds(text: str) -> float:
+    """About how long espeak-ng takes to say `text` at SPEED (trimmed of its silence)."""
+    return len(text.split()) * WORD_S + SPOKEN_MARGIN_S
+
+
 def segment_text(seg: Segment) -> str | None:
-    """What to say at the start of a segment, or None."""
+    """What to say at the start of a segment, or None: in a phase its breath and move
+    ("exhale, lift"); see `voice_lines` for the phase's cue."""
     if seg.kind is Kind.PHASE:
         word = {
             Breath.INHALE: "inhale",
@@ -62,13 +75,32 @@ def segment_text(seg: Segment) -> str | None:
     return None
 
 
+def with_cue(text: str, cue: str) -> str:
+    """The breath and move, then the phase's own cue as a second sentence."""
+    cue = cue.strip()
+    return f"{text}. {cue}" if cue else text
+
+
 def voice_lines(timeline: Timeline) -> dict[int, str]:
-    """Segment index -> the words spoken at its start."""
+    """Segment index -> the words spoken at its start.
+
+    A phase says its breath and move and then its own cue (`Segment.cue`, never another
+    phase's, never the exercise's general cues), once per phase: a hold of several
+    breath cycles says it on its first cycle the words fit in. Where the cue would not
+    be finished before the phase ends it is left out (the screen still shows it), so
+    two phases' words never overlap."""
     lines = {}
+    said: tuple | None = None  # the phase whose cue was last spoken
     for seg in timeline.segments:
         text = segment_text(seg)
-        if text:
-            lines[seg.index] = text
+        if not text:
+            continue
+        if seg.kind is Kind.PHASE and seg.cue:
+            phase = (seg.exercise, seg.set, seg.side, seg.rep, seg.move, seg.cue)
+            full = with_cue(text, seg.cue)
+            if phase != said and spoken_seconds(full) <= seg.duration_ms / 1000:
+                text, said = full, phase
+        lines[seg.index] = text
     return lines
 
 

@@ -101,17 +101,29 @@ def play_prepared(prepared: Prepared, *, plain: bool) -> int:
     """Open the device and play a prepared session, full screen or plain; the exit status."""
     # Imported here, not at the top: they load numpy, the audio libraries and (full
     # screen) Textual, which `play --help` and a mistyped routine must not wait for.
-    from breathpace.session.run import open_session, open_session_backend
+    from breathpace.session.run import OpeningSession, open_session, open_session_backend
     from breathpace.tui.fallback import PLAIN_NOTICE, full_screen_unsupported
 
     fallback = not plain and full_screen_unsupported()
     plain = plain or fallback
-    with input_errors():
-        backend, backend_notice = open_session_backend(prepared.options)
-    try:
-        session, notices = open_session(prepared, backend, mode="plain" if plain else "tui")
+    if not plain:
+        # The device opens on a thread while Textual imports (issue 11).
+        opening = OpeningSession(prepared, mode="tui")
+        from breathpace.tui.launch import run_session
+
+        with input_errors():
+            session, backend, notices = opening.result()
+    else:
+        with input_errors():
+            backend, backend_notice = open_session_backend(prepared.options)
+        try:
+            session, notices = open_session(prepared, backend, mode="plain")
+        except BaseException:
+            backend.close()
+            raise
         if backend_notice:
             notices.append(backend_notice)
+    try:
         if fallback:
             notices.append(PLAIN_NOTICE)
         if prepared.dose.pace_from == "settings":
@@ -123,8 +135,6 @@ def play_prepared(prepared: Prepared, *, plain: bool) -> int:
             from breathpace.plain import play_plain
 
             return play_plain(session, notice=notice, watch=watch)
-        from breathpace.tui.launch import run_session
-
         return run_session(
             session,
             watch=watch,

@@ -13,6 +13,7 @@ from breathpace.commands.errors import InputError
 from breathpace.commands.options import input_errors, pace_option, resolve_or_exit, tempo_option
 from breathpace.routine.model import Breathing
 from breathpace.safe_text import printable
+from breathpace.session import words
 from breathpace.session.dose import Dose, dose_for
 from breathpace.timeline import Kind, Timeline, compile
 
@@ -22,8 +23,13 @@ from breathpace.timeline import Kind, Timeline, compile
 @pace_option
 @tempo_option
 @click.option("--json", "as_json", is_flag=True, help="Print the whole timeline as JSON.")
-def preview_cmd(routine: str, pace, tempo: Fraction, as_json: bool) -> None:
-    """Show ROUTINE's timeline (a built-in name, your routine's name, or a path)."""
+@click.option(
+    "--brief", is_flag=True, help="Only the table: leave out what each exercise involves."
+)
+def preview_cmd(routine: str, pace, tempo: Fraction, as_json: bool, brief: bool) -> None:
+    """Show what ROUTINE involves and its timeline (a built-in name, your routine's name,
+    or a path): the safety notes, each exercise's dose, position, cues and phases, then
+    a table of lengths."""
     # Imported here: reading the settings loads the backend registry (the settings name
     # their backends from it), which importing this module must not.
     from breathpace.session.options import Overrides, session_options
@@ -42,7 +48,7 @@ def preview_cmd(routine: str, pace, tempo: Fraction, as_json: bool) -> None:
             click.echo(chunk, nl=False)
         click.echo()
         return
-    _print_table(resolved, dose, timeline)
+    _print_table(resolved, dose, timeline, details=not brief)
     for change in dose.changes:
         click.echo(f"your dose: {printable(change)}")
 
@@ -88,16 +94,25 @@ def timeline_json_chunks(timeline: Timeline, rows_per_chunk: int = 4096) -> Iter
     yield "]}"
 
 
-def _print_table(resolved, dose: Dose, timeline: Timeline) -> None:
+def _print_table(resolved, dose: Dose, timeline: Timeline, *, details: bool = True) -> None:
     routine = dose.routine
     # The routine's own text is checked as it loads; the name is the file's name, which
-    # nobody checked. Both are shown printable all the same.
-    click.echo(f"{printable(routine.title)}  ({printable(resolved.name)}, pace {dose.pace_text})")
-    if dose.pace_from != "routine" or dose.tempo != 1:
+    # nobody checked. Both are shown printable all the same. A routine of breathing
+    # blocks plays their own patterns: name those, not the routine's unused pace.
+    pace = words.pace_label(routine, dose.pace_text)
+    click.echo(f"{printable(routine.title)}  ({printable(resolved.name)}, {pace})")
+    if words.breathing_only(routine):
+        if dose.tempo != 1:
+            click.echo(f"tempo x{float(dose.tempo):g}")
+    elif dose.pace_from != "routine" or dose.tempo != 1:
         click.echo(dose.describe())
     if routine.summary:
         click.echo(printable(routine.summary))
+    if routine.safety:
+        click.echo(f"Safety: {printable(routine.safety)}")
     click.echo()
+    if details:
+        _print_details(routine, timeline)
     rows = [("#", "item", "sets", "reps", "sides", "length")]
     for number, item in enumerate(routine.exercise, start=1):
         segs = [s for s in timeline.segments if s.exercise == number and s.kind is not Kind.WAIT]
@@ -135,3 +150,13 @@ def _print_table(resolved, dose: Dose, timeline: Timeline) -> None:
     click.echo()
     click.echo(f"get-ready and transitions: {fmt.length(other)}")
     click.echo(f"total: {fmt.length(timeline.duration_ms)} ({timeline.duration_ms / 1000:g} s)")
+
+
+def _print_details(routine, timeline: Timeline) -> None:
+    """What each item involves, before the table: its dose, safety, position, general
+    cues and each phase with its own cue — what a person reads before playing it."""
+    for number, item in enumerate(routine.exercise, start=1):
+        click.echo(f"{number}. {printable(item.name)}")
+        for line in words.item_details(item, timeline, number, words.item_ms(timeline, number)):
+            click.echo(f"   {printable(line)}")
+        click.echo()

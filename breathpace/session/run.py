@@ -10,6 +10,7 @@ it notices a saved routine file and reloads it into the player, keeping the plac
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -169,6 +170,54 @@ def open_session(
         start=prepared.start,
     )
     return session, notices
+
+
+class OpeningSession:
+    """A session whose sound device is opened on a thread.
+
+    The full-screen player starts this before it imports Textual, so opening the device
+    (a few hundred milliseconds with PulseAudio, most of it waiting for the first
+    callbacks) overlaps the interface's own start-up instead of coming before it. Only
+    the waiting is overlapped: the Player and its rendered cues are built on the calling
+    thread in `result()` (CPU work gains nothing on a second thread under the GIL), and
+    `--audio none` opens at once, with no thread. `result()` hands back what
+    `open_session_backend` and `open_session` would have: (session, backend, notices),
+    or raises their error. It is waited for before Textual draws: the device's C library
+    may write to fd 2, the terminal Textual draws on, while it opens."""
+
+    def __init__(self, prepared: Prepared, *, mode: str):
+        self._prepared = prepared
+        self._mode = mode
+        self._opened: tuple[Any, str | None] | None = None
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        if prepared.options.audio == "none":
+            self._open()
+        else:
+            self._thread = threading.Thread(target=self._open, name="open-device", daemon=True)
+            self._thread.start()
+
+    def _open(self) -> None:
+        try:
+            self._opened = open_session_backend(self._prepared.options)
+        except BaseException as exc:  # handed to result(), on the calling thread
+            self._error = exc
+
+    def result(self) -> tuple[Session, Any, list[str]]:
+        if self._thread is not None:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._opened is not None
+        backend, notice = self._opened
+        try:
+            session, notices = open_session(self._prepared, backend, mode=self._mode)
+        except BaseException:
+            backend.close()
+            raise
+        if notice:
+            notices.append(notice)
+        return session, backend, notices
 
 
 def end_all(sessions, outcome: str) -> None:

@@ -11,6 +11,7 @@ heard afterwards is back on wall time, and its position must never jump.
 from __future__ import annotations
 
 import itertools
+import json
 
 import numpy as np
 import pytest
@@ -100,3 +101,38 @@ def test_a_stopped_process_resumes_where_it_was_without_a_skip(playing):
     assert backend.skipped_frames == 0
     # Five seconds asleep are not played through: the sound carries on from there.
     assert backend.position_frames() - before < 3.0 * RATE
+
+
+def test_an_open_stream_keeps_the_heap_out_of_the_collectors_full_passes(monkeypatch, tmp_path):
+    """A full collection over every object held the GIL past the device's buffer (the
+    TUI's late cues): while a stream is open, what exists at each start is frozen, the
+    trace notes the collector's longer passes, and closing hands the heap back."""
+    import gc
+
+    class Device:  # stands for miniaudio's device: only `close` is called here
+        closed = False
+
+        def close(self):
+            self.closed = True
+
+    monkeypatch.setenv("BREATHPACE_AUDIO_TRACE", str(tmp_path / "trace.json"))
+    before = gc.get_freeze_count()
+    backend = mb.MiniaudioBackend(RATE)
+    backend.attach(lambda start, n: np.zeros(n, np.float32))
+    backend.play_from(0)
+    assert gc.get_freeze_count() == before  # no device, nothing to protect
+    backend._device = device = Device()
+    backend._t0 = 0.0
+    backend.play_from(0)
+    frozen = gc.get_freeze_count()
+    assert frozen > 1000
+    made_since = [[i] for i in range(5000)]
+    backend.play_from(10)  # a resume freezes what the screen made meanwhile
+    assert gc.get_freeze_count() >= frozen + len(made_since)
+    monkeypatch.setattr(mb, "TRACE_GC_S", -1.0)  # note every pass, however short
+    gc.collect()
+    backend.close()
+    assert device.closed and gc.get_freeze_count() == 0
+    assert backend._note_collection not in gc.callbacks
+    passes = json.loads((tmp_path / "trace.json").read_text())["collections_ms"]
+    assert [generation for _, _, generation in passes] == [2]

@@ -211,6 +211,11 @@ def test_a_sound_server_lost_mid_session_becomes_a_notice_and_play_goes_on(tmp_p
     server_pid = int(pid_file.read_text().split()[0])
     routine = tmp_path / "ten.toml"
     routine.write_text(SHORT.replace("reps = 1", "reps = 4"))
+    from breathpace.settings import Settings, save_settings
+
+    # Plain mode prints the first-run safety notice first (issue 9; tested in
+    # tests/test_plain_words.py): seen, so the first line out is the first segment.
+    save_settings(Settings(seen_safety=True))
     proc = subprocess.Popen(
         [*breathpace_cmd(), "play", str(routine), "--plain", "--audio", "miniaudio"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,

@@ -72,3 +72,22 @@ async def advance(pilot, clock, seconds: float, step: float = 0.25) -> None:
         remaining -= dt
         screen.tick()
     await pilot.pause()
+
+
+async def burst(pilot, keys) -> None:
+    """Send keys the way a terminal delivers fast typing or a paste: every key at once,
+    with no pause for the app between them (`pilot.press` waits after each key)."""
+    from textual import events
+
+    app = pilot.app
+    for key in keys:
+        event = events.Key(key, key if len(key) == 1 else None)
+        event.set_sender(app)
+        app._driver.send_message(event)
+    for _ in range(3):
+        await pilot.pause()
+
+
+def footer_text(app) -> str:
+    """The footer's row (the last line of the screen)."""
+    return screen_text(app).rstrip("\n").splitlines()[-1]

@@ -30,11 +30,15 @@ def test_phase_and_counters_follow_the_clock_exactly():
             assert screen.phase_word == "GET READY"
             assert screen.seconds_left == 3
             assert screen.heading == "Coming up: Tilt"
+            # Before the exercise: its position and general cues (issue 9).
+            assert [n.text for n in screen.about] == ["On your back", "cue one", "cue two"]
             await advance(pilot, clock, 3.0)
             assert screen.phase_word == "EXHALE" and screen.move == "lift"
             assert screen.heading == "Tilt · set 1/2 · rep 1/3"
             assert screen.seconds_left == 2
-            assert screen.cue == "cue one"
+            # The phases have no cue of their own: the general cues are not shown as
+            # if they described the phase (issue 9; they rotated here before).
+            assert screen.cue == "" and screen.about == ()
             assert screen.next_up == "Next: Bridge"
             await advance(pilot, clock, 1.75)
             assert screen.phase_word == "EXHALE" and screen.seconds_left == 1
@@ -43,7 +47,7 @@ def test_phase_and_counters_follow_the_clock_exactly():
             assert screen.seconds_left == 2
             await advance(pilot, clock, 2.0)
             assert screen.heading == "Tilt · set 1/2 · rep 2/3"
-            assert screen.cue == "cue two"
+            assert screen.cue == ""
             # the labels on screen say the same as the reactives
             text = screen_text(app)
             assert "EXHALE · lift" in text
@@ -62,7 +66,7 @@ def test_rest_between_sets_and_time_left():
             screen = player_screen(app)
             await advance(pilot, clock, 3 + 3 * 4)  # lead-in and three reps
             assert screen.phase_word == "REST"
-            assert screen.heading == "Tilt · set 2/2"
+            assert screen.heading == "Tilt · rest · next: set 2/2"  # issue 9
             assert screen.seconds_left == 4
             left = (total_ms - 15_000) // 1000
             assert screen.time_left == f"{left // 60:02d}:{left % 60:02d} left"
@@ -393,25 +397,6 @@ def test_finished_session_goes_to_the_check_in():
         assert app.return_code == 0
 
     run(main())
-
-
-def test_cues_never_contradict_the_breath():
-    from breathpace.timeline import Breath
-    from breathpace.tui.screens.player import choose_cue
-
-    cues = (
-        "Breathe out, tilt the pelvis and peel the hips up",
-        "Keep breathing at the top; ribs soft",
-        "Breathe in and roll down one vertebra at a time",
-        "Stop before pain",
-    )
-    for rep in range(1, 9):
-        assert not choose_cue(cues, Breath.EXHALE, rep).startswith("Breathe in")
-        assert not choose_cue(cues, Breath.INHALE, rep).startswith("Breathe out")
-        assert "Breathe" not in choose_cue(cues, Breath.HOLD, rep)
-    seen = {choose_cue(cues, Breath.EXHALE, rep) for rep in range(1, 4)}
-    assert len(seen) == 3  # they take turns rep by rep
-    assert choose_cue((), Breath.EXHALE, 1) == ""
 
 
 def test_switch_sides_moment_between_the_sides():

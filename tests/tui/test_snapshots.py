@@ -96,6 +96,26 @@ def test_snapshot_help(snap_compare, fixed_library):
     assert snap_compare(BreathpaceApp(), press=["question_mark"], terminal_size=SIZE)
 
 
+def test_snapshot_first_run_safety_notice(snap_compare, fixed_library):
+    from breathpace.settings import Settings, save_settings
+    from breathpace.tui.app import BreathpaceApp
+
+    save_settings(Settings(seen_safety=False))
+    assert snap_compare(BreathpaceApp(), terminal_size=SIZE)
+
+
+def test_snapshot_player_at_40_by_12_paused(snap_compare):
+    app, clock, _ = make_player_app(short())
+
+    async def run_before(pilot):
+        await pilot.pause()
+        await advance(pilot, clock, 3 + 2 + 1)
+        await pilot.press("space")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(40, 12), run_before=run_before)
+
+
 def test_snapshot_player_with_a_figure(snap_compare):
     from tests.tui.test_figure import figured
 

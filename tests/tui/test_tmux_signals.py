@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -84,6 +85,12 @@ def child_of(pid: int) -> int | None:
     return int(out[0]) if out else None
 
 
+def past_the_first_rep(name: str) -> None:
+    """Wait until the second rep is on screen: a session stopped before its first rep,
+    within its first 15 s, is not kept, and these tests are about sessions that are."""
+    wait_for(lambda: re.search(r"\brep ([2-9]|\d\d+)/", pane(name)), name)
+
+
 def gone(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -116,6 +123,7 @@ def test_stopped_and_continued_then_quit_leaves_the_terminal_as_it_was(
     )
     tmux("send-keys", "-t", session_name, command, "Enter")
     wait_for(lambda: phase_in(pane(session_name)), session_name)
+    past_the_first_rep(session_name)
     shell = int(tmux("display-message", "-p", "-t", session_name, "#{pane_pid}").strip())
     pid = wait_for(lambda: child_of(shell), session_name)
 
@@ -181,7 +189,7 @@ def test_a_closed_terminal_ends_the_process_and_the_session(session_name, home, 
         wait_for(lambda: "Tilt" in pane(session_name) or gone(pid), session_name, step=0.02)
         if moment == "mid-session":
             wait_for(lambda: phase_in(pane(session_name)), session_name)
-            time.sleep(2.5)
+            past_the_first_rep(session_name)
     subprocess.run(["tmux", "kill-session", "-t", session_name], capture_output=True)
 
     deadline = time.monotonic() + 8
@@ -226,7 +234,7 @@ def test_a_closed_terminal_ends_a_session_that_gets_no_hangup_signal(session_nam
     outer = int(tmux("display-message", "-p", "-t", session_name, "#{pane_pid}").strip())
     wait_for(lambda: phase_in(pane(session_name)), session_name)
     pid = wait_for(lambda: child_of(outer), session_name)
-    time.sleep(1.0)
+    past_the_first_rep(session_name)
     subprocess.run(["tmux", "kill-session", "-t", session_name], capture_output=True)
     deadline = time.monotonic() + 8
     while not gone(pid):

@@ -19,6 +19,14 @@ device's buffer (`LATENCY_S`), so the screen changes with the sound. A gap longe
 Measured through a PulseAudio null sink (benchmarks/bench_audio_clock.py), a 200 ms
 stall in plain mode leaves every later cue within 0.1 ms of its schedule.
 
+The callback is Python, so it needs the GIL once a period, and the one thing that
+holds the GIL far longer than a period is the cyclic garbage collector's full pass over
+every object in the process (the modules, and with the TUI all of Textual's): measured
+at 20-50 ms as the TUI starts and 90-125 ms about 15 s in, each emptying the device's
+buffer. So while a stream is open, everything that already exists is frozen out of the
+collector's reach (`gc.freeze()`, at opening and at each start), and a full pass only
+looks at what was made since: a few milliseconds. `close()` hands it all back.
+
 Pausing keeps the stream running and feeds it silence without advancing the session,
 so resuming needs no device call. The callback never raises (a failure is stored and
 reported by `failed()`, and the stream gets silence) and never blocks (it reads plain
@@ -29,6 +37,7 @@ attributes, takes no lock, and does no I/O). A device that stops calling back fo
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import sys
@@ -71,6 +80,8 @@ FADE_IN_FRAMES = 128
 #: The trace (BREATHPACE_AUDIO_TRACE) notes callbacks that came this late, at most
 #: TRACE_MAX of them and of the skips.
 TRACE_GAP_S = 0.03
+#: ... and the garbage collector's passes that took this long.
+TRACE_GC_S = 0.005
 TRACE_MAX = 1000
 #: Opening waits until this many blocks were pulled (at most PROBE_S seconds).
 PROBE_CALLBACKS = 4
@@ -168,6 +179,7 @@ def open_miniaudio(
         backend.close()
         raise BackendError(f"no sound device could be opened ({_why(exc)})") from None
     backend.device_backend = backend._device.backend
+    backend._freeze_heap()
     backend._probe()
     return backend
 
@@ -208,6 +220,9 @@ class MiniaudioBackend:
         self.underruns = 0
         self._gaps: list[tuple[float, float]] = []  # (when, how long) the device waited
         self._skips: list[tuple[float, int]] = []
+        self._frozen = False
+        self._collections: list[tuple[float, float, int]] = []  # (when, how long, generation)
+        self._collection_began = 0.0
         self._generator = self._pull()
         next(self._generator)
 
@@ -333,10 +348,31 @@ class MiniaudioBackend:
             self.close()
             raise BackendError("the sound device opened but does not play")
 
+    def _freeze_heap(self) -> None:
+        """Put every object that exists now out of the garbage collector's full passes
+        (see the module's docstring): called when the stream opens and again as each
+        stretch of play starts, once the screen is built. Cheap (it moves one list)."""
+        if self._device is None:
+            return
+        gc.freeze()
+        if not self._frozen and os.environ.get("BREATHPACE_AUDIO_TRACE"):
+            gc.callbacks.append(self._note_collection)
+        self._frozen = True
+
+    def _note_collection(self, phase: str, info: dict) -> None:
+        # For the trace: the collector's passes long enough to matter to the callback.
+        now = time.monotonic()
+        if phase == "start":
+            self._collection_began = now
+        elif now - self._collection_began > TRACE_GC_S and len(self._collections) < TRACE_MAX:
+            began = self._collection_began
+            self._collections.append((began, now - began, info["generation"]))
+
     def attach(self, source: Callable[[int, int], np.ndarray]) -> None:
         self._source = source
 
     def play_from(self, frame: int) -> None:
+        self._freeze_heap()
         self._request = (self._request[0] + 1, int(frame))
         self._playing = True
         self._stale_since = None
@@ -395,11 +431,17 @@ class MiniaudioBackend:
         if device is not None:
             with quiet_stderr(), contextlib.suppress(Exception):
                 device.close()
+        if self._frozen:
+            self._frozen = False
+            gc.unfreeze()
+            with contextlib.suppress(ValueError):
+                gc.callbacks.remove(self._note_collection)
         self._write_trace()
 
     def _write_trace(self) -> None:
-        """With BREATHPACE_AUDIO_TRACE=FILE, write the callback gaps and the skips
-        (seconds from the stream's start) as JSON, for benchmarks and bug reports."""
+        """With BREATHPACE_AUDIO_TRACE=FILE, write the callback gaps, the skips and the
+        garbage collector's longer passes (seconds from the stream's start) as JSON,
+        for benchmarks and bug reports."""
         path = os.environ.get("BREATHPACE_AUDIO_TRACE")
         if not path or self._t0 is None:
             return
@@ -410,6 +452,10 @@ class MiniaudioBackend:
                 [round(t - t0, 3), round(1000 * f / self.sample_rate, 2)] for t, f in self._skips
             ],
             "underruns": self.underruns,
+            "collections_ms": [
+                [round(t - t0, 3), round(1000 * d, 1), generation]
+                for t, d, generation in self._collections
+            ],
         }
         with contextlib.suppress(OSError):
             Path(path).write_text(json.dumps(trace), "utf-8")

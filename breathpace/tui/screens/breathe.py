@@ -7,6 +7,7 @@ player screen as a guided set, so breathing practice is timed and journaled the 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import ClassVar
 
@@ -16,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from breathpace.library import Resolved
@@ -27,16 +28,34 @@ from breathpace.session.routines import Entry, playable_entries
 from breathpace.tui.screens.help import HelpScreen
 from breathpace.tui.screens.pace import PaceScreen
 from breathpace.tui.text import plain, shown
+from breathpace.tui.widgets.key_footer import KeyFooter
 
 DEFAULT_MINUTES = 5.0
+PATTERN_CHARS = r"[0-9.\-]*"
+"""What a pattern like 4-0-6-0 or 5.5-0-5.5-0 is made of."""
+NUMBER_CHARS = r"[0-9.]*"
+
+
+class FieldInput(Input):
+    """A field for a pattern or a number. It claims only the characters it accepts, so
+    the screen's letter keys (f, q, ?) keep working, and keep showing in the footer,
+    while it has focus; Textual's Input would claim every printable key."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        if character is None or not character.isprintable():
+            return False
+        return self.restrict is None or re.fullmatch(self.restrict, character) is not None
 
 
 class BreatheScreen(Screen):
     BINDINGS: ClassVar = [
         Binding("ctrl+s", "start", "Start", key_display="^s"),
-        Binding("f", "find_pace", "Find my pace"),
-        Binding("escape", "back", "Back"),
-        Binding("question_mark", "help", "Help", key_display="?"),
+        # The form's fields take only digits, dots and dashes, so no letter ever needs
+        # to be typed: as priority keys these do what the footer says even while a
+        # field has focus, instead of typing into it.
+        Binding("f", "find_pace", "Find my pace", priority=True),
+        Binding("escape,q", "back", "Back", key_display="q", priority=True),
+        Binding("question_mark", "help", "Help", key_display="?", priority=True),
     ]
 
     preset: reactive[int | None] = reactive(None, init=False, repaint=False)
@@ -58,16 +77,19 @@ class BreatheScreen(Screen):
                 )
                 with VerticalScroll(id="breathe-form"):
                     yield Static("Pattern (in-hold-out-hold, seconds)", classes="field-label")
-                    yield Input(placeholder="4-0-6-0", id="pattern")
+                    yield FieldInput(placeholder="4-0-6-0", id="pattern", restrict=PATTERN_CHARS)
+                    yield Static("", id="pattern-rate", classes="hint", markup=False)
                     yield Static("Minutes", classes="field-label")
-                    yield Input(str(DEFAULT_MINUTES).removesuffix(".0"), id="minutes")
+                    yield FieldInput(
+                        str(DEFAULT_MINUTES).removesuffix(".0"), id="minutes", restrict=NUMBER_CHARS
+                    )
                     yield Static("Ease toward (breaths/min, optional)", classes="field-label")
-                    yield Input(placeholder="none", id="ramp")
+                    yield FieldInput(placeholder="none", id="ramp", restrict=NUMBER_CHARS)
                     with Horizontal(classes="buttons"):
                         yield Button("Start", id="start", variant="primary")
                         yield Button("Find my pace", id="find")
             yield Static("", id="breathe-message", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         for widget in self.query(Input):
@@ -100,6 +122,10 @@ class BreatheScreen(Screen):
             self.query_one("#pattern", Input).focus()
         else:
             self.action_start()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "pattern":
+            self.query_one("#pattern-rate", Static).update(rate_text(event.value))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_start()
@@ -174,8 +200,18 @@ def _preset_label(entry: Entry) -> Text:
     title = entry.routine.title if entry.routine else entry.name
     if block is None:
         return plain(title)
-    rate = BreathPattern.parse(block.pattern).rate_per_min
-    return Text.assemble(plain(title), "  ", plain(f"{block.pattern} · {rate:.1f}/min", "dim"))
+    # The rate is shown under the pattern field, not here: with it, a title like
+    # "Coherent breathing" wrapped in the middle at 80 columns.
+    return Text.assemble(plain(title), "  ", plain(block.pattern, "dim"))
+
+
+def rate_text(pattern: str) -> str:
+    """ "5.5 breaths a minute" for a pattern that parses; nothing for one being typed."""
+    try:
+        rate = BreathPattern.parse(pattern).rate_per_min
+    except ValueError:
+        return ""
+    return f"{rate:.1f} breaths a minute"
 
 
 def _number(text: str, field: str) -> float | None:

@@ -12,7 +12,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
@@ -20,6 +20,7 @@ from breathpace import fmt
 from breathpace.journal import history
 from breathpace.journal.db import JournalError, open_journal, save_checkin
 from breathpace.tui.text import shown
+from breathpace.tui.widgets.form_keys import FormBody, FormKeys
 
 
 def parse_scale(text: str, what: str) -> int | None:
@@ -36,13 +37,17 @@ def parse_scale(text: str, what: str) -> int | None:
     return value
 
 
-class CheckInScreen(ModalScreen[bool]):
+class CheckInScreen(FormKeys, ModalScreen[bool]):
     """Dismissed with True when a check-in was saved, False when skipped."""
 
     DEFAULT_CSS = """
     CheckInScreen { align: center middle; }
-    CheckInScreen > Vertical {
-        width: 64; height: auto; padding: 1 2; border: round $primary; background: $surface;
+    /* Fits a small terminal: never wider or taller than it, and scrolls (the focused
+       field is scrolled into view) when the terminal is short. */
+    CheckInScreen > FormBody {
+        width: 64; max-width: 100%; height: auto; max-height: 100%;
+        padding: 1 2; border: round $primary; background: $surface;
+        scrollbar-size-vertical: 1;
     }
     CheckInScreen .title { text-style: bold; }
     CheckInScreen #checkin-session { color: $text-muted; margin-bottom: 1; }
@@ -58,9 +63,10 @@ class CheckInScreen(ModalScreen[bool]):
         self.session_id = session_id
         self.summary = summary
         """The session's end summary (`breathpace.session.summary`), shown above the form."""
+        self._shown_error = ""
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with FormBody():
             yield Static("How did that feel?", classes="title")
             yield Static("", id="checkin-session", markup=False)
             yield Label("Effort: 0 = none, 10 = the most you could do")
@@ -97,14 +103,34 @@ class CheckInScreen(ModalScreen[bool]):
             text = " · ".join(p for p in parts if p)
             self.query_one("#checkin-session", Static).update(shown(text))
 
-    @on(Input.Submitted)
-    def _next_field(self, event: Input.Submitted) -> None:
-        order = ["effort", "pain", "note"]
-        current = event.input.id or ""
-        if current == "note":
+    async def enter_on(self, field_id: str | None) -> None:
+        """Enter in a number goes on to the next field; in the note, or on Save, it
+        saves what is on screen; on Skip it skips."""
+        if field_id == "effort":
+            self.set_focus(self.query_one("#pain", Input))
+        elif field_id == "pain":
+            self.set_focus(self.query_one("#note", Input))
+        elif field_id == "skip":
+            self.action_skip()
+        else:
+            await self.settle_fields()
             self.action_save()
-        elif current in order:
-            self.query_one(f"#{order[order.index(current) + 1]}", Input).focus()
+
+    @on(Input.Changed)
+    def _recheck(self) -> None:
+        # An error goes away as soon as the value it was about is fixed.
+        error = self.query_one("#checkin-error", Static)
+        if self._shown_error:
+            self._shown_error = self._problem() or ""
+            error.update(self._shown_error)
+
+    def _problem(self) -> str | None:
+        try:
+            parse_scale(self.query_one("#effort", Input).value, "Effort")
+            parse_scale(self.query_one("#pain", Input).value, "Pain")
+        except ValueError as exc:
+            return str(exc)
+        return None
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:
@@ -123,7 +149,8 @@ class CheckInScreen(ModalScreen[bool]):
             effort = parse_scale(self.query_one("#effort", Input).value, "Effort")
             pain = parse_scale(self.query_one("#pain", Input).value, "Pain")
         except ValueError as exc:
-            error.update(str(exc))
+            self._shown_error = str(exc)
+            error.update(self._shown_error)
             return
         note = self.query_one("#note", Input).value
         if effort is None and pain is None and not note.strip():

@@ -17,7 +17,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
@@ -25,7 +25,9 @@ from breathpace.journal.db import JournalError, open_journal, save_followup
 from breathpace.journal.history import pending_followup
 from breathpace.tui.screens.checkin import parse_scale
 from breathpace.tui.text import shown
+from breathpace.tui.widgets.form_keys import FormBody, FormKeys
 
+NO_CHOICE = "Choose calmer, the same, or more sensitive (or Skip)."
 CHOICES = (("calmer", "Calmer"), ("same", "The same"), ("more sensitive", "More sensitive"))
 
 
@@ -57,13 +59,17 @@ def _when(started: datetime, now: datetime | None = None) -> str:
     return f" on {local.strftime('%A')} at {clock}"
 
 
-class FollowUpScreen(ModalScreen[bool]):
+class FollowUpScreen(FormKeys, ModalScreen[bool]):
     """Dismissed with True when answered, False when skipped (the skip is recorded)."""
 
     DEFAULT_CSS = """
     FollowUpScreen { align: center middle; }
-    FollowUpScreen > Vertical {
-        width: 64; height: auto; padding: 1 2; border: round $primary; background: $surface;
+    /* Fits a small terminal: never wider or taller than it, and scrolls (the focused
+       field is scrolled into view) when the terminal is short. */
+    FollowUpScreen > FormBody {
+        width: 64; max-width: 100%; height: auto; max-height: 100%;
+        padding: 1 2; border: round $primary; background: $surface;
+        scrollbar-size-vertical: 1;
     }
     FollowUpScreen .title { text-style: bold; margin-bottom: 1; }
     FollowUpScreen RadioSet { width: 100%; margin-bottom: 1; }
@@ -79,13 +85,14 @@ class FollowUpScreen(ModalScreen[bool]):
     ):
         super().__init__(**kwargs)
         self.session_id = session_id
+        self._shown_error = ""
         self.routine = routine
         self.started = started
 
     def compose(self) -> ComposeResult:
         when = _when(self.started) if self.started is not None else ""
         what = f"your {self.routine} session" if self.routine else "your last session"
-        with Vertical():
+        with FormBody():
             # The routine name comes from the journal: text, never markup.
             yield Static(
                 shown(f"Since {what}{when}, has your back felt…"), classes="title", markup=False
@@ -107,11 +114,40 @@ class FollowUpScreen(ModalScreen[bool]):
         pressed = self.query_one(RadioSet).pressed_button
         return pressed.name if pressed is not None else None
 
-    @on(RadioSet.Changed)
-    def _chosen(self) -> None:
-        self.query_one("#pain", Input).focus()
+    async def enter_on(self, field_id: str | None) -> None:
+        """Enter on the choices picks the highlighted one and goes on to pain (as Enter
+        in a field goes on); in pain, or on Save, it saves what is on screen."""
+        if field_id == "response":
+            choices = self.query_one(RadioSet)
+            highlighted = choices._selected  # the row the arrows are on
+            if highlighted is not None:
+                buttons = list(choices.query(RadioButton))
+                buttons[highlighted].value = True
+            self.set_focus(self.query_one("#pain", Input))
+        elif field_id == "skip":
+            self.action_skip()
+        else:
+            await self.settle_fields()
+            self.action_save()
 
-    @on(Input.Submitted, "#pain")
+    @on(RadioSet.Changed)
+    @on(Input.Changed)
+    def _recheck(self) -> None:
+        # Choosing an option leaves the focus where it is (the arrows can still change
+        # it); an error goes away as soon as what it was about is fixed.
+        if self._shown_error:
+            self._shown_error = self._problem() or ""
+            self.query_one("#followup-error", Static).update(self._shown_error)
+
+    def _problem(self) -> str | None:
+        if self.response() is None:
+            return NO_CHOICE
+        try:
+            parse_scale(self.query_one("#pain", Input).value, "Pain")
+        except ValueError as exc:
+            return str(exc)
+        return None
+
     @on(Button.Pressed, "#save")
     def _save(self) -> None:
         self.action_save()
@@ -121,16 +157,14 @@ class FollowUpScreen(ModalScreen[bool]):
         self.action_skip()
 
     def action_save(self) -> None:
-        error = self.query_one("#followup-error", Static)
+        problem = self._problem()
+        if problem:
+            self._shown_error = problem
+            self.query_one("#followup-error", Static).update(problem)
+            return
         response = self.response()
-        if response is None:
-            error.update("Choose calmer, the same, or more sensitive (or Skip).")
-            return
-        try:
-            pain = parse_scale(self.query_one("#pain", Input).value, "Pain")
-        except ValueError as exc:
-            error.update(str(exc))
-            return
+        assert response is not None
+        pain = parse_scale(self.query_one("#pain", Input).value, "Pain")
         self._write(response, pain)
         self.dismiss(True)
 

@@ -26,6 +26,16 @@ KEYS: tuple[tuple[str, str], ...] = (
 )
 """The keys while playing, one line each, so the whole table fits an 80x24 terminal."""
 
+OTHER_KEYS: tuple[tuple[str, str], ...] = (
+    ("Home", "Enter start · p preview · b Breathe"),
+    ("", "h history"),
+    ("Breathe", "Ctrl-S start · f find my pace"),
+    ("History", "a accept a suggestion"),
+    ("Pace", "space tap · s save · u use · r again"),
+    ("Others", "? help · q or Esc back (on home, q quits)"),
+)
+"""The keys on the other screens: a narrow footer shows only some of them."""
+
 SCROLL_HINT = "↑↓ PgDn: more · Esc: close"
 
 GUIDE = """\
@@ -49,11 +59,11 @@ def safety_text() -> str:
     return f"## {title.strip()}\n\n{body.strip()}\n"
 
 
-def keys_table() -> Table:
+def keys_table(rows: tuple[tuple[str, str], ...] = KEYS) -> Table:
     table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=False)
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
-    for key, does in KEYS:
+    for key, does in rows:
         table.add_row(key, does)
     return table
 
@@ -66,7 +76,8 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen #help { layout: vertical; }
     HelpScreen #help-body { height: 1fr; scrollbar-size-vertical: 1; }
     HelpScreen #help-keys-title { text-style: bold; margin: 1 0 0 2; }
-    HelpScreen #help-keys { margin: 1 0 0 2; }
+    HelpScreen #help-keys, HelpScreen #help-other { margin: 1 0 0 2; }
+    HelpScreen #help-other-title { text-style: bold; margin: 1 0 0 2; }
     HelpScreen #help-hint { height: 1; color: $text-muted; text-align: right; }
     """
 
@@ -83,6 +94,8 @@ class HelpScreen(ModalScreen[None]):
             with VerticalScroll(id="help-body"):
                 yield Static("The keys while playing", id="help-keys-title")
                 yield Static(keys_table(), id="help-keys")
+                yield Static("The keys elsewhere", id="help-other-title")
+                yield Static(keys_table(OTHER_KEYS), id="help-other")
                 yield Markdown(GUIDE + "\n" + safety_text())
             yield Static(SCROLL_HINT, id="help-hint")
 

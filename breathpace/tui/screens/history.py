@@ -15,14 +15,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, ListItem, ListView, Sparkline, Static
+from textual.widgets import DataTable, Label, ListItem, ListView, Sparkline, Static
 
 from breathpace.journal import history as h
 from breathpace.journal.db import JournalError, open_journal
 from breathpace.journal.dose import accept
 from breathpace.journal.history import suggestion_for
 from breathpace.journal.suggest import Kind
+from breathpace.tui.screens.help import HelpScreen
 from breathpace.tui.text import cell, shown
+from breathpace.tui.widgets.key_footer import KeyFooter
 
 CHART_SESSIONS = 30
 
@@ -52,9 +54,9 @@ class HistoryScreen(Screen):
     HistoryScreen ListItem { padding: 0 1; }
     """
     BINDINGS: ClassVar = [
-        Binding("escape", "back", "Back"),
-        Binding("q", "back", "Back", show=False),
+        Binding("escape,q", "back", "Back", key_display="q"),
         Binding("a", "accept", "Accept suggestion"),
+        Binding("question_mark", "help", "Help", key_display="?"),
     ]
 
     def __init__(self, **kwargs):
@@ -76,7 +78,7 @@ class HistoryScreen(Screen):
             yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
             yield Label("One change at a time (a: accept the highlighted one)", classes="section")
             yield ListView(id="suggestions")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         try:
@@ -159,6 +161,9 @@ class HistoryScreen(Screen):
             "Watch how the back responds over the next day or two.",
             timeout=12,
         )
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())
 
     def action_back(self) -> None:
         self.app.pop_screen()

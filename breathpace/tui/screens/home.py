@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from breathpace.fmt import length
 from breathpace.session.routines import Entry, playable_entries
@@ -22,6 +22,7 @@ from breathpace.tui.screens.help import HelpScreen
 from breathpace.tui.screens.history import HistoryScreen
 from breathpace.tui.screens.preview import PreviewScreen
 from breathpace.tui.text import cell
+from breathpace.tui.widgets.key_footer import KeyFooter
 
 
 def load_entries(settings_pace: str | None = None) -> list[Entry]:
@@ -59,7 +60,7 @@ class HomeScreen(Screen):
             yield DataTable(id="routines", cursor_type="row", zebra_stripes=True)
             yield Static("Breathing", classes="section")
             yield DataTable(id="breathing", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         for table_id, breathing in (("#routines", False), ("#breathing", True)):

@@ -14,12 +14,14 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.reactive import reactive
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from breathpace.pace_finder import TARGET_TAPS, NotEnoughTaps, PaceEstimate, estimate
 from breathpace.routine.model import Routine
 from breathpace.settings import SettingsError, load_settings, save_settings
 from breathpace.tui.screens.confirm import ConfirmScreen
+from breathpace.tui.screens.help import HelpScreen
+from breathpace.tui.widgets.key_footer import KeyFooter
 
 INTRO = (
     "Sit or lie comfortably and breathe the way you do right now, without changing it.\n"
@@ -35,7 +37,8 @@ class PaceScreen(ModalScreen[str | None]):
         Binding("s", "save", "Save"),
         Binding("u", "use", "Use"),
         Binding("r", "restart", "Again"),
-        Binding("escape", "close", "Back"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("escape,q", "close", "Back", key_display="q"),
     ]
 
     taps: reactive[int] = reactive(0, init=False, repaint=False)
@@ -53,7 +56,7 @@ class PaceScreen(ModalScreen[str | None]):
             yield Static(INTRO, id="pace-intro")
             yield Static("", id="pace-taps")
             yield Static("", id="pace-result")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._show_taps()
@@ -124,6 +127,9 @@ class PaceScreen(ModalScreen[str | None]):
     def action_use(self) -> None:
         if self.estimate is not None:
             self.dismiss(str(self.estimate.suggested))
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -1,16 +1,20 @@
 """The guided session: the breath indicator, the phase word, counters, cues and keys.
 
-The screen never decides timing. A ~30 fps timer calls `Player.poll()` and copies what
-the player says into reactives; Textual redraws a widget only when its reactive really
-changed, so the phase word is drawn a few times a minute and the breath indicator a few
-times a second at terminal resolution. Audio threads never touch widgets: player events
-arrive here through `poll()`, on the interface's own thread.
+The screen never decides timing, and it draws only what changes. There is no periodic
+frame: after each look at the player the screen works out when the next visible change
+is due and sets one timer for that moment: the segment's end (so a new phase word shows
+within a millisecond or two of the clock's boundary, not at the next tick), the next
+whole second of the countdown or the time left, the next half-cell of the progress bar,
+and, only while the breath indicator can move, its next step (STEP_MS). Reactives then
+redraw one line each, and only when their value really changed; `--calm` wakes about
+twice a second. Audio threads never touch widgets: player events arrive here through
+`poll()`, on the interface's own thread.
 """
 
 from __future__ import annotations
 
 import math
-import re
+import time
 from pathlib import Path
 from typing import ClassVar
 
@@ -20,10 +24,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import ProgressBar, Static
 
 from breathpace.fmt import clock
 from breathpace.routine.model import Breathing
+from breathpace.safe_text import printable
+from breathpace.session import words
 from breathpace.session.events import (
     Event,
     Notice,
@@ -39,10 +45,17 @@ from breathpace.tui.screens.checkin import CheckInScreen
 from breathpace.tui.screens.confirm import ConfirmScreen
 from breathpace.tui.screens.help import HelpScreen
 from breathpace.tui.text import plain, shown
-from breathpace.tui.widgets.breath_indicator import BreathIndicator, breath_level
+from breathpace.tui.widgets.breath_indicator import STEP_MS, BreathIndicator, breath_level
 from breathpace.tui.widgets.figure import FigureView, place_figure, routine_folder
+from breathpace.tui.widgets.key_footer import KeyFooter
 
-FPS = 30
+#: How often the screen looks at a player that is not moving (ready, waiting, paused):
+#: keys act at once anyway; this only bounds how late a player event is shown.
+IDLE_MS = 250
+#: The timer for a segment boundary is set this much early, and the last stretch is
+#: slept through: an event-loop timer fires a millisecond or more late, which alone
+#: would put the new phase word behind the clock's boundary.
+LEAD_MS = 2
 VOLUME_STEPS = (1.0, 0.8, 0.6, 0.4, 0.2)
 CALM_WORDS = {
     "inhale": "breathe in",
@@ -67,13 +80,14 @@ class PlayerScreen(Screen):
         Binding("space", "toggle_pause", "Pause"),
         Binding("enter", "ready", "Ready", show=False),
         Binding("n,right", "next('rep')", "Next", key_display="n"),
-        Binding("p,left", "previous('rep')", "Back", key_display="p"),
-        Binding("N", "next('item')", "Next ex.", key_display="N"),
-        Binding("P", "previous('item')", "Prev ex.", key_display="P"),
+        Binding("p,left", "previous('rep')", "Prev", key_display="p"),
+        # Listed in help; left out of the footer so `?` and `q` fit at 80 columns.
+        Binding("N", "next('item')", "Next ex.", key_display="N", show=False),
+        Binding("P", "previous('item')", "Prev ex.", key_display="P", show=False),
         Binding("plus,equals_sign", "slower", "Slower", key_display="+"),
         Binding("minus", "faster", "Faster", key_display="-"),
         Binding("m", "mute", "Mute"),
-        Binding("v", "volume", "Volume"),
+        Binding("v", "volume", "Vol"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit_session", "Quit"),
     ]
@@ -85,9 +99,13 @@ class PlayerScreen(Screen):
     seconds_left: reactive[int] = reactive(0, init=False, repaint=False)
     heading: reactive[str] = reactive("", init=False, repaint=False)
     cue: reactive[str] = reactive("", init=False, repaint=False)
+    #: The general text of this moment (safety, position, the exercise's cues), shown
+    #: before an item and in its rests; empty during phases (see session/words.py).
+    about: reactive[tuple] = reactive((), init=False, repaint=False)
     next_up: reactive[str] = reactive("", init=False, repaint=False)
     time_left: reactive[str] = reactive("", init=False, repaint=False)
     progress_permille: reactive[int] = reactive(0, init=False, repaint=False)
+    """The progress bar's fill, in thousandths, moved only by whole half-cells."""
     audio: reactive[str] = reactive("", init=False, repaint=False)
     status: reactive[str] = reactive("", init=False, repaint=False)
     banner: reactive[str] = reactive("", init=False, repaint=False)
@@ -117,6 +135,8 @@ class PlayerScreen(Screen):
         self._key: tuple | None = None
         self._breath = "rest"
         self._previous: Segment | None = None
+        self._timer = None
+        self._wake_ms: int | None = None
 
     # -- layout ---------------------------------------------------------------------
 
@@ -132,6 +152,7 @@ class PlayerScreen(Screen):
                 yield BreathIndicator(calm=self.calm, id="breath")
             yield Static("", id="phase", markup=False)
             yield Static("", id="cue", markup=False)
+            yield Static("", id="about", markup=False)
             yield Static("", id="next-up", markup=False)
             with Horizontal(id="status-row"):
                 yield ProgressBar(total=1000, show_eta=False, show_percentage=False, id="progress")
@@ -139,13 +160,14 @@ class PlayerScreen(Screen):
             with Horizontal(id="info-row"):
                 yield Static("", id="status", markup=False)
                 yield Static("", id="audio", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         sessions = getattr(self.app, "sessions", None)
         if sessions is not None and self.session not in sessions:
             sessions.append(self.session)
         self.query_one("#banner").display = False
+        self.query_one("#about").display = False
         self._indicator = self.query_one(BreathIndicator)
         self._figure = self.query_one(FigureView)
         self._figure.set_routine(self.player.routine)
@@ -156,7 +178,8 @@ class PlayerScreen(Screen):
         }
         self._progress = self.query_one("#progress", ProgressBar)
         self.sync()
-        self.set_interval(1 / FPS, self.tick)
+        # The first look at the player comes right after the first screen is drawn.
+        self.call_after_refresh(self.tick)
         if self.watch_path is not None:
             self.set_interval(1.0, self.check_watch)
 
@@ -175,18 +198,34 @@ class PlayerScreen(Screen):
     # -- the frame ------------------------------------------------------------------
 
     def tick(self) -> None:
-        """One frame: start when first shown, poll the player, copy its state."""
+        """One look: start when first shown, poll the player, copy its state, and set
+        the timer for the next visible change."""
         if self._left:
             return
         if not self.session.started:
             if not self.is_active:
-                return  # a safety notice or follow-up question is on top: wait for it
+                # A safety notice or follow-up question is on top: wait for it.
+                self._schedule(IDLE_MS)
+                return
             self.session.on_notice = self._journal_notice
             self.session.start()
             if self.session.notice:
                 self.notify(self.session.notice, timeout=8)
+            # No get-ready segment to show the routine's safety and the first item's
+            # position: say them as the session starts.
+            opening = words.opening_notes(self.player.routine, self.player.timeline)
+            if opening:
+                lines = (printable(n.line()) for n in opening)
+                self.notify("\n".join(lines), timeout=20, markup=False)
         for event in self.player.poll():
             self.handle_event(event)
+        player = self.player
+        if player.state is PlayerState.PLAYING:
+            to_end = player.timeline.at(player.position_ms).end_ms - player.position_ms
+            if 0 < to_end <= LEAD_MS:
+                time.sleep(to_end / 1000)  # at most LEAD_MS: the boundary is that close
+                for event in player.poll():
+                    self.handle_event(event)
         self.sync()
 
     def _journal_notice(self, text: str) -> None:
@@ -231,12 +270,14 @@ class PlayerScreen(Screen):
         if key != self._key:
             self._key = key
             self.state = state
+            routine = player.routine
             self.phase_word = seg.phase_word
-            self.move = _move_text(seg)
-            self.heading = self._heading(seg)
+            self.move = words.move_of(seg)
+            self.heading = words.heading(routine, seg)
             self.cue = self._cue(seg, state)
+            self.about = tuple(words.general_notes(routine, seg))
             self.next_up = self._next_up(seg)
-            self.audio = self._audio_text()
+            self.audio = self._audio_text(seg)
             self.status = self._status(state)
             self._breath = _breath_kind(seg)
             self._previous = timeline.segments[seg.index - 1] if seg.index > 0 else None
@@ -248,54 +289,76 @@ class PlayerScreen(Screen):
         self.seconds_left = max(0, math.ceil((seg.end_ms - position) / 1000))
         remaining = max(0, timeline.duration_ms - position)
         self.time_left = f"{clock(remaining)} left"
-        self.progress_permille = min(1000, position * 1000 // max(1, timeline.duration_ms))
+        self.progress_permille = self._progress_step(position, timeline.duration_ms)
         level = 0.0 if self.calm else breath_level(seg, position, self._previous)
         self._indicator.show(level, self._breath, position)
         if self._figure.display:
             self._figure.show(player.routine, timeline, seg, position, level)
+        if self.session.started:
+            self._schedule(self.next_change_in_ms())
+
+    # -- when to look next ----------------------------------------------------------
+
+    def next_change_in_ms(self) -> int:
+        """Milliseconds of session time until the next thing on screen may change."""
+        player = self.player
+        if self._left or player.state is not PlayerState.PLAYING:
+            return IDLE_MS
+        position = player.position_ms
+        timeline = player.timeline
+        seg = timeline.at(position)
+        to_end = seg.end_ms - position
+        remaining = timeline.duration_ms - position
+        waits = [
+            to_end - LEAD_MS if to_end > LEAD_MS else to_end,  # the new segment
+            (to_end - 1) % 1000 + 1,  # the countdown, a ceiling of seconds
+            remaining % 1000 + 1,  # the time left, a floor of seconds
+            IDLE_MS * 4,  # player events (a pending pace) are never later than this
+        ]
+        steps = self._progress_steps()
+        if steps:
+            duration = max(1, timeline.duration_ms)
+            done = position * steps // duration
+            waits.append(-(-(done + 1) * duration // steps) - position)
+        if not self.calm and self._breath_moves(seg):
+            waits.append(STEP_MS)
+        return max(1, min(waits))
+
+    def _breath_moves(self, seg: Segment) -> bool:
+        # Rests, holds and the lead-in keep a steady shape: no need to sample them.
+        return seg.kind is Kind.PHASE and seg.breath is not Breath.HOLD
+
+    def _progress_steps(self) -> int:
+        # The bar fills by half cells; a value between two of them draws nothing new.
+        return 2 * max(0, self._progress.size.width)
+
+    def _progress_step(self, position: int, duration: int) -> int:
+        steps = self._progress_steps()
+        if not steps:
+            return min(1000, position * 1000 // max(1, duration))
+        done = min(steps, position * steps // max(1, duration))
+        # The middle of the half cell, so the bar's own rounding lands on it.
+        return min(1000, (2 * done * 1000 + 1000) // (2 * steps)) if done < steps else 1000
+
+    def _schedule(self, delay_ms: int) -> None:
+        """One timer for the next look (a new one replaces the old)."""
+        if self._timer is not None:
+            self._timer.stop()
+        self._wake_ms = delay_ms
+        self._timer = self.set_timer(delay_ms / 1000, self.tick, name="next-change")
 
     # -- what the lines say ---------------------------------------------------------
 
-    def _item(self, seg: Segment):
-        items = self.player.routine.exercise
-        number = (
-            seg.exercise if 1 <= seg.exercise <= len(items) else (1 if seg.exercise == 0 else 0)
-        )
-        return items[number - 1] if number else None
-
-    def _heading(self, seg: Segment) -> str:
-        if seg.kind is Kind.END:
-            return self.player.routine.title
-        if seg.kind is Kind.LEAD_IN or seg.kind in (Kind.TRANSITION, Kind.WAIT):
-            item = self._item(seg)
-            return f"Coming up: {item.name}" if item is not None else "Get ready"
-        parts = [seg.exercise_name]
-        if seg.side:
-            parts.append(seg.side)
-        item = self._item(seg)
-        if isinstance(item, Breathing):
-            if seg.reps:
-                parts.append(f"breath {seg.rep}/{seg.reps}")
-        else:
-            if seg.sets:
-                parts.append(f"set {seg.set}/{seg.sets}")
-            if seg.reps and seg.rep:
-                parts.append(f"rep {seg.rep}/{seg.reps}")
-        return " · ".join(parts)
-
     def _cue(self, seg: Segment, state: PlayerState) -> str:
+        """The cue line: during a phase that phase's own cue and nothing else (the
+        general coaching is in `about`, before the item and in its rests)."""
         if state is PlayerState.WAITING:
             return "Press Enter when ready"
         if self.session.ended:
             return "Well done. Press Enter or q to close."
         if seg.kind is Kind.END:
             return "Well done."
-        item = self._item(seg)
-        if item is None:
-            return ""
-        if seg.kind in (Kind.LEAD_IN, Kind.TRANSITION, Kind.WAIT, Kind.SWITCH, Kind.REST):
-            return item.safety or item.position or (item.cues[0] if item.cues else "")
-        return choose_cue(item.cues, seg.breath, seg.rep) or item.position
+        return words.cue_of(seg)
 
     def _next_up(self, seg: Segment) -> str:
         items = self.player.timeline.items or tuple(i.name for i in self.player.routine.exercise)
@@ -306,11 +369,16 @@ class PlayerScreen(Screen):
             return f"Next: {items[current]}"
         return "Next: the end of the session"
 
-    def _audio_text(self) -> str:
+    def _audio_text(self, seg: Segment) -> str:
         player = self.player
         sound = "muted" if player.muted else f"vol {round(player.volume * 100)}%"
-        pace = _pace_text(player.pace, player.tempo_scale)
-        return f"pace {pace} · {sound}"
+        item = words.item_of(player.routine, seg)
+        if isinstance(item, Breathing):
+            # A breathing block plays its own pattern, not the routine's pace.
+            pace = f"pattern {_pace_text(words.block_pattern(item), player.tempo_scale)}"
+        else:
+            pace = f"pace {_pace_text(player.pace, player.tempo_scale)}"
+        return f"{pace} · {sound}"
 
     def _status(self, state: PlayerState) -> str:
         if state is PlayerState.PAUSED:
@@ -348,6 +416,12 @@ class PlayerScreen(Screen):
 
     def watch_cue(self, value: str) -> None:
         self._set_line("cue", value)
+
+    def watch_about(self, notes: tuple) -> None:
+        # Changes only between items and at rests, so a layout pass here is cheap.
+        about = self.query_one("#about", Static)
+        about.update(about_text(notes))
+        about.display = bool(notes)
 
     def watch_next_up(self, value: str) -> None:
         self._set_line("next-up", value)
@@ -411,7 +485,19 @@ class PlayerScreen(Screen):
         self.sync()
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen())
+        # Reading help is not practising: the session waits while help is open, and
+        # goes on when it closes only if it was playing before.
+        was_playing = self.player.state is PlayerState.PLAYING
+        if was_playing:
+            self.player.pause()
+            self.sync()
+
+        def closed(_=None) -> None:
+            if was_playing and self.player.state is PlayerState.PAUSED:
+                self.player.resume()
+            self.sync()
+
+        self.app.push_screen(HelpScreen(), closed)
 
     def action_quit_session(self) -> None:
         if self.session.ended:
@@ -490,31 +576,24 @@ class PlayerScreen(Screen):
         self._drain()
 
 
-_EXHALE_CUE = re.compile(r"\b(breathe out|breathing out|out-breath|exhale)", re.IGNORECASE)
-_INHALE_CUE = re.compile(r"\b(breathe in|breathing in|in-breath|inhale)", re.IGNORECASE)
-
-
-def choose_cue(cues: tuple[str, ...], breath: Breath, rep: int) -> str:
-    """A coaching cue for this moment: never "breathe in …" during an exhale (or the
-    reverse); the others take turns, one per rep."""
-    if not cues:
-        return ""
-
-    def fits(cue: str) -> bool:
-        says_out, says_in = bool(_EXHALE_CUE.search(cue)), bool(_INHALE_CUE.search(cue))
-        if breath is Breath.EXHALE:
-            return says_out or not says_in
-        if breath is Breath.INHALE:
-            return says_in or not says_out
-        return not (says_out or says_in)
-
-    fitting = [cue for cue in cues if fits(cue)] or list(cues)
-    return fitting[(max(rep, 1) - 1) % len(fitting)]
-
-
-def _move_text(seg: Segment) -> str:
-    # Outside phases the heading already names what comes; the word says the rest.
-    return seg.move if seg.kind is Kind.PHASE else ""
+def about_text(notes) -> Text:
+    """The general text as the screen shows it: safety first and marked, then the
+    position and each cue on its own line. A `Text` of printable characters, so a
+    routine's words are never read as markup nor act on the terminal."""
+    text = Text()
+    for i, note in enumerate(notes):
+        if i:
+            text.append("\n")
+        words_ = printable(note.text)
+        if note.kind == "safety":
+            text.append("⚠ ", "bold")
+            text.append(words_, "bold")
+        elif note.kind == "position":
+            text.append("Position: ", "italic")
+            text.append(words_)
+        else:
+            text.append("· " + words_)
+    return text
 
 
 def _breath_kind(seg: Segment) -> str:

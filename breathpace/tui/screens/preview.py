@@ -1,6 +1,7 @@
-"""A routine's outline before it is started: one row per exercise, with its length, and
-the highlighted exercise's poses drawn small, so the movement can be seen before it is
-done."""
+"""A routine's outline before it is started: one row per exercise, with its length; the
+highlighted exercise's poses drawn small, so the movement can be seen before it is done;
+the routine's safety note and what the highlighted exercise involves (dose, safety,
+position, cues, each phase with its own cue)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from textual.widgets import DataTable, Static
 from breathpace.figures.track import START, rep_targets
 from breathpace.fmt import length
 from breathpace.routine.model import Breathing, Exercise, Routine
+from breathpace.safe_text import printable
+from breathpace.session import words
 from breathpace.session.dose import Dose, effective_dose
 from breathpace.timeline import Timeline, TimelineTooLong, compile
 from breathpace.tui.text import cell, plain
@@ -28,14 +31,15 @@ def item_rows(routine: Routine, timeline: Timeline) -> list[tuple[str, ...]]:
     """One row per item; the routine's strings are escaped (never read as markup)."""
     rows = []
     for number, item in enumerate(routine.exercise, start=1):
-        start, end = timeline.item_span(number)
         if isinstance(item, Breathing):
-            dose = f"{item.pattern}" + (f" → {item.ramp_to:g}/min" if item.ramp_to else "")
+            dose = words.block_pattern(item)
             sides = ""
         else:
             dose = f"{item.sets}×{item.reps}"
             sides = item.sides or ""
-        rows.append(tuple(map(cell, (str(number), item.name, dose, sides, length(end - start)))))
+        # The same length as `breathpace preview` shows: without the get-ready before it.
+        ms = words.item_ms(timeline, number)
+        rows.append(tuple(map(cell, (str(number), item.name, dose, sides, length(ms)))))
     return rows
 
 
@@ -125,6 +129,7 @@ class PreviewScreen(ModalScreen[bool]):
         except TimelineTooLong as exc:
             timeline = None
             note = str(exc)
+        self._timeline = timeline
         with Vertical(id="preview", classes="dialog"):
             yield Static(plain(routine.title, "bold"), id="preview-title", markup=False)
             if routine.summary:
@@ -133,15 +138,45 @@ class PreviewScreen(ModalScreen[bool]):
             table.add_columns("#", "exercise", "dose", "sides", "length")
             if timeline is not None:
                 table.add_rows(item_rows(routine, timeline))
-                pace = "the " + dose.describe() if dose.pace_from == "routine" else dose.describe()
-                note = f"{length(timeline.duration_ms)} at {pace}"
+                note = f"{length(timeline.duration_ms)} at {self._pace_words()}"
             yield table
             yield ExercisePoses(routine, id="preview-poses")
             yield Static(plain(note), id="preview-total", markup=False)
+            # Under the table, so a short terminal still shows the table first.
+            if routine.safety:
+                yield Static(
+                    Text.assemble(("⚠ ", "bold"), (printable(routine.safety), "bold")),
+                    id="preview-safety",
+                    markup=False,
+                )
+            # What the highlighted exercise involves; filled in as the cursor moves.
+            yield Static("", id="preview-detail", markup=False)
             yield Static("Enter start · Esc close", classes="hint")
+
+    def _pace_words(self) -> str:
+        dose, routine = self.dose, self.routine
+        if words.breathing_only(routine):
+            # Breathing blocks play their own patterns, whatever the pace.
+            text = f"the {words.pace_label(routine, dose.pace_text)}"
+            return text + (f", tempo x{float(dose.tempo):g}" if dose.tempo != 1 else "")
+        return "the " + dose.describe() if dose.pace_from == "routine" else dose.describe()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.query_one(ExercisePoses).show_item(event.cursor_row + 1)
+        self.show_detail(event.cursor_row + 1)
+
+    def show_detail(self, number: int) -> None:
+        """Show what item `number` (1-based) involves under the table."""
+        detail = self.query_one("#preview-detail", Static)
+        items = self.routine.exercise
+        if self._timeline is None or not 1 <= number <= len(items):
+            detail.update("")
+            return
+        item = items[number - 1]
+        ms = words.item_ms(self._timeline, number)
+        lines = words.item_details(item, self._timeline, number, ms)
+        shown = [printable(line) for line in (f"{number}. {item.name}", *lines)]
+        detail.update(Text("\n".join(shown)))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         # Enter on the table (which has the focus) starts, as the hint says.

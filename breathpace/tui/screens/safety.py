@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -45,25 +45,45 @@ class SafetyScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     SafetyScreen { align: center middle; }
     SafetyScreen > Vertical {
-        width: 98; max-width: 100%; height: auto; max-height: 100%;
-        padding: 1 2; border: round $warning; background: $surface;
+        width: 80; max-width: 100%; height: auto; max-height: 100%;
+        padding: 0 2; border: round $warning; background: $surface;
     }
-    SafetyScreen VerticalScroll { height: auto; max-height: 24; }
+    SafetyScreen VerticalScroll {
+        height: auto; max-height: 24; scrollbar-size-vertical: 1;
+    }
     SafetyScreen Button { margin-top: 1; }
     """
     BINDINGS: ClassVar = [
         Binding("escape", "close", "Close"),
         Binding("enter", "close", "I understand", show=False),
+        # The button has the focus; the arrows and page keys still move the text.
+        Binding("down", "scroll('down')", show=False),
+        Binding("up", "scroll('up')", show=False),
+        Binding("pagedown", "scroll('page_down')", show=False),
+        Binding("pageup", "scroll('page_up')", show=False),
     ]
 
     def compose(self) -> ComposeResult:
         with Vertical():
             with VerticalScroll():
                 yield Static(SAFETY_NOTICE.rstrip(), id="safety-text", markup=False)
-            yield Button("I understand", id="ok", variant="primary")
+            # Compact (one row), so the whole notice and the button fit 80x24.
+            yield Button("I understand", id="ok", variant="primary", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#ok", Button).focus()
+        self._fit(self.app.size.height)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.height)
+
+    def _fit(self, height: int) -> None:
+        # The text scrolls in what is left once the border and the button (with its
+        # margin) have their rows, so the button is always in view.
+        self.query_one(VerticalScroll).styles.max_height = max(3, min(24, height - 5))
+
+    def action_scroll(self, how: str) -> None:
+        getattr(self.query_one(VerticalScroll), f"scroll_{how}")()
 
     @on(Button.Pressed, "#ok")
     def _ok(self) -> None:

@@ -2,9 +2,11 @@
 the exhale, steady in holds.
 
 The screen hands it a level from 0 to 1 each frame; the widget turns that into a whole
-number of half-cells (the terminal's own resolution), moves at most about seven times a
-second, and redraws only when that number changes, through the cheap line API. In
-reduced motion it shows a steady bar and a word instead, and never animates.
+number of half-cells (the terminal's own resolution), moves at most four times a
+second, and redraws only when that number changes, through the cheap line API. Only the
+cells that change are marked for redrawing (the ends of each row of the lens), so a step
+of the breath writes a few dozen bytes to the terminal, not the whole shape. In reduced
+motion it shows a steady bar and a word instead, and never animates.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import math
 
 from rich.segment import Segment as RichSegment
+from textual.geometry import Region
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
@@ -22,9 +25,10 @@ from breathpace.timeline import Breath, Kind, Segment
 #: The smallest shape, so the indicator is never empty at the bottom of an exhale.
 FLOOR = 0.12
 REST_LEVEL = 0.35
-#: The shape moves at most this often (session time): about seven times a second,
-#: smooth for a breath of seconds, and cheap enough to keep the player under 3 % of a core.
-STEP_MS = 150
+#: The shape moves at most this often (session time): four times a second, smooth
+#: for a breath of seconds, and what keeps the terminal output of steady breathing
+#: near 2 KB/s. The screen samples the breath this often while the shape can move.
+STEP_MS = 250
 
 
 def breath_level(segment: Segment, position_ms: int, previous: Segment | None) -> float:
@@ -76,8 +80,9 @@ class BreathIndicator(Widget):
     BreathIndicator.-rest { color: $foreground-muted; }
     """
 
-    units: reactive[int] = reactive(0, layout=False)
-    """Half-cells each side of the centre at the widest row: the drawn resolution."""
+    units: reactive[int] = reactive(0, layout=False, repaint=False)
+    """Half-cells each side of the centre at the widest row: the drawn resolution.
+    Its watcher marks only the changed cells for redrawing."""
     calm: reactive[bool] = reactive(False)
     label: reactive[str] = reactive("")
     """The calm-mode word ("breathe in"); unused while animating."""
@@ -113,11 +118,23 @@ class BreathIndicator(Widget):
 
     def on_resize(self) -> None:
         self._rows = None
-        self.units = self._units_for(self._level)
+        self.set_reactive(BreathIndicator.units, self._units_for(self._level))
         self.refresh()
 
     def watch_units(self) -> None:
+        old = self._rows
         self._rows = None
+        if old is None or len(old) != self.size.height:
+            self.refresh()
+            return
+        new = self._rows = self._compute_rows()
+        regions = [
+            Region(x, y, width, 1)
+            for y, (before, after) in enumerate(zip(old, new, strict=True))
+            for x, width in _changed_spans(before, after)
+        ]
+        if regions:
+            self.refresh(*regions)
 
     def watch_label(self) -> None:
         self._rows = None
@@ -152,6 +169,23 @@ class BreathIndicator(Widget):
         if not 0 <= y < len(self._rows):
             return Strip.blank(self.size.width, self.rich_style)
         return Strip([RichSegment(self._rows[y], self.rich_style)], self.size.width)
+
+
+def _changed_spans(before: str, after: str) -> list[tuple[int, int]]:
+    """(x, width) of the runs of cells that differ between two rows of equal width: the
+    two ends of a row of the lens when it grows or shrinks."""
+    spans: list[tuple[int, int]] = []
+    start = -1
+    for x, (a, b) in enumerate(zip(before, after, strict=False)):
+        if a != b:
+            if start < 0:
+                start = x
+        elif start >= 0:
+            spans.append((start, x - start))
+            start = -1
+    if start >= 0:
+        spans.append((start, max(len(before), len(after)) - start))
+    return spans
 
 
 def _bar(half_cells: int, width: int) -> str:
