@@ -38,7 +38,8 @@ def user_routines_dir(isolated_home: Path) -> Path:
 
 # -- The fast lane -------------------------------------------------------------------
 # `pytest -m "not slow"` is the quick loop while working; `.ci/run` runs everything.
-# A test is slow when it starts a real process, drives tmux or needs the sound server.
+# A test is slow when it starts a real process, drives tmux or needs the sound server
+# (or, marked by hand with its reason, walks whole routines through the real screen).
 # Everything under tests/e2e/ and everything marked `tmux` or `pulse` is slow by
 # definition; any other test that starts a process must say so with
 # `@pytest.mark.slow`, and the guard below fails it when it does not, so the fast lane

@@ -39,6 +39,10 @@ def _all_phase_cues(routine: Routine) -> set[str]:
     return cues
 
 
+# Walks whole routines through the real screen, segment by segment: minutes, not
+# seconds, so it runs with the slow lane (the pure test of every built-in segment,
+# tests/session/test_words.py, stays in the fast one).
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["glute-bridge", "split-squat", "box"])
 def test_segment_by_segment_the_screen_shows_this_moments_words(name: str):
     routine = load_routine(ROUTINES[name])
