@@ -136,6 +136,7 @@ class PlayerScreen(Screen):
         self._breath = "rest"
         self._previous: Segment | None = None
         self._timer = None
+        self._last_look_ms = -1
         self._wake_ms: int | None = None
 
     # -- layout ---------------------------------------------------------------------
@@ -295,7 +296,13 @@ class PlayerScreen(Screen):
         if self._figure.display:
             self._figure.show(player.routine, timeline, seg, position, level)
         if self.session.started:
-            self._schedule(self.next_change_in_ms())
+            delay = self.next_change_in_ms()
+            if position == self._last_look_ms and delay < IDLE_MS:
+                # The clock has not moved since the last look (a stalled device, or a
+                # test's fake clock): looking again in a millisecond would only spin.
+                delay = IDLE_MS
+            self._last_look_ms = position
+            self._schedule(delay)
 
     # -- when to look next ----------------------------------------------------------
 
