@@ -20,6 +20,7 @@ import pytest
 
 from breathpace import tomlfile
 from breathpace.routine.load import RoutineError, load_routine
+from tests.unprivileged import as_nobody
 
 ROUTINE = (
     'format = 1\ntitle = "Fine"\nlead_in = 0\n[[exercise]]\nname = "Bridge"\n'
@@ -196,27 +197,19 @@ def test_a_bad_theme_option_is_still_blamed_on_the_option(tmp_path: Path):
     assert line.startswith("breathpace: --theme: theme 'nope': no theme of that name")
 
 
-def _drop_privileges() -> list[str]:
-    if os.geteuid() != 0:
-        return []
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        pytest.skip("needs setpriv to run as another user")
-    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
-
-
 @pytest.mark.slow
 def test_check_of_an_unreadable_file_is_the_same_one_line_as_preview():
-    prefix = _drop_privileges()
     # Not under pytest's tmp_path: its parents are private to the user running pytest.
     folder = Path(tempfile.mkdtemp(prefix="breathpace-unreadable-"))
     try:
-        _check_unreadable(prefix, folder)
+        folder.chmod(0o777)
+        prefix, extra = as_nobody(folder)
+        _check_unreadable(prefix, extra, folder)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _check_unreadable(prefix: list[str], folder: Path) -> None:
+def _check_unreadable(prefix: list[str], extra: dict[str, str], folder: Path) -> None:
     home = folder / "home"
     home.mkdir()
     path = folder / "secret.toml"
@@ -229,6 +222,7 @@ def _check_unreadable(prefix: list[str], folder: Path) -> None:
         "HOME": str(home),
         "XDG_CONFIG_HOME": str(home / "c"),
         "XDG_DATA_HOME": str(home / "d"),
+        **extra,
     }
 
     def as_other(*args):

@@ -22,6 +22,7 @@ from click.testing import CliRunner
 from breathpace.cli import main
 from breathpace.routine.load import RoutineError, load_routine
 from breathpace.timeline import Breath, compile
+from tests.unprivileged import as_nobody
 
 HERE = Path(__file__).resolve().parent
 BROKEN = HERE / "broken"
@@ -109,14 +110,6 @@ def test_a_missing_file(tmp_path: Path):
     assert result.stderr == f"error: {missing}: no such file\n"
 
 
-def _as_unprivileged() -> list[str]:
-    """The command prefix that runs a process as a user who cannot read others' files:
-    as root (CI always is), drop to `nobody`; otherwise we already are such a user."""
-    if os.geteuid() != 0:
-        return []
-    return ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("folder_mode", [0o711, 0o700], ids=["unreadable", "unreachable"])
 def test_an_unreadable_file(folder_mode: int):
@@ -127,6 +120,7 @@ def test_an_unreadable_file(folder_mode: int):
     base = Path(tempfile.mkdtemp(prefix="breathpace-unreadable-"))
     try:
         base.chmod(0o711)
+        prefix, extra = as_nobody(base)
         home = base / "home"
         home.mkdir()
         home.chmod(0o777)
@@ -142,9 +136,10 @@ def test_an_unreadable_file(folder_mode: int):
             XDG_CONFIG_HOME=str(home / "config"),
             XDG_DATA_HOME=str(home / "data"),
             PYTHONDONTWRITEBYTECODE="1",
+            **extra,
         )
         proc = subprocess.run(
-            [*_as_unprivileged(), sys.executable, "-m", "breathpace", "check", str(path)],
+            [*prefix, sys.executable, "-m", "breathpace", "check", str(path)],
             capture_output=True,
             text=True,
             timeout=60,

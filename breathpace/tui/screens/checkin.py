@@ -49,7 +49,7 @@ class CheckInScreen(FormKeys, ModalScreen[bool]):
         padding: 1 2; border: round $primary; background: $surface;
         scrollbar-size-vertical: 1;
     }
-    CheckInScreen .title { text-style: bold; }
+    CheckInScreen > FormBody { border-title-style: bold; border-title-color: $text; }
     CheckInScreen #checkin-session { color: $text-muted; margin-bottom: 1; }
     CheckInScreen Input { width: 100%; margin-bottom: 1; }
     CheckInScreen #checkin-error { color: $error; height: auto; }
@@ -66,8 +66,11 @@ class CheckInScreen(FormKeys, ModalScreen[bool]):
         self._shown_error = ""
 
     def compose(self) -> ComposeResult:
-        with FormBody():
-            yield Static("How did that feel?", classes="title")
+        body = FormBody()
+        # The question rides on the frame, so a short terminal that scrolls the form
+        # never scrolls it out of sight.
+        body.border_title = "How did that feel?"
+        with body:
             yield Static("", id="checkin-session", markup=False)
             yield Label("Effort: 0 = none, 10 = the most you could do")
             yield Input(placeholder="0–10", id="effort", max_length=2, restrict=r"[0-9]*")
