@@ -1,50 +1,28 @@
-"""Run breathpace as a user who cannot read other people's files.
+"""Run breathpace as a user to whom file permissions apply.
 
-Root can read any file, so a test of "this file cannot be read" runs its process as
-`nobody` when the tests run as root (CI always does). `nobody` must then be able to
-import breathpace: the checkout the editable install points at may sit in a folder only
-root can enter (`/root/...`), so the package and its data are copied to a folder anyone
-can read and put first on `PYTHONPATH`.
+Root reads any file, so a test of "this file cannot be read" would pass vacuously as root
+(CI always is). Switching to `nobody` fails another way: the checkout and the virtual
+environment may sit in folders only root can enter. So root keeps its identity and gives
+up only the two capabilities that override file permissions: its files are then guarded
+by their mode bits, exactly as an ordinary user's are.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-from pathlib import Path
 
 import pytest
 
-import breathpace
-
-_CHECKOUT = Path(breathpace.__file__).resolve().parent.parent
-_COPIED = ("breathpace", "routines", "sounds", "figures", "routine.schema.json")
+_OVERRIDES = "-dac_override,-dac_read_search"
 
 
-def as_nobody(base: Path) -> tuple[list[str], dict[str, str]]:
-    """The command prefix and extra environment that run `python -m breathpace` as a user
-    who cannot read others' files. BASE is a folder anyone can enter; a copy of the
-    package goes under it when one is needed."""
+def bound_by_permissions() -> list[str]:
+    """The command prefix under which a process obeys file mode bits (empty when it
+    already does)."""
     if os.geteuid() != 0:
-        return [], {}  # already such a user
+        return []
     setpriv = shutil.which("setpriv")
     if setpriv is None:
-        pytest.skip("needs setpriv to run as another user")
-    source = base / "importable"
-    source.mkdir()
-    package = Path(breathpace.__file__).resolve().parent
-    if (package / "_data").is_dir():
-        shutil.copytree(package, source / "breathpace")  # an installed wheel: data inside
-    else:
-        for name in _COPIED:
-            found = _CHECKOUT / name
-            if found.is_dir():
-                shutil.copytree(found, source / name, ignore=shutil.ignore_patterns("__pycache__"))
-            elif found.is_file():
-                shutil.copy2(found, source / name)
-    for folder, _dirs, files in os.walk(source):
-        os.chmod(folder, 0o755)
-        for name in files:
-            os.chmod(os.path.join(folder, name), 0o644)
-    prefix = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
-    return prefix, {"PYTHONPATH": str(source), "PYTHONDONTWRITEBYTECODE": "1"}
+        pytest.skip("needs setpriv to give up root's file-permission override")
+    return [setpriv, f"--bounding-set={_OVERRIDES}", f"--inh-caps={_OVERRIDES}"]

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 import tomllib
 from pathlib import Path
 
@@ -22,7 +20,7 @@ from click.testing import CliRunner
 from breathpace.cli import main
 from breathpace.routine.load import RoutineError, load_routine
 from breathpace.timeline import Breath, compile
-from tests.unprivileged import as_nobody
+from tests.unprivileged import bound_by_permissions
 
 HERE = Path(__file__).resolve().parent
 BROKEN = HERE / "broken"
@@ -111,45 +109,35 @@ def test_a_missing_file(tmp_path: Path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("folder_mode", [0o711, 0o700], ids=["unreadable", "unreachable"])
-def test_an_unreadable_file(folder_mode: int):
-    """A file the user may not read (or not even reach): one line, exit 2, also as root,
-    where the check runs as `nobody` in a real process."""
-    # Not under tmp_path: its parents are private to the user running the tests, and
-    # `nobody` must reach the folder to find the file it may not read.
-    base = Path(tempfile.mkdtemp(prefix="breathpace-unreadable-"))
+@pytest.mark.parametrize("folder_mode", [0o755, 0o000], ids=["unreadable", "unreachable"])
+def test_an_unreadable_file(tmp_path: Path, folder_mode: int):
+    """A file the user may not read (or not even reach): one line, exit 2, in a real
+    process that obeys file permissions (as root too, which gives up its override)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    folder = tmp_path / "private"
+    folder.mkdir()
+    path = folder / "locked.toml"
+    path.write_text(DESIGN_EXAMPLE.read_text("utf-8"), "utf-8")
+    path.chmod(0)
+    folder.chmod(folder_mode)
+    env = dict(
+        os.environ,
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_DATA_HOME=str(home / "data"),
+    )
     try:
-        base.chmod(0o711)
-        prefix, extra = as_nobody(base)
-        home = base / "home"
-        home.mkdir()
-        home.chmod(0o777)
-        folder = base / "private"
-        folder.mkdir()
-        path = folder / "locked.toml"
-        path.write_text(DESIGN_EXAMPLE.read_text("utf-8"), "utf-8")
-        path.chmod(0)
-        folder.chmod(folder_mode)
-        env = dict(
-            os.environ,
-            HOME=str(home),
-            XDG_CONFIG_HOME=str(home / "config"),
-            XDG_DATA_HOME=str(home / "data"),
-            PYTHONDONTWRITEBYTECODE="1",
-            **extra,
-        )
         proc = subprocess.run(
-            [*prefix, sys.executable, "-m", "breathpace", "check", str(path)],
+            [*bound_by_permissions(), sys.executable, "-m", "breathpace", "check", str(path)],
             capture_output=True,
             text=True,
             timeout=60,
             env=env,
         )
     finally:
-        for p in (base / "private", base / "private" / "locked.toml"):
-            if p.exists():
-                p.chmod(0o755)
-        shutil.rmtree(base)
+        folder.chmod(0o755)
+        path.chmod(0o644)
     assert proc.returncode == 2, proc.stderr
     assert proc.stdout == ""
     assert proc.stderr == f"error: {path}: cannot be read (Permission denied)\n"
