@@ -98,3 +98,21 @@ def classic_glute_bridge(user_routines_dir: Path) -> Path:
     target = user_routines_dir / "glute-bridge.toml"
     target.write_text(source.read_text("utf-8"), "utf-8")
     return target
+
+
+# -- Textual's pilot, in finer steps ---------------------------------------------------
+# Every `pilot.press` and `pilot.pause` waits until the app is idle, judged by sleeping
+# in steps of `SLEEP_GRANULARITY` (20 ms) until a step passes with almost no CPU time
+# used; a key press waits two such steps at least. Across the interface tests that was
+# 45 s of a fast lane of 100, spent asleep. The same judgement in 5 ms steps (with the
+# CPU allowance scaled with it) waits for the same thing, four times as finely.
+_IDLE_STEP_S = 1 / 200
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    import textual._wait
+
+    textual._wait.SLEEP_IDLE = (
+        textual._wait.SLEEP_IDLE * _IDLE_STEP_S / (textual._wait.SLEEP_GRANULARITY)
+    )
+    textual._wait.SLEEP_GRANULARITY = _IDLE_STEP_S

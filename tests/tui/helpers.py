@@ -65,6 +65,11 @@ async def advance(pilot, clock, seconds: float, step: float = 0.25) -> None:
     """Move the fake clock forward, one frame every `step` seconds (as the timer would,
     but exactly), then let the screen redraw."""
     screen = player_screen(pilot.app)
+    if not screen.session.started and screen.is_active:
+        # The screen starts the session at its first look, right after its first
+        # refresh: take that look now, so the clock moves from where the session began
+        # however quickly the pilot judged the app idle.
+        screen.tick()
     remaining = seconds
     while remaining > 1e-9:
         dt = min(step, remaining)
