@@ -29,12 +29,6 @@ if TYPE_CHECKING:
 
 #: A volume change fades over this many frames instead of stepping (no click).
 GAIN_RAMP = 512
-#: The source renders this far ahead of what the device asks for (about 0.19 s at
-#: 44.1 kHz) and hands out slices: the mixer's cost is mostly per call, and the device
-#: asks 40 times a second. Ahead is safe because the samples of a tape frame depend only
-#: on the stretches, and any change to them (a seek, a pace change) is a new tuple that
-#: throws the rendered block away; the core is told only of frames handed out.
-AHEAD_FRAMES = 8192
 
 
 class Sound:
@@ -81,8 +75,6 @@ class Source:
         self.volume = clamp01(volume)
         self.muted = bool(muted)
         self._gain_applied = self.target_gain()
-        # (stretches, first tape frame, samples): the block rendered ahead.
-        self._ahead: tuple[tuple, int, np.ndarray] = ((), 0, np.zeros(0, dtype=np.float32))
 
     def target_gain(self) -> float:
         return 0.0 if self.muted else float(self.volume)
@@ -91,36 +83,33 @@ class Source:
         core = self._core
         if start + n > core.rendered_until:
             core.rendered_until = start + n
+        out = np.zeros(n, dtype=np.float32)
         stretches = core.stretches
-        made_for, first, block = self._ahead
-        if made_for is not stretches or start < first or start + n > first + len(block):
-            first, block = start, render_stretches(stretches, start, max(n, AHEAD_FRAMES))
-            self._ahead = (stretches, first, block)
-        out = block[start - first : start - first + n]
+        for i, s in enumerate(stretches):
+            lo = max(start, s.tape_start)
+            hi = (
+                start + n
+                if i + 1 == len(stretches)
+                else min(start + n, stretches[i + 1].tape_start)
+            )
+            hi = min(hi, s.tape_stop)
+            if hi <= lo or s.plan.sound is None:
+                continue
+            out[lo - start : hi - start] = s.plan.sound.render(
+                s.tl_start + lo - s.tape_start, hi - lo
+            )
         target = self.target_gain()
         applied = self._gain_applied
         if target == applied:
-            # A new array, never in place: `out` is a view of the block rendered ahead.
-            return out if target == 1.0 else out * np.float32(target)
-        k = min(n, GAIN_RAMP)
-        ramp = np.full(n, target, dtype=np.float32)
-        ramp[:k] = np.linspace(applied, target, k, endpoint=False, dtype=np.float32)
-        self._gain_applied = target
-        return out * ramp
-
-
-def render_stretches(stretches: tuple, start: int, n: int) -> np.ndarray:
-    """Samples for tape frames [start, start + n), each from the stretch that owns it
-    (a stretch owns the tape up to the next one's start, or its own stop)."""
-    out = np.zeros(n, dtype=np.float32)
-    for i, s in enumerate(stretches):
-        lo = max(start, s.tape_start)
-        hi = start + n if i + 1 == len(stretches) else min(start + n, stretches[i + 1].tape_start)
-        hi = min(hi, s.tape_stop)
-        if hi <= lo or s.plan.sound is None:
-            continue
-        out[lo - start : hi - start] = s.plan.sound.render(s.tl_start + lo - s.tape_start, hi - lo)
-    return out
+            if target != 1.0:
+                out *= target
+        else:
+            k = min(n, GAIN_RAMP)
+            ramp = np.full(n, target, dtype=np.float32)
+            ramp[:k] = np.linspace(applied, target, k, endpoint=False, dtype=np.float32)
+            out *= ramp
+            self._gain_applied = target
+        return out
 
 
 def fall_silent(backend: Backend, clock) -> Backend:
