@@ -13,12 +13,18 @@ so they survive any terminal encoding, and an author recognises them from their 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import TextIO
 
 #: Characters that reorder the text around them on screen (bidirectional embeddings,
 #: overrides and isolates): shown escaped so a name cannot display as something else.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+#: Any character `is_control` refuses, as one pattern: text is searched at C speed,
+#: and only text that holds one is walked character by character to name it.
+CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def is_control(char: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from breathpace.safe_text import cut, is_control, name_text, printable, quote
+from breathpace.safe_text import CONTROL_RE, cut, is_control, name_text, printable, quote
 from breathpace.tomlfile import loads, show_value
 
 
@@ -59,3 +59,14 @@ def test_toml_syntax_errors_have_line_and_column_and_stay_printable():
     assert (
         str(info.value) == "f.toml: line 2, column 7: TOML syntax error: Illegal character '\\x1b'"
     )
+
+
+def test_the_control_pattern_finds_exactly_what_is_control_refuses():
+    # Every code point: the pattern is the fast path of the format's text check, so a
+    # character it missed would reach the terminal.
+    disagree = [
+        hex(code)
+        for code in range(0x110000)
+        if (CONTROL_RE.search(chr(code)) is not None) != is_control(chr(code))
+    ]
+    assert disagree == []

@@ -73,24 +73,47 @@ def apply_overrides(routine: Routine, found: dict[int, Override]) -> Routine:
     return result
 
 
-def apply_dose(routine_name: str, routine: Routine) -> Routine:
+def apply_dose(
+    routine_name: str, routine: Routine, *, book: dict[str, dict[int, Override]] | None = None
+) -> Routine:
     """`routine` with the person's accepted dose changes for `routine_name` applied.
 
-    Reads only: with no journal, or one that cannot be read, the routine is unchanged
-    (the commands that write the journal are the ones that deal with a bad file).
+    `book` is every routine's overrides read at once (`dose_book()`), for a listing of
+    many routines; without it the journal is read for this one.
     """
-    path = paths.journal_file()
     # A name from a file name that is not UTF-8 keeps its bytes as surrogates, which
     # SQLite cannot store: the journal knows it by its escaped form.
     routine_name = name_text(routine_name)
+    if book is None:
+        book = dose_book(routine_name)
+    return apply_overrides(routine, book.get(routine_name, {}))
+
+
+def dose_book(routine_name: str | None = None) -> dict[str, dict[int, Override]]:
+    """The accepted overrides by routine name (of one routine, or of all of them).
+
+    Reads only: with no journal, or one that cannot be read, there are none (the
+    commands that write the journal are the ones that deal with a bad file).
+    """
+    path = paths.journal_file()
+    query = "SELECT routine, exercise, name, reps, sets, hold_breaths FROM dose"
     try:
         if not path.exists() or journal_problem(path) is not None:
-            return routine
+            return {}
         with open_journal(path) as journal:
-            found = overrides(journal, routine_name)
+            if routine_name is None:
+                rows = journal.conn.execute(query).fetchall()
+            else:
+                rows = journal.conn.execute(f"{query} WHERE routine = ?", (routine_name,))
+                rows = rows.fetchall()
     except JournalError:
-        return routine
-    return apply_overrides(routine, found)
+        return {}
+    book: dict[str, dict[int, Override]] = {}
+    for r in rows:
+        book.setdefault(r["routine"], {})[r["exercise"]] = Override(
+            r["exercise"], r["name"], r["reps"], r["sets"], r["hold_breaths"]
+        )
+    return book
 
 
 def accept(journal: Journal, suggestion: Suggestion, *, now: datetime | None = None) -> None:

@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 from breathpace.routine.pattern import BreathPattern, Tempo, seconds_to_ms
-from breathpace.safe_text import BIDI_CONTROLS, is_control, stand_in
+from breathpace.safe_text import BIDI_CONTROLS, CONTROL_RE, is_control, stand_in
 
 MAX_SETS = 100
 MAX_REPS = 1000
@@ -51,6 +51,8 @@ def _no_controls(value: str) -> str:
     # there could retitle the terminal, clear it, or forge a cue line, so none is
     # allowed anywhere in the format, not even a tab or a newline: the screens wrap
     # long text themselves.
+    if CONTROL_RE.search(value) is None:
+        return value
     for i, char in enumerate(value, start=1):
         if is_control(char):
             raise ValueError(

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from breathpace.journal.dose import apply_dose
+from breathpace.journal.dose import Override, apply_dose
 from breathpace.routine.model import Routine
 from breathpace.routine.pattern import BreathPattern
 
@@ -63,13 +63,14 @@ def effective_dose(
     pace_from: str | None = None,
     tempo: Fraction | int = 1,
     journal: bool = True,
+    book: dict[str, dict[int, Override]] | None = None,
 ) -> Dose:
     """The dose `routine` (known as `name`) is played with.
 
     `pace` is the person's pace (settings or `--pace`, say which in `pace_from`); None
     keeps the routine's own. `journal=False` leaves out the accepted dose changes (a
-    practice built on the spot has none)."""
-    dosed = apply_dose(name, routine) if journal else routine
+    practice built on the spot has none); `book` holds them already read (`dose_book`)."""
+    dosed = apply_dose(name, routine, book=book) if journal else routine
     return Dose(
         routine=dosed,
         pace=pace,
@@ -101,10 +102,15 @@ def dose_for(
     )
 
 
-def personal_dose(name: str, routine: Routine, settings_pace: str | None) -> Dose:
+def personal_dose(
+    name: str,
+    routine: Routine,
+    settings_pace: str | None,
+    book: dict[str, dict[int, Override]] | None = None,
+) -> Dose:
     """The dose a listing shows: accepted changes and the personal pace from settings."""
     pace = BreathPattern.parse(settings_pace) if settings_pace else None
-    return effective_dose(name, routine, pace=pace, pace_from="settings")
+    return effective_dose(name, routine, pace=pace, pace_from="settings", book=book)
 
 
 def dose_changes(before: Routine, after: Routine) -> list[str]:

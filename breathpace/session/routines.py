@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from breathpace import library
+from breathpace.journal.dose import Override, dose_book
 from breathpace.library import Resolved
 from breathpace.routine.load import RoutineError, load_routine
 from breathpace.routine.model import Routine
@@ -58,10 +59,15 @@ def resolve_routine(name_or_path: str) -> Resolved:
         raise SessionError(str(exc)) from None
 
 
-def load_entry(path: Path, builtin: bool, settings_pace: str | None) -> Entry:
+def load_entry(
+    path: Path,
+    builtin: bool,
+    settings_pace: str | None,
+    book: dict[str, dict[int, Override]] | None = None,
+) -> Entry:
     try:
         routine = load_routine(path)
-        dose = personal_dose(path.stem, routine, settings_pace)
+        dose = personal_dose(path.stem, routine, settings_pace, book)
         ms = compile(dose.routine, dose.pace, dose.tempo).duration_ms
     except (RoutineError, ValueError) as exc:  # ValueError: too long at this pace
         detail = getattr(exc, "detail", None) or str(exc)
@@ -72,8 +78,9 @@ def load_entry(path: Path, builtin: bool, settings_pace: str | None) -> Entry:
 def routine_entries(settings_pace: str | None = None) -> tuple[list[Entry], list[Entry]]:
     """(built-in entries, the person's own entries), each in file-name order."""
     # Read through the module, so a test can swap the built-in library for a fixed one.
-    builtin = [load_entry(p, True, settings_pace) for p in library.builtin_routine_files()]
-    user = [load_entry(p, False, settings_pace) for p in library.user_routine_files()]
+    book = dose_book()  # the journal read once, not once per routine
+    builtin = [load_entry(p, True, settings_pace, book) for p in library.builtin_routine_files()]
+    user = [load_entry(p, False, settings_pace, book) for p in library.user_routine_files()]
     return builtin, user
 
 
