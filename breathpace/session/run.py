@@ -27,12 +27,15 @@ from breathpace.session.prepare import Prepared, voice_clips
 from breathpace.session.start import StartAt
 
 
-def open_session_backend(options: SessionOptions, *, clock: Any = None) -> tuple[Any, str | None]:
+def open_session_backend(
+    options: SessionOptions, *, clock: Any = None, wait: bool = True
+) -> tuple[Any, str | None]:
     """Open the sound backend the options name: (backend, optional one-line notice).
 
-    Done before anything is drawn, so a device problem is one line (SessionError)."""
+    Done before anything is drawn, so a device problem is one line (SessionError).
+    `wait=False` leaves waiting for the device to play to the caller (`open_backend`)."""
     try:
-        return open_backend(options.audio, options.device, clock=clock)
+        return open_backend(options.audio, options.device, clock=clock, wait=wait)
     except NoSuchDevice as exc:
         # A device that is not there is the device's fault, not the backend's (unless
         # the backend was named on the command line too).
@@ -133,6 +136,12 @@ class Session:
         if self.on_notice is not None:
             self.on_notice(text)
 
+    def sound_ready(self) -> bool:
+        """Whether the sound device plays steadily yet (or has been found not to: the
+        player then carries on silently). The full screen waits for it before starting,
+        showing the get-ready as it will begin."""
+        return self.player.backend.ready()
+
     def start(self) -> None:
         if self.started:
             return
@@ -199,7 +208,9 @@ class OpeningSession:
 
     def _open(self) -> None:
         try:
-            self._opened = open_session_backend(self._prepared.options)
+            # Opened, not yet playing steadily: the screen draws meanwhile and starts
+            # the session once `Session.sound_ready()`.
+            self._opened = open_session_backend(self._prepared.options, wait=False)
         except BaseException as exc:  # handed to result(), on the calling thread
             self._error = exc
 

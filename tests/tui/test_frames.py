@@ -15,7 +15,7 @@ import tomllib
 
 from breathpace.routine.model import Routine
 from tests.tui.conftest import short_routine_text
-from tests.tui.helpers import make_player_app, player_screen
+from tests.tui.helpers import make_player_app, player_screen, screen_text
 
 
 def short() -> Routine:
@@ -172,7 +172,7 @@ def test_a_slow_device_is_waited_for_before_the_session_is_handed_over(monkeypat
 
     opened = threading.Event()
 
-    def slow_open(options, *, clock=None):
+    def slow_open(options, *, clock=None, wait=True):
         time.sleep(0.3)  # a device that takes its time
         opened.set()
         return SilentBackend(clock=FakeClock(0.0)), None
@@ -200,10 +200,37 @@ def test_a_device_that_cannot_open_is_one_error_from_result(monkeypatch):
     from breathpace.session.prepare import prepare
     from breathpace.session.run import OpeningSession
 
-    def broken(options, *, clock=None):
+    def broken(options, *, clock=None, wait=True):
         raise SessionError("--audio: no such device")
 
     monkeypatch.setattr(session_run, "open_session_backend", broken)
     opening = OpeningSession(prepare("box", session_options()), mode="tui")
     with pytest.raises(SessionError, match="no such device"):
         opening.result()
+
+
+def test_the_get_ready_waits_for_a_device_still_waking_then_starts_from_its_beginning():
+    async def main():
+        app, clock, session = make_player_app(short())
+        backend = session.player.backend
+        waking = [True]
+        backend.ready = lambda: not waking[0]
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            screen = player_screen(app)
+            for _ in range(3):
+                clock.advance(0.5)
+                screen.tick()
+            await pilot.pause()
+            assert not session.started
+            assert screen.status == "Waiting for the sound device…"
+            assert "Waiting for the sound device…" in screen_text(app)
+            waking[0] = False
+            screen.tick()
+            await pilot.pause()
+            assert session.started
+            # Nothing of the get-ready was spent waiting: it begins now, at its start.
+            assert session.player.position_ms == 0
+            assert screen.status == ""
+
+    asyncio.run(main())

@@ -22,6 +22,7 @@ modules are imported when a backend is opened (and `SilentBackend` on first use)
 from __future__ import annotations
 
 import importlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -117,6 +118,10 @@ class Backend(Protocol):
     def pause(self) -> None: ...
     def position_frames(self) -> int: ...
     def failed(self) -> str | None: ...
+    def ready(self) -> bool:
+        """True once the device plays steadily (or is known not to: see `failed()`)."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -135,12 +140,15 @@ def listing_entries() -> list[Entry]:
 
 
 def open_backend(
-    kind: str = AUTO, device: str | int | None = None, *, clock=None
+    kind: str = AUTO, device: str | int | None = None, *, clock=None, wait: bool = True
 ) -> tuple[Backend, str | None]:
     """Open the backend `kind` now. Returns (backend, optional one-line notice).
 
     "auto" tries miniaudio and falls back to silence with a notice; an explicit kind
-    that cannot be opened raises BackendError.
+    that cannot be opened raises BackendError. With `wait`, a device that opens must
+    also play (`ready()`) before this returns; without it, the caller waits for
+    `ready()` itself (the full screen draws meanwhile) and a device that never plays
+    shows up as `failed()`.
     """
     if kind not in KINDS:
         raise BackendError(f"unknown audio backend {kind!r} (choose from {', '.join(KINDS)})")
@@ -148,10 +156,10 @@ def open_backend(
     if kind == "none":
         return silent(clock=clock), "Sound is off (--audio none): playing silently."
     if kind != AUTO:
-        return _open(REGISTRY[kind], device), None
+        return _open(REGISTRY[kind], device, wait), None
     for name in AUTO_ORDER:
         try:
-            return _open(REGISTRY[name], device), None
+            return _open(REGISTRY[name], device, wait), None
         except NoSuchDevice:
             raise  # the person named a device that is not there: say so, never go silent
         except BackendError:
@@ -160,9 +168,23 @@ def open_backend(
     return silent(clock=clock), SILENT_NOTICE
 
 
-def _open(entry: Entry, device: str | int | None) -> Backend:
+def _open(entry: Entry, device: str | int | None, wait: bool) -> Backend:
     assert entry.opener is not None
-    return entry.load(entry.opener)(device)
+    backend = entry.load(entry.opener)(device)
+    if wait:
+        wait_until_ready(backend)
+    return backend
+
+
+def wait_until_ready(backend: Backend) -> None:
+    """Block until the backend plays steadily; BackendError (and closed) if it does not."""
+    while not backend.ready():
+        time.sleep(0.005)
+    problem = backend.failed()
+    if problem is not None:
+        backend.close()
+        # As a BackendError is worded: "...: the sound device opened but does not play".
+        raise BackendError(problem[:1].lower() + problem[1:].rstrip("."))
 
 
 def __getattr__(name: str) -> Any:

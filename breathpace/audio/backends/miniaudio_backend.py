@@ -83,7 +83,7 @@ TRACE_GAP_S = 0.03
 #: ... and the garbage collector's passes that took this long.
 TRACE_GC_S = 0.005
 TRACE_MAX = 1000
-#: Opening waits until this many blocks were pulled (at most PROBE_S seconds).
+#: The stream is ready once this many blocks were pulled (or PROBE_S passed).
 PROBE_CALLBACKS = 4
 PROBE_S = 3.0
 
@@ -152,7 +152,9 @@ def find_device(device: str | int) -> dict:
 def open_miniaudio(
     device: str | int | None = None, sample_rate: int = SAMPLE_RATE
 ) -> MiniaudioBackend:
-    """Open, start and probe the stream now. Raises BackendError with one line."""
+    """Open and start the stream now (raises BackendError with one line). Whether it
+    then pulls steadily is `ready()`'s to say: the full screen draws meanwhile, and
+    `open_backend` waits for it when nothing is drawn."""
     try:
         import miniaudio
     except ImportError as exc:  # pragma: no cover - a dependency, but say so plainly
@@ -180,7 +182,7 @@ def open_miniaudio(
         raise BackendError(f"no sound device could be opened ({_why(exc)})") from None
     backend.device_backend = backend._device.backend
     backend._freeze_heap()
-    backend._probe()
+    backend._opened_at = time.monotonic()
     return backend
 
 
@@ -223,6 +225,7 @@ class MiniaudioBackend:
         self._frozen = False
         self._collections: list[tuple[float, float, int]] = []  # (when, how long, generation)
         self._collection_began = 0.0
+        self._opened_at: float | None = None
         self._generator = self._pull()
         next(self._generator)
 
@@ -336,17 +339,20 @@ class MiniaudioBackend:
 
     # ------------------------------------------------------------- main thread
 
-    def _probe(self) -> None:
-        """Wait until the stream pulls steadily. A device that opens but never pulls
-        would otherwise only be found out mid-session, and a sound server may take a
-        second to wake a suspended sink: better before the first screen than in the
-        first cue."""
-        deadline = time.monotonic() + PROBE_S
-        while self._callbacks < PROBE_CALLBACKS and time.monotonic() < deadline:
-            time.sleep(0.005)
+    def ready(self) -> bool:
+        """Whether the stream pulls steadily (PROBE_CALLBACKS blocks), or has been found
+        not to play at all (no block in PROBE_S: then `failed()` says so). A sound server
+        may take seconds to wake a sink (a null sink's first refill comes after 2 s), so
+        a session starts only once this is true: its first cue then sounds on its sample
+        instead of being skipped as an underrun."""
+        if self._callbacks >= PROBE_CALLBACKS or self._failure is not None:
+            return True
+        opened = self._opened_at
+        if opened is None or time.monotonic() - opened < PROBE_S:
+            return False
         if self._callbacks == 0:
-            self.close()
-            raise BackendError("the sound device opened but does not play")
+            self._failure = "The sound device opened but does not play."
+        return True
 
     def _freeze_heap(self) -> None:
         """Put every object that exists now out of the garbage collector's full passes

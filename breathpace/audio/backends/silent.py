@@ -52,5 +52,8 @@ class SilentBackend:
     def failed(self) -> str | None:
         return None
 
+    def ready(self) -> bool:
+        return True
+
     def close(self) -> None:
         self.pause()

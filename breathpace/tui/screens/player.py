@@ -52,6 +52,8 @@ from breathpace.tui.widgets.key_footer import KeyFooter
 #: How often the screen looks at a player that is not moving (ready, waiting, paused):
 #: keys act at once anyway; this only bounds how late a player event is shown.
 IDLE_MS = 250
+#: How often a screen waiting for the sound device to play looks again.
+DEVICE_POLL_MS = 20
 #: The timer for a segment boundary is set this much early, and the last stretch is
 #: slept through: an event-loop timer fires a millisecond or more late, which alone
 #: would put the new phase word behind the clock's boundary.
@@ -207,6 +209,13 @@ class PlayerScreen(Screen):
             if not self.is_active:
                 # A safety notice or follow-up question is on top: wait for it.
                 self._schedule(IDLE_MS)
+                return
+            if not self.session.sound_ready():
+                # The sound device opened but is still waking (a sound server may take
+                # seconds): the get-ready waits, drawn as it will begin, so its first
+                # cue sounds on its sample.
+                self.status = "Waiting for the sound device…"
+                self._schedule(DEVICE_POLL_MS)
                 return
             self.session.on_notice = self._journal_notice
             self.session.start()
