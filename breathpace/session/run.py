@@ -185,9 +185,10 @@ class OpeningSession:
     """A session whose sound device is opened on a thread.
 
     The full-screen player starts this before it imports Textual, so opening the device
-    (a few hundred milliseconds with PulseAudio, most of it waiting for the first
-    callbacks) overlaps the interface's own start-up instead of coming before it. Only
-    the waiting is overlapped: the Player and its rendered cues are built on the calling
+    overlaps the interface's own start-up instead of coming before it. Waiting for the
+    opened stream to play steadily (seconds, when a sound server wakes a sink) is left
+    to the screen, which shows the get-ready meanwhile (`Session.sound_ready()`). Only
+    the opening is overlapped: the Player and its rendered cues are built on the calling
     thread in `result()` (CPU work gains nothing on a second thread under the GIL), and
     `--audio none` opens at once, with no thread. `result()` hands back what
     `open_session_backend` and `open_session` would have: (session, backend, notices),
