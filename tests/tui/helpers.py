@@ -96,3 +96,15 @@ async def burst(pilot, keys) -> None:
 def footer_text(app) -> str:
     """The footer's row (the last line of the screen)."""
     return screen_text(app).rstrip("\n").splitlines()[-1]
+
+
+async def until(pilot, done, timeout: float = 5.0) -> None:
+    """Let the app run until `done()` holds (work queued for after the next refresh,
+    such as ending a session, is not there yet when the pilot first finds the app idle);
+    fails after `timeout` seconds of real time."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not done():
+        assert time.monotonic() < deadline, "the app did not get there in time"
+        await pilot.pause()

@@ -9,7 +9,7 @@ import tomllib
 from breathpace.routine.model import Routine
 from breathpace.timeline import compile
 from tests.tui.conftest import short_routine_text
-from tests.tui.helpers import advance, make_player_app, player_screen, screen_text
+from tests.tui.helpers import advance, make_player_app, player_screen, screen_text, until
 
 
 def short(reps: int = 3) -> Routine:
@@ -173,6 +173,7 @@ def test_mute_and_volume_steps():
 
 def test_quit_asks_once_and_keeps_the_partial_session():
     async def main():
+        from breathpace.tui.screens.checkin import CheckInScreen
         from breathpace.tui.screens.confirm import ConfirmScreen
 
         app, clock, session = make_player_app(short())
@@ -185,11 +186,12 @@ def test_quit_asks_once_and_keeps_the_partial_session():
             assert not session.ended
             await pilot.press("q")
             await pilot.press("y")
-            await pilot.pause()
+            await until(pilot, lambda: session.ended)
             assert session.outcome == "quit"
             assert str(session.player.state) == "stopped"
             # the check-in comes next (escape skips it) and then the app ends
             if session.session_id:
+                await until(pilot, lambda: isinstance(app.screen, CheckInScreen))
                 await pilot.press("escape")
                 await pilot.pause()
         assert app.return_code == 0
