@@ -35,15 +35,27 @@ class Override:
     hold_breaths: float | None = None
 
 
+#: Accepted overrides by routine name, then by exercise number.
+DoseBook = dict[str, dict[int, Override]]
+
+
 def overrides(journal: Journal, routine_name: str) -> dict[int, Override]:
-    rows = journal.conn.execute(
-        "SELECT exercise, name, reps, sets, hold_breaths FROM dose WHERE routine = ?",
-        (routine_name,),
-    ).fetchall()
-    return {
-        r["exercise"]: Override(r["exercise"], r["name"], r["reps"], r["sets"], r["hold_breaths"])
-        for r in rows
-    }
+    return read_book(journal, routine_name).get(routine_name, {})
+
+
+def read_book(journal: Journal, routine_name: str | None = None) -> DoseBook:
+    """The overrides of one routine, or of every routine (None), from an open journal."""
+    query = "SELECT routine, exercise, name, reps, sets, hold_breaths FROM dose"
+    if routine_name is None:
+        rows = journal.conn.execute(query).fetchall()
+    else:
+        rows = journal.conn.execute(f"{query} WHERE routine = ?", (routine_name,)).fetchall()
+    book: DoseBook = {}
+    for r in rows:
+        book.setdefault(r["routine"], {})[r["exercise"]] = Override(
+            r["exercise"], r["name"], r["reps"], r["sets"], r["hold_breaths"]
+        )
+    return book
 
 
 def apply_overrides(routine: Routine, found: dict[int, Override]) -> Routine:
@@ -73,9 +85,7 @@ def apply_overrides(routine: Routine, found: dict[int, Override]) -> Routine:
     return result
 
 
-def apply_dose(
-    routine_name: str, routine: Routine, *, book: dict[str, dict[int, Override]] | None = None
-) -> Routine:
+def apply_dose(routine_name: str, routine: Routine, *, book: DoseBook | None = None) -> Routine:
     """`routine` with the person's accepted dose changes for `routine_name` applied.
 
     `book` is every routine's overrides read at once (`dose_book()`), for a listing of
@@ -89,31 +99,20 @@ def apply_dose(
     return apply_overrides(routine, book.get(routine_name, {}))
 
 
-def dose_book(routine_name: str | None = None) -> dict[str, dict[int, Override]]:
-    """The accepted overrides by routine name (of one routine, or of all of them).
+def dose_book(routine_name: str | None = None) -> DoseBook:
+    """The accepted overrides of one routine, or of all of them, from the person's journal.
 
     Reads only: with no journal, or one that cannot be read, there are none (the
     commands that write the journal are the ones that deal with a bad file).
     """
     path = paths.journal_file()
-    query = "SELECT routine, exercise, name, reps, sets, hold_breaths FROM dose"
     try:
         if not path.exists() or journal_problem(path) is not None:
             return {}
         with open_journal(path) as journal:
-            if routine_name is None:
-                rows = journal.conn.execute(query).fetchall()
-            else:
-                rows = journal.conn.execute(f"{query} WHERE routine = ?", (routine_name,))
-                rows = rows.fetchall()
+            return read_book(journal, routine_name)
     except JournalError:
         return {}
-    book: dict[str, dict[int, Override]] = {}
-    for r in rows:
-        book.setdefault(r["routine"], {})[r["exercise"]] = Override(
-            r["exercise"], r["name"], r["reps"], r["sets"], r["hold_breaths"]
-        )
-    return book
 
 
 def accept(journal: Journal, suggestion: Suggestion, *, now: datetime | None = None) -> None:

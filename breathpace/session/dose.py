@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from breathpace.journal.dose import Override, apply_dose
+from breathpace.journal.dose import DoseBook, apply_dose
 from breathpace.routine.model import Routine
 from breathpace.routine.pattern import BreathPattern
 
@@ -63,7 +63,7 @@ def effective_dose(
     pace_from: str | None = None,
     tempo: Fraction | int = 1,
     journal: bool = True,
-    book: dict[str, dict[int, Override]] | None = None,
+    book: DoseBook | None = None,
 ) -> Dose:
     """The dose `routine` (known as `name`) is played with.
 
@@ -106,7 +106,7 @@ def personal_dose(
     name: str,
     routine: Routine,
     settings_pace: str | None,
-    book: dict[str, dict[int, Override]] | None = None,
+    book: DoseBook | None = None,
 ) -> Dose:
     """The dose a listing shows: accepted changes and the personal pace from settings."""
     pace = BreathPattern.parse(settings_pace) if settings_pace else None

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from breathpace import library
-from breathpace.journal.dose import Override, dose_book
+from breathpace.journal.dose import DoseBook, dose_book
 from breathpace.library import Resolved
 from breathpace.routine.load import RoutineError, load_routine
 from breathpace.routine.model import Routine
@@ -63,7 +63,7 @@ def load_entry(
     path: Path,
     builtin: bool,
     settings_pace: str | None,
-    book: dict[str, dict[int, Override]] | None = None,
+    book: DoseBook | None = None,
 ) -> Entry:
     try:
         routine = load_routine(path)
