@@ -28,6 +28,7 @@ from breathpace.session.options import SessionOptions, session_options
 from breathpace.session.prepare import prepare
 from breathpace.session.run import Session, end_all, open_session
 from breathpace.settings import Settings
+from breathpace.tui.partial_update import install as install_partial_update
 from breathpace.tui.screens.followup import maybe_followup
 from breathpace.tui.screens.home import HomeScreen
 from breathpace.tui.screens.player import PlayerScreen
@@ -76,6 +77,8 @@ class BreathpaceApp(App[None]):
         options: SessionOptions | None = None,
     ) -> None:
         super().__init__()
+        # Changed cells go to the terminal alone, not the widget's row up to them.
+        install_partial_update()
         self.settings = settings or (options.settings if options else Settings())
         self.options = options
         """The session options the command line gave (None: the settings alone)."""
