@@ -4,11 +4,14 @@ The screen never decides timing, and it draws only what changes. There is no per
 frame: after each look at the player the screen works out when the next visible change
 is due and sets one timer for that moment: the segment's end (so a new phase word shows
 within a millisecond or two of the clock's boundary, not at the next tick), the next
-whole second of the countdown or the time left, the next half-cell of the progress bar,
-and, only while the breath indicator can move, its next step (STEP_MS). Reactives then
-redraw one line each, and only when their value really changed; `--calm` wakes about
-twice a second. Audio threads never touch widgets: player events arrive here through
-`poll()`, on the interface's own thread.
+whole second of the countdown, and, only while the breath indicator can move, its next
+step. Every change shares one grid counted back from the segment's end, so each wake-up
+draws one frame with everything due: the indicator steps every STEP_MS, the countdown
+on every fourth step, and the time left ticks with the countdown (the whole seconds
+after this segment plus the count), never on its own; the progress bar moves by
+half-cells at those same wake-ups. Reactives then redraw one line each, and only when
+their value really changed; `--calm` wakes once a second. Audio threads never touch
+widgets: player events arrive here through `poll()`, on the interface's own thread.
 """
 
 from __future__ import annotations
@@ -65,6 +68,21 @@ CALM_WORDS = {
     "hold": "hold gently",
     "rest": "rest",
 }
+
+
+def step_slot(seg: Segment, position_ms: int) -> tuple[int, int]:
+    """Which STEP_MS of the segment a moment falls in, counted back from its end (the
+    grid the countdown ticks on): the breath indicator moves once per slot."""
+    return seg.index, (seg.end_ms - position_ms - 1) // STEP_MS
+
+
+def shown_left_ms(seg: Segment, position_ms: int, duration_ms: int) -> int:
+    """The time left as shown: the whole seconds that follow this segment plus this
+    segment's countdown. It ticks with the count (one frame a second, not two), never
+    skips a second nor goes back, and is always within a second of the true time."""
+    after = max(0, duration_ms - seg.end_ms)
+    count = max(0, math.ceil((seg.end_ms - position_ms) / 1000))
+    return (after // 1000 + count) * 1000
 
 
 def next_volume(volume: float) -> float:
@@ -297,11 +315,10 @@ class PlayerScreen(Screen):
             self._figure.set_routine(player.routine)
             self._place_figure()
         self.seconds_left = max(0, math.ceil((seg.end_ms - position) / 1000))
-        remaining = max(0, timeline.duration_ms - position)
-        self.time_left = f"{clock(remaining)} left"
+        self.time_left = f"{clock(shown_left_ms(seg, position, timeline.duration_ms))} left"
         self.progress_permille = self._progress_step(position, timeline.duration_ms)
         level = 0.0 if self.calm else breath_level(seg, position, self._previous)
-        self._indicator.show(level, self._breath, position)
+        self._indicator.show(level, self._breath, step_slot(seg, position))
         if self._figure.display:
             self._figure.show(player.routine, timeline, seg, position, level)
         if self.session.started:
@@ -324,20 +341,14 @@ class PlayerScreen(Screen):
         timeline = player.timeline
         seg = timeline.at(position)
         to_end = seg.end_ms - position
-        remaining = timeline.duration_ms - position
         waits = [
             to_end - LEAD_MS if to_end > LEAD_MS else to_end,  # the new segment
-            (to_end - 1) % 1000 + 1,  # the countdown, a ceiling of seconds
-            remaining % 1000 + 1,  # the time left, a floor of seconds
-            IDLE_MS * 4,  # player events (a pending pace) are never later than this
+            # The countdown (a ceiling of seconds), and with it the time left and the
+            # progress bar: one wake-up a second draws all three.
+            (to_end - 1) % 1000 + 1,
         ]
-        steps = self._progress_steps()
-        if steps:
-            duration = max(1, timeline.duration_ms)
-            done = position * steps // duration
-            waits.append(-(-(done + 1) * duration // steps) - position)
         if not self.calm and self._breath_moves(seg):
-            waits.append(STEP_MS)
+            waits.append((to_end - 1) % STEP_MS + 1)  # the indicator's next slot
         return max(1, min(waits))
 
     def _breath_moves(self, seg: Segment) -> bool:

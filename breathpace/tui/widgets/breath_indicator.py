@@ -93,23 +93,24 @@ class BreathIndicator(Widget):
         self._level = FLOOR
         self._rows: list[str] | None = None
         self._breath = ""
-        self._shown_ms = -STEP_MS
+        self._slot: object = None
 
-    def show(self, level: float, breath: str, position_ms: int | None = None) -> None:
+    def show(self, level: float, breath: str, slot: object = None) -> None:
         """Set the level (0..1) and the breath kind: inhale, exhale, hold or rest.
 
-        With `position_ms`, the shape moves at most every STEP_MS of session time (a new
-        breath kind always shows at once): smooth to the eye at a breath's pace, and a
-        fraction of the redraws a frame-by-frame shape would cost."""
+        With `slot` (which STEP_MS of session time this moment falls in: the screen
+        numbers them), the shape moves at most once per slot (a new breath kind always
+        shows at once): smooth to the eye at a breath's pace, and a fraction of the
+        redraws a frame-by-frame shape would cost. Slots, not elapsed time, so a look
+        that comes a millisecond early or late never skips a step."""
         self._level = level
         if breath != self._breath:
             self._breath = breath
             for kind in ("inhale", "exhale", "hold", "rest"):
                 self.set_class(kind == breath, f"-{kind}")
-        elif position_ms is not None and abs(position_ms - self._shown_ms) < STEP_MS:
+        elif slot is not None and slot == self._slot:
             return
-        if position_ms is not None:
-            self._shown_ms = position_ms
+        self._slot = slot
         if not self.calm:
             self.units = self._units_for(level)
 
