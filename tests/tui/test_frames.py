@@ -9,6 +9,7 @@ for it, and a session whose device opens slowly is handed over only once it is o
 from __future__ import annotations
 
 import asyncio
+import itertools
 import threading
 import time
 import tomllib
@@ -232,5 +233,52 @@ def test_the_get_ready_waits_for_a_device_still_waking_then_starts_from_its_begi
             # Nothing of the get-ready was spent waiting: it begins now, at its start.
             assert session.player.position_ms == 0
             assert screen.status == ""
+
+    asyncio.run(main())
+
+
+def test_the_time_left_ticks_with_the_countdown_never_skips_and_stays_within_a_second():
+    from breathpace.timeline import compile
+    from breathpace.tui.screens.player import shown_left_ms
+
+    timeline = compile(short(), tempo_scale="0.87")  # phases of fractions of a second too
+    duration = timeline.duration_ms
+    shown = []
+    for position in range(0, duration + 1, 7):
+        seg = timeline.at(position)
+        left = shown_left_ms(seg, position, duration)
+        true = duration - position
+        assert true - 1000 < left < true + 1000
+        count = -(-(seg.end_ms - position) // 1000)
+        shown.append((left // 1000, seg.index, count))
+    for (before, seg_a, count_a), (after, seg_b, count_b) in itertools.pairwise(shown):
+        assert after in (before, before - 1)  # never back, never a skipped second
+        if seg_a == seg_b and count_a == count_b:
+            assert after == before  # it changes only when the count does
+
+
+def test_every_wake_up_in_a_breath_lands_on_the_segments_quarter_second_grid():
+    """The indicator, the countdown and the time left share one grid: a breath of 2 s
+    is 8 looks, each drawing everything due, never a look for one line alone."""
+
+    async def main():
+        from breathpace.tui.widgets.breath_indicator import STEP_MS
+
+        app, clock, session = make_player_app(short())
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            screen = player_screen(app)
+            player = session.player
+            await walk(pilot, clock, screen, 3100)  # into the first exhale
+            seg = player.timeline.at(player.position_ms)
+            looks = []
+            while player.position_ms < seg.end_ms - 1:
+                wait = screen.next_change_in_ms()
+                await step(pilot, clock, screen, wait)
+                looks.append(seg.end_ms - player.position_ms)
+            on_grid = [left for left in looks if left % STEP_MS == 0]
+            # Every look but the one just before the boundary (LEAD_MS early) is on it.
+            assert len(on_grid) >= len(looks) - 1
+            assert len(looks) <= (seg.end_ms - 3100) // STEP_MS + 2
 
     asyncio.run(main())

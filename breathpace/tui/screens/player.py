@@ -27,7 +27,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import ProgressBar, Static
+from textual.widgets import Static
 
 from breathpace.fmt import clock
 from breathpace.routine.model import Breathing
@@ -51,6 +51,7 @@ from breathpace.tui.text import plain, shown
 from breathpace.tui.widgets.breath_indicator import STEP_MS, BreathIndicator, breath_level
 from breathpace.tui.widgets.figure import FigureView, place_figure, routine_folder
 from breathpace.tui.widgets.key_footer import KeyFooter
+from breathpace.tui.widgets.progress_line import ProgressLine
 
 #: How often the screen looks at a player that is not moving (ready, waiting, paused):
 #: keys act at once anyway; this only bounds how late a player event is shown.
@@ -176,7 +177,7 @@ class PlayerScreen(Screen):
             yield Static("", id="about", markup=False)
             yield Static("", id="next-up", markup=False)
             with Horizontal(id="status-row"):
-                yield ProgressBar(total=1000, show_eta=False, show_percentage=False, id="progress")
+                yield ProgressLine(id="progress")
                 yield Static("", id="time-left", markup=False)
             with Horizontal(id="info-row"):
                 yield Static("", id="status", markup=False)
@@ -197,7 +198,7 @@ class PlayerScreen(Screen):
             name: self.query_one(f"#{name}", Static)
             for name in ("heading", "phase", "cue", "next-up", "time-left", "status", "audio")
         }
-        self._progress = self.query_one("#progress", ProgressBar)
+        self._progress = self.query_one("#progress", ProgressLine)
         self.sync()
         # The first look at the player comes right after the first screen is drawn.
         self.call_after_refresh(self.tick)
@@ -457,7 +458,7 @@ class PlayerScreen(Screen):
         self._set_line("time-left", value)
 
     def watch_progress_permille(self, value: int) -> None:
-        self._progress.update(progress=value)
+        self._progress.permille = value
 
     def watch_audio(self, value: str) -> None:
         self._set_line("audio", value)

@@ -21,6 +21,7 @@ from textual.widget import Widget
 
 from breathpace.easing import ease
 from breathpace.timeline import Breath, Kind, Segment
+from breathpace.tui.widgets.cells import changed_spans
 
 #: The smallest shape, so the indicator is never empty at the bottom of an exhale.
 FLOOR = 0.12
@@ -132,7 +133,7 @@ class BreathIndicator(Widget):
         regions = [
             Region(x, y, width, 1)
             for y, (before, after) in enumerate(zip(old, new, strict=True))
-            for x, width in _changed_spans(before, after)
+            for x, width in changed_spans(before, after)
         ]
         if regions:
             self.refresh(*regions)
@@ -170,23 +171,6 @@ class BreathIndicator(Widget):
         if not 0 <= y < len(self._rows):
             return Strip.blank(self.size.width, self.rich_style)
         return Strip([RichSegment(self._rows[y], self.rich_style)], self.size.width)
-
-
-def _changed_spans(before: str, after: str) -> list[tuple[int, int]]:
-    """(x, width) of the runs of cells that differ between two rows of equal width: the
-    two ends of a row of the lens when it grows or shrinks."""
-    spans: list[tuple[int, int]] = []
-    start = -1
-    for x, (a, b) in enumerate(zip(before, after, strict=False)):
-        if a != b:
-            if start < 0:
-                start = x
-        elif start >= 0:
-            spans.append((start, x - start))
-            start = -1
-    if start >= 0:
-        spans.append((start, max(len(before), len(after)) - start))
-    return spans
 
 
 def _bar(half_cells: int, width: int) -> str:
