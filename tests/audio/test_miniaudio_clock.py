@@ -19,8 +19,8 @@ import pytest
 from breathpace.audio.backends import miniaudio_backend as mb
 
 RATE = 44100
-BLOCK = 1102
-BUFFER_S = 3 * BLOCK / RATE
+BLOCK = mb.PERIOD_MS * RATE // 1000  # the card asks for one device period at a time
+BUFFER_S = mb.PERIODS * BLOCK / RATE
 
 
 class Card:
@@ -67,13 +67,14 @@ def test_steady_play_skips_nothing_and_the_clock_runs_with_wall_time(playing):
     assert backend.position_frames() - first == pytest.approx(3.0 * RATE, abs=BLOCK)
 
 
-@pytest.mark.parametrize("stall_s", [0.2, 0.5])
-def test_an_underrun_is_skipped_exactly_and_the_position_never_jumps(playing, stall_s):
+@pytest.mark.parametrize("dry_s", [0.2, 0.5])
+def test_an_underrun_is_skipped_exactly_and_the_position_never_jumps(playing, dry_s):
     backend, card = playing
     card.run(3.0)
     before_pos, before_wall = backend.position_frames(), card.now
     positions = []
-    card.stall = (card.now, card.now + stall_s)
+    # A stall the card's buffer cannot cover: it runs dry for about `dry_s`.
+    card.stall = (card.now, card.now + BUFFER_S + dry_s)
     for _ in range(100):
         card.run(0.05)
         positions.append(backend.position_frames())
