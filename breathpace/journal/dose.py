@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from breathpace import paths
 from breathpace.journal.db import (
@@ -21,9 +22,11 @@ from breathpace.journal.db import (
     open_journal,
     to_db,
 )
-from breathpace.journal.suggest import Kind, Suggestion, adjusted, capsule_fits
 from breathpace.routine.model import Exercise, Routine
 from breathpace.safe_text import name_text
+
+if TYPE_CHECKING:
+    from breathpace.journal.suggest import Suggestion
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,12 @@ def apply_overrides(routine: Routine, found: dict[int, Override]) -> Routine:
     (Other routines keep the changes the person accepted; new suggestions keep within
     30 % of the written length.)
     """
+    if not found:
+        return routine
+    # The suggestion engine is imported only when there is an override to lay over:
+    # `list` reads every routine's dose, and most have none.
+    from breathpace.journal.suggest import adjusted, capsule_fits
+
     result = routine
     for number, override in sorted(found.items()):
         if not 1 <= number <= len(result.exercise):
@@ -117,6 +126,8 @@ def dose_book(routine_name: str | None = None) -> DoseBook:
 
 def accept(journal: Journal, suggestion: Suggestion, *, now: datetime | None = None) -> None:
     """Write an accepted suggestion: the override (when it changes a dose) and the log."""
+    from breathpace.journal.suggest import Kind
+
     if suggestion.kind is Kind.HOLD:
         raise ValueError("holding steady changes nothing")
     when = to_db(now or now_utc())

@@ -50,8 +50,15 @@ class RoutineError(ValueError):
 
 def load_routine(path: str | Path) -> Routine:
     """Read and validate a routine file (also its total length)."""
+    return load_measured_routine(path)[0]
+
+
+def load_measured_routine(path: str | Path) -> tuple[Routine, int]:
+    """`load_routine`, and the routine's length in ms at its own pace: the compile that
+    checks the length limit measures it, so a listing need not compile it again."""
     text = read_text(Path(path), RoutineError, "a routine file", MAX_FILE_BYTES)
-    return parse_routine(text, str(path))
+    source = str(path)
+    return _validated(loads(text, RoutineError, source), source)
 
 
 def read_toml_text(path: Path, error: type, max_bytes: int, what: str) -> str:
@@ -65,6 +72,10 @@ def parse_routine(text: str, source: str = "<routine>") -> Routine:
 
 
 def validate_routine(data: Mapping[str, Any], source: str = "<routine>") -> Routine:
+    return _validated(data, source)[0]
+
+
+def _validated(data: Mapping[str, Any], source: str) -> tuple[Routine, int]:
     try:
         routine = Routine.model_validate(data)
     except ValidationError as exc:
@@ -73,16 +84,16 @@ def validate_routine(data: Mapping[str, Any], source: str = "<routine>") -> Rout
         raise RoutineError(source, problems[0] + more, problems) from None
     except RecursionError:
         raise RoutineError(source, "nested too deeply") from None
-    _check_total_length(routine, source)
-    return routine
+    return routine, _total_length(routine, source)
 
 
-def _check_total_length(routine: Routine, source: str) -> None:
+def _total_length(routine: Routine, source: str) -> int:
+    """The routine's length at its own pace; a RoutineError past the limits."""
     # Imported here: the engine imports the model, and loading stays usable on its own.
     from breathpace.timeline.compile import MAX_SEGMENTS, TimelineTooLong, compile
 
     try:
-        compile(routine)
+        return compile(routine).duration_ms
     except TimelineTooLong as exc:
         if exc.at_ms is not None:
             raise RoutineError(

@@ -17,7 +17,7 @@ from pathlib import Path
 from breathpace import library
 from breathpace.journal.dose import DoseBook, dose_book
 from breathpace.library import Resolved
-from breathpace.routine.load import RoutineError, load_routine
+from breathpace.routine.load import RoutineError, load_measured_routine
 from breathpace.routine.model import Routine
 from breathpace.session.dose import Dose, personal_dose
 from breathpace.session.errors import SessionError
@@ -66,9 +66,12 @@ def load_entry(
     book: DoseBook | None = None,
 ) -> Entry:
     try:
-        routine = load_routine(path)
+        routine, own_ms = load_measured_routine(path)
         dose = personal_dose(path.stem, routine, settings_pace, book)
-        ms = compile(dose.routine, dose.pace, dose.tempo).duration_ms
+        if dose.routine is routine and dose.pace is None and dose.tempo == 1:
+            ms = own_ms  # played as written: the length loading measured
+        else:
+            ms = compile(dose.routine, dose.pace, dose.tempo).duration_ms
     except (RoutineError, ValueError) as exc:  # ValueError: too long at this pace
         detail = getattr(exc, "detail", None) or str(exc)
         return Entry(path.stem, path, builtin, None, None, " ".join(str(exc).split()), detail)

@@ -90,3 +90,20 @@ def test_effective_dose_lays_the_accepted_dose_over_the_file():
     assert dose.changes == (f'exercise 2 "{bridge.name}": reps {bridge.reps} -> {bridge.reps + 1}',)
     without = effective_dose("glute-bridge", resolved.routine, journal=False)
     assert without.routine == resolved.routine and without.changes == ()
+
+
+def test_listed_lengths_are_the_played_lengths_with_and_without_a_personal_pace():
+    """A routine played as written takes its length from loading's own compile (not
+    compiled twice); with a pace it is compiled at that pace. Both match a fresh compile
+    of the dose that plays."""
+    from breathpace.session.routines import routine_entries
+    from breathpace.timeline import compile as compile_timeline
+
+    for pace in (None, "4-1-5-1"):
+        builtin, user = routine_entries(pace)
+        assert builtin
+        for entry in builtin + user:
+            assert entry.routine is not None, entry.error
+            dose = entry.dose
+            played = compile_timeline(dose.routine, dose.pace, dose.tempo).duration_ms
+            assert entry.length_ms == played, (entry.name, pace)

@@ -188,9 +188,8 @@ def wait_until_ready(backend: Backend) -> None:
 
 
 def __getattr__(name: str) -> Any:
-    # `from breathpace.audio.backends import SilentBackend` keeps working without
-    # importing numpy (which the silent backend's module does) when only the names
-    # are needed.
+    # `from breathpace.audio.backends import SilentBackend` keeps working, and the
+    # backend's module is loaded only when the name is used.
     if name == "SilentBackend":
         return REGISTRY["none"].load("SilentBackend")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -8,11 +8,13 @@ last started plus the clock's elapsed time in frames; it never renders the sourc
 from __future__ import annotations
 
 from collections.abc import Callable
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from breathpace.audio.backends import REGISTRY
 from breathpace.clock import MonotonicClock
+
+if TYPE_CHECKING:
+    import numpy as np
 
 DEFAULT_RATE = 44100
 
