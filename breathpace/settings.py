@@ -32,7 +32,9 @@ class SettingsError(ValueError):
 
 
 class Settings(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+    # No `use_attribute_docstrings`: pydantic would read this module's source at import
+    # (about 10 ms of every command's start-up) for descriptions nothing shows.
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     pace: str | None = None
     """Personal breath pace inhale-hold-exhale-hold, used instead of a routine's own."""

@@ -40,9 +40,9 @@ class ThemeError(ValueError):
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(
-        frozen=True, extra="forbid", use_attribute_docstrings=True, allow_inf_nan=False
-    )
+    # No `use_attribute_docstrings`: pydantic would read this module's source when it
+    # is imported (20 ms of a session's first screen) for descriptions nothing shows.
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Tone(_Frozen):

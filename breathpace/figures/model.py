@@ -35,7 +35,9 @@ MAX_POSES = 24
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+    # No `use_attribute_docstrings`: pydantic would read this module's source when it
+    # is imported (start-up of every session) for descriptions nothing shows.
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 def _angle(value: float) -> float:

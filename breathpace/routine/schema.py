@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+from types import ModuleType
 from typing import Any
 
 from pydantic import BaseModel
@@ -37,12 +38,13 @@ def routine_schema() -> dict[str, Any]:
     }
 
 
-def field_docstrings() -> dict[str, dict[str, str]]:
-    """{class name: {field: docstring}} for the classes of routine/model.py.
+def field_docstrings(module: ModuleType = model) -> dict[str, dict[str, str]]:
+    """{class name: {field: docstring}} for the classes of a module (routine/model.py
+    unless told).
 
     A field's docstring is the string literal on the line after its annotation, cleaned
     as `inspect.cleandoc` does (as pydantic's own extraction does)."""
-    tree = ast.parse(inspect.getsource(model))
+    tree = ast.parse(inspect.getsource(module))
     out: dict[str, dict[str, str]] = {}
     for node in tree.body:
         if not isinstance(node, ast.ClassDef):

@@ -71,11 +71,17 @@ def test_themes_are_frozen():
 
 
 def test_theme_fields_are_documented():
+    from breathpace.audio import theme
     from breathpace.audio.theme import BreathTone, Cues, Tone
+    from breathpace.routine.schema import field_docstrings
 
+    docs = field_docstrings(theme)
     for model in (Theme, Cues, Tone, BreathTone):
-        for name, field in model.model_fields.items():
-            assert field.description, f"{model.__name__}.{name}"
+        for name in model.model_fields:
+            owners = [c.__name__ for c in model.__mro__]
+            assert any(docs.get(owner, {}).get(name) for owner in owners), (
+                f"{model.__name__}.{name}"
+            )
 
 
 @pytest.mark.parametrize(
