@@ -282,3 +282,27 @@ def test_every_wake_up_in_a_breath_lands_on_the_segments_quarter_second_grid():
             assert len(looks) <= (seg.end_ms - 3100) // STEP_MS + 2
 
     asyncio.run(main())
+
+
+def test_the_indicator_keeps_its_style_until_the_breath_changes_its_colour():
+    """The style is worked out once (not per line), yet a new breath still recolours."""
+    from textual.app import App
+
+    from breathpace.tui.widgets.breath_indicator import BreathIndicator
+
+    class One(App):
+        def compose(self):
+            yield BreathIndicator(id="b")
+
+    async def main():
+        async with One().run_test(size=(40, 9)) as pilot:
+            indicator = pilot.app.query_one(BreathIndicator)
+            colours = []
+            for breath in ("inhale", "exhale", "hold", "inhale"):
+                indicator.show(0.8, breath)
+                await pilot.pause()
+                colours.append(list(indicator.render_line(4))[0].style.color)
+            assert len({colours[0], colours[1], colours[2]}) == 3
+            assert colours[3] == colours[0]
+
+    asyncio.run(main())

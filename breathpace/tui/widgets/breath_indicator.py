@@ -21,6 +21,7 @@ from textual.widget import Widget
 
 from breathpace.easing import ease
 from breathpace.timeline import Breath, Kind, Segment
+from breathpace.tui.widgets.base_style import BaseStyle
 from breathpace.tui.widgets.cells import changed_spans
 
 #: The smallest shape, so the indicator is never empty at the bottom of an exhale.
@@ -64,7 +65,7 @@ def _start_level(previous: Segment | None, *, low: bool) -> float:
     return FLOOR if low else 1.0
 
 
-class BreathIndicator(Widget):
+class BreathIndicator(BaseStyle, Widget):
     """A centred lens of block characters whose width follows the breath."""
 
     DEFAULT_CSS = """
@@ -169,8 +170,8 @@ class BreathIndicator(Widget):
         if self._rows is None or len(self._rows) != self.size.height:
             self._rows = self._compute_rows()
         if not 0 <= y < len(self._rows):
-            return Strip.blank(self.size.width, self.rich_style)
-        return Strip([RichSegment(self._rows[y], self.rich_style)], self.size.width)
+            return Strip.blank(self.size.width, self.base_style)
+        return Strip([RichSegment(self._rows[y], self.base_style)], self.size.width)
 
 
 def _bar(half_cells: int, width: int) -> str:

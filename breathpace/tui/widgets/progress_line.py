@@ -18,6 +18,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
+from breathpace.tui.widgets.base_style import BaseStyle
 from breathpace.tui.widgets.cells import changed_spans
 
 BAR, HALF_RIGHT, HALF_LEFT = "━", "╸", "╺"
@@ -39,7 +40,7 @@ def cells(half_cells: int, width: int) -> list[tuple[str, bool]]:
     return row
 
 
-class ProgressLine(Widget):
+class ProgressLine(BaseStyle, Widget):
     """How much of the session is done, from 0 to 1000 (thousandths)."""
 
     DEFAULT_CSS = """
@@ -90,12 +91,12 @@ class ProgressLine(Widget):
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         if y != 0 or width <= 0:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self.base_style)
         if self._row is None or len(self._row) != width:
             self._row = self._compute()
         name = "progress-line--complete" if self.permille >= 1000 else "progress-line--bar"
         bar = self.get_component_rich_style(name)
-        base = self.rich_style
+        base = self.base_style
         filled = base + Style.from_color(bar.color)
         empty = base + Style.from_color(bar.bgcolor)
         segments = []
