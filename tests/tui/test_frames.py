@@ -301,7 +301,7 @@ def test_the_indicator_keeps_its_style_until_the_breath_changes_its_colour():
             for breath in ("inhale", "exhale", "hold", "inhale"):
                 indicator.show(0.8, breath)
                 await pilot.pause()
-                colours.append(list(indicator.render_line(4))[0].style.color)
+                colours.append(next(iter(indicator.render_line(4))).style.color)
             assert len({colours[0], colours[1], colours[2]}) == 3
             assert colours[3] == colours[0]
 
