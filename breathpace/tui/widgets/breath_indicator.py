@@ -12,8 +12,10 @@ motion it shows a steady bar and a word instead, and never animates.
 from __future__ import annotations
 
 import math
+from typing import ClassVar
 
 from rich.segment import Segment as RichSegment
+from rich.style import Style
 from textual.geometry import Region
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -76,11 +78,17 @@ class BreathIndicator(BaseStyle, Widget):
         width: 1fr;
         color: $accent;
     }
-    BreathIndicator.-inhale { color: $primary; }
-    BreathIndicator.-exhale { color: $secondary; }
-    BreathIndicator.-hold { color: $warning; }
-    BreathIndicator.-rest { color: $foreground-muted; }
+    BreathIndicator > .breath-indicator--inhale { color: $primary; }
+    BreathIndicator > .breath-indicator--exhale { color: $secondary; }
+    BreathIndicator > .breath-indicator--hold { color: $warning; }
+    BreathIndicator > .breath-indicator--rest { color: $foreground-muted; }
     """
+    # Colours by component class, not CSS classes on the widget: a class change makes
+    # Textual repaint the whole widget, margins and all; a new breath here redraws only
+    # the cells that are inked.
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        f"breath-indicator--{kind}" for kind in ("inhale", "exhale", "hold", "rest")
+    }
 
     units: reactive[int] = reactive(0, layout=False, repaint=False)
     """Half-cells each side of the centre at the widest row: the drawn resolution.
@@ -106,15 +114,35 @@ class BreathIndicator(BaseStyle, Widget):
         redraws a frame-by-frame shape would cost. Slots, not elapsed time, so a look
         that comes a millisecond early or late never skips a step."""
         self._level = level
-        if breath != self._breath:
+        recolour = breath != self._breath
+        if recolour:
             self._breath = breath
-            for kind in ("inhale", "exhale", "hold", "rest"):
-                self.set_class(kind == breath, f"-{kind}")
         elif slot is not None and slot == self._slot:
             return
         self._slot = slot
         if not self.calm:
             self.units = self._units_for(level)
+        if recolour:
+            self._refresh_ink()
+
+    def _refresh_ink(self) -> None:
+        """Mark every inked cell (the lens, or the calm bar and word) for redrawing."""
+        rows = self._rows
+        if rows is None or len(rows) != self.size.height:
+            self.refresh()
+            return
+        regions = []
+        for y, row in enumerate(rows):
+            start, end = len(row) - len(row.lstrip()), len(row.rstrip())
+            if end > start:
+                regions.append(Region(start, y, end - start, 1))
+        if regions:
+            self.refresh(*regions)
+
+    def _ink(self) -> Style:
+        if self._breath in ("inhale", "exhale", "hold", "rest"):
+            return self.get_component_rich_style(f"breath-indicator--{self._breath}")
+        return self.base_style
 
     def _units_for(self, level: float) -> int:
         return round(max(0.0, min(1.0, level)) * self.size.width)
@@ -171,7 +199,7 @@ class BreathIndicator(BaseStyle, Widget):
             self._rows = self._compute_rows()
         if not 0 <= y < len(self._rows):
             return Strip.blank(self.size.width, self.base_style)
-        return Strip([RichSegment(self._rows[y], self.base_style)], self.size.width)
+        return Strip([RichSegment(self._rows[y], self._ink())], self.size.width)
 
 
 def _bar(half_cells: int, width: int) -> str:
