@@ -1,25 +1,29 @@
-"""Write only the cells that changed, not the row of the widget up to them.
+"""Write only the cells that changed, and their colours only when they change.
 
 Textual's compositor turns the regions widgets mark for redrawing into spans per screen
 line, and `ChopsUpdate.render_segments` writes each span from the left edge of the
-widget it falls in (Textual's own "TODO: crop to x extents"). For the breath indicator,
-a wide widget whose every step changes a cell or two at each end of each row, that is
-the whole lens, four times a second: 78 % of all a session wrote to the terminal.
+widget it falls in (Textual's own "TODO: crop to x extents"), each piece of text wrapped
+in its colours and a reset. For the breath indicator, a wide widget whose every step
+changes a cell or two at each end of each row, that was the whole lens, four times a
+second: 78 % of all a session wrote to the terminal.
 
 `install()` replaces that one method with the same loop that also starts each span at
 its own first cell: the cursor moves there and the strip is cropped from there. A span
 never starts inside a double-width character (the cut moves back to the character's
 first cell), because a terminal told to write into the second half of one erases it.
-The screen a terminal ends up with is the same (tests apply both outputs to a model
-terminal and compare every cell). Installed only when Textual's update still has the
-shape this was written against; otherwise Textual's own method stays.
+The text is then written by a `Pen`, which sets colours only when they change. The
+screen a terminal ends up with is the same, cell and colour (tests apply both outputs
+to a model terminal and compare every cell). Installed only when Textual's update still
+has the shape this was written against; otherwise Textual's own method stays.
 """
 
 from __future__ import annotations
 
 from rich.cells import cell_len, get_character_cell_size
+from rich.color import ColorSystem
 from rich.console import Console
 from rich.control import Control
+from rich.style import Style
 from textual._compositor import ChopsUpdate
 from textual.strip import Strip
 
@@ -47,13 +51,12 @@ def char_start(strip: Strip, offset: int) -> int:
 
 
 def render_segments(self: ChopsUpdate, console: Console) -> str:
-    """`ChopsUpdate.render_segments`, with each span cropped on the left as well."""
-    sequences: list[str] = []
-    append = sequences.append
+    """`ChopsUpdate.render_segments`, with each span cropped on the left as well and
+    the colours carried from span to span (see `Pen`)."""
+    pen = Pen(console._color_system or ColorSystem.TRUECOLOR)
     move_to = Control.move_to
     chops = self.chops
     chop_ends = self.chop_ends
-    last_y = self.spans[-1][0]
     for y, x1, x2 in self.spans:
         line = chops[y]
         ends = chop_ends[y]
@@ -63,11 +66,57 @@ def render_segments(self: ChopsUpdate, console: Console) -> str:
             start = x if x >= x1 else x + char_start(strip, x1 - x)
             stop = min(end, x2)
             part = strip if start == x and stop == end else strip.crop(start - x, stop - x)
-            append(move_to(start, y).segment.text)
-            append(part.render(console))
-        if y != last_y:
-            append("\n")
-    return "".join(sequences)
+            pen.out.append(move_to(start, y).segment.text)
+            pen.write(part)
+    return pen.finish()
+
+
+class Pen:
+    """Writes strips the way a terminal library does: a colour is set when it changes,
+    not around every piece of text, and reset once at the end.
+
+    Textual's strips each end in a reset, so every span paid its colour twice (19 bytes
+    to set two 256-colour codes, 4 to reset) around the two or three cells that changed,
+    and a line feed after it. A cursor move does not touch the colours, so the pen keeps
+    them from one span to the next; the absolute move that starts each span makes the
+    line feeds unneeded. A segment with a hyperlink is written Textual's way, whole."""
+
+    def __init__(self, color_system: ColorSystem) -> None:
+        self.color_system = color_system
+        self.out: list[str] = []
+        self._ansi = ""  # the colours the terminal has now ("" after a reset)
+
+    def write(self, strip: Strip) -> None:
+        out = self.out
+        for text, style, _ in strip:
+            if style is not None and style.link:
+                self._set("")
+                out.append(Strip.render_style(style, text, self.color_system))
+                continue
+            ansi = "" if style is None else _ansi(style, self.color_system)
+            self._set(ansi)
+            out.append(text)
+
+    def _set(self, ansi: str) -> None:
+        if ansi == self._ansi:
+            return
+        if not ansi:
+            self.out.append("\x1b[0m")
+        elif self._ansi:
+            self.out.append(f"\x1b[0;{ansi}m")  # reset and set in one sequence
+        else:
+            self.out.append(f"\x1b[{ansi}m")
+        self._ansi = ansi
+
+    def finish(self) -> str:
+        self._set("")
+        return "".join(self.out)
+
+
+def _ansi(style: Style, color_system: ColorSystem) -> str:
+    # Textual caches a style's codes on the style itself; the same cache is used here.
+    cached = style._ansi
+    return cached if cached is not None else Strip.render_ansi(style, color_system)
 
 
 def fits() -> bool:

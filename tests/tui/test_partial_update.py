@@ -46,7 +46,11 @@ class Terminal:
             if row_s:
                 self.y, self.x = int(row_s) - 1, int(col_s) - 1
             elif sgr is not None:
-                self.sgr = "" if sgr in ("", "0") else self.sgr + ";" + sgr
+                params = sgr.split(";")
+                if params[0] in ("", "0"):  # a reset, maybe with new colours after it
+                    self.sgr, params = "", params[1:]
+                if params:
+                    self.sgr += ";" + ";".join(params)
             elif cr:
                 self.x = 0
             elif lf:
@@ -135,6 +139,27 @@ def test_only_the_changed_cells_are_sent():
     assert ours.startswith("\x1b[1;30H")  # the cursor goes to the changed cell itself
     assert "█ " in ours and "█" * 3 not in ours
     assert len(ours.encode()) < len(theirs.encode()) / 3
+
+
+def test_colours_are_set_once_for_spans_that_share_them_and_reset_at_the_end():
+    console = Console(width=WIDTH, color_system="256", force_terminal=True)
+    red = Style(color="red")
+    rows = [{0: Strip([Segment(" " * 5 + "█" * 30 + " " * 5, red)], WIDTH)} for _ in range(3)]
+    spans = [(y, x, x + 1) for y in range(3) for x in (5, 34)]
+    ours = render_segments(ChopsUpdate(rows, spans, [[WIDTH]] * 3), console)
+    assert ours.count("\x1b[31m") == 1  # six spans, one colour, set once
+    assert ours.endswith("\x1b[0m") and ours.count("\x1b[0m") == 1
+    assert "\n" not in ours  # each span starts with its own cursor move
+    theirs = textual_render(ChopsUpdate(rows, spans, [[WIDTH]] * 3), console)
+    assert len(ours.encode()) < len(theirs.encode()) / 3
+
+
+def test_a_new_colour_resets_the_old_one_first():
+    """Bold then plain red: the red cells must not stay bold."""
+    console = Console(width=WIDTH, color_system="256", force_terminal=True)
+    strip = Strip([Segment("ab", Style(bold=True, color="red")), Segment("cd", Style(color="red"))])
+    ours = render_segments(ChopsUpdate([{0: strip}], [(0, 0, 4)], [[4]]), console)
+    assert ours == "\x1b[1;1H\x1b[1;31mab\x1b[0;31mcd\x1b[0m"
 
 
 def test_a_span_never_starts_inside_a_double_width_character():

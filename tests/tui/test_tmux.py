@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -191,3 +192,95 @@ def test_sigterm_ends_the_session_cleanly_and_keeps_it_in_the_journal(tmp_path, 
         rows = conn.execute("SELECT outcome, ended_at FROM session").fetchall()
     assert len(rows) == 1
     assert rows[0][0] == "interrupted" and rows[0][1] is not None
+
+
+def test_the_screen_drawn_step_by_step_is_the_screen_a_full_repaint_draws(tmp_path, session_name):
+    """The partial updates (changed cells only, colours carried from span to span:
+    tui/partial_update.py) leave the terminal showing exactly what Textual's full
+    repaint shows, character and colour, after seconds of a breathing lens. (A resize
+    would repaint too, but a tmux server started by pytest does not pass the window's
+    new size on to the program; help opening and closing does the same.)"""
+    routine = tmp_path / "two.toml"
+    routine.write_text(ROUTINE, "utf-8")
+    config, data = tmp_path / "config", tmp_path / "data"
+    (config / "breathpace").mkdir(parents=True)
+    data.mkdir()
+    (config / "breathpace" / "settings.toml").write_text("seen_safety = true\n", "utf-8")
+    command = (
+        f"XDG_CONFIG_HOME={config} XDG_DATA_HOME={data} {_breathpace()} play {routine} --audio none"
+    )
+    start_tmux("new-session", "-d", "-s", session_name, "-x", "80", "-y", "24", "bash --norc")
+    tmux("send-keys", "-t", session_name, command, "Enter")
+    # The start-up notice (a toast, gone after 8 s) would be drawn over part of it.
+    wait_until(
+        lambda: "Sound is off" in tmux("capture-pane", "-p", "-t", session_name), 15, "notice"
+    )
+    wait_until(
+        lambda: "Sound is off" not in tmux("capture-pane", "-p", "-t", session_name),
+        15,
+        "the notice to go",
+    )
+    wait_until(lambda: "INHALE" in tmux("capture-pane", "-p", "-t", session_name), 5, "inhale")
+    time.sleep(0.9)  # mid-breath: the lens has grown step by step
+    tmux("send-keys", "-t", session_name, "space")  # pause: nothing moves from here
+    wait_until(lambda: "Paused" in tmux("capture-pane", "-p", "-t", session_name), 5, "pause")
+    stepped = tmux("capture-pane", "-e", "-p", "-t", session_name)
+    # Help opens over it (the session stays paused) and closes: Textual then repaints
+    # the whole screen at once, its own way, not span by span.
+    tmux("send-keys", "-t", session_name, "?")
+    wait_until(lambda: tmux("capture-pane", "-e", "-p", "-t", session_name) != stepped, 5, "help")
+    tmux("send-keys", "-t", session_name, "Escape")
+    deadline = time.monotonic() + 3
+    while shown_cells(
+        repainted := tmux("capture-pane", "-e", "-p", "-t", session_name)
+    ) != shown_cells(stepped):
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    # Compared cell by cell: the character, its colours and attributes (a blank cell's
+    # foreground is not compared: nothing shows it, and a shrinking lens leaves it as
+    # it was rather than repainting the margins).
+    assert shown_cells(repainted) == shown_cells(stepped)
+    assert "\x1b[38;5;" in stepped or "\x1b[38;2;" in stepped  # colours were compared too
+    tmux("send-keys", "-t", session_name, "q")
+
+
+SGR = re.compile(r"\x1b\[([0-9;]*)m")
+
+
+def shown_cells(capture: str) -> list[list[tuple]]:
+    """`capture-pane -e` output as rows of (character, foreground, background, other
+    attributes); a blank's foreground is left out, as nothing shows it."""
+    rows = []
+    fg = bg = None
+    attrs: frozenset = frozenset()
+    for line in capture.split("\n"):
+        row = []
+        pos = 0
+        for match in [*SGR.finditer(line), None]:
+            text = line[pos : match.start() if match else len(line)]
+            row.extend((c, None if c == " " else fg, bg, attrs) for c in text)
+            if match is None:
+                break
+            pos = match.end()
+            params = (match.group(1) or "0").split(";")
+            i = 0
+            while i < len(params):
+                p = params[i]
+                if p in ("0", ""):
+                    fg = bg = None
+                    attrs = frozenset()
+                elif p in ("38", "48") and i + 1 < len(params):
+                    size = 3 if params[i + 1] == "5" else 5
+                    value = tuple(params[i + 1 : i + size])
+                    fg, bg = (value, bg) if p == "38" else (fg, value)
+                    i += size - 1
+                elif p == "39":
+                    fg = None
+                elif p == "49":
+                    bg = None
+                else:
+                    attrs = attrs | {p}
+                i += 1
+        rows.append(row)
+    return rows

@@ -113,13 +113,13 @@ class BreathIndicator(BaseStyle, Widget):
         shows at once): smooth to the eye at a breath's pace, and a fraction of the
         redraws a frame-by-frame shape would cost. Slots, not elapsed time, so a look
         that comes a millisecond early or late never skips a step."""
-        self._level = level
         recolour = breath != self._breath
         if recolour:
             self._breath = breath
         elif slot is not None and slot == self._slot:
             return
         self._slot = slot
+        self._level = level  # the level shown: a resize redraws this one, not a later
         if not self.calm:
             self.units = self._units_for(level)
         if recolour:
