@@ -79,9 +79,9 @@ LATENCY_S = PERIOD_MS * PERIODS / 1000
 DRIFT_MAX = 500e-6
 #: Sound resuming after an underrun is faded in over this many frames (no click).
 FADE_IN_FRAMES = 128
-#: The trace (BREATHPACE_AUDIO_TRACE) notes callbacks that came this late, at most
-#: TRACE_MAX of them and of the skips.
-TRACE_GAP_S = 0.03
+#: The trace (BREATHPACE_AUDIO_TRACE) notes callbacks that came this late (a period
+#: and more than half another after the last), at most TRACE_MAX of them and of skips.
+TRACE_GAP_S = PERIOD_MS * 1.6 / 1000
 #: ... and the garbage collector's passes that took this long.
 TRACE_GC_S = 0.005
 TRACE_MAX = 1000
