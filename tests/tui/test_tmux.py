@@ -85,6 +85,20 @@ def start_tmux(*args: str) -> None:
     wait_until(started, 10, "tmux to start a session", poll=0.1)
 
 
+def play_command(tmp_path: Path) -> str:
+    """The command line that plays ROUTINE silently with its own settings and journal.
+    The first-run safety notice has its own tests; here it would hold the start."""
+    routine = tmp_path / "two.toml"
+    routine.write_text(ROUTINE, "utf-8")
+    config, data = tmp_path / "config", tmp_path / "data"
+    (config / "breathpace").mkdir(parents=True)
+    data.mkdir()
+    (config / "breathpace" / "settings.toml").write_text("seen_safety = true\n", "utf-8")
+    return (
+        f"XDG_CONFIG_HOME={config} XDG_DATA_HOME={data} {_breathpace()} play {routine} --audio none"
+    )
+
+
 def normal_screen(session_name: str) -> bool:
     return tmux("display-message", "-p", "-t", session_name, "#{alternate_on}").strip() == "0"
 
@@ -97,18 +111,8 @@ def phase_in(pane: str) -> str | None:
 
 
 def test_play_in_tmux_alternates_on_time_and_restores_the_terminal(tmp_path, session_name):
-    routine = tmp_path / "two.toml"
-    routine.write_text(ROUTINE, "utf-8")
-    config, data = tmp_path / "config", tmp_path / "data"
-    (config / "breathpace").mkdir(parents=True)
-    data.mkdir()
-    # The first-run safety notice has its own tests; here it would hold the start.
-    (config / "breathpace" / "settings.toml").write_text("seen_safety = true\n", "utf-8")
     status = tmp_path / "status"
-    command = (
-        f"XDG_CONFIG_HOME={config} XDG_DATA_HOME={data} {_breathpace()} play {routine} "
-        f"--audio none; echo $? > {status}"
-    )
+    command = play_command(tmp_path) + f"; echo $? > {status}"
     start_tmux("new-session", "-d", "-s", session_name, "-x", "100", "-y", "30", "bash --norc")
     tmux("send-keys", "-t", session_name, command, "Enter")
 
@@ -200,15 +204,7 @@ def test_the_screen_drawn_step_by_step_is_the_screen_a_full_repaint_draws(tmp_pa
     repaint shows, character and colour, after seconds of a breathing lens. (A resize
     would repaint too, but a tmux server started by pytest does not pass the window's
     new size on to the program; help opening and closing does the same.)"""
-    routine = tmp_path / "two.toml"
-    routine.write_text(ROUTINE, "utf-8")
-    config, data = tmp_path / "config", tmp_path / "data"
-    (config / "breathpace").mkdir(parents=True)
-    data.mkdir()
-    (config / "breathpace" / "settings.toml").write_text("seen_safety = true\n", "utf-8")
-    command = (
-        f"XDG_CONFIG_HOME={config} XDG_DATA_HOME={data} {_breathpace()} play {routine} --audio none"
-    )
+    command = play_command(tmp_path)
     start_tmux("new-session", "-d", "-s", session_name, "-x", "80", "-y", "24", "bash --norc")
     tmux("send-keys", "-t", session_name, command, "Enter")
     # The start-up notice (a toast, gone after 8 s) would be drawn over part of it.
