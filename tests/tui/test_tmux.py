@@ -85,15 +85,22 @@ def start_tmux(*args: str) -> None:
     wait_until(started, 10, "tmux to start a session", poll=0.1)
 
 
-def play_command(tmp_path: Path) -> str:
-    """The command line that plays ROUTINE silently with its own settings and journal.
-    The first-run safety notice has its own tests; here it would hold the start."""
+def play_files(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """ROUTINE's file and a settings folder and a journal folder of its own (the
+    first-run safety notice already seen: it has its own tests, here it would hold the
+    start)."""
     routine = tmp_path / "two.toml"
     routine.write_text(ROUTINE, "utf-8")
     config, data = tmp_path / "config", tmp_path / "data"
     (config / "breathpace").mkdir(parents=True)
     data.mkdir()
     (config / "breathpace" / "settings.toml").write_text("seen_safety = true\n", "utf-8")
+    return routine, config, data
+
+
+def play_command(tmp_path: Path) -> str:
+    """The command line that plays ROUTINE silently (see `play_files`)."""
+    routine, config, data = play_files(tmp_path)
     return (
         f"XDG_CONFIG_HOME={config} XDG_DATA_HOME={data} {_breathpace()} play {routine} --audio none"
     )
@@ -156,12 +163,7 @@ def test_play_in_tmux_alternates_on_time_and_restores_the_terminal(tmp_path, ses
 
 
 def test_sigterm_ends_the_session_cleanly_and_keeps_it_in_the_journal(tmp_path, session_name):
-    routine = tmp_path / "two.toml"
-    routine.write_text(ROUTINE, "utf-8")
-    config, data = tmp_path / "config", tmp_path / "data"
-    (config / "breathpace").mkdir(parents=True)
-    data.mkdir()
-    (config / "breathpace" / "settings.toml").write_text("seen_safety = true\n", "utf-8")
+    routine, config, data = play_files(tmp_path)
     status, pidfile = tmp_path / "status", tmp_path / "pid"
     command = (
         f"XDG_CONFIG_HOME={config} XDG_DATA_HOME={data} "
