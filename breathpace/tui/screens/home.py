@@ -21,7 +21,7 @@ from breathpace.tui.screens.breathe import BreatheScreen
 from breathpace.tui.screens.help import HelpScreen
 from breathpace.tui.screens.history import HistoryScreen
 from breathpace.tui.screens.preview import PreviewScreen
-from breathpace.tui.text import cell
+from breathpace.tui.text import cell, shown
 from breathpace.tui.widgets.key_footer import KeyFooter
 
 
@@ -34,6 +34,7 @@ def load_entries(settings_pace: str | None = None) -> list[Entry]:
 class HomeScreen(Screen):
     BINDINGS: ClassVar = [
         Binding("enter", "start", "Start", show=True, priority=False),
+        Binding("n", "next_capsule", "Next capsule"),
         Binding("p", "preview", "Preview"),
         Binding("b", "breathe", "Breathe"),
         Binding("h", "history", "History"),
@@ -44,6 +45,7 @@ class HomeScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.entries: list[Entry] = load_entries(_settings_pace(self))
+        self.today = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="home"):
@@ -56,6 +58,7 @@ class HomeScreen(Screen):
                 yield Static(
                     f"Lengths at your pace {pace}, from settings", id="home-pace", markup=False
                 )
+            yield Static("", id="home-today", markup=False)
             yield Static("Routines", classes="section")
             yield DataTable(id="routines", cursor_type="row", zebra_stripes=True)
             yield Static("Breathing", classes="section")
@@ -74,6 +77,34 @@ class HomeScreen(Screen):
                     continue
                 table.add_row(*_row(entry), key=str(index))
         self.query_one("#routines", DataTable).focus()
+        self.refresh_today()
+        # "Next" moves on as the day does.
+        self.set_interval(60, self.refresh_today)
+
+    def on_screen_resume(self) -> None:
+        # Back from a session (or history): a capsule may just have been done.
+        self.refresh_today()
+
+    def refresh_today(self) -> None:
+        """Today's plan from the settings, the calendar and the journal."""
+        from breathpace.day import glance
+
+        now = glance.wall_now()
+        self.today = glance.glance(getattr(_settings(self), "day", None), now)
+        lines = self.today.lines(now)
+        self.query_one("#home-today", Static).update(shown("\n".join(lines), newlines=True))
+
+    def action_next_capsule(self) -> None:
+        """Start the next capsule of today's plan, as Enter starts a routine."""
+        item = self.today.next if self.today is not None else None
+        if item is None:
+            self.notify("Nothing more planned for today.")
+            return
+        entry = next((e for e in self.entries if e.name == item.routine), None)
+        if entry is None:
+            self.notify(f"No routine named {item.routine!r} (see `breathpace list`).")
+            return
+        self.start(entry)
 
     def selected(self) -> Entry | None:
         table = self.focused if isinstance(self.focused, DataTable) else None
@@ -135,6 +166,13 @@ def _row(entry: Entry) -> tuple[str, ...]:
     level = str(routine.level) if routine.level else ""
     tags = ", ".join(t for t in routine.tags if t not in ("breathing", "preset"))
     return tuple(map(cell, (title, length(entry.length_ms or 0), level, tags)))
+
+
+def _settings(screen: Screen):
+    try:
+        return screen.app.settings
+    except Exception:  # no running app (a screen built on its own)
+        return None
 
 
 def _settings_pace(screen: Screen) -> str | None:
