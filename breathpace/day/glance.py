@@ -73,3 +73,20 @@ def glance(plan: DayPlan | None, now: datetime) -> Glance:
     state = today(plan, day, items, context.rows, now, tz)
     titles = titles_of({i.routine for i in items})
     return Glance(state, titles, default, tuple(context.notices))
+
+
+def two_weeks(plan: DayPlan | None, rows, now: datetime) -> str:
+    """How each capsule slot went over the last two weeks, as one line:
+    "waking 9 of 14 · before sitting 5 of 10 · bedtime 12 of 14"."""
+    from datetime import timedelta
+
+    from breathpace.day.context import load_context
+    from breathpace.day.today import ADHERENCE_DAYS, adherence, adherence_line
+
+    plan = plan or DayPlan()
+    tz = now.tzinfo
+    assert tz is not None
+    day = now.date()
+    first = day - timedelta(days=ADHERENCE_DAYS - 1)
+    context = load_context(plan, first, day, tz=tz)
+    return adherence_line(adherence(plan, context.plan_for, rows, day, tz))
