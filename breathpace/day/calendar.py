@@ -22,7 +22,7 @@ from breathpace.tomlfile import read_text
 #: Far larger than a person's calendar export of many years (a few MB at most).
 MAX_BYTES = 20_000_000
 #: More events than this in the days asked for is not a calendar a person sits through.
-MAX_EVENTS = 5_000
+MAX_EVENTS = 2_000
 
 
 class CalendarError(ValueError):

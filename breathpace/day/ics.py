@@ -19,9 +19,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote as url_quote
 
-from breathpace import fmt
 from breathpace.day.model import DayPlan
 from breathpace.day.plan import SLOT_WORDS, Planned
+from breathpace.day.view import minutes
 
 UID_DOMAIN = "breathpace.day"
 TRACK_SUFFIXES = (".mp3", ".m4a", ".m4b", ".ogg", ".opus", ".wav")
@@ -79,7 +79,7 @@ def calendar_bytes(
     stamp = stamp.astimezone(UTC).replace(microsecond=0)
     for item in items:
         title = titles.get(item.routine, item.routine)
-        length = fmt.length(item.length_ms)
+        length = minutes(item.length_ms)
         command = f"breathpace play {item.routine}"
         what = " ".join(summaries.get(item.routine, "").split()) or title
         lines = [what, f"{SLOT_WORDS[item.slot].capitalize()}: {item.why}.", f"Run: {command}"]
