@@ -16,8 +16,26 @@ from datetime import date, datetime, timedelta, tzinfo
 
 import click
 
+from breathpace import paths
 from breathpace.commands.errors import InputError
 from breathpace.safe_text import printable
+
+#: The option that sets each key of the plan, to name it in an error.
+OPTIONS = {
+    "wake": "--wake",
+    "bedtime": "--bedtime",
+    "sitting_from": "--sitting",
+    "sitting_until": "--sitting",
+    "sitting_days": "--sitting-days",
+    "main_session": "--main",
+    "main_routine": "--main-routine",
+    "calendar": "--calendar",
+    "waking_capsules": "--waking-capsules",
+    "sitting_capsules": "--sitting-capsules",
+    "bedtime_capsules": "--bedtime-capsules",
+    "feed": "--feed",
+    "feed_url": "--feed-url",
+}
 
 #: How many days `--ics` exports when --days is not given: two weeks of reminders.
 EXPORT_DAYS = 14
@@ -178,7 +196,13 @@ def day_cmd(
             plan = DayPlan.model_validate({**base, **changes})
         except ValidationError as exc:
             for line in describe_all(exc):
-                _echo(f"breathpace: day.{line}" if not line.startswith("day") else line, err=True)
+                key = line.split(":")[0]
+                # Blame the option that was typed, else the file's key (as `play` does).
+                where = OPTIONS.get(key) if key in changes else None
+                if where is None:
+                    whole = "day" if key == "settings" else f"day.{key}"  # the plan as a whole
+                    where = f"{printable(str(paths.settings_file()))}: {whole}"
+                _echo(f"breathpace: {where}{line[len(key) :]}", err=True)
             sys.exit(2)
         _check_routines(plan)
         save_settings(Settings.model_validate({**settings.model_dump(), "day": plan.model_dump()}))
