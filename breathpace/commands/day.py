@@ -77,7 +77,8 @@ def _days(value: str | None) -> list[str] | None:
         return ["mon", "tue", "wed", "thu", "fri"]
     if text in ("every day", "all", "daily", "mon-sun"):
         return ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-    return [d[:3] for d in _names(text) or []]
+    full = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    return [d[:3] if d in full else d for d in _names(text) or []]
 
 
 @click.command("day")
@@ -198,7 +199,10 @@ def day_cmd(
             for line in describe_all(exc):
                 key = line.split(":")[0]
                 # Blame the option that was typed, else the file's key (as `play` does).
-                where = OPTIONS.get(key) if key in changes else None
+                field = key.split(".")[0]
+                where = OPTIONS.get(field) if field in changes else None
+                if key == "settings" and changes:
+                    where = "day"  # the options together make a day that does not fit
                 if where is None:
                     whole = "day" if key == "settings" else f"day.{key}"  # the plan as a whole
                     where = f"{printable(str(paths.settings_file()))}: {whole}"
