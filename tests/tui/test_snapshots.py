@@ -57,16 +57,20 @@ def short() -> Routine:
     return Routine.model_validate(tomllib.loads(short_routine_text()))
 
 
-def test_snapshot_home(snap_compare, fixed_library, monkeypatch):
+@pytest.fixture(autouse=True)
+def fixed_day(monkeypatch):
+    """The home screen's plan for today is drawn at a fixed moment: 10:00 on a Monday."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
     from breathpace.day import glance
-    from breathpace.tui.app import BreathpaceApp
 
-    # Today's plan is drawn at a fixed moment: 10:00 on a Monday.
     moment = datetime(2026, 3, 2, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
     monkeypatch.setattr(glance, "wall_now", lambda: moment)
+
+
+def test_snapshot_home(snap_compare, fixed_library):
+    from breathpace.tui.app import BreathpaceApp
 
     assert snap_compare(BreathpaceApp(), terminal_size=SIZE)
 

@@ -34,12 +34,12 @@ def load_entries(settings_pace: str | None = None) -> list[Entry]:
 class HomeScreen(Screen):
     BINDINGS: ClassVar = [
         Binding("enter", "start", "Start", show=True, priority=False),
-        Binding("n", "next_capsule", "Next capsule"),
         Binding("p", "preview", "Preview"),
         Binding("b", "breathe", "Breathe"),
         Binding("h", "history", "History"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "app.quit", "Quit"),
+        Binding("n", "next_capsule", "Next capsule"),
     ]
 
     def __init__(self) -> None:
@@ -72,7 +72,9 @@ class HomeScreen(Screen):
             table.add_column("length", key="length")
             table.add_column("level", key="level")
             table.add_column("tags", key="tags")
-            for index, entry in enumerate(self.entries):
+            # Capsules last: today's line above starts the one due, with `n`.
+            order = sorted(enumerate(self.entries), key=lambda pair: _is_capsule(pair[1]))
+            for index, entry in order:
                 if entry.breathing != breathing:
                     continue
                 table.add_row(*_row(entry), key=str(index))
@@ -166,6 +168,10 @@ def _row(entry: Entry) -> tuple[str, ...]:
     level = str(routine.level) if routine.level else ""
     tags = ", ".join(t for t in routine.tags if t not in ("breathing", "preset"))
     return tuple(map(cell, (title, length(entry.length_ms or 0), level, tags)))
+
+
+def _is_capsule(entry: Entry) -> bool:
+    return entry.routine is not None and entry.routine.capsule is not None
 
 
 def _settings(screen: Screen):
