@@ -260,34 +260,71 @@ def _first_use():
         return plan
     _echo("No day plan yet: a couple of questions (Enter keeps the suggestion).")
     while True:
-        answers = {
-            "wake": click.prompt("When do you usually get up?", default=plan.wake),
-            "bedtime": click.prompt("And go to bed?", default=plan.bedtime),
+        answers: dict[str, object] = {
+            "wake": click.prompt(
+                "When do you usually get up?", default=plan.wake, value_proc=_time
+            ),
+            "bedtime": click.prompt("And go to bed?", default=plan.bedtime, value_proc=_time),
         }
         hours = click.prompt(
-            "Your usual sitting hours (desk, study, driving), or none",
+            "Your usual sitting hours on weekdays (desk, study, driving), or none",
             default=f"{plan.sitting_from}-{plan.sitting_until}",
+            value_proc=_sitting_answer,
         )
-        if hours.strip().lower() == "none":
+        if hours is None:
             answers["sitting_days"] = []
         else:
-            parts = hours.split("-")
-            if len(parts) == 2:
-                answers["sitting_from"], answers["sitting_until"] = (p.strip() for p in parts)
-            else:
-                answers["sitting_from"] = "not HH:MM-HH:MM"
+            answers["sitting_from"], answers["sitting_until"] = hours
         cal = click.prompt(
-            "Your calendar file (.ics), if you have one", default="", show_default=False
+            "Your calendar file (.ics), if you have one",
+            default="",
+            show_default=False,
+            value_proc=_calendar_answer,
         )
-        if cal.strip():
-            answers["calendar"] = str(_absolute(cal.strip()))
+        if cal:
+            answers["calendar"] = cal
         try:
             return DayPlan.model_validate({**plan.model_dump(), **answers})
         except ValidationError as exc:
             from breathpace.settings import describe_all
 
             for line in describe_all(exc):
-                _echo(f"  {line}; once more, please.")
+                _echo(f"  {line.removeprefix('settings: ')}; once more, please.")
+
+
+def _time(value: str) -> str:
+    from breathpace.day.model import parse_hhmm
+
+    value = value.strip()
+    try:
+        parse_hhmm(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"{exc} (found {value!r})") from None
+    return value
+
+
+def _sitting_answer(value: str) -> tuple[str, str] | None:
+    if value.strip().lower() in ("none", "no", "-"):
+        return None
+    parts = value.split("-")
+    if len(parts) != 2:
+        raise click.BadParameter(f"two times as HH:MM-HH:MM, or none (found {value!r})")
+    return _time(parts[0]), _time(parts[1])
+
+
+def _calendar_answer(value: str) -> str:
+    from breathpace.day.calendar import CalendarError, read_busy
+    from breathpace.day.context import local_zone
+
+    if not value.strip():
+        return ""
+    path = _absolute(value.strip())
+    today = date.today()
+    try:
+        read_busy(path, today, today, local_zone())
+    except CalendarError as exc:
+        raise click.BadParameter(f"{exc} (Enter for none)") from None
+    return str(path)
 
 
 def _check_routines(plan) -> None:

@@ -88,3 +88,32 @@ def test_home_today_in_tmux_at_80_by_24(tmp_path, tmux, monkeypatch):
     assert "07:00 waking done · 22:45 bedtime" in screen
     assert all(len(line) <= 80 for line in screen.splitlines())
     tmux("send-keys", "-t", "day", "q")
+
+
+def test_first_use_on_a_terminal_asks_a_couple_of_questions(tmp_path, tmux):
+    """The questions re-ask a wrong answer on the spot, and the answers become the plan
+    (in the settings file's [day] table)."""
+    config, data = tmp_path / "config", tmp_path / "data"
+    calendar = Path(__file__).with_name("work-calendar.ics")
+    env = f"TZ=Europe/Berlin XDG_CONFIG_HOME={config} XDG_DATA_HOME={data}"
+    tmux("new-session", "-d", "-s", "ask", "-x", "100", "-y", "40", f"{env} {_breathpace()} day")
+
+    def pane() -> str:
+        return tmux("capture-pane", "-p", "-t", "ask")
+
+    def answer(question: str, text: str) -> None:
+        wait_for(lambda: pane().rstrip().endswith(question), 20, question)
+        tmux("send-keys", "-t", "ask", text, "Enter")
+
+    answer("When do you usually get up? [07:00]:", "06:45")
+    answer("And go to bed? [23:00]:", "2330")
+    answer("And go to bed? [23:00]:", "23:15")
+    answer("driving), or none [09:00-17:00]:", "08:30-16:30")
+    answer("if you have one:", str(calendar))
+    wait_for(lambda: "Today," in pane(), 20, "the plan")
+    screen = pane()
+    assert "Error: a time of day as HH:MM, 24-hour (like 07:30) (found '2330')" in screen
+    assert "up 06:45 · bed 23:15 · sitting 08:30-16:30" in screen
+    settings = (config / "breathpace" / "settings.toml").read_text()
+    assert 'wake = "06:45"' in settings and f'calendar = "{calendar}"' in settings
+    tmux("send-keys", "-t", "ask", "x")
