@@ -39,7 +39,6 @@ def read_busy(
     """The busy timed events from the start of `first` to two days after `last`
     (local), in `tz`. Raises CalendarError with one line."""
     import icalendar
-    import recurring_ical_events
 
     source = str(path)
     text = read_text(path, CalendarError, "a calendar file", max_bytes=max_bytes)
@@ -54,23 +53,61 @@ def read_busy(
     busy: list[Busy] = []
     try:
         # A day's edges are asked from the day before: a meeting across midnight.
-        events = recurring_ical_events.of(calendar).after(start - timedelta(days=1))
-        for count, event in enumerate(events):
-            if count >= MAX_EVENTS:
-                raise CalendarError(
-                    source, f"more than {MAX_EVENTS:,} events in these days; not read"
-                )
+        for event in _events(calendar, start - timedelta(days=1), end, source):
             item = _busy(event, tz)
-            if item is None:
-                continue
-            if item.start >= end:
-                break
-            busy.append(item)
+            if item is not None and item.start < end:
+                busy.append(item)
     except CalendarError:
         raise
     except Exception as exc:  # a bad rule or date deep in either library
         raise CalendarError(source, f"cannot read its events ({_short(exc)})") from None
     return busy
+
+
+def _events(calendar, start: datetime, end: datetime, source: str) -> list:
+    """The events from `start` to `end`, at most MAX_EVENTS. A rule repeating every
+    hour, minute or second is walked one event at a time and stopped at the cap; other
+    calendars are asked for the span at once (about twice as fast)."""
+    import recurring_ical_events
+
+    too_many = CalendarError(source, f"more than {MAX_EVENTS:,} events in these days; not read")
+    query = recurring_ical_events.of(calendar)
+    fine_grained = any(
+        str(freq).upper() in ("SECONDLY", "MINUTELY", "HOURLY")
+        for event in calendar.walk("VEVENT")
+        for rule in _rules(event)
+        for freq in rule.get("FREQ", [])
+    )
+    if not fine_grained:
+        events = query.between(start, end)
+        if len(events) > MAX_EVENTS:
+            raise too_many
+        return sorted(events, key=lambda e: _sort_key(e, start))
+    events = []
+    for event in query.after(start):
+        if len(events) >= MAX_EVENTS:
+            raise too_many
+        if _sort_key(event, start) >= end:
+            break
+        events.append(event)
+    return events
+
+
+def _rules(event) -> list:
+    rule = event.get("RRULE")
+    if rule is None:
+        return []
+    return rule if isinstance(rule, list) else [rule]
+
+
+def _sort_key(event, fallback: datetime) -> datetime:
+    begin = event.get("DTSTART")
+    moment = getattr(begin, "dt", None)
+    if isinstance(moment, datetime):
+        return moment if moment.tzinfo else moment.replace(tzinfo=fallback.tzinfo)
+    if moment is not None:  # a date: an all-day event, left out later
+        return datetime.combine(moment, datetime.min.time()).replace(tzinfo=fallback.tzinfo)
+    return fallback
 
 
 def _busy(event, tz: tzinfo) -> Busy | None:

@@ -217,3 +217,15 @@ def test_a_huge_calendar_is_refused_before_it_is_read(tmp_path):
     path.write_bytes(b"BEGIN:VCALENDAR\n" + b"X" * 2_000)
     with pytest.raises(CalendarError, match="larger than 1,000 bytes"):
         read_busy(path, MONDAY, MONDAY, BERLIN, max_bytes=1_000)
+
+
+def test_a_calendar_with_thousands_of_events_in_the_days_asked_is_refused(tmp_path):
+    events = "".join(
+        f"BEGIN:VEVENT\nUID:e{n}\nDTSTART:20260302T{n // 60 % 24:02d}{n % 60:02d}00Z\n"
+        f"DURATION:PT30M\nEND:VEVENT\n"
+        for n in range(2_100)
+    )
+    path = tmp_path / "busy.ics"
+    path.write_text(f"BEGIN:VCALENDAR\n{events}END:VCALENDAR\n")
+    with pytest.raises(CalendarError, match="more than 2,000 events in these days; not read"):
+        read_busy(path, MONDAY, MONDAY, BERLIN)
