@@ -16,6 +16,7 @@ from breathpace.capsule import CAPSULE_VARIANTS
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: Final[tuple[str, ...]] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WORKDAYS: Final[tuple[Weekday, ...]] = ("mon", "tue", "wed", "thu", "fri")
 MainSlot = Literal["morning", "midday", "evening", "none"]
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -53,7 +54,7 @@ class DayPlan(BaseModel):
     """Start of the usual sitting hours (desk, study, long drives), HH:MM."""
     sitting_until: str = "17:00"
     """End of the usual sitting hours, HH:MM."""
-    sitting_days: list[Weekday] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
+    sitting_days: list[Weekday] = Field(default_factory=lambda: list(WORKDAYS))
     """The days with sitting hours (mon ... sun); other days have no sitting capsules."""
     waking_capsules: list[str] = Field(default_factory=lambda: list(CAPSULE_VARIANTS["waking"]))
     """Waking capsules (routine names), one a day in turn."""

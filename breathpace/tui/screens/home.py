@@ -7,7 +7,7 @@ so a typo never makes a routine silently disappear.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,6 +23,9 @@ from breathpace.tui.screens.history import HistoryScreen
 from breathpace.tui.screens.preview import PreviewScreen
 from breathpace.tui.text import cell, shown
 from breathpace.tui.widgets.key_footer import KeyFooter
+
+if TYPE_CHECKING:
+    from breathpace.day.glance import Glance
 
 
 def load_entries(settings_pace: str | None = None) -> list[Entry]:
@@ -45,7 +48,7 @@ class HomeScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.entries: list[Entry] = load_entries(_settings_pace(self))
-        self.today = None
+        self.today: Glance | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="home"):
@@ -92,8 +95,9 @@ class HomeScreen(Screen):
         from breathpace.day import glance
 
         now = glance.wall_now()
-        self.today = glance.glance(getattr(_settings(self), "day", None), now)
-        lines = self.today.lines(now)
+        today = glance.glance(getattr(_settings(self), "day", None), now)
+        self.today = today
+        lines = today.lines(now)
         self.query_one("#home-today", Static).update(shown("\n".join(lines), newlines=True))
 
     def action_next_capsule(self) -> None:
