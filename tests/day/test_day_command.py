@@ -160,3 +160,20 @@ def test_history_shows_each_slot_over_two_weeks(monkeypatch):
         "Capsules over two weeks: waking 9 of 14 · before sitting 5 of 10 · bedtime 12 of 14."
         in result.output
     )
+
+
+def test_a_meeting_title_from_the_calendar_is_shown_as_text(tmp_path, at_moment):
+    """A calendar is someone else's text: an escape sequence in a meeting's title is
+    shown as a visible stand-in, never sent to the terminal."""
+    at_moment("2026-03-02T06:00")
+    calendar = tmp_path / "odd.ics"
+    calendar.write_bytes(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:odd\r\n"
+        b"SUMMARY:Review \x1b]0;owned\x07 [/]\r\nDTSTART:20260302T130000Z\r\n"
+        b"DTEND:20260302T143000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    result = day("--calendar", str(calendar))
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    line = next(line for line in result.output.splitlines() if "before Review" in line)
+    assert "[/]" in line
