@@ -71,13 +71,41 @@ def load_context(
         from breathpace.day.calendar import CalendarError, read_busy
 
         try:
-            context.busy = read_busy(path, first, last, context.tz)
+            context.busy = _cached_busy(path, first, last, context.tz, read_busy)
         except CalendarError as exc:
             context.notices.append(f"{exc}; the plan goes on without the calendar")
     context.lengths = routine_lengths(plan)
     if journal_since is not None:
         context.rows = journal_rows(journal_since, context.notices)
     return context
+
+
+#: The last calendar read, by file identity and days: the home screen looks again every
+#: minute, and a large calendar takes seconds to parse; an unchanged file is not re-read.
+_LAST_READ: dict[tuple, list[Busy]] = {}
+
+
+def _cached_busy(path: Path, first: date, last: date, tz: tzinfo, read) -> list[Busy]:
+    try:
+        info = path.stat()
+        key: tuple | None = (
+            str(path),
+            info.st_mtime_ns,
+            info.st_size,
+            info.st_ino,
+            first,
+            last,
+            str(tz),
+        )
+    except OSError:
+        key = None  # read_busy words what is wrong with it
+    if key is not None and key in _LAST_READ:
+        return _LAST_READ[key]
+    busy = read(path, first, last, tz)
+    if key is not None:
+        _LAST_READ.clear()
+        _LAST_READ[key] = busy
+    return busy
 
 
 def routine_lengths(plan: DayPlan) -> dict[str, int]:

@@ -9,6 +9,7 @@ Friday. The day: up 07:00, bed 23:00, sitting hours 09:00-17:00 on weekdays.
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -229,3 +230,20 @@ def test_a_calendar_with_thousands_of_events_in_the_days_asked_is_refused(tmp_pa
     path.write_text(f"BEGIN:VCALENDAR\n{events}END:VCALENDAR\n")
     with pytest.raises(CalendarError, match="more than 2,000 events in these days; not read"):
         read_busy(path, MONDAY, MONDAY, BERLIN)
+
+
+def test_an_unchanged_calendar_is_not_read_again_and_a_changed_one_is(tmp_path):
+    """The home screen looks at the plan every minute: the calendar is parsed again
+    only when its file changed."""
+    from breathpace.day.context import load_context
+
+    path = tmp_path / "cal.ics"
+    path.write_bytes(CALENDAR.read_bytes())
+    plan = DayPlan(calendar=str(path))
+    first = load_context(plan, MONDAY, MONDAY, tz=BERLIN).busy
+    assert load_context(plan, MONDAY, MONDAY, tz=BERLIN).busy is first
+    path.write_bytes(CALENDAR.read_bytes().replace(b"SUMMARY:Team planning", b"SUMMARY:Planning"))
+    os.utime(path, ns=(1, 1))
+    again = load_context(plan, MONDAY, MONDAY, tz=BERLIN).busy
+    assert again is not first
+    assert "Planning" in {b.summary for b in again}
