@@ -7,6 +7,7 @@ table and reused by the command line, the home screen and the journal's streaks.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Final, get_args
 
 from breathpace.routine.model import Capsule
@@ -18,6 +19,14 @@ CAPSULE_ROUTINES: Final[dict[str, str]] = {
     "waking": "capsule-waking",
     "sitting": "capsule-sitting",
     "bedtime": "capsule-bedtime",
+}
+
+#: Every built-in capsule of each slot, in the order they take turns across days: the
+#: first is the slot's classic; the others vary the same dose (hips, rotation, core).
+CAPSULE_VARIANTS: Final[dict[str, tuple[str, ...]]] = {
+    "waking": ("capsule-waking", "capsule-waking-hips", "capsule-waking-core"),
+    "sitting": ("capsule-sitting", "capsule-sitting-seated", "capsule-sitting-wall"),
+    "bedtime": ("capsule-bedtime", "capsule-bedtime-hips", "capsule-bedtime-floor"),
 }
 
 #: The hours (local, 24 h) each slot starts at; anything before 04:00 is still bedtime.
@@ -43,3 +52,12 @@ def capsule_routine(slot: str) -> str:
         return CAPSULE_ROUTINES[slot]
     except KeyError:
         raise ValueError(f"unknown capsule {slot!r}; choose one of {', '.join(SLOTS)}") from None
+
+
+def capsule_of_the_day(choices: tuple[str, ...] | list[str], day: date, turn: int = 0) -> str:
+    """The capsule whose turn it is on `day`: the choices take turns one day after
+    another (and `turn` moves on for a second capsule of the same slot that day), so a
+    week brings each of three capsules at least twice."""
+    if not choices:
+        raise ValueError("no capsules to choose from")
+    return choices[(day.toordinal() + turn) % len(choices)]

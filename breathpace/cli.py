@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "capsule": "breathpace.commands.capsule:capsule_cmd",
     "history": "breathpace.commands.history:history_cmd",
     "export": "breathpace.commands.export:export_cmd",
+    "day": "breathpace.commands.day:day_cmd",
 }
 
 #: One-line help for each command, so `breathpace --help` needs no imports.
@@ -45,6 +46,7 @@ HELP: dict[str, str] = {
     "capsule": "Play the movement capsule for this time of day.",
     "history": "Show your practice history and trends.",
     "export": "Export the journal as CSV for a clinician.",
+    "day": "Your day plan: capsules at waking, before long sitting and at bedtime.",
 }
 
 

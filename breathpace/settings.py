@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from breathpace import paths
 from breathpace.audio.backends import KINDS as AUDIO_KINDS
+from breathpace.day.model import DayPlan
 from breathpace.routine.pattern import BreathPattern
 from breathpace.safe_text import printable
 from breathpace.tomlfile import plain_message, read_toml, show_key, show_value
@@ -56,6 +57,9 @@ class Settings(BaseModel):
     """A quiet continuous tone that rises with the inhale and falls with the exhale."""
     seen_safety: bool = False
     """The first-run safety notice has been shown."""
+    day: DayPlan | None = None
+    """The day plan (`breathpace day`): wake, bedtime, sitting hours, capsules; the
+    `[day]` table of the file. None until the person sets one up."""
 
     @field_validator("pace")
     @classmethod
@@ -92,19 +96,48 @@ def _error(source: str, message: str) -> SettingsError:
 
 def describe(exc: ValidationError) -> str:
     """The first error of a ValidationError as "key: what is wrong (found ...)"."""
+    problems = describe_all(exc)
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return problems[0] + more
+
+
+def describe_all(exc: ValidationError) -> list[str]:
+    """Every error of a ValidationError, one line each, unknown keys first."""
     errors = exc.errors(include_url=False)
     errors.sort(key=lambda e: 0 if e["type"] == "extra_forbidden" else 1)
-    err = errors[0]
+    return [_one(err) for err in errors]
+
+
+def _one(err) -> str:
     key = ".".join(str(p) for p in err["loc"]) or "settings"
-    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     if err["type"] == "extra_forbidden":
-        close = difflib.get_close_matches(key, list(Settings.model_fields), n=1, cutoff=0.6)
+        known = list(Settings.model_fields)
+        if key.startswith("day."):
+            known = [f"day.{name}" for name in DayPlan.model_fields]
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
         hint = f' (did you mean "{close[0]}"?)' if close else ""
-        return f"unknown key {show_key(key)}{hint}{more}"
+        return f"unknown key {show_key(key)}{hint}"
     msg = plain_message(err["type"], err["msg"], err)
     if err["type"] == "missing" or isinstance(err.get("input"), dict):
-        return f"{key}: {msg}{more}"
-    return f"{key}: {msg} (found {show_value(err.get('input'))}){more}"
+        return f"{key}: {msg}"
+    return f"{key}: {msg} (found {show_value(err.get('input'))})"
+
+
+def settings_problems() -> list[str]:
+    """Every problem of the settings file, one line each naming the file and the key
+    (empty when it is fine or absent): what `breathpace day` lists."""
+    path = paths.settings_file()
+    try:
+        data = read_toml(path, _error, "a settings file")
+    except SettingsError as exc:
+        return [] if exc.detail == "no such file" else [str(exc)]
+    try:
+        Settings.model_validate(data)
+    except ValidationError as exc:
+        return [printable(f"{path}: {line}") for line in describe_all(exc)]
+    except RecursionError:
+        return [printable(f"{path}: nested too deeply")]
+    return []
 
 
 def blame(option: str, given: object, key: str) -> str:
@@ -120,11 +153,19 @@ def save_settings(settings: Settings) -> None:
     path = paths.settings_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     lines = ["# breathpace settings (written by breathpace; edit freely)"]
-    for key, value in settings.model_dump().items():
+    data = settings.model_dump()
+    day = data.pop("day", None)
+    for key, value in data.items():
         if value is None:
             continue
         # JSON literals of str/float/bool are valid TOML once bools are lowercase.
         lines.append(f"{key} = {json.dumps(value)}")
+    if day is not None:
+        lines += ["", "# Your day plan (`breathpace day`); times are HH:MM, 24-hour.", "[day]"]
+        for key, value in day.items():
+            if value is not None:
+                # Strings, whole numbers and lists of strings: JSON is valid TOML here.
+                lines.append(f"{key} = {json.dumps(value, ensure_ascii=False)}")
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".toml")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write("\n".join(lines) + "\n")

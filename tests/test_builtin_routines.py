@@ -30,7 +30,22 @@ PRESETS = {
     "cyclic-sighing": None,
     "resonance-ramp": None,
 }
-CAPSULES = {"waking": "capsule-waking", "sitting": "capsule-sitting", "bedtime": "capsule-bedtime"}
+CAPSULES = {
+    name: slot
+    for slot, names in {
+        "waking": ("capsule-waking", "capsule-waking-hips", "capsule-waking-core"),
+        "sitting": ("capsule-sitting", "capsule-sitting-seated", "capsule-sitting-wall"),
+        "bedtime": ("capsule-bedtime", "capsule-bedtime-hips", "capsule-bedtime-floor"),
+    }.items()
+    for name in names
+}
+#: Low-threat positions for the edges of the day (the body is lying, side-lying or on
+#: hands and knees), and upright ones before a sit (the person is at a desk).
+CAPSULE_POSITIONS = {
+    "waking": {"lying", "side-lying", "prone", "kneeling"},
+    "bedtime": {"lying", "side-lying", "prone", "kneeling"},
+    "sitting": {"standing", "seated"},
+}
 POSITION_TAGS = {"lying", "side-lying", "seated", "standing", "hands-and-knees", "kneeling"}
 
 
@@ -163,16 +178,39 @@ def test_the_breathing_tag_marks_exactly_the_presets():
     assert all("preset" in ROUTINES[name].tags for name in PRESETS)
 
 
-@pytest.mark.parametrize("slot", sorted(CAPSULES))
-def test_capsules_are_two_to_five_minutes(slot: str):
-    routine = ROUTINES[CAPSULES[slot]]
-    assert routine.capsule == slot
+@pytest.mark.parametrize("name", sorted(CAPSULES))
+def test_capsules_are_two_to_five_minutes(name: str):
+    routine = ROUTINES[name]
+    assert routine.capsule == CAPSULES[name]
     assert 2 * 60_000 <= compile(routine).duration_ms <= 5 * 60_000
+
+
+@pytest.mark.parametrize("name", sorted(CAPSULES))
+def test_capsules_are_in_positions_that_fit_their_slot(name: str):
+    """Waking and bedtime capsules lie, side-lie or kneel; before-sitting ones stand or
+    sit. Every exercise has a figure, every capsule its safety text and each moving
+    exercise a spoken cue for each phase."""
+    routine = ROUTINES[name]
+    allowed = CAPSULE_POSITIONS[CAPSULES[name]]
+    assert set(routine.tags) & allowed, routine.tags
+    assert not set(routine.tags) & (CAPSULE_POSITIONS["waking"] | {"standing", "seated"}) - allowed
+    assert routine.safety and "Stop before pain" in routine.safety
+    for ex in routine.exercise:
+        assert ex.figure
+        if getattr(ex, "phases", None) is not None:
+            assert any(p.cue for p in ex.phases)
+
+
+def test_each_slot_has_three_capsules_that_take_turns():
+    from breathpace.capsule import CAPSULE_VARIANTS
+
+    assert {n: s for s, names in CAPSULE_VARIANTS.items() for n in names} == CAPSULES
+    assert all(len(names) >= 3 for names in CAPSULE_VARIANTS.values())
 
 
 def test_only_the_capsule_files_are_capsules():
     marked = {name for name, routine in ROUTINES.items() if routine.capsule}
-    assert marked == set(CAPSULES.values())
+    assert marked == set(CAPSULES)
 
 
 @pytest.mark.slow

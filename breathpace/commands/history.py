@@ -303,6 +303,18 @@ def _print_session(journal, session_id: int) -> None:
     _echo(f"  next day: {nextday}")
 
 
+def _slots(rows) -> str:
+    """Per slot of the day plan: on how many of the last 14 days it was done."""
+    from breathpace.day import glance
+    from breathpace.settings import SettingsError, load_settings
+
+    try:
+        plan = load_settings().day
+    except SettingsError:
+        plan = None  # the defaults; `breathpace day` names what is wrong with the file
+    return glance.two_weeks(plan, rows, glance.wall_now())
+
+
 def _print(journal, limit: int) -> None:
     from breathpace.journal import history as h
     from breathpace.journal.dose import overrides
@@ -326,6 +338,7 @@ def _print(journal, limit: int) -> None:
         f"Practised on {adh.days_7} of the last 7 days and {adh.days_30} of the last 30; "
         f"capsule streak: {adh.capsule_streak} day{'' if adh.capsule_streak == 1 else 's'}."
     )
+    _echo(f"Capsules over two weeks: {_slots(rows)}.")
 
     _echo()
     _echo("Trends (average of the last 7 days, and of the 7 before; 14 days charted)")

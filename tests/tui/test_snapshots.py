@@ -57,6 +57,18 @@ def short() -> Routine:
     return Routine.model_validate(tomllib.loads(short_routine_text()))
 
 
+@pytest.fixture(autouse=True)
+def fixed_day(monkeypatch):
+    """The home screen's plan for today is drawn at a fixed moment: 10:00 on a Monday."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from breathpace.day import glance
+
+    moment = datetime(2026, 3, 2, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    monkeypatch.setattr(glance, "wall_now", lambda: moment)
+
+
 def test_snapshot_home(snap_compare, fixed_library):
     from breathpace.tui.app import BreathpaceApp
 

@@ -28,7 +28,7 @@ KEYS: tuple[tuple[str, str], ...] = (
 
 OTHER_KEYS: tuple[tuple[str, str], ...] = (
     ("Home", "Enter start · p preview · b Breathe"),
-    ("", "h history"),
+    ("", "h history · n next capsule of today"),
     ("Breathe", "Ctrl-S start · f find my pace"),
     ("History", "a accept a suggestion"),
     ("Pace", "space tap · s save · u use · r again"),

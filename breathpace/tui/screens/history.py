@@ -103,6 +103,7 @@ class HistoryScreen(Screen):
         self.query_one("#adherence", Static).update(
             f"Practised on {adh.days_7} of the last 7 days and {adh.days_30} of the last 30. "
             f"Capsule streak: {adh.capsule_streak} day{'' if adh.capsule_streak == 1 else 's'}."
+            f"\nCapsules over two weeks: {_slots(self, rows)}."
         )
         recent = list(reversed(rows[:CHART_SESSIONS]))
         for name in ("pain", "effort"):
@@ -167,3 +168,11 @@ class HistoryScreen(Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def _slots(screen, rows) -> str:
+    """Per slot of the day plan: on how many of the last 14 days it was done."""
+    from breathpace.day import glance
+
+    plan = getattr(getattr(screen.app, "settings", None), "day", None)
+    return glance.two_weeks(plan, rows, glance.wall_now())

@@ -7,7 +7,7 @@ so a typo never makes a routine silently disappear.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,8 +21,11 @@ from breathpace.tui.screens.breathe import BreatheScreen
 from breathpace.tui.screens.help import HelpScreen
 from breathpace.tui.screens.history import HistoryScreen
 from breathpace.tui.screens.preview import PreviewScreen
-from breathpace.tui.text import cell
+from breathpace.tui.text import cell, shown
 from breathpace.tui.widgets.key_footer import KeyFooter
+
+if TYPE_CHECKING:
+    from breathpace.day.glance import Glance
 
 
 def load_entries(settings_pace: str | None = None) -> list[Entry]:
@@ -39,11 +42,13 @@ class HomeScreen(Screen):
         Binding("h", "history", "History"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "app.quit", "Quit"),
+        Binding("n", "next_capsule", "Next capsule"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.entries: list[Entry] = load_entries(_settings_pace(self))
+        self.today: Glance | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="home"):
@@ -56,6 +61,7 @@ class HomeScreen(Screen):
                 yield Static(
                     f"Lengths at your pace {pace}, from settings", id="home-pace", markup=False
                 )
+            yield Static("", id="home-today", markup=False)
             yield Static("Routines", classes="section")
             yield DataTable(id="routines", cursor_type="row", zebra_stripes=True)
             yield Static("Breathing", classes="section")
@@ -69,11 +75,42 @@ class HomeScreen(Screen):
             table.add_column("length", key="length")
             table.add_column("level", key="level")
             table.add_column("tags", key="tags")
-            for index, entry in enumerate(self.entries):
+            # Capsules last: today's line above starts the one due, with `n`.
+            order = sorted(enumerate(self.entries), key=lambda pair: _is_capsule(pair[1]))
+            for index, entry in order:
                 if entry.breathing != breathing:
                     continue
                 table.add_row(*_row(entry), key=str(index))
         self.query_one("#routines", DataTable).focus()
+        self.refresh_today()
+        # "Next" moves on as the day does.
+        self.set_interval(60, self.refresh_today)
+
+    def on_screen_resume(self) -> None:
+        # Back from a session (or history): a capsule may just have been done.
+        self.refresh_today()
+
+    def refresh_today(self) -> None:
+        """Today's plan from the settings, the calendar and the journal."""
+        from breathpace.day import glance
+
+        now = glance.wall_now()
+        today = glance.glance(getattr(_settings(self), "day", None), now)
+        self.today = today
+        lines = today.lines(now)
+        self.query_one("#home-today", Static).update(shown("\n".join(lines), newlines=True))
+
+    def action_next_capsule(self) -> None:
+        """Start the next capsule of today's plan, as Enter starts a routine."""
+        item = self.today.next if self.today is not None else None
+        if item is None:
+            self.notify("Nothing more planned for today.")
+            return
+        entry = next((e for e in self.entries if e.name == item.routine), None)
+        if entry is None:
+            self.notify(f"No routine named {item.routine!r} (see `breathpace list`).")
+            return
+        self.start(entry)
 
     def selected(self) -> Entry | None:
         table = self.focused if isinstance(self.focused, DataTable) else None
@@ -135,6 +172,17 @@ def _row(entry: Entry) -> tuple[str, ...]:
     level = str(routine.level) if routine.level else ""
     tags = ", ".join(t for t in routine.tags if t not in ("breathing", "preset"))
     return tuple(map(cell, (title, length(entry.length_ms or 0), level, tags)))
+
+
+def _is_capsule(entry: Entry) -> bool:
+    return entry.routine is not None and entry.routine.capsule is not None
+
+
+def _settings(screen: Screen):
+    try:
+        return screen.app.settings
+    except Exception:  # no running app (a screen built on its own)
+        return None
 
 
 def _settings_pace(screen: Screen) -> str | None:
