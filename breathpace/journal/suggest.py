@@ -104,6 +104,11 @@ SEE_CLINICIAN = (
     "unwell, or after a fall or injury."
 )
 """Said once, with the suggestion of the rule for pain that does not settle."""
+AFTER_FLARE = (
+    "Rest the back for a day if it asks for it (gentle walking and easy breathing are "
+    "fine); if the pain has not settled within a few days, see a physiotherapist or doctor."
+)
+"""Said with a step back for red pain or a flare."""
 
 
 class Kind(StrEnum):
@@ -508,7 +513,7 @@ def rule_red_pain(ctx: Context) -> Suggestion | None:
                 f"Pain was {pain} {where} your session on {ctx.when(s.started_at)}: red "
                 f"(6-10) steps back at once."
             )
-            return step_back(ctx, dose, why, "red-pain", [s])
+            return step_back(ctx, dose, why, "red-pain", [s], advice=AFTER_FLARE)
     return None
 
 
@@ -524,7 +529,7 @@ def rule_flare(ctx: Context) -> Suggestion | None:
                 f"After your session on {ctx.when(s.started_at)} the back felt more sensitive "
                 "the next day: a flare steps back at once."
             )
-            return step_back(ctx, dose, why, "flare", [s])
+            return step_back(ctx, dose, why, "flare", [s], advice=AFTER_FLARE)
     return None
 
 
@@ -575,11 +580,13 @@ def step_back(
     rule: str,
     read: Sequence[SessionFacts],
     steps: int = 1,
+    advice: str | None = None,
 ) -> Suggestion:
     """Undo the newest growth: a breath of hold, then the level, then reps; else rest."""
     name = dose.name
     facts = _facts(ctx, read)
-    base = {"exercise": dose.exercise, "exercise_name": name, "rule": rule, "facts": facts}
+    said = {"rule": rule, "facts": facts, "advice": advice}
+    base = {"exercise": dose.exercise, "exercise_name": name, **said}
     written_hold = dose.builtin_hold_breaths
     if (
         dose.hold_breaths is not None
@@ -597,8 +604,7 @@ def step_back(
             summary,
             why,
             routine_to=ctx.previous_level,
-            rule=rule,
-            facts=facts,
+            **said,
         )
     if dose.reps > 1:
         new_reps = max(1, dose.reps - steps)
@@ -611,7 +617,7 @@ def step_back(
         return Suggestion(
             ctx.routine, Kind.STEP_BACK, summary, why, reps=new_reps, others=others, **base
         )
-    return _rest(ctx, why, {"rule": rule, "facts": facts})
+    return _rest(ctx, why, said)
 
 
 def judge(ctx: Context, s: SessionFacts) -> tuple[str, str | None]:
