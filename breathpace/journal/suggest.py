@@ -554,7 +554,7 @@ def rule_break(ctx: Context) -> Suggestion | None:
         f"Between {ctx.day(start)} and {until} there were {days} days without {ctx.routine}: "
         f"{after} the next session starts lower, and progress resumes from fresh easy sessions."
     )
-    return step_back(ctx, dose, why, "break", ctx.since_change[:3], steps=steps)
+    return step_back(ctx, dose, why, "break", ctx.sessions[:2], steps=steps)
 
 
 def rule_very_high_effort(ctx: Context) -> Suggestion | None:
@@ -693,9 +693,8 @@ def rule_evidence(ctx: Context) -> Suggestion | None:
         if days
         else f"there are no easy sessions {since}"
     )
-    return _hold(
-        ctx, f"Hold steady: {have}{waits if waiting else ''}, and {need}.", "evidence", read
-    )
+    text = f"{have}{waits if waiting else ''}; {need}."
+    return _hold(ctx, text[0].upper() + text[1:], "evidence", read)
 
 
 def rule_settle(ctx: Context) -> Suggestion | None:
