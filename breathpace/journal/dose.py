@@ -134,12 +134,18 @@ def accept(journal: Journal, suggestion: Suggestion, *, now: datetime | None = N
     with journal.transaction() as conn:
         if suggestion.changes_dose:
             assert suggestion.exercise is not None and suggestion.exercise_name is not None
-            changes = [(suggestion.exercise, suggestion.exercise_name, suggestion.reps)]
-            changes += list(suggestion.others)
-            for number, name, new_reps in changes:
-                _write_dose(
-                    conn, suggestion.routine, number, name, new_reps, suggestion.hold_breaths, when
-                )
+            _write_dose(
+                conn,
+                suggestion.routine,
+                suggestion.exercise,
+                suggestion.exercise_name,
+                suggestion.reps,
+                suggestion.hold_breaths,
+                when,
+            )
+            # A routine that grows as a whole changes the reps of its other exercises too.
+            for number, name, new_reps in suggestion.others:
+                _write_dose(conn, suggestion.routine, number, name, new_reps, None, when)
         start = suggestion.level_start
         if start is not None and suggestion.routine_to is not None:
             # The next level starts at the volume the person had: its main exercise at

@@ -51,6 +51,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
+from typing import Any
 
 from breathpace.routine.model import MAX_BREATHS, MAX_REPS, Exercise, Length, Routine
 from breathpace.timeline import TimelineTooLong, compile
@@ -472,7 +473,11 @@ def rule_pain_not_settling(ctx: Context) -> Suggestion | None:
         f"Pain has stayed amber or red {span} (worst each time: {pains}, since "
         f"{ctx.day(run[-1].started_at)}): it has not settled."
     )
-    base = {"rule": "pain-not-settling", "facts": _facts(ctx, run), "advice": SEE_CLINICIAN}
+    base: dict[str, Any] = {
+        "rule": "pain-not-settling",
+        "facts": _facts(ctx, run),
+        "advice": SEE_CLINICIAN,
+    }
     if ctx.dose is None:
         summary = "Hold steady, gently, or rest: this practice has no dose to lower."
         return Suggestion(ctx.routine, Kind.HOLD, summary, why, **base)
@@ -484,7 +489,7 @@ def rule_pain_not_settling(ctx: Context) -> Suggestion | None:
     return _rest(ctx, why, base)
 
 
-def _rest(ctx: Context, why: str, base: dict) -> Suggestion:
+def _rest(ctx: Context, why: str, base: dict[str, Any]) -> Suggestion:
     summary = f"Rest from {ctx.routine} for a day: breathing only (breathpace play {REST_ROUTINE})."
     return Suggestion(ctx.routine, Kind.REST, summary, why, routine_to=REST_ROUTINE, **base)
 
@@ -585,8 +590,8 @@ def step_back(
     """Undo the newest growth: a breath of hold, then the level, then reps; else rest."""
     name = dose.name
     facts = _facts(ctx, read)
-    said = {"rule": rule, "facts": facts, "advice": advice}
-    base = {"exercise": dose.exercise, "exercise_name": name, **said}
+    said: dict[str, Any] = {"rule": rule, "facts": facts, "advice": advice}
+    base: dict[str, Any] = {"exercise": dose.exercise, "exercise_name": name, **said}
     written_hold = dose.builtin_hold_breaths
     if (
         dose.hold_breaths is not None
@@ -722,7 +727,12 @@ def rule_progress(ctx: Context) -> Suggestion | None:
     easy, _, _ = evidence(ctx)
     days = sorted({ctx.local_day(s.started_at) for s in easy})
     facts = _facts(ctx, easy)
-    base = {"exercise": dose.exercise, "exercise_name": name, "rule": "progress", "facts": facts}
+    base: dict[str, Any] = {
+        "exercise": dose.exercise,
+        "exercise_name": name,
+        "rule": "progress",
+        "facts": facts,
+    }
     said = (
         f"Your sessions on {_plural(len(days), 'day')} since "
         f"{'the last change' if ctx.last_change_at else 'you started'} were easy "

@@ -40,11 +40,11 @@ def _cue_breath_warning(cue: str | None, breath: str, what: str) -> str | None:
         return None
     if breath == "hold":
         named = {d: _NAMES[d].search(cue) for d in ("inhale", "exhale")}
-        found = [m for m in named.values() if m is not None]
-        if len(found) != 1 or _BOTH.search(cue):
+        hits = [m for m in named.values() if m is not None]
+        if len(hits) != 1 or _BOTH.search(cue):
             return None  # neither, or both ("breathe in and out softly"): true all through
         return (
-            f'the cue says "{found[0].group(0)}" but {what} is a hold, shown through its '
+            f'the cue says "{hits[0].group(0)}" but {what} is a hold, shown through its '
             "in-breaths and out-breaths alike; say what the body does"
         )
     found = _NAMES[_OPPOSITE[breath]].search(cue)

@@ -576,7 +576,7 @@ def doses(draw):
     asked_after=st.integers(0, 96 * 60),
 )
 @settings(max_examples=400)
-def test_any_history_gives_at_most_one_change_with_one_reason(
+def test_any_history_one_change_no_progress_through_red_or_a_flare(
     older, easy, d, change_minutes, change_kind, nxt, prev, asked_after
 ):
     sessions = list({s.started_at: s for s in older + easy}.values())
@@ -771,3 +771,45 @@ def test_following_the_suggestions_on_real_routines_keeps_them_within_their_caps
         assert hold is None or hold <= written_hold + 1
         if hold is not None and hold > written_hold:
             assert not has_next
+
+
+@given(
+    hours=st.lists(
+        st.lists(st.integers(8 * 60, 18 * 60 + 59), min_size=1, max_size=3, unique=True),
+        min_size=2,
+        max_size=2,
+    ),
+    answer_minute=st.integers(7 * 60, 7 * 60 + 59),
+)
+@settings(max_examples=200)
+def test_sessions_a_day_never_slow_progress(hours, answer_minute):
+    """One, two or three easy sessions a day at any hours from 08:00 to 19:00, each day
+    answered the next morning (12 hours or more later) for its latest session: the rep
+    is added on the morning of day 3, the same morning as for one session a day."""
+    sessions = []
+    for day, minutes in enumerate(hours):
+        minutes = sorted(minutes)
+        for i, m in enumerate(minutes):
+            started = at(day, m / 60)
+            answered = None
+            if i == len(minutes) - 1:
+                answered = at(day + 1, answer_minute / 60)
+            sessions.append(
+                SessionFacts(
+                    len(sessions) + 1,
+                    started,
+                    "completed",
+                    2,
+                    1,
+                    "same" if answered else None,
+                    1 if answered else None,
+                    answered,
+                )
+            )
+    morning = at(2, answer_minute / 60 + 1 / 60)
+    result = suggest(ctx(sessions, now=morning))
+    assert result.kind is Kind.ADD_REP, result.why
+    # and not a day earlier: the evidence spans two days
+    day_before = at(1, answer_minute / 60 + 1 / 60)
+    early = suggest(ctx([x for x in sessions if x.started_at < day_before], now=day_before))
+    assert early.kind is Kind.HOLD
