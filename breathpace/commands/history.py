@@ -236,8 +236,8 @@ def _accept(journal, name: str) -> None:
     if suggestion.level_start is not None and suggestion.routine_to:
         start = suggestion.level_start
         _echo(
-            f"  {suggestion.routine_to} starts at {start.reps} reps a set of {start.name}, "
-            "about the length you do now."
+            f"  {suggestion.routine_to} starts at {start.reps} reps a set of {start.name} "
+            "(your dose of it; --reset to go back to its own)."
         )
     if suggestion.routine_to:
         _echo(f"  Next time: breathpace play {suggestion.routine_to}")

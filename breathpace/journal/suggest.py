@@ -765,9 +765,16 @@ def rule_progress(ctx: Context) -> Suggestion | None:
         start = ctx.level_start
         summary = f"Try the next level: {ctx.next_level}."
         if start is not None:
+            fits = start.length_ms <= dose.length_ms * LEVEL_VOLUME_CAP
+            length = (
+                "about the length you do now"
+                if fits
+                else f"still {minutes(start.length_ms)}, longer than the "
+                f"{minutes(dose.length_ms)} you do now"
+            )
             summary = (
-                f"Try the next level: {ctx.next_level}, starting at {start.reps} reps a set of "
-                f"{start.name} (about the length you do now)."
+                f"Try the next level: {ctx.next_level}, starting at {start.reps} "
+                f"rep{'' if start.reps == 1 else 's'} a set of {start.name} ({length})."
             )
         return Suggestion(
             ctx.routine,

@@ -107,3 +107,55 @@ def test_a_longer_next_level_starts_at_fewer_reps():
     one_more = length_ms(adjusted(nxt, 1, reps=start.reps + 1))
     assert one_more > written // 2 * LEVEL_VOLUME_CAP
     assert level_start(written, nxt) is None
+
+
+def test_accepting_a_longer_next_level_writes_its_start_as_the_persons_dose(user_routines_dir):
+    """Through the real journal: the person's own routine reaches its mark, its next level
+    is written much longer; accepting starts that level at fewer reps (the person's dose
+    of it, logged as a change of its own), no longer than what they did."""
+    from datetime import UTC, datetime, timedelta
+
+    from journal_helpers import add_session
+
+    from breathpace.journal.db import open_journal
+    from breathpace.journal.dose import accept, apply_dose, last_change
+    from breathpace.journal.history import suggestion_for
+    from breathpace.journal.suggest import Kind
+    from breathpace.library import resolve
+
+    (user_routines_dir / "my-press.toml").write_text(
+        LONG_NEXT.replace("Long next level", "Two-leg press")
+        .replace("One-leg press", "Two-leg press")
+        .replace('sides = "both"\n', "")
+        .replace("reps = 10", "reps = 6")
+        .replace(
+            'main_exercise = "Two-leg press"',
+            'main_exercise = "Two-leg press"\nnext_level = "my-one-leg"\nnext_level_at = 6',
+        ),
+        "utf-8",
+    )
+    (user_routines_dir / "my-one-leg.toml").write_text(LONG_NEXT, "utf-8")
+    t0 = datetime(2026, 11, 2, 8, tzinfo=UTC)
+    with open_journal() as journal:
+        for day in range(2):
+            add_session(
+                journal,
+                "my-press",
+                t0 + timedelta(days=day),
+                effort=2,
+                pain=1,
+                followup="same",
+                followup_pain=1,
+                answered_after=timedelta(hours=23),
+            )
+        now = t0 + timedelta(days=2)
+        got = suggestion_for(journal, "my-press", now=now, tz=UTC)
+        assert got.kind is Kind.NEXT_LEVEL and got.routine_to == "my-one-leg", got
+        assert got.level_start is not None and got.level_start.reps < 10
+        assert "about the length you do now" in got.summary
+        accept(journal, got, now=now)
+        assert last_change(journal, "my-one-leg")[1] == "level start"
+    mine = length_ms(resolve("my-press").routine)
+    started = apply_dose("my-one-leg", resolve("my-one-leg").routine)
+    assert started.exercise[0].reps == got.level_start.reps
+    assert length_ms(started) <= mine * LEVEL_VOLUME_CAP
