@@ -51,6 +51,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from breathpace.routine.model import MAX_BREATHS, MAX_REPS, Exercise, Length, Routine
@@ -310,6 +311,16 @@ class Context:
     def when(self, moment: datetime) -> str:
         return moment.astimezone(self.tz).strftime("%a %d %b %H:%M").replace(" 0", " ", 1)
 
+    @cached_property
+    def _answers_by_day(self) -> dict[date, list[tuple[int, Answer]]]:
+        """Each local day's given answers, with the session each was given for."""
+        days: dict[date, list[tuple[int, Answer]]] = {}
+        for s in self.sessions:
+            if s.followup is not None and s.followup_at is not None:
+                answer = Answer(s.followup, s.followup_pain, s.followup_at, True)
+                days.setdefault(self.local_day(s.started_at), []).append((s.session_id, answer))
+        return days
+
     def answer(self, session: SessionFacts) -> Answer | None:
         """The next-day answer for a session: its own when given 12 h or more after it;
         else the worst of the answers given for that day's other sessions 12 h or more
@@ -319,13 +330,9 @@ class Context:
             return Answer(session.followup, session.followup_pain, session.followup_at, False)
         today = self.local_day(session.started_at)
         found = [
-            Answer(s.followup, s.followup_pain, s.followup_at, True)
-            for s in self.sessions
-            if s is not session
-            and s.followup is not None
-            and s.followup_at is not None
-            and self.local_day(s.started_at) == today
-            and s.followup_at - session.started_at >= FOLLOWUP_MIN_AGE
+            answer
+            for sid, answer in self._answers_by_day.get(today, [])
+            if sid != session.session_id and answer.at - session.started_at >= FOLLOWUP_MIN_AGE
         ]
         if not found:
             return None
@@ -653,16 +660,22 @@ def judge(ctx: Context, s: SessionFacts) -> tuple[str, str | None]:
 
 def evidence(ctx: Context) -> tuple[list[SessionFacts], tuple[str, str] | None, int]:
     """The newest run of easy sessions since the last change (waiting ones passed over),
-    what ended it (kind, why) if anything did, and how many are waiting."""
+    up to the newest two days of them, what ended it (kind, why) if anything did, and how
+    many are waiting."""
     easy: list[SessionFacts] = []
+    days: set[date] = set()
     waiting = 0
     for s in ctx.since_change:
+        day = ctx.local_day(s.started_at)
+        if len(days) >= EVIDENCE_DAYS and day not in days:
+            break  # enough: the newest days that carry the change
         verdict, why = judge(ctx, s)
         if verdict == "waiting":
             waiting += 1
             continue
         if verdict == "easy":
             easy.append(s)
+            days.add(day)
             continue
         assert why is not None
         return easy, (verdict, why), waiting
