@@ -306,10 +306,13 @@ class Context:
         return moment.astimezone(self.tz).date()
 
     def day(self, moment: datetime) -> str:
-        return moment.astimezone(self.tz).strftime("%a %d %b").replace(" 0", " ")
+        """ "Mon 2 Nov" in the person's time zone."""
+        local = moment.astimezone(self.tz)
+        return f"{local:%a} {local.day} {local:%b}"
 
     def when(self, moment: datetime) -> str:
-        return moment.astimezone(self.tz).strftime("%a %d %b %H:%M").replace(" 0", " ", 1)
+        """ "Mon 2 Nov 08:00" in the person's time zone."""
+        return f"{self.day(moment)} {moment.astimezone(self.tz):%H:%M}"
 
     @cached_property
     def _answers_by_day(self) -> dict[date, list[tuple[int, Answer]]]:

@@ -813,3 +813,9 @@ def test_sessions_a_day_never_slow_progress(hours, answer_minute):
     day_before = at(1, answer_minute / 60 + 1 / 60)
     early = suggest(ctx([x for x in sessions if x.started_at < day_before], now=day_before))
     assert early.kind is Kind.HOLD
+
+
+def test_dates_read_as_a_person_writes_them():
+    context = ctx([], now=T0)
+    assert context.when(datetime(2026, 11, 10, 8, 5, tzinfo=UTC)) == "Tue 10 Nov 08:05"
+    assert context.when(datetime(2026, 11, 2, 7, 30, tzinfo=UTC)) == "Mon 2 Nov 07:30"
