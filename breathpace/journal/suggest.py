@@ -15,7 +15,10 @@ The rules, in the order they are asked (the first that applies decides):
    the red flags that need help at once.
 2. Red pain (6–10, in the session or the next day) steps back at once, from the very
    first session; no earlier sessions are needed to compare with.
-3. A flare (the next day the back felt more sensitive) steps back at once.
+3. A flare (the next day the back felt more sensitive) steps back at once. Red pain
+   and a flare are said with a word on resting and on seeing a physiotherapist or
+   doctor if the pain has not settled within a few days. Both count whenever they are
+   reported: an answer given late, after a change that added, still steps back.
 4. A break: about a week (7 days) without the routine steps back one step; two weeks
    or more steps back two (or to the previous level). Progress then starts again from
    fresh easy sessions.
@@ -25,7 +28,9 @@ The rules, in the order they are asked (the first that applies decides):
    different days since the last change. A session is easy when it was played to the
    end, its effort was 4 or less, its pain was green, and the next day the back felt
    the same or calmer with green pain. One next-day answer speaks for all of that day's
-   sessions, so three sessions a day progress as fast as one a day, never slower.
+   sessions, so three sessions a day progress as fast as one a day, never slower. A
+   session still within 72 hours without its answer neither counts nor holds things
+   up; one never answered holds.
 8. 24 hours pass after any change before the next change that adds.
 9. Then one change, the smallest there is: one more rep a set, up to the routine's
    `next_level_at`; then the next level (complexity is the variable a level changes:
