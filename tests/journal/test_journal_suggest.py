@@ -601,18 +601,15 @@ def test_any_history_one_change_no_progress_through_red_or_a_flare(
     assert result.why and "\n" not in result.why and result.why.endswith(".")
     event(f"{result.kind} ({result.rule})")
 
-    # Read as a physiotherapist would: the worst pain in a session or the next day, and
-    # a next-day answer for the day's sessions.
+    # Read as a physiotherapist would, from each session's own numbers: red pain (6-10)
+    # in the session or the day after, or the back more sensitive the next day.
     since = [s for s in sessions if change_at is None or s.started_at > change_at]
 
     def worst(x):
-        answer = context.answer(x)
-        values = [x.pain, x.followup_pain, answer.pain if answer else None]
-        return max((v for v in values if v is not None), default=None)
+        return max((v for v in (x.pain, x.followup_pain) if v is not None), default=None)
 
     def flared(x):
-        answer = context.answer(x)
-        return x.followup == "more sensitive" or (answer and answer.response == "more sensitive")
+        return x.followup == "more sensitive"
 
     red = [x for x in since if (worst(x) or 0) >= 6]
     if red or any(flared(x) for x in since):
@@ -628,6 +625,15 @@ def test_any_history_one_change_no_progress_through_red_or_a_flare(
     if result.kind in GROWS:
         # only after easy sessions on two different days since the last change, and
         # never within 24 h of it
+        # (an answer may speak for the other sessions of its day)
+        def answered_well(x):
+            return any(
+                y.followup in ("calmer", "same")
+                and y.started_at.date() == x.started_at.date()
+                and y.followup_at - x.started_at >= timedelta(hours=12)
+                for y in sessions
+            )
+
         easy = [
             x
             for x in since
@@ -635,8 +641,7 @@ def test_any_history_one_change_no_progress_through_red_or_a_flare(
             and x.effort is not None
             and x.effort <= 4
             and (worst(x) or 0) <= 3
-            and context.answer(x) is not None
-            and context.answer(x).response in ("calmer", "same")
+            and answered_well(x)
         ]
         assert len({x.started_at.date() for x in easy}) >= 2
         if change_at is not None:
