@@ -233,11 +233,19 @@ def _accept(journal, name: str) -> None:
         return
     accept(journal, suggestion)
     _echo(f"Accepted for {name}: {suggestion.summary}")
+    if suggestion.level_start is not None and suggestion.routine_to:
+        start = suggestion.level_start
+        _echo(
+            f"  {suggestion.routine_to} starts at {start.reps} reps a set of {start.name} "
+            "(your dose of it; --reset to go back to its own)."
+        )
     if suggestion.routine_to:
         _echo(f"  Next time: breathpace play {suggestion.routine_to}")
     else:
         _echo(f"  `breathpace preview {name}` shows the new dose; `play` uses it.")
     _echo("  Watch how the back responds over the next day or two.")
+    if suggestion.advice:
+        _echo(f"  {suggestion.advice}")
 
 
 def _delete(journal, session_id: int, yes: bool) -> None:
@@ -350,10 +358,11 @@ def _print(journal, limit: int) -> None:
         _echo(f"  {name:<6} {recent:>4} (before {before}{direction})  {h.sparkline(t.daily)}")
 
     _echo()
-    _echo("Suggestions (one change at a time)")
+    _echo("Suggestions (one change at a time; the rule that decided and the facts it read)")
+    advice: list[str] = []
     for name, s in h.all_suggestions(journal):
         if s is None:
-            # Say what the person can do, not what failed inside (issue 9).
+            # Say what the person can do, not what failed inside.
             _echo(
                 f"  {name}: no suggestion: its routine is not among your routines or the"
                 " built-ins any more; play it again (by name or file) to get one."
@@ -361,6 +370,12 @@ def _print(journal, limit: int) -> None:
             continue
         _echo(f"  {name}: {s.summary}")
         _echo(f"    Why: {s.why}")
+        if s.rule_text:
+            _echo(f"    Rule ({s.rule}): {s.rule_text}")
+        for i, fact in enumerate(s.facts):
+            _echo(f"    {'Read:' if i == 0 else '     '} {fact}")
+        if s.advice and s.advice not in advice:
+            advice.append(s.advice)
         for o in overrides(journal, name).values():
             parts = [
                 f"{label} {value:g}"
@@ -370,3 +385,7 @@ def _print(journal, limit: int) -> None:
             _echo(f"    Your dose of {o.name}: {', '.join(parts)} (--reset {name} to undo)")
         if s.kind != "hold steady":
             _echo(f"    Accept with: breathpace history --accept {name}")
+    for text in advice:
+        # Said once, however many routines it concerns.
+        _echo()
+        _echo(f"About pain: {text}")

@@ -134,42 +134,68 @@ def accept(journal: Journal, suggestion: Suggestion, *, now: datetime | None = N
     with journal.transaction() as conn:
         if suggestion.changes_dose:
             assert suggestion.exercise is not None and suggestion.exercise_name is not None
-            row = conn.execute(
-                "SELECT reps, sets, hold_breaths FROM dose WHERE routine = ? AND exercise = ?",
-                (suggestion.routine, suggestion.exercise),
-            ).fetchone()
-            reps = suggestion.reps if suggestion.reps is not None else (row and row["reps"])
-            hold = (
-                suggestion.hold_breaths
-                if suggestion.hold_breaths is not None
-                else (row and row["hold_breaths"])
-            )
-            sets = row["sets"] if row else None
-            conn.execute(
-                "INSERT OR REPLACE INTO dose (routine, exercise, name, reps, sets, hold_breaths, "
-                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    suggestion.routine,
-                    suggestion.exercise,
-                    suggestion.exercise_name,
-                    reps or None,
-                    sets,
-                    hold or None,
-                    when,
-                ),
-            )
-        conn.execute(
-            "INSERT INTO dose_change (routine, kind, exercise, summary, why, at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (
+            _write_dose(
+                conn,
                 suggestion.routine,
-                str(suggestion.kind),
                 suggestion.exercise,
-                suggestion.summary,
-                suggestion.why,
+                suggestion.exercise_name,
+                suggestion.reps,
+                suggestion.hold_breaths,
                 when,
-            ),
+            )
+            # A routine that grows as a whole changes the reps of its other exercises too.
+            for number, name, new_reps in suggestion.others:
+                _write_dose(conn, suggestion.routine, number, name, new_reps, None, when)
+        start = suggestion.level_start
+        if start is not None and suggestion.routine_to is not None:
+            # The next level starts at the volume the person had: its main exercise at
+            # fewer reps, written as the person's own dose of that routine.
+            _write_dose(
+                conn, suggestion.routine_to, start.exercise, start.name, start.reps, None, when
+            )
+            _log(
+                conn,
+                suggestion.routine_to,
+                "level start",
+                start.exercise,
+                f"Start at {start.reps} reps a set of {start.name} "
+                f"(written: {start.written_reps}).",
+                f"Moved up from {suggestion.routine} at about the same length.",
+                when,
+            )
+        _log(
+            conn,
+            suggestion.routine,
+            str(suggestion.kind),
+            suggestion.exercise,
+            suggestion.summary,
+            suggestion.why,
+            when,
         )
+
+
+def _write_dose(conn, routine, number, name, reps, hold, when) -> None:
+    """One exercise's override: the new reps or hold, keeping what it had of the other."""
+    row = conn.execute(
+        "SELECT reps, sets, hold_breaths FROM dose WHERE routine = ? AND exercise = ?",
+        (routine, number),
+    ).fetchone()
+    reps = reps if reps is not None else (row and row["reps"])
+    hold = hold if hold is not None else (row and row["hold_breaths"])
+    sets = row["sets"] if row else None
+    conn.execute(
+        "INSERT OR REPLACE INTO dose (routine, exercise, name, reps, sets, hold_breaths, "
+        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (routine, number, name, reps or None, sets, hold or None, when),
+    )
+
+
+def _log(conn, routine, kind, exercise, summary, why, when) -> None:
+    conn.execute(
+        "INSERT INTO dose_change (routine, kind, exercise, summary, why, at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (routine, kind, exercise, summary, why, when),
+    )
 
 
 def reset(journal: Journal, routine_name: str, *, now: datetime | None = None) -> int:

@@ -407,12 +407,17 @@ def stored_routine(journal: Journal, routine_name: str):
 
 
 def suggestion_for(
-    journal: Journal, routine_name: str, *, levels: dict[str, str] | None = None
+    journal: Journal,
+    routine_name: str,
+    *,
+    levels: dict[str, str] | None = None,
+    now: datetime | None = None,
+    tz: tzinfo | None = None,
 ) -> Suggestion | None:
     """The current suggestion for a routine, or None when its file cannot be loaded.
 
     `levels` is `previous_levels()`, when the caller asks about several routines (it
-    reads every routine file)."""
+    reads every routine file); `now` and `tz` default to the clock and the local zone."""
     from breathpace.journal.dose import apply_overrides, last_change, overrides
     from breathpace.routine.model import Exercise
 
@@ -427,25 +432,48 @@ def suggestion_for(
     if next_level is None and number is not None:
         item = routine.exercise[number - 1]
         next_level = item.next_level if isinstance(item, Exercise) else None
+    now = now or now_utc()
+    start = None
+    if next_level is not None and dose is not None:
+        start = _level_start(journal, next_level, dose.length_ms)
     ctx = Context(
         routine=routine_name,
         dose=dose,
-        sessions=tuple(r.facts() for r in sessions(journal, routine=routine_name, limit=60)),
+        sessions=tuple(r.facts() for r in sessions(journal, routine=routine_name, limit=200)),
         last_change_at=change[0] if change else None,
         last_change_kind=change[1] if change else None,
         next_level=next_level,
         previous_level=(levels if levels is not None else previous_levels()).get(routine_name),
-        now=now_utc(),
+        now=now,
+        tz=tz or now.astimezone().tzinfo,
+        level_start=start,
     )
     return suggest(ctx)
 
 
-def all_suggestions(journal: Journal) -> list[tuple[str, Suggestion | None]]:
+def _level_start(journal: Journal, name: str, current_ms: int):
+    """Where the next level `name` starts for this person (None: at its own dose)."""
+    from breathpace.journal.dose import apply_overrides, overrides
+    from breathpace.journal.suggest import level_start
+    from breathpace.library import resolve
+    from breathpace.routine.load import RoutineError
+
+    try:
+        routine = resolve(name).routine
+    except RoutineError:
+        return None
+    return level_start(current_ms, apply_overrides(routine, overrides(journal, name)))
+
+
+def all_suggestions(
+    journal: Journal, *, now: datetime | None = None, tz: tzinfo | None = None
+) -> list[tuple[str, Suggestion | None]]:
     """(routine name, its suggestion or None) for every routine in the journal, most
     recently played first."""
     levels = previous_levels()
     return [
-        (name, suggestion_for(journal, name, levels=levels)) for name in routines_practised(journal)
+        (name, suggestion_for(journal, name, levels=levels, now=now, tz=tz))
+        for name in routines_practised(journal)
     ]
 
 

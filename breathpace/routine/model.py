@@ -308,6 +308,10 @@ class Exercise(_Item):
     """This exercise's level in a progression by complexity."""
     next_level: Text | None = None
     """The routine (name) that is the next level of this exercise."""
+    breath_repeats: bool = Field(default=False, strict=True)
+    """True when two breaths of one direction in a row are meant (in, then in again, as in
+    a top-up sniff); `check` warns about them otherwise, since a person following the
+    tone expects the breath to turn with each phase."""
 
     @field_validator("tempo")
     @classmethod
@@ -457,6 +461,9 @@ class Routine(_Frozen):
     next_level_at: int | None = Field(default=None, ge=1, le=MAX_REPS, strict=True)
     """Reps per set of the main exercise at which the next level is suggested; by default
     two more than written."""
+    grow: Literal["main", "all"] = "main"
+    """What a suggestion to add a rep changes: the main exercise only ("main"), or every
+    exercise at once ("all"), for a set of equal movements that grow together."""
     exercise: tuple[Item, ...] = Field(min_length=1, max_length=MAX_ITEMS)
     """The items in order: each [[exercise]] is an exercise, or a breathing block when it
     has a pattern."""

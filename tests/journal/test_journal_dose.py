@@ -71,7 +71,12 @@ def test_override_beyond_the_limits_is_refused_by_validation():
         apply_overrides(routine, {2: Override(2, "Glute bridge", reps=5000)})
 
 
-def easy_sessions(journal, name="glute-bridge", start=datetime(2026, 11, 1, 8, tzinfo=UTC)):
+# Days shortly before the real clock's now: the suggestions read the clock (a break of a
+# week or more would step back instead).
+RECENT = datetime.now(UTC).replace(hour=8, minute=0, second=0, microsecond=0) - timedelta(days=4)
+
+
+def easy_sessions(journal, name="glute-bridge", start=RECENT):
     for day in range(3):
         add_session(
             journal,
@@ -130,7 +135,7 @@ def test_cli_accept_unknown_routine_exits_2_with_one_line():
 
 def test_cli_accept_hold_steady_changes_nothing():
     with open_journal() as journal:
-        add_session(journal, "glute-bridge", datetime(2026, 11, 1, tzinfo=UTC), effort=3)
+        add_session(journal, "glute-bridge", RECENT, effort=3)
     result = CliRunner().invoke(main, ["history", "--accept", "glute-bridge"])
     assert result.exit_code == 0 and "nothing to change" in result.output
     with open_journal() as journal:
@@ -148,7 +153,7 @@ def test_a_routine_played_from_a_path_gets_suggestions_and_overrides(tmp_path):
             add_session(
                 journal,
                 "my-squats",
-                datetime(2026, 11, 1 + day, tzinfo=UTC),
+                RECENT + timedelta(days=day),
                 path=path,
                 effort=2,
                 pain=0,

@@ -186,10 +186,9 @@ phases = [
     ]
 
 
-def test_a_cue_naming_its_own_breath_or_breathing_into_is_fine():
-    assert (
-        warnings(
-            """
+def test_a_cue_naming_its_own_breath_is_fine_and_breathing_into_is_an_in_breath():
+    assert warnings(
+        """
 [[exercise]]
 name = "Open book"
 phases = [
@@ -197,9 +196,31 @@ phases = [
   { move = "close", breaths = 1, cue = "Breathe in and close the book" },
 ]
 """
-        )
-        == []
-    )
+    ) == [
+        'exercise 1 "Open book": phases[1].cue: the cue says "breathe into" but the phase is'
+        " an exhale"
+    ]
+
+
+def test_a_hold_cue_naming_one_breath_is_warned():
+    """A hold in breaths is an in-breath then an out-breath with the same cue on both:
+    "breathe into the ribs" is shown while breathing out."""
+    assert warnings(
+        """
+[[exercise]]
+name = "Bottom to heels"
+reps = 3
+phases = [
+  { move = "sit back", breath = "exhale", breaths = 1, effort = true },
+  { move = "stay", breath = "hold", breaths = 1, cue = "Stay, breathe into the ribs" },
+  { move = "stay on", breath = "hold", breaths = 1, cue = "Stay and breathe in and out softly" },
+  { move = "come forward", breath = "inhale", breaths = 1 },
+]
+"""
+    ) == [
+        'exercise 1 "Bottom to heels": phases[2].cue: the cue says "breathe into" but the phase'
+        " is a hold, shown through its in-breaths and out-breaths alike; say what the body does"
+    ]
 
 
 def test_tempo_part_cues_are_checked_against_the_parts_breaths():

@@ -127,8 +127,15 @@ class HistoryScreen(Screen):
         self.suggestions = [s for _, s in h.all_suggestions(journal) if s is not None]
         view = self.query_one("#suggestions", ListView)
         view.clear()
+        advice: list[str] = []
         for s in self.suggestions:
             text = f"{s.routine}: {s.summary}\n  {s.why}"
+            if s.rule_text:
+                text += f"\n  Rule ({s.rule}): {s.rule_text}"
+            text += "".join(f"\n  Read: {fact}" for fact in s.facts)
+            if s.advice and s.advice not in advice:
+                advice.append(s.advice)  # said once, however many routines it concerns
+                text += f"\n  About pain: {s.advice}"
             view.append(ListItem(Static(shown(text, newlines=True), markup=False)))
         if self.suggestions:
             view.index = 0
