@@ -38,7 +38,7 @@ HELP: dict[str, str] = {
     "new": "Write a commented routine template.",
     "schema": "Print the JSON Schema of the routine format.",
     "play": "Play a routine (full-screen, or --plain for one line per cue).",
-    "render": "Render a routine to a WAV audio track.",
+    "render": "Render a routine to an audio track (WAV, MP3, FLAC, Ogg).",
     "devices": "List audio output devices.",
     "breathe": "Practise a breathing pattern alone.",
     "pace": "Show, set or reset your personal breath pace.",

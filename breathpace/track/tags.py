@@ -48,16 +48,18 @@ def id3_tag(info: TrackInfo) -> bytes:
     """The whole ID3v2.3 tag as bytes, to be written before the first MP3 frame."""
     from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TIT2, TPE1, TPE2, CTOCFlags
 
-    tags = ID3()
-    tags.add(TIT2(encoding=3, text=info.title))
-    tags.add(TPE1(encoding=3, text=info.artist))
-    tags.add(TPE2(encoding=3, text=info.artist))
-    tags.add(TALB(encoding=3, text=info.album))
+    frames: list[Any] = [
+        TIT2(encoding=3, text=info.title),
+        TPE1(encoding=3, text=info.artist),
+        TPE2(encoding=3, text=info.artist),
+        TALB(encoding=3, text=info.album),
+    ]
     if info.comment:
-        tags.add(COMM(encoding=3, lang="eng", desc="", text=info.comment))
+        frames.append(COMM(encoding=3, lang="eng", desc="", text=info.comment))
     if info.cover:
-        tags.add(APIC(encoding=3, mime="image/png", type=3, desc="cover", data=info.cover))
+        frames.append(APIC(encoding=3, mime="image/png", type=3, desc="cover", data=info.cover))
     ids = []
+    chapters: list[Any] = []
     for index, (chapter, image) in enumerate(zip(info.chapters, info.chapter_images, strict=True)):
         sub: list[Any] = [TIT2(encoding=3, text=chapter.title)]
         if image:
@@ -65,7 +67,7 @@ def id3_tag(info: TrackInfo) -> bytes:
                 APIC(encoding=3, mime="image/png", type=0, desc=f"chapter {index + 1}", data=image)
             )
         ids.append(chapter_id(index))
-        tags.add(
+        chapters.append(
             CHAP(
                 element_id=ids[-1],
                 start_time=chapter.start_ms,
@@ -76,7 +78,7 @@ def id3_tag(info: TrackInfo) -> bytes:
             )
         )
     if ids:
-        tags.add(
+        frames.append(
             CTOC(
                 element_id=TOC_ID,
                 flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
@@ -84,9 +86,26 @@ def id3_tag(info: TrackInfo) -> bytes:
                 sub_frames=[TIT2(encoding=3, text=info.title)],
             )
         )
+    # mutagen orders the frames it saves by size, which would scatter the chapters;
+    # players that read CHAP frames in file order (ffmpeg among them) need them in
+    # time order. So each frame is rendered alone and the tag assembled in order.
+    body = b"".join(_frame_bytes(ID3, frame) for frame in [*frames, *chapters])
+    return b"ID3\x03\x00\x00" + _syncsafe(len(body)) + body
+
+
+def _frame_bytes(id3_class: Any, frame: Any) -> bytes:
+    tag = id3_class()
+    tag.add(frame)
     out = io.BytesIO()
-    tags.save(out, v2_version=3, padding=lambda _: 0)
-    return out.getvalue()
+    tag.save(out, v2_version=3, padding=lambda _: 0)
+    return out.getvalue()[10:]  # after the 10-byte tag header
+
+
+def _syncsafe(size: int) -> bytes:
+    """An ID3 tag size: 28 bits in four bytes of seven."""
+    if size >= 1 << 28:
+        raise ValueError("an ID3 tag cannot be this large")
+    return bytes((size >> shift) & 0x7F for shift in (21, 14, 7, 0))
 
 
 def clock(ms: int) -> str:
