@@ -145,9 +145,15 @@ def track_info(prepared: Prepared, *, pictures: bool = True) -> TrackInfo:
     )
 
 
-def write_session(path: Path, prepared: Prepared, mixer: Mixer) -> None:
-    """Render `prepared` through `mixer` into `path` (format from its name), tagged."""
+def write_session(
+    path: Path, prepared: Prepared, mixer: Mixer, info: TrackInfo | None = None
+) -> None:
+    """Render `prepared` through `mixer` into `path` (format from its name), tagged
+    with `info` (made here when not given; a WAV gets none)."""
     from breathpace.track.encode import track_format, write_track
 
-    info = None if track_format(path) == ".wav" else track_info(prepared)
+    if track_format(path) == ".wav":
+        info = None
+    elif info is None:
+        info = track_info(prepared)
     write_track(path, mixer_blocks(mixer), mixer.sample_rate, info)
