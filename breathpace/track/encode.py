@@ -21,6 +21,7 @@ half-written.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 import wave
@@ -86,8 +87,15 @@ def _write_wav(out: IO[bytes], blocks: Iterable[np.ndarray], sample_rate: int) -
     wav.setnchannels(1)
     wav.setsampwidth(2)
     wav.setframerate(sample_rate)
-    for block in blocks:
-        wav.writeframesraw(to_int16(block).tobytes())
+    try:
+        for block in blocks:
+            wav.writeframesraw(to_int16(block).tobytes())
+    except BaseException:
+        # Closed now, errors and all: left to the garbage collector, `wave` would try
+        # to finish the header again and print a traceback.
+        with contextlib.suppress(Exception):
+            wav.close()
+        raise
     wav.close()
 
 
