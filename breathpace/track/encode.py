@@ -246,7 +246,10 @@ def _write_sndfile(
             scratch, "w", samplerate=sample_rate, channels=1, format=container, subtype=subtype
         ) as sound:
             for block in blocks:
-                sound.write(np.asarray(block, dtype=np.float32))
+                # FLAC gets the WAV's very samples (lossless); Vorbis encodes floats.
+                sound.write(
+                    to_int16(block) if subtype == "PCM_16" else np.asarray(block, np.float32)
+                )
         if info is not None:
             scratch.seek(0)
             _tag_vorbis(scratch, suffix, info)

@@ -74,11 +74,21 @@ def wrap(text: str, face, width: int, max_lines: int) -> list[str]:
     return lines
 
 
-def figure_picture(figure: Figure, pose: str, width: int, height: int, *, mirror: bool = False):
+def figure_picture(
+    figure: Figure,
+    pose: str,
+    width: int,
+    height: int,
+    *,
+    mirror: bool = False,
+    supersample: int = SUPERSAMPLE,
+):
     """The figure in `pose` as an RGBA Pillow image of `width` × `height` px (ink on
-    transparent), drawn by the player's renderer."""
+    transparent), drawn by the player's renderer. Without supersampling the edges are
+    softened by a slight blur instead (the cover: the renderer's cost grows with the
+    number of dots, and a 1400 px picture drawn twice as large takes seconds)."""
     import numpy as np
-    from PIL import Image
+    from PIL import Image, ImageFilter
 
     from breathpace.figures.render import render_raster
     from breathpace.figures.skeleton import flatten
@@ -86,18 +96,28 @@ def figure_picture(figure: Figure, pose: str, width: int, height: int, *, mirror
     raster = render_raster(
         figure,
         flatten(figure, pose),
-        width * SUPERSAMPLE,
-        height * SUPERSAMPLE,
+        width * supersample,
+        height * supersample,
         mirror=mirror,
     )
     alpha = Image.fromarray((raster * np.uint8(255)).astype(np.uint8), mode="L")
-    alpha = alpha.resize((width, height), Image.Resampling.LANCZOS)
+    if supersample > 1:
+        alpha = alpha.resize((width, height), Image.Resampling.LANCZOS)
+    else:
+        alpha = alpha.filter(ImageFilter.GaussianBlur(0.7))
     picture = Image.new("RGBA", (width, height), (*INK, 0))
     picture.putalpha(alpha)
     return picture
 
 
-def _place(image, figure: Figure, pose: str, box: tuple[int, int, int, int], mirror: bool) -> None:
+def _place(
+    image,
+    figure: Figure,
+    pose: str,
+    box: tuple[int, int, int, int],
+    mirror: bool,
+    supersample: int = SUPERSAMPLE,
+) -> None:
     """Draw the figure into `box` (left, top, width, height): as wide as the box, only
     as tall as the figure needs, centred vertically, so a lying figure is not a thin
     strip at the bottom of a tall empty box."""
@@ -108,7 +128,7 @@ def _place(image, figure: Figure, pose: str, box: tuple[int, int, int, int], mir
     aspect = (frame.top - frame.bottom) / max(frame.right - frame.left, 1e-6)
     # A little taller than the figure itself: the floor line and the limbs' thickness.
     needed = min(height, max(height // 3, round(width * aspect * 1.1) + width // 12))
-    picture = figure_picture(figure, pose, width, needed, mirror=mirror)
+    picture = figure_picture(figure, pose, width, needed, mirror=mirror, supersample=supersample)
     image.paste(picture, (left, top + (height - needed) // 2), picture)
 
 
@@ -185,5 +205,5 @@ def cover_image(
         y = _text_block(draw, wrap(line, body_face, inner, 2), body_face, margin, y, MUTED, 1.35)
     top = y + margin // 2
     if figure is not None and size - margin - top > size // 5:
-        _place(image, figure, pose, (margin, top, inner, size - margin - top), False)
+        _place(image, figure, pose, (margin, top, inner, size - margin - top), False, 1)
     return _png(image)
