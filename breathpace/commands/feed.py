@@ -26,7 +26,7 @@ def default_base_url() -> str:
 
 
 @click.command("feed")
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folder", type=click.Path(path_type=Path))
 @click.argument("routines", nargs=-1)
 @click.option(
     "--base-url",
