@@ -29,6 +29,7 @@ from xml.etree import ElementTree as ET
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from breathpace.outfile import atomic_output
+from breathpace.safe_text import name_text
 
 if TYPE_CHECKING:
     from breathpace.session.prepare import Prepared
@@ -58,7 +59,10 @@ class Episode(_Frozen):
     """One routine at one dose, as it is listed in the feed."""
 
     routine: str = Field(min_length=1)
-    """The routine's name, as `play` takes it."""
+    """The routine's name, as the journal knows it."""
+    source: str = Field(min_length=1)
+    """What `feed` was given for it (a name, or a file's absolute path), to find it again
+    when the feed is made again without naming routines."""
     dose: str = Field(pattern=r"^[0-9a-f]{10}$")
     """The hash of everything that decides the sound."""
     title: str
@@ -203,7 +207,8 @@ def feed_xml(state: FeedState) -> str:
             length=str(episode.bytes),
             type="audio/mpeg",
         )
-        sub(item, "guid", f"breathpace:{episode.routine}:{episode.dose}", isPermaLink="false")
+        guid = f"breathpace:{name_text(episode.routine)}:{episode.dose}"
+        sub(item, "guid", guid, isPermaLink="false")
         sub(item, "pubDate", format_datetime(episode.published))
         sub(item, f"{{{ITUNES}}}duration", _hms(episode.duration_ms))
         sub(item, f"{{{ITUNES}}}episodeType", "full")
@@ -220,10 +225,42 @@ def feed_xml(state: FeedState) -> str:
 
 
 def make_episode(
-    folder: Path, prepared: Prepared, mixer, dose: str, base_url: str, now: datetime
+    folder: Path,
+    prepared: Prepared,
+    mixer,
+    dose: str,
+    base_url: str,
+    now: datetime,
+    source: str,
 ) -> Episode:
     """Render one routine into the folder: track, pictures, chapters file."""
+    written: list[Path] = []
+    try:
+        return _make_episode(folder, prepared, mixer, dose, base_url, now, source, written)
+    except BaseException:
+        # The episode is whole or absent: pictures and chapters already written for a
+        # track that failed are not left lying in the folder.
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+
+
+def _make_episode(
+    folder: Path,
+    prepared: Prepared,
+    mixer,
+    dose: str,
+    base_url: str,
+    now: datetime,
+    source: str,
+    written: list[Path],
+) -> Episode:
     from breathpace.track.build import track_info, write_session
+
+    def write_bytes(path: Path, data: bytes) -> None:
+        written.append(path)
+        with atomic_output(path) as out:
+            out.write(data)
 
     stem = f"{slug(prepared.name)}-{dose}"
     info = track_info(prepared)
@@ -243,11 +280,13 @@ def make_episode(
             write_bytes(folder / made[image], image)
         chapter_urls.append(url(base_url, made[image]))
     chapters_name = f"{stem}.chapters.json"
-    write_text(folder / chapters_name, chapters_json(info, chapter_urls))
+    write_bytes(folder / chapters_name, chapters_json(info, chapter_urls).encode("utf-8"))
     audio = f"{stem}.mp3"
+    written.append(folder / audio)
     write_session(folder / audio, prepared, mixer, info)
     return Episode(
         routine=prepared.name,
+        source=source,
         dose=dose,
         title=info.title,
         description=info.comment,

@@ -209,3 +209,59 @@ def test_a_file_in_place_of_the_folder_is_one_line(tmp_path: Path):
     result = feed(str(tmp_path / "feed"), "glute-bridge")
     assert result.exit_code == 2
     assert result.stderr.strip() == f"breathpace: {tmp_path / 'feed'}: not a folder"
+
+
+@pytest.mark.usefixtures("routines")
+def test_a_full_disk_half_way_leaves_the_feed_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import errno
+
+    from breathpace.track import build
+
+    folder = tmp_path / "feed"
+    assert feed(str(folder), "beta", "--base-url", BASE).exit_code == 0
+    before = files(folder)
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(build, "write_session", full)
+    result = feed(str(folder), "alpha", "beta")
+    assert result.exit_code == 2
+    assert (
+        result.stderr.strip()
+        == f"breathpace: {folder}: cannot be written (No space left on device)"
+    )
+    # alpha's pictures and chapters, written before its track failed, are gone again.
+    assert files(folder) == before
+
+    fresh = tmp_path / "fresh"
+    result = feed(str(fresh), "alpha", "--base-url", BASE)
+    assert result.exit_code == 2
+    assert not fresh.exists()
+
+
+def test_a_routine_file_is_found_again_from_anywhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    (tmp_path / "mine.toml").write_text(BETA)
+    monkeypatch.chdir(tmp_path)
+    assert feed("feed", "mine.toml", "--base-url", BASE).exit_code == 0
+    before = files(tmp_path / "feed")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = feed(str(tmp_path / "feed"))
+    assert result.exit_code == 0, result.output
+    assert "unchanged mine-" in result.output
+    assert files(tmp_path / "feed") == before
+
+
+def test_a_base_url_must_be_a_web_address(tmp_path: Path):
+    result = feed(str(tmp_path / "feed"), "glute-bridge", "--base-url", "phone.local/breath")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        'breathpace: --base-url: "phone.local/breath" is not an http:// or https:// address'
+    )
+    assert not (tmp_path / "feed").exists()
