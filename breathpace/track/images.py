@@ -31,6 +31,8 @@ INK = (236, 228, 210)
 MUTED = (168, 178, 190)
 ACCENT = (122, 186, 160)
 
+#: DejaVu Sans (Debian's fonts-dejavu-core), by weight: bold or not.
+FONT_FILES = {False: "DejaVuSans.ttf", True: "DejaVuSans-Bold.ttf"}
 _FONT_DIRS = ("/usr/share/fonts/truetype/dejavu/", "/usr/share/fonts/dejavu/", "")
 
 
@@ -39,13 +41,19 @@ def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.Im
     """DejaVu Sans at `size` px, or Pillow's default font when it is not installed."""
     from PIL import ImageFont
 
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    name = FONT_FILES[bold]
     for folder in _FONT_DIRS:
         try:
             return ImageFont.truetype(folder + name, size)
         except OSError:
             continue
     return ImageFont.load_default(size)
+
+
+def face_size(face) -> float:
+    """A font's size in px (Pillow's bitmap fallback, without FreeType, has none: its
+    glyphs are about 11 px)."""
+    return float(getattr(face, "size", 11))
 
 
 def wrap(text: str, face, width: int, max_lines: int) -> list[str]:
@@ -140,7 +148,7 @@ def _png(image) -> bytes:
 
 def _text_block(draw, lines: list[str], face, x: int, y: int, fill, spacing: float) -> int:
     """Draw lines from `y` down; returns the y under the last line."""
-    step = round(face.size * spacing) if hasattr(face, "size") else 20
+    step = round(face_size(face) * spacing)
     for line in lines:
         draw.text((x, y), line, font=face, fill=fill)
         y += step
@@ -168,8 +176,8 @@ def chapter_image(
     body_face = font(round(size * 0.042))
     title_lines = wrap(title, title_face, inner, 2)
     position_lines = wrap(position, body_face, inner, 3) if position else []
-    text_height = round(title_face.size * 1.25) * len(title_lines) + round(
-        body_face.size * 1.3
+    text_height = round(face_size(title_face) * 1.25) * len(title_lines) + round(
+        face_size(body_face) * 1.3
     ) * len(position_lines)
     picture_height = size - text_height - 3 * margin
     if figure is not None and picture_height > size // 4:
@@ -199,7 +207,7 @@ def cover_image(
     title_face = font(round(size * 0.075), bold=True)
     body_face = font(round(size * 0.036))
     draw.text((margin, margin), "breathpace", font=brand_face, fill=ACCENT)
-    y = margin + round(brand_face.size * 1.8)
+    y = margin + round(face_size(brand_face) * 1.8)
     y = _text_block(draw, wrap(title, title_face, inner, 2), title_face, margin, y, INK, 1.2)
     for line in lines:
         y = _text_block(draw, wrap(line, body_face, inner, 2), body_face, margin, y, MUTED, 1.35)
