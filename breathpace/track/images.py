@@ -10,6 +10,7 @@ else Pillow's own scalable default, so a missing font never stops a render.
 from __future__ import annotations
 
 import io
+from collections import OrderedDict
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -155,6 +156,12 @@ def _text_block(draw, lines: list[str], face, x: int, y: int, fill, spacing: flo
     return y
 
 
+#: Chapter pictures already drawn in this process, newest last: a feed of several
+#: routines draws the same resting figure with the same words again and again.
+_DRAWN: OrderedDict[tuple, bytes] = OrderedDict()
+DRAWN_KEEP = 64
+
+
 def chapter_image(
     title: str,
     position: str,
@@ -166,6 +173,22 @@ def chapter_image(
 ) -> bytes:
     """A chapter's picture: the figure in its start pose above the exercise's name and
     its starting position, as PNG bytes."""
+    # Figures are frozen models holding dicts (not hashable): their JSON is the key.
+    shape = figure.model_dump_json() if figure is not None else None
+    key = (title, position, shape, mirror, size, pose, FONT_FILES[False])
+    if key in _DRAWN:
+        _DRAWN.move_to_end(key)
+        return _DRAWN[key]
+    png = _draw_chapter(title, position, figure, mirror=mirror, size=size, pose=pose)
+    _DRAWN[key] = png
+    while len(_DRAWN) > DRAWN_KEEP:
+        _DRAWN.popitem(last=False)
+    return png
+
+
+def _draw_chapter(
+    title: str, position: str, figure: Figure | None, *, mirror: bool, size: int, pose: str
+) -> bytes:
     from PIL import Image, ImageDraw
 
     image = Image.new("RGB", (size, size), BACKGROUND)
