@@ -16,7 +16,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 GLUTE_BRIDGE = ROOT / "routines" / "glute-bridge.toml"
-HEAVY = ("textual", "miniaudio", "simpleaudio", "numpy", "sounddevice", "pyaudio")
+#: The track encoders, tagging and imaging: only for writing a track.
+ENCODERS = ("lameenc", "mutagen", "PIL", "soundfile", "feedparser")
+HEAVY = ("textual", "miniaudio", "simpleaudio", "numpy", "sounddevice", "pyaudio", *ENCODERS)
 NO_UI_OR_AUDIO = ("textual", "miniaudio", "simpleaudio", "sounddevice", "pyaudio")
 PROBE = """
 import json, sys
@@ -121,6 +123,14 @@ def test_importtime_of_the_real_command_shows_no_heavy_module():
     # not time; the modules that command imports with `import` are listed.
     assert {"breathpace.library", "breathpace.routine.lint"} <= imported
     assert heavy_in(imported) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [["render", "--help"], ["feed", "--help"]])
+def test_render_and_feed_load_the_encoders_only_when_writing(args: list[str]):
+    modules = loaded_after(_run_command(args))
+    assert "breathpace.commands." + args[0] in modules
+    assert heavy_in(modules, ENCODERS) == []
 
 
 def _run_script(args: list[str]) -> str:

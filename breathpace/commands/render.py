@@ -1,8 +1,9 @@
-"""`breathpace render ROUTINE -o FILE.wav`: a guided audio track to play anywhere.
+"""`breathpace render ROUTINE -o FILE`: a guided audio track to play anywhere.
 
-The mixer renders the session in blocks of a few seconds straight into the WAV file,
-so memory stays flat however long the session is, and the file holds exactly the
-samples the live player would have played.
+The mixer renders the session in blocks of a few seconds straight into the file (WAV,
+MP3, FLAC or Ogg Vorbis, as its name says; see `breathpace.track`), so memory stays
+flat however long the session is, and the file holds exactly the samples the live
+player would have played, with chapters and figures where the format carries them.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ from pathlib import Path
 
 import click
 
-from breathpace.audio.mixer import SAMPLE_RATE, Mixer
-from breathpace.audio.wavfile import WavWriter
+from breathpace.audio.mixer import SAMPLE_RATE
 from breathpace.commands.errors import InputError
 from breathpace.commands.options import input_errors, pace_option, tempo_option
+from breathpace.outfile import OutputPathError
 from breathpace.session.options import Overrides, session_options
 from breathpace.session.prepare import prepare, voice_clips
-
-BLOCK_SECONDS = 10
+from breathpace.track.build import session_mixer, write_session
+from breathpace.track.encode import FormatError, track_format
 
 
 @click.command("render")
@@ -29,7 +30,7 @@ BLOCK_SECONDS = 10
     "--output",
     required=True,
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="The WAV file to write.",
+    help="The file to write: .wav, .mp3, .flac or .ogg.",
 )
 @pace_option
 @tempo_option
@@ -47,7 +48,12 @@ def render_cmd(
     breath_tone: bool,
     voice: bool,
 ) -> None:
-    """Render ROUTINE (a built-in name, your routine's name, or a path) to a WAV file."""
+    """Render ROUTINE (a built-in name, your routine's name, or a path) to an audio file:
+    WAV, or MP3 / FLAC / Ogg Vorbis with chapters (and, in MP3, a figure per chapter)."""
+    try:
+        track_format(output)
+    except FormatError as exc:
+        raise InputError(str(exc)) from None
     overrides = Overrides(pace=pace, tempo=tempo, theme=theme)
     with input_errors():
         # The same effective dose as `play` (personal pace, accepted changes); render's
@@ -62,12 +68,11 @@ def render_cmd(
         if problem:
             click.echo(f"breathpace: --voice: {problem}; tones only", err=True)
 
-    mixer = Mixer(timeline, sound, SAMPLE_RATE, tick=tick, breath_tone=breath_tone, voice=clips)
-    block = BLOCK_SECONDS * SAMPLE_RATE
+    mixer = session_mixer(prepared, tick=tick, breath_tone=breath_tone, voice=clips)
     try:
-        with WavWriter(output, SAMPLE_RATE) as out:
-            for start in range(0, mixer.total_frames, block):
-                out.write(mixer.render(start, min(block, mixer.total_frames - start)))
+        write_session(output, prepared, mixer)
+    except OutputPathError as exc:
+        raise InputError(str(exc)) from None
     except OSError as exc:
         raise InputError(f"{output}: cannot be written ({exc.strerror or exc})") from None
     seconds = mixer.total_frames / SAMPLE_RATE
