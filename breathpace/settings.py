@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from breathpace import paths
 from breathpace.audio.backends import KINDS as AUDIO_KINDS
-from breathpace.day.model import DayPlan
+from breathpace.day.model import RETIRED_KEYS, DayPlan
 from breathpace.routine.pattern import BreathPattern
 from breathpace.safe_text import printable
 from breathpace.tomlfile import plain_message, read_toml, show_key, show_value
@@ -138,6 +138,24 @@ def settings_problems() -> list[str]:
     except RecursionError:
         return [printable(f"{path}: nested too deeply")]
     return []
+
+
+def retired_lines() -> list[str]:
+    """One line for each key the settings file has that is read and ignored now (the
+    `[day]` table's retired keys), naming the file, the key and what replaced it."""
+    path = paths.settings_file()
+    try:
+        data = read_toml(path, _error, "a settings file")
+    except SettingsError:
+        return []  # absent, or a problem `settings_problems` reports
+    day = data.get("day")
+    if not isinstance(day, dict):
+        return []
+    return [
+        printable(f"{path}: day.{key} is no longer used: {why}")
+        for key, why in RETIRED_KEYS.items()
+        if key in day
+    ]
 
 
 def blame(option: str, given: object, key: str) -> str:

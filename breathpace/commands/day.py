@@ -34,7 +34,6 @@ OPTIONS = {
     "sitting_capsules": "--sitting-capsules",
     "bedtime_capsules": "--bedtime-capsules",
     "feed": "--feed",
-    "feed_url": "--feed-url",
 }
 
 #: How many days `--ics` exports when --days is not given: two weeks of reminders.
@@ -108,7 +107,7 @@ def _days(value: str | None) -> list[str] | None:
 )
 @click.option("--bedtime-capsules", metavar="A,B,C", help="Bedtime capsules that take turns.")
 @click.option("--feed", metavar="DIR", help="The folder `breathpace feed` writes; `none` to unset.")
-@click.option("--feed-url", metavar="URL", help="Where that folder is served; `none` to unset.")
+@click.option("--feed-url", hidden=True, help="No longer used: see `breathpace feed --base-url`.")
 @click.option(
     "--ics", "ics_path", metavar="FILE", help="Export the coming days as iCalendar with alarms."
 )
@@ -153,14 +152,31 @@ def day_cmd(
     `breathpace day --remind` (desktop notifications while it runs).
     """
     from breathpace.day.model import DayPlan
-    from breathpace.settings import Settings, load_settings, save_settings, settings_problems
+    from breathpace.settings import (
+        Settings,
+        load_settings,
+        retired_lines,
+        save_settings,
+        settings_problems,
+    )
 
+    if feed_url is not None:
+        raise InputError(
+            "--feed-url: no longer used: the track links use the address the feed is "
+            "served at; give it once with `breathpace feed DIR --base-url URL`"
+        )
     problems = settings_problems()
     if problems:
         for line in problems:
             _echo(f"breathpace: {line}", err=True)
         sys.exit(2)
     settings = load_settings()
+    retired = retired_lines()
+    if retired:
+        # Said once: saving the plan again leaves the retired keys out of the file.
+        save_settings(settings)
+        for line in retired:
+            _echo(f"breathpace: {line}; removed it from the file.", err=True)
 
     changes: dict[str, object] = {}
     for key, value in (
@@ -177,10 +193,10 @@ def day_cmd(
             changes[key] = value
     if sitting is not None:
         changes["sitting_from"], changes["sitting_until"] = sitting
-    for key, value in (("calendar", calendar), ("feed", feed), ("feed_url", feed_url)):
+    for key, value in (("calendar", calendar), ("feed", feed)):
         if value is not None:
             none = value.strip().lower() in ("", "none")
-            if key != "feed_url" and not none:
+            if not none:
                 value = str(_absolute(value))
             changes[key] = None if none else value
 
@@ -410,6 +426,7 @@ def _export(plan, tz, first: date, days: int, path_text: str, now: datetime) -> 
     from pathlib import Path
 
     from breathpace.day import ics
+    from breathpace.day.tracks import track_links
 
     last = first + timedelta(days=days - 1)
     context = _context(plan, tz, first, last, journal=False)
@@ -419,13 +436,16 @@ def _export(plan, tz, first: date, days: int, path_text: str, now: datetime) -> 
 
     titles = titles_of(names)
     summaries = _summaries(names)
-    links = ics.track_links(plan, names)
-    data = ics.calendar_bytes(items, titles, summaries, links, now)
+    tracks = track_links(plan, names)
+    if tracks.notice:
+        _echo(f"breathpace: {tracks.notice}", err=True)
+    data = ics.calendar_bytes(items, titles, summaries, tracks.links, now)
     try:
         ics.write_file(Path(path_text), data)
     except ics.ExportError as exc:
         raise InputError(f"--ics: {exc}") from None
-    linked = f", {len(links)} with a track link" if links else ""
+    with_link = sum(1 for i in items if i.routine in tracks.links)
+    linked = f", {with_link} with a track link" if with_link else ""
     _echo(
         f"Wrote {len(items)} events with an alarm each ({first:%d %b}-{last:%d %b}{linked}) "
         f"to {path_text}. Import it into your calendar; importing a newer export updates "

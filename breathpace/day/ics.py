@@ -3,28 +3,25 @@ person already trusts (phone or desktop), which then reminds them with no termin
 
 Built with `icalendar` (the same library that reads the person's calendar). Each item
 is one event: its title and length, what it does in one line, the command that runs
-it and, when a `breathpace feed` folder is known, the link to its track. The UID is the
-date, the slot and its turn that day, so importing a new export updates the events
-instead of duplicating them. Writing the file refuses anything but a plain file.
+it and, when the routine has a track in the person's `breathpace feed` (found by
+`breathpace.day.tracks`), the link to it. The UID is the date, the slot and its turn
+that day, so importing a new export updates the events instead of duplicating them.
+Writing the file refuses anything but a plain file.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import stat
 import tempfile
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import quote as url_quote
 
-from breathpace.day.model import DayPlan
 from breathpace.day.plan import SLOT_WORDS, Planned
 from breathpace.day.view import minutes
 
 UID_DOMAIN = "breathpace.day"
-TRACK_SUFFIXES = (".mp3", ".m4a", ".m4b", ".ogg", ".opus", ".wav")
 
 
 class ExportError(ValueError):
@@ -33,32 +30,6 @@ class ExportError(ValueError):
 
 def uid(item: Planned) -> str:
     return f"{item.key}@{UID_DOMAIN}"
-
-
-def track_links(plan: DayPlan, routines: set[str]) -> dict[str, str]:
-    """routine -> link to its track in the `breathpace feed` folder, for the routines
-    that have one there (none when no feed folder is set or it holds no feed)."""
-    if not plan.feed:
-        return {}
-    folder = Path(plan.feed).expanduser()
-    try:
-        files = [p for p in folder.iterdir() if p.is_file()]
-    except OSError:
-        return {}
-    if not any(p.suffix.lower() in (".xml", ".rss") for p in files):
-        return {}
-    links: dict[str, str] = {}
-    for path in sorted(files):
-        if path.suffix.lower() not in TRACK_SUFFIXES:
-            continue
-        for name in routines:
-            # The routine's name, perhaps with a version or date after it ("-2").
-            if name not in links and re.fullmatch(rf"{re.escape(name)}(-\d[\w.-]*)?", path.stem):
-                if plan.feed_url:
-                    links[name] = f"{plan.feed_url.rstrip('/')}/{url_quote(path.name)}"
-                else:
-                    links[name] = path.resolve().as_uri()
-    return links
 
 
 def calendar_bytes(

@@ -19,6 +19,11 @@ WEEKDAYS: Final[tuple[str, ...]] = ("mon", "tue", "wed", "thu", "fri", "sat", "s
 WORKDAYS: Final[tuple[Weekday, ...]] = ("mon", "tue", "wed", "thu", "fri")
 MainSlot = Literal["morning", "midday", "evening", "none"]
 
+#: Keys a plan no longer has -> why, for the one line that says so.
+RETIRED_KEYS: Final[dict[str, str]] = {
+    "feed_url": "track links use the address `breathpace feed` was given (its --base-url)",
+}
+
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
@@ -73,9 +78,16 @@ class DayPlan(BaseModel):
     long_sitting_minutes: int = Field(default=60, ge=30, le=240)
     """How long a block of meetings must be to earn a capsule before it."""
     feed: str | None = None
-    """The folder `breathpace feed` writes to; its tracks are linked from the calendar."""
-    feed_url: str | None = None
-    """Where that folder is served (http...), so phones can open the track links."""
+    """The folder `breathpace feed` writes to; each capsule's event in an exported
+    calendar links its current track there, at the address the feed is served from."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _retired(cls, data: object) -> object:
+        # An older plan's keys are read and ignored, so its settings file still loads.
+        if isinstance(data, dict) and RETIRED_KEYS.keys() & data.keys():
+            return {k: v for k, v in data.items() if k not in RETIRED_KEYS}
+        return data
 
     @field_validator("wake", "bedtime", "sitting_from", "sitting_until")
     @classmethod
@@ -103,13 +115,6 @@ class DayPlan(BaseModel):
     def _days(cls, value: list[str]) -> list[str]:
         if len(set(value)) != len(value):
             raise ValueError("each day once")
-        return value
-
-    @field_validator("feed_url")
-    @classmethod
-    def _url(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^https?://[^\s]+$", value):
-            raise ValueError("a web address starting with http:// or https://")
         return value
 
     @model_validator(mode="after")

@@ -115,6 +115,8 @@ def dose_hash(prepared: Prepared, voice: bool) -> str:
 
 
 def read_state(folder: Path) -> FeedState | None:
+    """The feed's record in `folder`, or None when there is none (FeedError, one line,
+    when it cannot be read or is not a record of this format)."""
     path = folder / STATE_NAME
     try:
         text = path.read_text(encoding="utf-8")
@@ -162,6 +164,20 @@ def url(base: str, name: str) -> str:
     return urljoin(base if base.endswith("/") else base + "/", quote(name))
 
 
+def enclosure_url(state: FeedState, episode: Episode) -> str:
+    """The address of an episode's track, as feed.xml gives it (and anything that
+    links to the track, such as a calendar event, must give it too)."""
+    return url(state.base_url, episode.audio)
+
+
+def current_episode(state: FeedState, routine: str, dose: str) -> Episode | None:
+    """The routine's episode at `dose` (its `dose_hash` now), if the feed lists one.
+
+    Not simply the newest: a dose that went back to an earlier one finds that
+    episode's track again, as `feed` itself does."""
+    return next((e for e in state.episodes if e.routine == routine and e.dose == dose), None)
+
+
 def _hms(ms: int) -> str:
     seconds = round(ms / 1000)
     return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
@@ -203,7 +219,7 @@ def feed_xml(state: FeedState) -> str:
         sub(
             item,
             "enclosure",
-            url=url(state.base_url, episode.audio),
+            url=enclosure_url(state, episode),
             length=str(episode.bytes),
             type="audio/mpeg",
         )

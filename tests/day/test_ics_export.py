@@ -81,20 +81,6 @@ def test_exporting_again_keeps_the_uids_so_a_calendar_updates_instead_of_duplica
     assert len(set(first)) == len(first)
 
 
-def test_a_feed_folder_puts_the_track_link_in_the_event(tmp_path):
-    feed = tmp_path / "feed"
-    feed.mkdir()
-    (feed / "feed.xml").write_text("<rss/>")
-    (feed / "capsule-waking.mp3").write_bytes(b"ID3")
-    assert run("--feed", str(feed), "--feed-url", "http://192.168.1.5:8000").exit_code == 0
-    events = events_icalendar(export(tmp_path / "plan.ics"))
-    waking = next(e for e in events if str(e["UID"]) == "2026-03-02-waking-0@breathpace.day")
-    assert str(waking["URL"]) == "http://192.168.1.5:8000/capsule-waking.mp3"
-    assert "Track: http://192.168.1.5:8000/capsule-waking.mp3" in str(waking["DESCRIPTION"])
-    hips = next(e for e in events if str(e["UID"]) == "2026-03-03-waking-0@breathpace.day")
-    assert "URL" not in hips and "Track:" not in str(hips["DESCRIPTION"])
-
-
 def test_no_feed_no_link(tmp_path):
     events = events_icalendar(export(tmp_path / "plan.ics"))
     assert not any("URL" in e for e in events)
