@@ -4,7 +4,9 @@ reading a large calendar.
 Run: python benchmarks/bench_day.py [--runs N]
 
 Prints medians over N runs (default 11): the `day` command (a fresh process, the test
-calendar of tests/day), `day --ics` for 14 days, and, in one process, reading two weeks
+calendar of tests/day), `day --ics` for 14 days without and with a feed folder (two
+capsules in the feed: each routine's current dose is worked out to find its episode),
+and, in one process, reading two weeks
 out of a calendar of 5,000 past meetings plus 40 weekly series (a few years of a busy
 work calendar) and planning those 14 days.
 """
@@ -117,6 +119,14 @@ def main() -> None:
 
         show("breathpace day (test calendar)", median_ms(day, runs), runs)
         show("breathpace day --ics (14 days)", median_ms(export, runs), runs)
+
+        feed = Path(home) / "feed"
+        make = [*command, "feed", str(feed), "capsule-waking", "capsule-sitting-seated"]
+        subprocess.run(make, env=env, check=True, capture_output=True)
+        subprocess.run(
+            [*command, "day", "--feed", str(feed)], env=env, check=True, capture_output=True
+        )
+        show("breathpace day --ics (14 days, with a feed)", median_ms(export, runs), runs)
 
         sys.path.insert(0, str(ROOT))
         from breathpace.day.calendar import read_busy
