@@ -109,16 +109,29 @@ def classic_glute_bridge(user_routines_dir: Path) -> Path:
 # app queued for after its next repaint (1/60 s away) has run, so a test that needs
 # such work waits for it by name (`tests.tui.helpers.until`); and a finer judgement is
 # easier to fool on a starved machine, so the full run (`pytest`, what CI runs) keeps
-# Textual's own steps.
+# Textual's own steps. `textual._wait` is private: when a Textual release moves it or
+# its two numbers, the fast lane keeps Textual's steps too (slower, still correct).
 _IDLE_STEP_S = 1 / 200
+
+
+def finer_idle_steps(wait: object) -> bool:
+    """Scale Textual's idle judgement in `wait` (its `textual._wait` module) to
+    `_IDLE_STEP_S` steps; False, changing nothing, when it is not the shape known."""
+    granularity = getattr(wait, "SLEEP_GRANULARITY", None)
+    idle = getattr(wait, "SLEEP_IDLE", None)
+    if not all(isinstance(v, float) and v > 0 for v in (granularity, idle)):
+        return False
+    assert isinstance(granularity, float) and isinstance(idle, float)
+    setattr(wait, "SLEEP_IDLE", idle * _IDLE_STEP_S / granularity)  # noqa: B010
+    setattr(wait, "SLEEP_GRANULARITY", _IDLE_STEP_S)  # noqa: B010
+    return True
 
 
 def pytest_configure(config: pytest.Config) -> None:
     if "not slow" not in (config.getoption("markexpr", "") or ""):
         return
-    import textual._wait
-
-    textual._wait.SLEEP_IDLE = (
-        textual._wait.SLEEP_IDLE * _IDLE_STEP_S / (textual._wait.SLEEP_GRANULARITY)
-    )
-    textual._wait.SLEEP_GRANULARITY = _IDLE_STEP_S
+    try:
+        import textual._wait as wait
+    except ImportError:
+        return
+    finer_idle_steps(wait)
