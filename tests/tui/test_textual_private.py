@@ -23,6 +23,7 @@ import breathpace.tui
 from breathpace.tui import driver as steady
 from breathpace.tui.app import BreathpaceApp
 from breathpace.tui.driver import SteadyLinuxDriver, choose_driver
+from tests.tui.helpers import until
 
 
 @pytest.fixture
@@ -180,7 +181,7 @@ def test_textuals_own_footer_shows_the_keys_when_the_footer_key_changed(monkeypa
     async def keys_shown() -> list[str]:
         app = _FooterApp()
         async with app.run_test(size=(60, 5)) as pilot:
-            await pilot.pause()
+            await until(pilot, lambda: len(app.query(key_footer.FooterKey)) == 2)
             return [str(key.description) for key in app.query(key_footer.FooterKey)]
 
     assert key_footer.fits()  # the real one still fits; the flag above says it did not
