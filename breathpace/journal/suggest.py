@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import TypedDict
 
 from breathpace.routine.model import MAX_BREATHS, MAX_REPS, Exercise, Length, Routine
 from breathpace.timeline import TimelineTooLong, compile
@@ -185,6 +186,14 @@ class Suggestion:
         return self.reps is not None or self.hold_breaths is not None
 
 
+class _Target(TypedDict):
+    """Which exercise a suggestion is about, and the rule that made it."""
+
+    exercise: int | None
+    exercise_name: str | None
+    rule: str
+
+
 def minutes(ms: int) -> str:
     return f"{ms / 60000:.1f} min"
 
@@ -281,7 +290,7 @@ def rule_flare(ctx: Context) -> Suggestion | None:
 def step_back(ctx: Context, dose: Dose, why: str) -> Suggestion:
     """Undo the last kind of change: a breath of hold, a rep, or the level."""
     name = dose.name
-    base = {"exercise": dose.exercise, "exercise_name": name, "rule": "flare"}
+    base = _Target(exercise=dose.exercise, exercise_name=name, rule="flare")
     if (
         ctx.last_change_kind == Kind.ADD_BREATH
         and dose.hold_breaths is not None
@@ -378,7 +387,7 @@ def rule_progress(ctx: Context) -> Suggestion | None:
     dose = ctx.dose
     assert dose is not None
     name = dose.name
-    base = {"exercise": dose.exercise, "exercise_name": name, "rule": "progress"}
+    base = _Target(exercise=dose.exercise, exercise_name=name, rule="progress")
     easy = EASY_WHY[:-1]
     rep_fits = dose.fits(dose.plus_rep_ms)
     if dose.reps < dose.next_level_at and rep_fits:
@@ -416,6 +425,7 @@ def rule_progress(ctx: Context) -> Suggestion | None:
         and dose.hold_breaths < written_hold + HOLD_EXTRA_BREATHS
     )
     if hold_may_grow and dose.fits(dose.plus_breath_ms):
+        assert dose.hold_breaths is not None  # hold_may_grow says so
         new = dose.hold_breaths + 1
         return Suggestion(
             ctx.routine,

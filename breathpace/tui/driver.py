@@ -41,7 +41,7 @@ import termios
 import threading
 import tty
 from collections.abc import Callable
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from textual import constants
 from textual.driver import Driver
@@ -100,7 +100,7 @@ def fits(driver: type | None = None) -> bool:
     try:
         if not all(callable(getattr(driver, name, None)) for name in TEXTUAL_METHODS):
             return False
-        inspect.signature(driver.__init__).bind(None, None, debug=False, mouse=True, size=None)
+        inspect.signature(driver).bind(None, debug=False, mouse=True, size=None)
         return True
     except (TypeError, ValueError):
         return False
@@ -162,10 +162,12 @@ class SteadyLinuxDriver(LinuxDriver):
         """Textual's driver set what this one reads; when not, it is Textual's alone."""
         self._active = False
         """In application mode: entered and not left."""
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._app_loop: asyncio.AbstractEventLoop | None = None
+        """The app's loop, for calls from the writer and input threads."""
         self._lost_reported = threading.Lock()
         if self._steady:
-            self._file = TerminalFile(self._file or sys.__stderr__, self._terminal_lost)
+            terminal = cast(IO[str], self._file or sys.__stderr__)
+            self._file = cast(Any, TerminalFile(terminal, self._terminal_lost))
 
     # -- a closed terminal ----------------------------------------------------------
 
@@ -174,7 +176,7 @@ class SteadyLinuxDriver(LinuxDriver):
         app, on its own loop, to end (`App.terminal_lost`, when it has one)."""
         if not self._lost_reported.acquire(blocking=False):
             return  # told once
-        loop, app = self._loop, self._app
+        loop, app = self._app_loop, self._app
         handler = getattr(app, "terminal_lost", None)
         if loop is None or handler is None or loop.is_closed():
             return
@@ -205,7 +207,7 @@ class SteadyLinuxDriver(LinuxDriver):
             self._reenter()
             return
         writer = self._writer_thread
-        self._loop = asyncio.get_running_loop()
+        self._app_loop = asyncio.get_running_loop()
         super().start_application_mode()
         # Textual returns early, without entering, when the process is in the
         # background (its terminal check failed); a new writer thread means it entered.
@@ -237,8 +239,8 @@ class SteadyLinuxDriver(LinuxDriver):
         if self.attrs_before is None:
             return None
         attrs = [list(a) if isinstance(a, list) else a for a in self.attrs_before]
-        attrs[tty.LFLAG] = self._patch_lflag(attrs[tty.LFLAG])
-        attrs[tty.IFLAG] = self._patch_iflag(attrs[tty.IFLAG])
+        attrs[tty.LFLAG] = self._patch_lflag(cast(int, attrs[tty.LFLAG]))
+        attrs[tty.IFLAG] = self._patch_iflag(cast(int, attrs[tty.IFLAG]))
         attrs[tty.CC][termios.VMIN] = 1
         return attrs
 
@@ -276,7 +278,7 @@ class SteadyLinuxDriver(LinuxDriver):
     def _repaint_soon(self) -> None:
         """Ask the app (on its own loop) to draw every line again: whatever the shell
         printed while the process was stopped is on the screen."""
-        loop, app = self._loop, self._app
+        loop, app = self._app_loop, self._app
         if loop is None or loop.is_closed():
             return
 

@@ -185,7 +185,7 @@ def install() -> bool:
 def uninstall() -> None:
     """Put Textual's own writer back."""
     if ChopsUpdate is not None and _TEXTUAL_RENDER is not None:
-        ChopsUpdate.render_segments = _TEXTUAL_RENDER  # type: ignore[method-assign]
+        ChopsUpdate.render_segments = _TEXTUAL_RENDER  # type: ignore[method-assign,assignment]
 
 
 def textual_render(update: ChopsUpdate, console: Console) -> str:

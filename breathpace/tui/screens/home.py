@@ -7,7 +7,7 @@ so a typo never makes a routine silently disappear.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,6 +24,9 @@ from breathpace.tui.screens.preview import PreviewScreen
 from breathpace.tui.text import cell
 from breathpace.tui.widgets.key_footer import KeyFooter
 
+if TYPE_CHECKING:
+    from breathpace.tui.app import BreathpaceApp
+
 
 def load_entries(settings_pace: str | None = None) -> list[Entry]:
     """Every routine a name plays, measured at the person's effective dose (as
@@ -32,6 +35,8 @@ def load_entries(settings_pace: str | None = None) -> list[Entry]:
 
 
 class HomeScreen(Screen):
+    app: BreathpaceApp  # for the type checker: the app this screen runs in
+
     BINDINGS: ClassVar = [
         Binding("enter", "start", "Start", show=True, priority=False),
         Binding("p", "preview", "Preview"),
@@ -140,7 +145,7 @@ def _row(entry: Entry) -> tuple[str, ...]:
 def _settings_pace(screen: Screen) -> str | None:
     """The personal pace from the running app's settings (None outside an app)."""
     try:
-        settings = screen.app.settings
+        settings = getattr(screen.app, "settings", None)
     except Exception:  # no running app (a screen built on its own)
         return None
     return getattr(settings, "pace", None)
