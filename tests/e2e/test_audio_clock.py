@@ -12,8 +12,6 @@ heap once did, for 50-125 ms (see miniaudio_backend's docstring). These are slow
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 import pytest
 from onset_timing import (
@@ -29,6 +27,8 @@ from onset_timing import (
     wait_for,
     wait_for_tail,
 )
+
+from tests.sound import SIMPLEAUDIO_BROKEN, SIMPLEAUDIO_PY312
 
 pytestmark = [
     pytest.mark.slow,
@@ -70,7 +70,7 @@ def test_the_tui_in_a_terminal_keeps_every_cue_on_its_segment(tmp_path):
     assert_on_schedule(samples, want)
 
 
-@pytest.mark.skipif(sys.version_info >= (3, 12), reason="simpleaudio crashes on 3.12+")
+@pytest.mark.skipif(SIMPLEAUDIO_BROKEN, reason=SIMPLEAUDIO_PY312)
 def test_simpleaudio_pieces_play_as_one_stream_without_a_seam(tmp_path, monkeypatch):
     pytest.importorskip("simpleaudio")
     from breathpace.audio.backends.simpleaudio_backend import open_simpleaudio
