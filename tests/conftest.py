@@ -38,7 +38,10 @@ def user_routines_dir(isolated_home: Path) -> Path:
 
 
 # -- The fast lane -------------------------------------------------------------------
-# `pytest -m "not slow"` is the quick loop while working; `.ci/run` runs everything.
+# `pytest` alone runs the fast lane: what a newcomer runs first, green and quick on any
+# machine. `pytest --slow` (what `.ci/run` runs) runs everything; naming files or a
+# marker expression (`pytest tests/e2e`, `pytest -m pulse`) runs what was named, slow
+# or not. `pytest -m "not slow"` is the fast lane spelled out.
 # A test is slow when it starts a real process, drives tmux or needs the sound server
 # (or, marked by hand with its reason, walks whole routines through the real screen).
 # Everything under tests/e2e/ and everything marked `tmux` or `pulse` is slow by
@@ -49,11 +52,45 @@ def user_routines_dir(isolated_home: Path) -> Path:
 _SLOW_BY_MARK = ("tmux", "pulse")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--slow",
+        action="store_true",
+        help="run the slow tests too (real processes, tmux, the sound server); CI does",
+    )
+
+
+def fast_lane_only(config: pytest.Config) -> bool:
+    """The run leaves slow tests out: `pytest` alone, or `-m "not slow"`."""
+    markexpr = config.getoption("markexpr", "") or ""
+    if "not slow" in markexpr:
+        return True
+    return not (config.getoption("--slow") or markexpr or config.option.file_or_dir)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         in_e2e = "e2e" in Path(str(item.path)).parts
         if in_e2e or any(item.get_closest_marker(m) for m in _SLOW_BY_MARK):
             item.add_marker(pytest.mark.slow)
+    if fast_lane_only(config) and not config.getoption("markexpr", ""):
+        slow = [item for item in items if item.get_closest_marker("slow")]
+        if slow:
+            config.hook.pytest_deselected(items=slow)
+            items[:] = [item for item in items if not item.get_closest_marker("slow")]
+            config.stash[_LEFT_OUT] = len(slow)
+
+
+_LEFT_OUT = pytest.StashKey[int]()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    left_out = config.stash.get(_LEFT_OUT, 0)
+    if left_out:
+        terminalreporter.write_line(
+            f"the fast lane: {left_out} slow tests (real processes, tmux, the sound server) "
+            "were not run; `pytest --slow` runs everything, as CI does"
+        )
 
 
 # -- In CI, the sound server and tmux must be there ------------------------------------
@@ -137,8 +174,8 @@ def classic_glute_bridge(user_routines_dir: Path) -> Path:
 # 5 ms steps (the CPU allowance scaled with it). A finer step can end before work the
 # app queued for after its next repaint (1/60 s away) has run, so a test that needs
 # such work waits for it by name (`tests.tui.helpers.until`); and a finer judgement is
-# easier to fool on a starved machine, so the full run (`pytest`, what CI runs) keeps
-# Textual's own steps. `textual._wait` is private: when a Textual release moves it or
+# easier to fool on a starved machine, so the full run (`pytest --slow`, what CI runs)
+# keeps Textual's own steps. `textual._wait` is private: when a Textual release moves it or
 # its two numbers, the fast lane keeps Textual's steps too (slower, still correct).
 _IDLE_STEP_S = 1 / 200
 
@@ -157,7 +194,7 @@ def finer_idle_steps(wait: object) -> bool:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if "not slow" not in (config.getoption("markexpr", "") or ""):
+    if not fast_lane_only(config):
         return
     try:
         import textual._wait as wait
