@@ -124,7 +124,8 @@ def record(name: str, figures: dict[str, float | None], results: Path = RESULTS)
     entry = {**conditions(), "figures": figures}
     with path.open("a", encoding="utf-8") as fh:
         fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
-    print(f"\nrecorded in {path.relative_to(ROOT)}; `python benchmarks/compare.py` compares")
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    print(f"\nrecorded in {shown}; `python benchmarks/compare.py` compares")
     return path
 
 

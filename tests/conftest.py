@@ -157,8 +157,8 @@ def classic_glute_bridge(user_routines_dir: Path) -> Path:
     the person's routines folder, where it shadows the built-in of that name.
 
     Journal, check-in and preview tests count its reps and minutes; the built-in's dose
-    is content that gets tuned (issue 13), and those tests are about the journal, not
-    about today's dose in the library.
+    is content that gets tuned, and those tests are about the journal, not about
+    today's dose in the library.
     """
     source = Path(__file__).resolve().parent / "fixtures" / "glute-bridge-classic.toml"
     target = user_routines_dir / "glute-bridge.toml"

@@ -340,7 +340,7 @@ def _print(journal, limit: int) -> None:
     _echo("Suggestions (one change at a time)")
     for name, s in h.all_suggestions(journal):
         if s is None:
-            # Say what the person can do, not what failed inside (issue 9).
+            # Say what the person can do, not what failed inside.
             _echo(
                 f"  {name}: no suggestion: its routine is not among your routines or the"
                 " built-ins any more; play it again (by name or file) to get one."

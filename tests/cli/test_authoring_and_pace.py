@@ -1,4 +1,4 @@
-"""Issue 9, authoring and the personal pace, as a person types the commands.
+"""Authoring and the personal pace, as a person types the commands.
 
 `check` lists every problem and takes routine names; `new` refuses a built-in's name and
 copies a routine with `--from`; `list` marks a routine of yours that replaces a
