@@ -23,7 +23,7 @@ import pytest
 
 from breathpace.player.core import JUMP_S
 from tests.sound import NO_SERVER, pulse_runtime
-from tests.tui.test_tmux import ROUTINE, _breathpace, phase_in, tmux
+from tests.tui.test_tmux import ROUTINE, TMUX, _breathpace, phase_in, tmux
 
 pytestmark = pytest.mark.tmux
 
@@ -36,7 +36,7 @@ def session_name():
         pytest.skip("the breathpace command is not installed")
     name = f"bp-sig-{os.getpid()}-{time.monotonic_ns() % 10**9}"
     yield name
-    subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+    subprocess.run([*TMUX, "kill-session", "-t", name], capture_output=True)
 
 
 @pytest.fixture
@@ -189,7 +189,7 @@ def test_a_closed_terminal_ends_the_process_and_the_session(session_name, home, 
         if moment == "mid-session":
             wait_for(lambda: phase_in(pane(session_name)), session_name)
             past_the_first_rep(session_name)
-    subprocess.run(["tmux", "kill-session", "-t", session_name], capture_output=True)
+    subprocess.run([*TMUX, "kill-session", "-t", session_name], capture_output=True)
 
     deadline = time.monotonic() + 8
     while not gone(pid):
@@ -234,7 +234,7 @@ def test_a_closed_terminal_ends_a_session_that_gets_no_hangup_signal(session_nam
     wait_for(lambda: phase_in(pane(session_name)), session_name)
     pid = wait_for(lambda: child_of(outer), session_name)
     past_the_first_rep(session_name)
-    subprocess.run(["tmux", "kill-session", "-t", session_name], capture_output=True)
+    subprocess.run([*TMUX, "kill-session", "-t", session_name], capture_output=True)
     deadline = time.monotonic() + 8
     while not gone(pid):
         if time.monotonic() > deadline:
