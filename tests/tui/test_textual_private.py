@@ -138,6 +138,9 @@ def test_the_fast_lanes_idle_steps_leave_a_changed_textual_alone():
 
     from tests.conftest import _IDLE_STEP_S, finer_idle_steps
 
+    import textual._wait as wait  # the installed Textual still has both numbers
+
+    assert all(isinstance(getattr(wait, n), float) for n in ("SLEEP_GRANULARITY", "SLEEP_IDLE"))
     moved = types.SimpleNamespace(SLEEP_GRANULARITY=1 / 50)  # SLEEP_IDLE gone
     assert finer_idle_steps(moved) is False
     assert vars(moved) == {"SLEEP_GRANULARITY": 1 / 50}
