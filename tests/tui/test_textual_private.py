@@ -136,9 +136,9 @@ def test_the_fast_lanes_idle_steps_leave_a_changed_textual_alone():
     private numbers; a Textual without them (or with other types) is left as it is."""
     import types
 
-    from tests.conftest import _IDLE_STEP_S, finer_idle_steps
-
     import textual._wait as wait  # the installed Textual still has both numbers
+
+    from tests.conftest import _IDLE_STEP_S, finer_idle_steps
 
     assert all(isinstance(getattr(wait, n), float) for n in ("SLEEP_GRANULARITY", "SLEEP_IDLE"))
     moved = types.SimpleNamespace(SLEEP_GRANULARITY=1 / 50)  # SLEEP_IDLE gone
