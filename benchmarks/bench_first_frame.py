@@ -7,8 +7,12 @@ Each run opens a fresh tmux pane (100x30) running the installed `breathpace play
 first Textual frame included, as a person waits for it) with a temporary settings file
 (the first-run safety notice already seen) and a temporary journal. The pane is read
 with `tmux capture-pane` every few milliseconds until it shows the routine's first item
-("Coming up: …"); the median over N runs is printed per audio kind. `auto` (sound) is
-measured only when a sound server answers (`pactl info`).
+("Coming up: …"); the median over N runs is printed per audio kind and added to
+benchmarks/results/first_frame.jsonl (`python benchmarks/compare.py first_frame`
+compares it with the run before). The panes run on a tmux server of their own
+(`tmux -L`), which is ended, and waited for, after each run. Sound (`auto`) plays
+through the test PulseAudio server (.ci/start-pulse.sh's runtime folder) and is
+measured only when that server answers `pactl info`.
 
 `--command "python -m breathpace"` measures another installation (e.g. an older commit
 through PYTHONPATH, which the pane inherits from this process).
@@ -28,15 +32,19 @@ import time
 import tomllib
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import PULSE_RUNTIME, Tmux, record, sound_server_answers
+
 ROOT = Path(__file__).resolve().parents[1]
 POLL_S = 0.003
 TIMEOUT_S = 30.0
+TMUX: Tmux | None = None
 
 
 def tmux(*args: str) -> str:
-    return subprocess.run(
-        ["tmux", *args], check=True, capture_output=True, text=True, timeout=10
-    ).stdout
+    assert TMUX is not None
+    return TMUX(*args).stdout
 
 
 def default_command() -> list[str]:
@@ -64,8 +72,8 @@ def one_run(command: list[str], routine: str, audio: str, marker: str, home: Pat
     }
     if os.environ.get("PYTHONPATH"):
         env["PYTHONPATH"] = os.environ["PYTHONPATH"]
-    if os.environ.get("XDG_RUNTIME_DIR"):
-        env["XDG_RUNTIME_DIR"] = os.environ["XDG_RUNTIME_DIR"]
+    if audio != "none":
+        env["XDG_RUNTIME_DIR"] = PULSE_RUNTIME
     exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
     line = f"{exports} exec {shlex.join([*command, 'play', routine, '--audio', audio])}"
     start = time.perf_counter()
@@ -82,14 +90,9 @@ def one_run(command: list[str], routine: str, audio: str, marker: str, home: Pat
                 raise SystemExit(f"no first frame after {TIMEOUT_S:.0f} s:\n{pane}")
             time.sleep(POLL_S)
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+        assert TMUX is not None
+        TMUX.kill_server()
         time.sleep(0.3)  # let the killed process close its device and journal
-
-
-def sound_server() -> bool:
-    if shutil.which("pactl") is None:
-        return False
-    return subprocess.run(["pactl", "info"], capture_output=True).returncode == 0
 
 
 def main() -> None:
@@ -99,9 +102,10 @@ def main() -> None:
     parser.add_argument("--command", default=None, help="the breathpace command to start")
     parser.add_argument("routine", nargs="?", default="glute-bridge")
     args = parser.parse_args()
-    if shutil.which("tmux") is None:
-        sys.exit("tmux is not installed")
+    global TMUX
+    TMUX = Tmux()
     runs = max(5, args.runs)
+    figures: dict[str, float | None] = {}
     command = shlex.split(args.command) if args.command else default_command()
     marker = f"Coming up: {first_item(args.routine)}"
     with tempfile.TemporaryDirectory(prefix="bp-first-frame-") as tmp:
@@ -111,8 +115,8 @@ def main() -> None:
         settings = home / "config" / "breathpace" / "settings.toml"
         settings.write_text("seen_safety = true\n", encoding="utf-8")
         for audio in args.audio.split(","):
-            if audio != "none" and not sound_server():
-                print(f"--audio {audio}: skipped (no sound server answers `pactl info`)")
+            if audio != "none" and not sound_server_answers():
+                print(f"--audio {audio}: skipped (no sound server answers in {PULSE_RUNTIME})")
                 continue
             one_run(command, args.routine, audio, marker, home)  # warm the file cache
             times = [one_run(command, args.routine, audio, marker, home) for _ in range(runs)]
@@ -121,6 +125,11 @@ def main() -> None:
                 f"{statistics.median(times) * 1000:.0f} ms "
                 f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}, {runs} runs)"
             )
+            figures[f"{audio} median ms"] = round(statistics.median(times) * 1000, 1)
+            figures[f"{audio} min ms"] = round(min(times) * 1000, 1)
+            figures[f"{audio} max ms"] = round(max(times) * 1000, 1)
+    if figures:
+        record("first_frame", figures)
 
 
 if __name__ == "__main__":

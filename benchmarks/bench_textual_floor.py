@@ -1,6 +1,6 @@
 """The floor under any Textual app: what a bare one costs in the same terminal harness.
 
-Issue 11 asks a full-screen session with sound to stay under 1 % of a core and 60 MB.
+A full-screen session with sound is meant to stay under 1 % of a core and 60 MB.
 This measures what Textual alone costs, so the session's figures
 (`bench_tui_cpu.py`) can be read against it: an app with one `Static` whose text
 changes RATE times a second (1: a clock; 4: the breath indicator's steps), nothing else,

@@ -21,8 +21,12 @@ the median over RUNS runs of:
   title only at the end) — a 50 ms poll, so up to 50 ms late, as for the peers.
 
 The configurations are `--audio none`, `--audio miniaudio` (XDG_RUNTIME_DIR of the test
-PulseAudio server), and `--calm` with each. When palacaze/breathe or breathe-cli are
-installed (`pip show`), their figures are printed beside, run in the same harness.
+PulseAudio server; its CPU is that server's, found by its PID file, not any other
+`pulseaudio` on the machine), and `--calm` with each. The panes run on a tmux server of
+the benchmark's own (`tmux -L`), ended and waited for after each run. The medians are
+added to benchmarks/results/tui_cpu.jsonl (`python benchmarks/compare.py tui_cpu`).
+When palacaze/breathe or breathe-cli are installed (`pip show`), their figures are
+printed beside, run in the same harness.
 
 What it leaves out: the phase error on screen (benchmarks/bench_display_offset.py); the
 terminal emulator's own cost of drawing what it is sent (tmux here, not a GPU terminal);
@@ -49,11 +53,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from harness import (  # noqa: E402  (beside this file, found through sys.path)
+    PULSE_RUNTIME,
+    Tmux,
+    record,
+    sound_server_answers,
+    sound_server_pid,
+)
+
 ROUTINE = HERE / "data" / "tui-session.toml"
-PULSE_RUNTIME = "/tmp/breathpace-pulse-runtime"
 POLL_S = 0.05
 SIZE = (80, 24)
-SOCKET = f"bp-bench-{os.getpid()}"
+TMUX: Tmux | None = None
 CONFIGS = {
     "none": ("--audio", "none"),
     "miniaudio": ("--audio", "miniaudio"),
@@ -89,16 +102,9 @@ def status_mb(pid: int, key: str) -> float:
     return int(match.group(1)) / 1024 if match else float("nan")
 
 
-def pulse_pid() -> int | None:
-    out = subprocess.run(["pgrep", "-x", "pulseaudio"], capture_output=True, text=True).stdout
-    pids = [int(p) for p in out.split()]
-    return pids[0] if pids else None
-
-
 def tmux(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        ["tmux", "-L", SOCKET, *args], capture_output=True, text=True, check=check
-    )
+    assert TMUX is not None
+    return TMUX(*args, check=check)
 
 
 def breathing_span_ms() -> tuple[int, int]:
@@ -134,7 +140,7 @@ def one_run(command: list[str], title: str, end_marks: tuple[str, ...], env: dic
              "sh", "-c", script)  # fmt: skip
         try:
             tmux("pipe-pane", "-o", "-t", "bench", f"cat >> {out}")
-            ppid = pulse_pid() if env.get("XDG_RUNTIME_DIR") else None
+            ppid = sound_server_pid(env["XDG_RUNTIME_DIR"]) if "XDG_RUNTIME_DIR" in env else None
             p0 = cpu_seconds(ppid) if ppid else 0.0
             go.touch()
             while not (pidfile.exists() and pidfile.read_text().endswith("\n")):
@@ -165,7 +171,8 @@ def one_run(command: list[str], title: str, end_marks: tuple[str, ...], env: dic
             peak, rss = status_mb(pid, "VmHWM"), status_mb(pid, "VmRSS")
             pulse = (cpu_seconds(ppid) - p0) / end_t if ppid else None
         finally:
-            tmux("kill-server", check=False)
+            assert TMUX is not None
+            TMUX.kill_server()
     b0, b1 = breathing_span_ms()
     # The session clock starts about when the first screen shows.
     lo, hi = first + b0 / 1000 + 1, first + b1 / 1000 - 1
@@ -190,6 +197,26 @@ def med(values) -> str:
     if not values:
         return "-"
     return f"{statistics.median(values):.2f} ({min(values):.2f}–{max(values):.2f})"
+
+
+def medians(name: str, runs: list[Run]) -> dict[str, float | None]:
+    """The medians `report` prints, for the results file."""
+
+    def median(values) -> float | None:
+        values = [v for v in values if v is not None]
+        return round(statistics.median(values), 3) if values else None
+
+    return {
+        f"{name} CPU %": median(r.cpu * 100 for r in runs),
+        f"{name} CPU % from 10 s": median(r.steady_cpu * 100 for r in runs),
+        f"{name} PulseAudio CPU %": median(
+            r.pulse_cpu * 100 if r.pulse_cpu is not None else None for r in runs
+        ),
+        f"{name} bytes/s": median(r.bytes_per_s for r in runs),
+        f"{name} bytes/s breathing": median(r.breathing_bytes_per_s for r in runs),
+        f"{name} peak RSS MB": median(r.peak_rss_mb for r in runs),
+        f"{name} first screen ms": median(r.first_screen_ms for r in runs),
+    }
 
 
 def report(name: str, runs: list[Run]) -> None:
@@ -220,8 +247,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", default=",".join(CONFIGS), help="configurations, by name")
     args = parser.parse_args()
-    if shutil.which("tmux") is None:
-        raise SystemExit("tmux is needed for this benchmark")
+    global TMUX
+    TMUX = Tmux()
     beside = Path(sys.executable).with_name("breathpace")
     breathpace = str(beside) if beside.exists() else shutil.which("breathpace")
     if breathpace is None:
@@ -231,13 +258,20 @@ def main() -> None:
         base_env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     print(f"breathpace play {ROUTINE.name} in tmux {SIZE[0]}x{SIZE[1]}, pane read every 50 ms")
     ends = ("Well done", "How did that feel")
+    figures: dict[str, float | None] = {}
     for name in args.only.split(","):
         env = dict(base_env)
         if "miniaudio" in name:
+            if not sound_server_answers():
+                print(f"\n{name}: skipped (no sound server answers in {PULSE_RUNTIME})")
+                continue
             env["XDG_RUNTIME_DIR"] = PULSE_RUNTIME
         command = [breathpace, "play", str(ROUTINE), *CONFIGS[name]]
         runs = [one_run(command, "Pelvic tilt", ends, env) for _ in range(args.runs)]
         report(f"breathpace {' '.join(CONFIGS[name])}", runs)
+        figures.update(medians(name, runs))
+    if figures:
+        record("tui_cpu", figures)
     for dist in ("breathe", "breathe-cli"):
         if installed(dist):
             print(f"\n{dist} is installed: run it in this harness with its own arguments")

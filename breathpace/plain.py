@@ -164,7 +164,7 @@ def play_plain(
             session.end(outcome)
             if code != 0:
                 say(f"stopped at {clock_text(player.position_ms)}")
-            # What was done and what comes next, with the commands to type (issue 9).
+            # What was done and what comes next, with the commands to type.
             for line in summary_lines(gather(session), plain=True):
                 say(line)
         finally:

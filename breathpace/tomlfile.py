@@ -17,18 +17,22 @@ import math
 import os
 import stat
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from breathpace.safe_text import printable, quote
+
+#: What builds the error raised for a file: `error(source, one-line reason)` (an
+#: exception class taking the two, or a function returning one).
+ErrorFactory = Callable[[str, str], Exception]
 
 #: Larger than any routine, theme or settings file a person would write; small enough
 #: that a wrong file (a video, `/dev/zero` behind a link) is refused at once.
 MAX_BYTES = 1_000_000
 
 
-def read_text(path: str | Path, error: type, what: str, max_bytes: int = MAX_BYTES) -> str:
+def read_text(path: str | Path, error: ErrorFactory, what: str, max_bytes: int = MAX_BYTES) -> str:
     """A small UTF-8 text file, or `error(source, one-line reason)`.
 
     Anything that is not a regular file is refused before it is read: a FIFO would
@@ -75,7 +79,7 @@ def read_text(path: str | Path, error: type, what: str, max_bytes: int = MAX_BYT
     return text.removeprefix("\ufeff")
 
 
-def _refuse_special(info: os.stat_result, error: type, source: str, what: str) -> None:
+def _refuse_special(info: os.stat_result, error: ErrorFactory, source: str, what: str) -> None:
     mode = info.st_mode
     if stat.S_ISREG(mode):
         return
@@ -85,7 +89,7 @@ def _refuse_special(info: os.stat_result, error: type, source: str, what: str) -
     raise error(source, "is not a regular file")
 
 
-def loads(text: str, error: type, source: str) -> dict[str, Any]:
+def loads(text: str, error: ErrorFactory, source: str) -> dict[str, Any]:
     """Parse TOML text, or `error(source, "line L, column C: TOML syntax error: ...")`."""
     try:
         return tomllib.loads(text)
@@ -95,7 +99,7 @@ def loads(text: str, error: type, source: str) -> dict[str, Any]:
         raise error(source, "TOML syntax error: nested too deeply") from None
 
 
-def read_toml(path: str | Path, error: type, what: str, max_bytes: int = MAX_BYTES) -> dict:
+def read_toml(path: str | Path, error: ErrorFactory, what: str, max_bytes: int = MAX_BYTES) -> dict:
     """`read_text` then `loads`: the whole safe path from a file name to a table."""
     return loads(read_text(path, error, what, max_bytes), error, str(path))
 

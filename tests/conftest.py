@@ -7,6 +7,7 @@ the environment) away from the real home's routines, settings and journal.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,10 @@ def user_routines_dir(isolated_home: Path) -> Path:
 
 
 # -- The fast lane -------------------------------------------------------------------
-# `pytest -m "not slow"` is the quick loop while working; `.ci/run` runs everything.
+# `pytest` alone runs the fast lane: what a newcomer runs first, green and quick on any
+# machine. `pytest --slow` (what `.ci/run` runs) runs everything; naming files or a
+# marker expression (`pytest tests/e2e`, `pytest -m pulse`) runs what was named, slow
+# or not. `pytest -m "not slow"` is the fast lane spelled out.
 # A test is slow when it starts a real process, drives tmux or needs the sound server
 # (or, marked by hand with its reason, walks whole routines through the real screen).
 # Everything under tests/e2e/ and everything marked `tmux` or `pulse` is slow by
@@ -48,11 +52,73 @@ def user_routines_dir(isolated_home: Path) -> Path:
 _SLOW_BY_MARK = ("tmux", "pulse")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--slow",
+        action="store_true",
+        help="run the slow tests too (real processes, tmux, the sound server); CI does",
+    )
+
+
+def fast_lane_only(config: pytest.Config) -> bool:
+    """The run leaves slow tests out: `pytest` alone, or `-m "not slow"`."""
+    markexpr = config.getoption("markexpr", "") or ""
+    if "not slow" in markexpr:
+        return True
+    return not (config.getoption("--slow") or markexpr or config.option.file_or_dir)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         in_e2e = "e2e" in Path(str(item.path)).parts
         if in_e2e or any(item.get_closest_marker(m) for m in _SLOW_BY_MARK):
             item.add_marker(pytest.mark.slow)
+    if fast_lane_only(config) and not config.getoption("markexpr", ""):
+        slow = [item for item in items if item.get_closest_marker("slow")]
+        if slow:
+            config.hook.pytest_deselected(items=slow)
+            items[:] = [item for item in items if not item.get_closest_marker("slow")]
+            config.stash[_LEFT_OUT] = len(slow)
+
+
+_LEFT_OUT = pytest.StashKey[int]()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    left_out = config.stash.get(_LEFT_OUT, 0)
+    if left_out:
+        terminalreporter.write_line(
+            f"the fast lane: {left_out} slow tests (real processes, tmux, the sound server) "
+            "were not run; `pytest --slow` runs everything, as CI does"
+        )
+
+
+# -- In CI, the sound server and tmux must be there ------------------------------------
+# A test marked `pulse` or `tmux` skips, with its reason, on a machine without a sound
+# server or tmux (a newcomer's laptop, a container). CI (`CI=true`) installs and starts
+# both, so there such a skip means the run did not test what it says: it fails. The one
+# skip CI accepts is simpleaudio's on Python 3.12+ (tests/sound.py says why).
+
+
+def _must_not_skip(item: pytest.Item) -> bool:
+    return os.environ.get("CI", "").lower() == "true" and any(
+        item.get_closest_marker(m) for m in _SLOW_BY_MARK
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()
+    if not (report.skipped and _must_not_skip(item)):
+        return
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    from tests.sound import SIMPLEAUDIO_PY312
+
+    if SIMPLEAUDIO_PY312 in reason:
+        return
+    report.outcome = "failed"
+    report.longrepr = f"skipped in CI (CI=true), where {_SLOW_BY_MARK} tests must run: {reason}"
 
 
 @pytest.fixture(autouse=True)
@@ -91,8 +157,8 @@ def classic_glute_bridge(user_routines_dir: Path) -> Path:
     the person's routines folder, where it shadows the built-in of that name.
 
     Journal, check-in and preview tests count its reps and minutes; the built-in's dose
-    is content that gets tuned (issue 13), and those tests are about the journal, not
-    about today's dose in the library.
+    is content that gets tuned, and those tests are about the journal, not about
+    today's dose in the library.
     """
     source = Path(__file__).resolve().parent / "fixtures" / "glute-bridge-classic.toml"
     target = user_routines_dir / "glute-bridge.toml"
@@ -108,17 +174,30 @@ def classic_glute_bridge(user_routines_dir: Path) -> Path:
 # 5 ms steps (the CPU allowance scaled with it). A finer step can end before work the
 # app queued for after its next repaint (1/60 s away) has run, so a test that needs
 # such work waits for it by name (`tests.tui.helpers.until`); and a finer judgement is
-# easier to fool on a starved machine, so the full run (`pytest`, what CI runs) keeps
-# Textual's own steps.
+# easier to fool on a starved machine, so the full run (`pytest --slow`, what CI runs)
+# keeps Textual's own steps. `textual._wait` is private: when a Textual release moves it or
+# its two numbers, the fast lane keeps Textual's steps too (slower, still correct).
 _IDLE_STEP_S = 1 / 200
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    if "not slow" not in (config.getoption("markexpr", "") or ""):
-        return
-    import textual._wait
+def finer_idle_steps(wait: object) -> bool:
+    """Scale Textual's idle judgement in `wait` (its `textual._wait` module) to
+    `_IDLE_STEP_S` steps; False, changing nothing, when it is not the shape known."""
+    granularity = getattr(wait, "SLEEP_GRANULARITY", None)
+    idle = getattr(wait, "SLEEP_IDLE", None)
+    if not all(isinstance(v, float) and v > 0 for v in (granularity, idle)):
+        return False
+    assert isinstance(granularity, float) and isinstance(idle, float)
+    setattr(wait, "SLEEP_IDLE", idle * _IDLE_STEP_S / granularity)  # noqa: B010
+    setattr(wait, "SLEEP_GRANULARITY", _IDLE_STEP_S)  # noqa: B010
+    return True
 
-    textual._wait.SLEEP_IDLE = (
-        textual._wait.SLEEP_IDLE * _IDLE_STEP_S / (textual._wait.SLEEP_GRANULARITY)
-    )
-    textual._wait.SLEEP_GRANULARITY = _IDLE_STEP_S
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not fast_lane_only(config):
+        return
+    try:
+        import textual._wait as wait
+    except ImportError:
+        return
+    finer_idle_steps(wait)

@@ -297,7 +297,7 @@ def test_every_exercise_phase_that_moves_has_its_own_cue(name: str):
             assert general not in given, f"{item.name}: {general!r} is a phase cue"
 
 
-# --- Dose and progression true to the source (issue 13) -----------------------------
+# --- Dose and progression true to the source -----------------------------
 
 NUMBER_WORDS = {3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
 

@@ -192,7 +192,7 @@ def test_list_and_check_load_only_what_they_use(args: list[str]):
     modules = loaded_after(_run_script(args))
     assert "breathpace.routine.model" in modules  # the probe ran the command
     assert heavy_in(modules) == []
-    # `list` shows lengths at the effective dose (issue 9: the accepted dose from the
+    # `list` shows lengths at the effective dose (the accepted dose from the
     # journal and the personal pace from the settings, as `play` uses them), so it
     # reads the journal and the settings (whose backend names come from the light
     # registry in audio.backends); nothing else of the session, sound or screen.

@@ -142,7 +142,7 @@ def test_sigterm_stops_cleanly_with_143_and_the_journal_says_interrupted(routine
     code = plain.run_plain(player, resolved, out=out, stdin=io.StringIO(""), sleep=clock.advance)
     assert code == 143
     lines = out.getvalue().splitlines()
-    # "stopped at" closes the segment lines; the end-of-session summary follows (issue 9).
+    # "stopped at" closes the segment lines; the end-of-session summary follows.
     stops = [i for i, line in enumerate(lines) if line.startswith("stopped at ")]
     assert len(stops) == 1 and lines[stops[0] + 1].startswith("Plain: interrupted · ")
     assert signal.getsignal(signal.SIGTERM) == before

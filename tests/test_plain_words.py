@@ -1,4 +1,4 @@
-"""Plain mode says the truth of each moment, for screen readers (issue 9).
+"""Plain mode says the truth of each moment, for screen readers.
 
 Real `breathpace play --plain --audio none` processes on short routines: the first-run
 safety notice once (the same words and "seen" setting as the full screen), the routine's

@@ -16,19 +16,41 @@ import numpy as np
 
 
 class ToneSpec(Protocol):
-    """What synthesis needs of one layer of a cue (the theme's `Tone` model)."""
+    """What synthesis needs of one layer of a cue (the theme's `Tone` model). Read-only
+    properties, so a frozen model (whose fields cannot be set) matches."""
 
-    freq: float | None
-    glide_to: float | None
-    delay: float
-    duration: float | None
-    attack: float
-    release: float
-    decay: float | None
-    level: float
-    partials: Sequence[float]
-    ratios: Sequence[float] | None
-    sample: str | None
+    @property
+    def freq(self) -> float | None: ...
+
+    @property
+    def glide_to(self) -> float | None: ...
+
+    @property
+    def delay(self) -> float: ...
+
+    @property
+    def duration(self) -> float | None: ...
+
+    @property
+    def attack(self) -> float: ...
+
+    @property
+    def release(self) -> float: ...
+
+    @property
+    def decay(self) -> float | None: ...
+
+    @property
+    def level(self) -> float: ...
+
+    @property
+    def partials(self) -> Sequence[float]: ...
+
+    @property
+    def ratios(self) -> Sequence[float] | None: ...
+
+    @property
+    def sample(self) -> str | None: ...
 
 
 def seconds_to_frames(seconds: float, sample_rate: int) -> int:

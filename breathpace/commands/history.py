@@ -334,7 +334,7 @@ def _print(journal, limit: int) -> None:
     today = datetime.now().astimezone().date()
 
     _echo(f"Sessions (newest first, {min(limit, len(rows))} of {len(rows)})")
-    table = [("#", *h.SESSION_COLUMNS)]
+    table: list[tuple[str, ...]] = [("#", *h.SESSION_COLUMNS)]
     table += [(str(r.id), *h.session_cells(r)) for r in rows[:limit]]
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     for row in table:

@@ -107,7 +107,7 @@ def play_prepared(prepared: Prepared, *, plain: bool) -> int:
     fallback = not plain and full_screen_unsupported()
     plain = plain or fallback
     if not plain:
-        # The device opens on a thread while Textual imports (issue 11).
+        # The device opens on a thread while Textual imports.
         opening = OpeningSession(prepared, mode="tui")
         from breathpace.tui.launch import run_session
 
@@ -127,7 +127,7 @@ def play_prepared(prepared: Prepared, *, plain: bool) -> int:
         if fallback:
             notices.append(PLAIN_NOTICE)
         if prepared.dose.pace_from == "settings":
-            # Say so when the person's own pace replaces the routine's (issue 9).
+            # Say so when the person's own pace replaces the routine's.
             notices.append(prepared.dose.describe())
         notice = "\n".join(notices) or None
         watch = prepared.path if prepared.options.watch else None

@@ -182,10 +182,10 @@ def render_raster(
     # Farthest first; the fixed part order breaks ties so the picture is deterministic.
     for _, _, segments, discs in sorted(parts, key=lambda t: (t[0], t[1])):
         field = np.full((height, width), np.inf)
-        for a, b in segments:
-            r = _NECK_RADIUS if b == "head" else min(RADIUS[a], RADIUS[b])
+        for joint, other in segments:
+            r = _NECK_RADIUS if other == "head" else min(RADIUS[joint], RADIUS[other])
             r = max(MIN_RADIUS, r * scale)
-            field = np.minimum(field, _capsule(gx, gy, px[a], px[b], r))
+            field = np.minimum(field, _capsule(gx, gy, px[joint], px[other], r))
         for n in discs:
             r = max(MIN_RADIUS, RADIUS[n] * scale)
             field = np.minimum(field, np.hypot(gx - px[n][0], gy - px[n][1]) - r)

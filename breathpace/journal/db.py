@@ -174,7 +174,7 @@ class _Cursor(sqlite3.Cursor):
 class _Connection(sqlite3.Connection):
     """The journal's connection: `execute` and friends go through `_Cursor`."""
 
-    def cursor(self, factory=_Cursor):  # type: ignore[override]
+    def cursor(self, factory=_Cursor):
         return super().cursor(factory)
 
     def execute(self, *args):

@@ -377,9 +377,9 @@ def stored_routine(journal: Journal, routine_name: str):
     ).fetchall()
     if not items:
         return None
-    exercises = []
+    exercises: list[dict[str, object]] = []
     for item in items:
-        entry = {
+        entry: dict[str, object] = {
             "name": item["name"],
             "sets": item["sets"],
             "reps": item["reps"],

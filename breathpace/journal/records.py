@@ -100,6 +100,7 @@ def apply_write(conn: sqlite3.Connection, write: JournalWrite, session_id: int) 
                     write.last_rep,
                 ),
             )
+            assert cur.lastrowid is not None  # an INSERT always sets it
             session_id = int(cur.lastrowid)
             conn.executemany(
                 "INSERT INTO progress (session_id, exercise, name, side, sets, reps) "

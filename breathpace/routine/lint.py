@@ -192,8 +192,10 @@ def _exercise_warnings(ex: Exercise, cycle_ms: int, known: set[str] | None) -> l
             # The same breaths the engine gives the two moving parts of a tempo rep.
             other = "exhale" if ex.effort_breath == "inhale" else "inhale"
             for part in ("concentric", "eccentric"):
-                breath = ex.effort_breath if ex.effort == part else other
-                said = _cue_breath_warning(getattr(ex.part_cues, part), breath, f"the {part} part")
+                part_breath: str = ex.effort_breath if ex.effort == part else other
+                said = _cue_breath_warning(
+                    getattr(ex.part_cues, part), part_breath, f"the {part} part"
+                )
                 if said:
                     out.append(f"part_cues.{part}: {said}")
     repeated = _same_breath_twice(ex)

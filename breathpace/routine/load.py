@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from breathpace.routine.model import (
     Breathing,
@@ -132,7 +133,7 @@ def describe_validation_errors(exc: ValidationError, data: Any) -> list[str]:
     return lines
 
 
-def _echo_of_item_error(err: dict) -> bool:
+def _echo_of_item_error(err: ErrorDetails) -> bool:
     """pydantic adds a "too short" error for a list whose items failed; it is noise."""
     if err["type"] != "too_short":
         return False
@@ -199,7 +200,7 @@ def _descend(model: type[BaseModel] | None, names: Sequence[str]) -> type[BaseMo
     return model
 
 
-def _describe(err: dict, path: str, model: type[BaseModel] | None, in_item: bool) -> str:
+def _describe(err: ErrorDetails, path: str, model: type[BaseModel] | None, in_item: bool) -> str:
     kind = err["type"]
     found = err.get("input")
     field = path or ("" if in_item else "routine")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from array import array
 from fractions import Fraction
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypedDict
 
 from breathpace.routine.model import Breathing, Exercise, Length, Phase, Routine
 from breathpace.routine.pattern import BreathPattern, seconds_to_ms
@@ -131,6 +131,13 @@ class _Unit(NamedTuple):
     offsets: tuple[int, ...]  # each segment's start from the unit's start
     durations: tuple[int, ...]
     ms: int
+
+
+class _Dose(TypedDict):
+    """The sets and reps every segment of an exercise carries."""
+
+    sets: int
+    reps: int
 
 
 def _fields(
@@ -375,7 +382,7 @@ def _exercise(b: _Builder, number: int, ex: Exercise, pace: BreathPattern) -> No
         sides = [None]
     rest_ms = _length_ms(ex.rest or DEFAULT_SET_REST, pace)
     switch_ms = _length_ms(ex.switch_rest or DEFAULT_SWITCH, pace)
-    common = {"sets": ex.sets, "reps": ex.reps}
+    common = _Dose(sets=ex.sets, reps=ex.reps)
 
     def rep_parts(side: str | None) -> list[_Part]:
         """One rep on one side, its start at 0: lengths, marks and the halfway cues."""
@@ -415,6 +422,7 @@ def _exercise(b: _Builder, number: int, ex: Exercise, pace: BreathPattern) -> No
                     fields[i] = dict(fields[i], marks=_marks(fields[i]["marks"] | {Mark.HALFWAY}))
         return [_Part(f, halfway.get(i)) for i, f in enumerate(fields)]
 
+    units: dict[str | None, _Unit]
     if ex.sides == "alternate":
         units = {"alternate": b.unit([p for side in sides for p in rep_parts(side)])}
     else:
@@ -457,14 +465,14 @@ def _breathing_cycles(block: Breathing) -> list[BreathPattern]:
     step = Fraction(str(block.ramp_step))
     patterns: list[BreathPattern] = []
     total = 0
-    target = round(Fraction(str(block.minutes)) * 60_000) if block.minutes is not None else None
+    limit = round(Fraction(str(block.minutes)) * 60_000) if block.minutes is not None else None
     k = 0
     while True:
         delta = goal - rate0
         moved = min(abs(delta), step * k)
         rate = rate0 + (moved if delta > 0 else -moved)
         cycle = base.scaled_to_cycle(round(60_000 / rate))
-        if target is not None and patterns and total + cycle.cycle_ms // 2 > target:
+        if limit is not None and patterns and total + cycle.cycle_ms // 2 > limit:
             break
         patterns.append(cycle)
         total += cycle.cycle_ms
@@ -479,7 +487,7 @@ def _breathing_cycles(block: Breathing) -> list[BreathPattern]:
 def _breathing(b: _Builder, number: int, block: Breathing) -> None:
     cycles = _breathing_cycles(block)
     n = len(cycles)
-    common = {"sets": 1, "reps": n}
+    common = _Dose(sets=1, reps=n)
     # A steady block is one cycle laid down n times; a ramp changes the cycle as it
     # goes, so each run of equal cycles becomes one unit.
     rep = 1

@@ -91,7 +91,7 @@ class SegmentTable(Sequence[Segment]):
     def __len__(self) -> int:
         return len(self._start)
 
-    def __getitem__(self, i):  # type: ignore[override]
+    def __getitem__(self, i):
         if isinstance(i, slice):
             return tuple(self._get(j) for j in range(*i.indices(len(self._start))))
         n = len(self._start)

@@ -97,12 +97,12 @@ class BreathpaceApp(App[None]):
 
     def get_driver_class(self):
         """Textual's driver for this platform; on Linux and macOS the one that survives
-        being stopped and continued (`breathpace.tui.driver`)."""
+        being stopped and continued (`breathpace.tui.driver`) when it fits this Textual."""
         driver = super().get_driver_class()
         if driver.__name__ == "LinuxDriver":  # not imported elsewhere: it needs termios
-            from breathpace.tui.driver import SteadyLinuxDriver
+            from breathpace.tui.driver import choose_driver
 
-            return SteadyLinuxDriver
+            return choose_driver(driver)
         return driver
 
     def get_default_screen(self) -> Screen:

@@ -86,7 +86,7 @@ def run_session(
         # catches a crash inside the app, restores the terminal and sets return_code.
         crashed = app.exit_status == 0 and bool(app.return_code)
         end_all(app.sessions, "crashed" if crashed else "interrupted")
-    # The terminal is the person's again: what was done and what comes next (issue 9).
+    # The terminal is the person's again: what was done and what comes next.
     print_summaries(app.sessions)
     if app.exit_status == 0 and app.return_code:
         return int(app.return_code)

@@ -13,21 +13,38 @@ never starts inside a double-width character (the cut moves back to the characte
 first cell), because a terminal told to write into the second half of one erases it.
 The text is then written by a `Pen`, which sets colours only when they change. The
 screen a terminal ends up with is the same, cell and colour (tests apply both outputs
-to a model terminal and compare every cell). Installed only when Textual's update still
-has the shape this was written against; otherwise Textual's own method stays.
+to a model terminal and compare every cell).
+
+`ChopsUpdate` lives in a private module (`textual._compositor`), and the writer reads
+two private caches (`Console._color_system`, `Style._ansi`). Each can move or change
+in a Textual release, so nothing here may stop the app: a failed import leaves
+`ChopsUpdate` as None, `fits()` answers False for any shape it does not recognise
+(without raising), `install()` then leaves Textual's own method in place, and an update
+this writer fails on is written by Textual's method, which then stays installed. The
+same change, as a patch to Textual itself, is docs/textual-patches/.
 """
 
 from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
 
 from rich.cells import cell_len, get_character_cell_size
 from rich.color import ColorSystem
 from rich.console import Console
 from rich.control import Control
 from rich.style import Style
-from textual._compositor import ChopsUpdate
 from textual.strip import Strip
 
-_TEXTUAL_RENDER = ChopsUpdate.render_segments
+try:
+    from textual._compositor import ChopsUpdate
+except ImportError:  # a Textual that moved or renamed it: its own writer stays
+    ChopsUpdate = None  # type: ignore[assignment,misc]
+
+_TEXTUAL_RENDER: Callable[[Any, Console], str] | None = getattr(
+    ChopsUpdate, "render_segments", None
+)
 
 
 def char_start(strip: Strip, offset: int) -> int:
@@ -52,8 +69,20 @@ def char_start(strip: Strip, offset: int) -> int:
 
 def render_segments(self: ChopsUpdate, console: Console) -> str:
     """`ChopsUpdate.render_segments`, with each span cropped on the left as well and
-    the colours carried from span to span (see `Pen`)."""
-    pen = Pen(console._color_system or ColorSystem.TRUECOLOR)
+    the colours carried from span to span (see `Pen`). An update it cannot read (a
+    Textual whose update changed shape) is written by Textual's own method, which
+    replaces this one from then on."""
+    try:
+        return _render_cropped(self, console)
+    except Exception:
+        if _TEXTUAL_RENDER is None:
+            raise
+        uninstall()
+        return _TEXTUAL_RENDER(self, console)
+
+
+def _render_cropped(self: ChopsUpdate, console: Console) -> str:
+    pen = Pen(getattr(console, "_color_system", None) or ColorSystem.TRUECOLOR)
     move_to = Control.move_to
     chops = self.chops
     chop_ends = self.chop_ends
@@ -115,26 +144,51 @@ class Pen:
 
 def _ansi(style: Style, color_system: ColorSystem) -> str:
     # Textual caches a style's codes on the style itself; the same cache is used here.
-    cached = style._ansi
+    cached: str | None = getattr(style, "_ansi", None)
     return cached if cached is not None else Strip.render_ansi(style, color_system)
 
 
+#: What the writer reads of an update, and of Textual's strips.
+_UPDATE_ATTRIBUTES = ("chops", "spans", "chop_ends")
+_STRIP_METHODS = ("render_style", "render_ansi", "crop")
+
+
 def fits() -> bool:
-    """Whether Textual's update still has the attributes this replacement reads."""
-    probe = ChopsUpdate([{}], [(0, 0, 0)], [[]])
-    return all(hasattr(probe, name) for name in ("chops", "spans", "chop_ends"))
+    """Whether Textual's update still has the shape this replacement reads: built from
+    (chops, spans, chop_ends), keeping each, and written by `render_segments(console)`.
+    Never raises: anything unexpected is a False."""
+    try:
+        if ChopsUpdate is None or _TEXTUAL_RENDER is None:
+            return False
+        if list(inspect.signature(_TEXTUAL_RENDER).parameters) != ["self", "console"]:
+            return False
+        if not all(callable(getattr(Strip, name, None)) for name in _STRIP_METHODS):
+            return False
+        probe = ChopsUpdate([{}], [(0, 0, 0)], [[]])
+        return all(hasattr(probe, name) for name in _UPDATE_ATTRIBUTES)
+    except Exception:
+        return False
 
 
 def install() -> bool:
     """Use the cropping writer for every partial update; True when it is in place."""
+    if ChopsUpdate is None:
+        return False
     if ChopsUpdate.render_segments is render_segments:
         return True
     if not fits():
         return False
-    ChopsUpdate.render_segments = render_segments
+    ChopsUpdate.render_segments = render_segments  # type: ignore[method-assign]
     return True
+
+
+def uninstall() -> None:
+    """Put Textual's own writer back."""
+    if ChopsUpdate is not None and _TEXTUAL_RENDER is not None:
+        ChopsUpdate.render_segments = _TEXTUAL_RENDER  # type: ignore[method-assign,assignment]
 
 
 def textual_render(update: ChopsUpdate, console: Console) -> str:
     """Textual's own writer, kept for comparison (tests, benchmarks)."""
+    assert _TEXTUAL_RENDER is not None, "this Textual has no ChopsUpdate.render_segments"
     return _TEXTUAL_RENDER(update, console)

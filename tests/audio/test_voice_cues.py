@@ -1,4 +1,4 @@
-"""The voice says each phase's breath, move and own cue (issue 9): never another phase's
+"""The voice says each phase's breath, move and own cue: never another phase's
 cue, never the general cues, and only where the words end before the phase does (so two
 phases' words never overlap); a hold of several breaths says its cue once."""
 

@@ -1,4 +1,4 @@
-"""`play --plain` endings as real processes (issue 9): the summary with the command to
+"""`play --plain` endings as real processes: the summary with the command to
 check in, `--from` and `--resume` (and their one-line errors), and a session stopped
 in its first seconds that is not kept."""
 

@@ -1,4 +1,4 @@
-"""`breathpace preview` says what each exercise involves before it is played (issue 9):
+"""`breathpace preview` says what each exercise involves before it is played:
 the routine's safety, then per exercise its dose, safety, position, general cues and
 each phase with its own cue — above the table; `--brief` prints only the table. A
 routine of breathing blocks names their pattern, not the routine's unused pace. The

@@ -294,9 +294,13 @@ def wait_for_tail(samples: Callable[[], np.ndarray], count: int) -> None:
     wait_for(complete, 15, "the recording to hold every cue", poll=0.1)
 
 
+#: A tmux server of the tests' own (`tmux -L`): never the one a person works in.
+TMUX = ["tmux", "-L", f"breathpace-tests-{os.getpid()}"]
+
+
 def tmux(*args: str) -> str:
     return subprocess.run(
-        ["tmux", *args], check=True, capture_output=True, text=True, timeout=10
+        [*TMUX, *args], check=True, capture_output=True, text=True, timeout=10
     ).stdout
 
 
@@ -340,7 +344,7 @@ def play_tui(
                     raise AssertionError(f"the player did not end:\n{pane}")
                 time.sleep(0.2)
         finally:
-            subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+            subprocess.run([*TMUX, "kill-session", "-t", name], capture_output=True)
         if status.read_text().strip() != "0":
             raise AssertionError(f"play exited {status.read_text().strip()}:\n{pane}")
         wait_for_tail(samples, len(want))

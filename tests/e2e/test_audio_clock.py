@@ -6,13 +6,13 @@ onset to the start times `breathpace preview --json` prints, counted from the fi
 tone. An underrun (the process stopped for 200 ms in a quiet stretch, as a starved CPU
 or a long-held GIL would stall the audio callback) may cost a glitch, never a lasting
 shift. The TUI must not starve the callback at all: a full garbage collection of its
-heap once did, for 50-125 ms (see miniaudio_backend's docstring). These are slow
-(half a minute each), so they run in the slow lane.
+heap once did, for 50-125 ms (see miniaudio_backend's docstring). These check that
+the schedule holds (no cue lost, none shifted for good); how close each cue lands is a
+figure, printed by benchmarks/bench_audio_clock.py, not a pass mark that a loaded
+machine could miss. They are slow (half a minute each), so they run in the slow lane.
 """
 
 from __future__ import annotations
-
-import sys
 
 import numpy as np
 import pytest
@@ -30,20 +30,33 @@ from onset_timing import (
     wait_for_tail,
 )
 
+from tests.sound import SIMPLEAUDIO_BROKEN, SIMPLEAUDIO_PY312
+
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.pulse,
     pytest.mark.skipif(not can_start_pulse(), reason="pulseaudio, pactl or parec missing"),
 ]
 
-#: Every onset within this of its segment start, counted from the first tone.
-WITHIN_MS = 1.0
+#: A cue is "together" with the session when it is within this of the session's common
+#: offset (the median error). The shifts these tests guard against are the length of a
+#: stall (200 ms here) or of a lost callback period (tens of ms); a loaded machine moves
+#: single cues by a few ms at most. How close the cues really are (sub-millisecond on
+#: an idle machine) is measured, not asserted: benchmarks/bench_audio_clock.py.
+TOGETHER_MS = 5.0
+#: Share of the cues that must be together. A glitch (an underrun on a starved machine)
+#: may cost a cue or two; a lasting shift costs every cue after it, about half of them
+#: when it starts in the second of the three exercises, where the stall is.
+TOGETHER_SHARE = 0.9
 
 
 def assert_on_schedule(samples: np.ndarray, want_ms: list[float]) -> None:
+    """Every cue is heard, once, in order (`match_onsets`), and nothing after a stall
+    or a glitch stays shifted: the cues keep their schedule together."""
     result = match_onsets(samples, want_ms)
-    print(f"median {result.median_ms:.2f} ms, worst {result.worst_ms:.2f} ms")
-    assert result.worst_ms <= WITHIN_MS, "\n" + result.table()
+    share = result.share_together(TOGETHER_MS)
+    print(f"median {result.median_ms:.2f} ms, worst {result.worst_ms:.2f} ms, {share:.0%} together")
+    assert share >= TOGETHER_SHARE, "\n" + result.table()
 
 
 def test_an_underrun_leaves_later_cues_on_schedule(tmp_path):
@@ -70,7 +83,7 @@ def test_the_tui_in_a_terminal_keeps_every_cue_on_its_segment(tmp_path):
     assert_on_schedule(samples, want)
 
 
-@pytest.mark.skipif(sys.version_info >= (3, 12), reason="simpleaudio crashes on 3.12+")
+@pytest.mark.skipif(SIMPLEAUDIO_BROKEN, reason=SIMPLEAUDIO_PY312)
 def test_simpleaudio_pieces_play_as_one_stream_without_a_seam(tmp_path, monkeypatch):
     pytest.importorskip("simpleaudio")
     from breathpace.audio.backends.simpleaudio_backend import open_simpleaudio

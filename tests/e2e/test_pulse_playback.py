@@ -213,7 +213,7 @@ def test_a_sound_server_lost_mid_session_becomes_a_notice_and_play_goes_on(tmp_p
     routine.write_text(SHORT.replace("reps = 1", "reps = 4"))
     from breathpace.settings import Settings, save_settings
 
-    # Plain mode prints the first-run safety notice first (issue 9; tested in
+    # Plain mode prints the first-run safety notice first (tested in
     # tests/test_plain_words.py): seen, so the first line out is the first segment.
     save_settings(Settings(seen_safety=True))
     proc = subprocess.Popen(
@@ -239,7 +239,7 @@ def test_a_sound_server_lost_mid_session_becomes_a_notice_and_play_goes_on(tmp_p
     lines = (first + out).splitlines()
     notices = [line for line in lines if "Carrying on silently" in line]
     assert len(notices) == 1
-    # The last segment line is DONE; the end-of-session summary follows it (issue 9).
+    # The last segment line is DONE; the end-of-session summary follows it.
     assert "DONE" in [line for line in lines if line[:2].isdigit()][-1]
     assert lines[-1].startswith(("In 12 hours", "Suggestion: "))
     # No segment is lost or repeated across the switch to the silent clock.
@@ -253,7 +253,7 @@ def test_audio_none_plays_to_the_end_and_says_it_is_silent(tmp_path):
     assert done.stderr == ""
     lines = done.stdout.splitlines()
     assert "silent" in lines[0]
-    # The last segment line is DONE; the end-of-session summary follows it (issue 9).
+    # The last segment line is DONE; the end-of-session summary follows it.
     assert "DONE" in [line for line in lines if line[:2].isdigit()][-1]
     assert lines[-1].startswith(("In 12 hours", "Suggestion: "))
 
@@ -268,7 +268,7 @@ def test_no_sound_server_at_all_still_finishes_silently(tmp_path):
     assert done.stderr == ""
     lines = done.stdout.splitlines()
     assert "playing silently" in lines[0]
-    # The last segment line is DONE; the end-of-session summary follows it (issue 9).
+    # The last segment line is DONE; the end-of-session summary follows it.
     assert "DONE" in [line for line in lines if line[:2].isdigit()][-1]
     assert lines[-1].startswith(("In 12 hours", "Suggestion: "))
 

@@ -17,9 +17,10 @@ from test_pulse_playback import check_onsets, pulse_running
 
 from breathpace.audio.backends import BackendError
 from breathpace.audio.backends.simpleaudio_backend import open_simpleaudio
+from tests.sound import SIMPLEAUDIO_BROKEN, SIMPLEAUDIO_PY312
 
 pulse = pytest.mark.skipif(not pulse_running(), reason="no PulseAudio server (pactl info)")
-py311 = pytest.mark.skipif(sys.version_info >= (3, 12), reason="simpleaudio crashes on 3.12+")
+py311 = pytest.mark.skipif(SIMPLEAUDIO_BROKEN, reason=SIMPLEAUDIO_PY312)
 
 
 @pytest.mark.pulse

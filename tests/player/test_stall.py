@@ -1,4 +1,4 @@
-"""A stop with sound behaves as a stop without: pause where it was and say so (issue 10).
+"""A stop with sound behaves as a stop without: pause where it was and say so.
 
 With a rendering backend the tape is the count of frames the device took; while the
 process (audio thread included) is stopped it stands still and the wall clock runs on.

@@ -44,7 +44,7 @@ def test_the_corpus_and_its_messages_match():
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
 def test_broken_file_gives_its_exact_message(path: Path):
-    """check prints every problem, one line each (issue 9); a file with one problem
+    """check prints every problem, one line each; a file with one problem
     gets exactly the one line every other command prints."""
     result = run_check(str(path))
     assert result.exit_code == 2, result.output

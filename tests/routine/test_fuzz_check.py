@@ -125,7 +125,7 @@ def assert_clean_verdict(content: bytes) -> None:
         assert all(line.startswith("warning: ") for line in result.stderr.splitlines())
     else:
         assert result.stdout == ""
-        # Every problem, one line each (issue 9), every line naming the file.
+        # Every problem, one line each, every line naming the file.
         lines = result.stderr.splitlines()
         assert lines and all(line.startswith(f"error: {path}: ") for line in lines), lines
         assert len(set(lines)) == len(lines), lines

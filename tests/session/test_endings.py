@@ -1,4 +1,4 @@
-"""Endings (issue 9): the summary, `--from`, `--resume` and the 15-second rule, on real
+"""Endings: the summary, `--from`, `--resume` and the 15-second rule, on real
 SQLite journals and the silent backend with a fake clock."""
 
 from __future__ import annotations

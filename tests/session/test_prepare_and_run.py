@@ -88,7 +88,7 @@ def test_a_session_ends_once_with_one_outcome_in_the_journal(routine_file):
     session, notices = open_session(prepared, SilentBackend(clock=clock), mode="plain")
     assert notices == []
     session.start()
-    for _ in range(32):  # past the first 15 s: a practice, kept (issue 9)
+    for _ in range(32):  # past the first 15 s: a practice, kept
         clock.advance(0.5)
         session.player.poll()
     session.end("quit")

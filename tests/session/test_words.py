@@ -1,4 +1,4 @@
-"""The words of every moment (issue 9): during a phase, that phase's breath, move and own
+"""The words of every moment: during a phase, that phase's breath, move and own
 cue and nothing else; the general text (safety, position, general cues) before an item
 and in its rests. Checked over every built-in routine and every segment, for what the
 screen, plain mode and the voice say — they all ask `breathpace.session.words`."""

@@ -1,4 +1,4 @@
-"""Endings in the full screen (issue 9), through Pilot with the silent backend and a
+"""Endings in the full screen, through Pilot with the silent backend and a
 fake clock: the summary above the check-in, a session stopped at once not kept, and a
 session that begins at an item (`--from`) or where the last one stopped (`--resume`)."""
 

@@ -1,4 +1,4 @@
-"""The check-in and the next-day follow-up never lose what was typed (issue 9).
+"""The check-in and the next-day follow-up never lose what was typed.
 
 Tab and Shift-Tab move between fields, choosing an option leaves the focus where it is,
 an error goes away once the value is fixed, Enter saves what is on screen, and keys

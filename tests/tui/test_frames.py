@@ -1,4 +1,4 @@
-"""The player screen draws only what changes, when it changes (issue 11).
+"""The player screen draws only what changes, when it changes.
 
 On the fake clock: no widget is rendered again while nothing on it changed, the breath
 indicator is rendered only when its shape moves by a half cell, the phase word changes

@@ -1,4 +1,4 @@
-"""Keys a person can trust (issue 9): the footer always shows `?` and `q`, a key shown
+"""Keys a person can trust: the footer always shows `?` and `q`, a key shown
 in the footer never types into a field instead, help pauses the session, and the
 player's status line never runs into itself.
 """

@@ -1,5 +1,5 @@
 """Find my pace says what the suggested pace does to the routines, and asks before it
-saves (issue 9): a personal pace replaces every routine's own pace."""
+saves: a personal pace replaces every routine's own pace."""
 
 from __future__ import annotations
 

@@ -171,3 +171,110 @@ def test_the_app_installs_it():
     partial_update.install()
     assert ChopsUpdate.render_segments is render_segments
     assert partial_update.fits()
+
+
+# -- A Textual that changed: the app runs on Textual's own writer ----------------------
+
+
+@pytest.fixture
+def textual_writer():
+    """Textual's own writer back in place after the test, whatever it did."""
+    yield
+    partial_update.uninstall()
+    partial_update.install()
+
+
+def _app_starts_on_textuals_writer() -> None:
+    from breathpace.tui.app import BreathpaceApp
+
+    BreathpaceApp()  # installs the writer when it fits: here it must not, nor raise
+    assert ChopsUpdate.render_segments is partial_update._TEXTUAL_RENDER
+
+
+def test_an_update_built_another_way_keeps_textuals_writer(monkeypatch, textual_writer):
+    """A release whose update takes other arguments: the probe fails inside `fits()`,
+    which answers False instead of raising inside the app's constructor."""
+    partial_update.uninstall()
+
+    def other_init(self, regions):  # one argument where there were three
+        self.regions = regions
+
+    monkeypatch.setattr(ChopsUpdate, "__init__", other_init)
+    assert partial_update.fits() is False
+    assert partial_update.install() is False
+    _app_starts_on_textuals_writer()
+
+
+def test_an_update_without_the_fields_it_reads_keeps_textuals_writer(monkeypatch, textual_writer):
+    partial_update.uninstall()
+
+    def init_without_chop_ends(self, chops, spans, chop_ends):
+        self.chops, self.spans = chops, spans
+
+    monkeypatch.setattr(ChopsUpdate, "__init__", init_without_chop_ends)
+    assert partial_update.fits() is False
+    _app_starts_on_textuals_writer()
+
+
+def test_a_writer_called_another_way_keeps_textuals_writer(monkeypatch, textual_writer):
+    partial_update.uninstall()
+
+    def render_segments(self, console, options):  # a new parameter
+        return ""
+
+    monkeypatch.setattr(partial_update, "_TEXTUAL_RENDER", render_segments)
+    assert partial_update.fits() is False
+    assert partial_update.install() is False
+
+
+def test_a_moved_module_still_lets_the_app_import_and_start(monkeypatch, textual_writer):
+    """`textual._compositor` gone (renamed in a release): importing the app must work,
+    and the app starts on Textual's own writer."""
+    import sys
+
+    import breathpace.tui
+    import breathpace.tui.app
+
+    partial_update.uninstall()
+    monkeypatch.setitem(sys.modules, "textual._compositor", None)  # import fails
+    for name in ("partial_update", "app"):  # the fresh copies go when the test ends
+        monkeypatch.delitem(sys.modules, f"breathpace.tui.{name}")
+        monkeypatch.setattr(breathpace.tui, name, getattr(breathpace.tui, name))
+    import breathpace.tui.app as fresh_app
+    import breathpace.tui.partial_update as fresh
+
+    assert fresh.ChopsUpdate is None
+    assert fresh.fits() is False and fresh.install() is False
+    fresh_app.BreathpaceApp()
+    assert ChopsUpdate.render_segments is partial_update._TEXTUAL_RENDER
+
+
+def test_an_update_it_cannot_read_is_written_by_textual_which_then_stays(textual_writer):
+    """A failure inside the writer (an update of another shape than `fits()` saw) must
+    not lose the frame: Textual writes it, and every later one."""
+    partial_update.install()
+    console = Console(width=WIDTH, color_system="256", force_terminal=True)
+    strip = Strip([Segment("ab", Style(color="red"))])
+    update = ChopsUpdate([{0: strip}], [(0, 0, 2)], [[2]])
+    update.chop_ends = None  # type: ignore[assignment]  # not a list of lists
+    with pytest.raises(TypeError):
+        partial_update._render_cropped(update, console)
+    update.chop_ends = [[2]]
+    want = textual_render(update, console)
+    update.chop_ends = None  # type: ignore[assignment]
+    # Textual's method reads chop_ends too; give it the shape it knows back mid-call.
+    calls = []
+
+    def textual(self, console):
+        calls.append(self)
+        self.chop_ends = [[2]]
+        return want
+
+    original = partial_update._TEXTUAL_RENDER
+    partial_update._TEXTUAL_RENDER = textual
+    try:
+        assert update.render_segments(console) == want
+        assert calls == [update]
+        assert ChopsUpdate.render_segments is textual
+    finally:
+        partial_update._TEXTUAL_RENDER = original

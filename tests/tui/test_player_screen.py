@@ -30,14 +30,14 @@ def test_phase_and_counters_follow_the_clock_exactly():
             assert screen.phase_word == "GET READY"
             assert screen.seconds_left == 3
             assert screen.heading == "Coming up: Tilt"
-            # Before the exercise: its position and general cues (issue 9).
+            # Before the exercise: its position and general cues.
             assert [n.text for n in screen.about] == ["On your back", "cue one", "cue two"]
             await advance(pilot, clock, 3.0)
             assert screen.phase_word == "EXHALE" and screen.move == "lift"
             assert screen.heading == "Tilt · set 1/2 · rep 1/3"
             assert screen.seconds_left == 2
             # The phases have no cue of their own: the general cues are not shown as
-            # if they described the phase (issue 9; they rotated here before).
+            # if they described the phase.
             assert screen.cue == "" and screen.about == ()
             assert screen.next_up == "Next: Bridge"
             await advance(pilot, clock, 1.75)
@@ -66,7 +66,7 @@ def test_rest_between_sets_and_time_left():
             screen = player_screen(app)
             await advance(pilot, clock, 3 + 3 * 4)  # lead-in and three reps
             assert screen.phase_word == "REST"
-            assert screen.heading == "Tilt · rest · next: set 2/2"  # issue 9
+            assert screen.heading == "Tilt · rest · next: set 2/2"
             assert screen.seconds_left == 4
             left = (total_ms - 15_000) // 1000
             assert screen.time_left == f"{left // 60:02d}:{left % 60:02d} left"

@@ -184,7 +184,7 @@ def test_find_my_pace_measures_taps_and_saves_the_suggestion():
             assert "2-0-3.5-0" in pace.result
             await pilot.press("s")
             await pilot.pause()
-            # Issue 9: it asks first (test_pace_screen.py checks the question), then saves.
+            # It asks first (test_pace_screen.py checks the question), then saves.
             await pilot.press("y")
             await pilot.pause()
             assert not isinstance(app.screen, PaceScreen)

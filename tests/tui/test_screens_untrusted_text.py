@@ -1,4 +1,4 @@
-"""Routine strings and journal rows are shown as text in every screen (issue 10).
+"""Routine strings and journal rows are shown as text in every screen.
 
 A user routine whose every string is Textual markup (`[/]` used to crash the home
 screen and the player, `[@click=app.quit]quit[/]` was a working link) is opened on the

@@ -44,9 +44,13 @@ def _breathpace() -> str | None:
     return str(beside) if beside.exists() else shutil.which("breathpace")
 
 
+#: A tmux server of the tests' own (`tmux -L`): never the one a person works in.
+TMUX = ["tmux", "-L", f"breathpace-tests-{os.getpid()}"]
+
+
 def tmux(*args: str) -> str:
     return subprocess.run(
-        ["tmux", *args], check=True, capture_output=True, text=True, timeout=10
+        [*TMUX, *args], check=True, capture_output=True, text=True, timeout=10
     ).stdout
 
 
@@ -58,7 +62,7 @@ def session_name(tmp_path):
         pytest.skip("the breathpace command is not installed")
     name = f"bp-test-{os.getpid()}-{time.monotonic_ns() % 10**9}"
     yield name
-    subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+    subprocess.run([*TMUX, "kill-session", "-t", name], capture_output=True)
 
 
 def wait_until(predicate, timeout: float, what: str, poll: float = 0.05):

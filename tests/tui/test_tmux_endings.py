@@ -1,6 +1,6 @@
 """End to end in a real terminal (tmux): a session played to its end shows its summary
 above the check-in, and once the full screen has closed the summary is printed in the
-terminal, saying the check-in was saved (issue 9)."""
+terminal, saying the check-in was saved."""
 
 from __future__ import annotations
 

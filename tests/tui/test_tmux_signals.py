@@ -22,11 +22,10 @@ from pathlib import Path
 import pytest
 
 from breathpace.player.core import JUMP_S
-from tests.tui.test_tmux import ROUTINE, _breathpace, phase_in, tmux
+from tests.sound import NO_SERVER, pulse_runtime
+from tests.tui.test_tmux import ROUTINE, TMUX, _breathpace, phase_in, tmux
 
 pytestmark = pytest.mark.tmux
-
-PULSE_RUNTIME = "/tmp/breathpace-pulse-runtime"
 
 
 @pytest.fixture
@@ -37,7 +36,7 @@ def session_name():
         pytest.skip("the breathpace command is not installed")
     name = f"bp-sig-{os.getpid()}-{time.monotonic_ns() % 10**9}"
     yield name
-    subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+    subprocess.run([*TMUX, "kill-session", "-t", name], capture_output=True)
 
 
 @pytest.fixture
@@ -109,9 +108,9 @@ def test_stopped_and_continued_then_quit_leaves_the_terminal_as_it_was(
     config, data, routine = home
     runtime = ""
     if audio == "miniaudio":
-        if not Path(PULSE_RUNTIME).is_dir():
-            pytest.skip("the PulseAudio test server is not running")
-        runtime = f"XDG_RUNTIME_DIR={PULSE_RUNTIME} "
+        if (server := pulse_runtime()) is None:
+            pytest.skip(NO_SERVER)
+        runtime = f"XDG_RUNTIME_DIR={server} "
     before, after, status = tmp_path / "before", tmp_path / "after", tmp_path / "status"
     tmux("new-session", "-d", "-s", session_name, "-x", "100", "-y", "30", "bash --norc")
     tmux("send-keys", "-t", session_name, f"stty -a > {before}", "Enter")
@@ -164,9 +163,9 @@ def test_a_closed_terminal_ends_the_process_and_the_session(session_name, home, 
     config, data, routine = home
     env = [f"XDG_CONFIG_HOME={config}", f"XDG_DATA_HOME={data}"]
     if audio == "miniaudio":
-        if not Path(PULSE_RUNTIME).is_dir():
-            pytest.skip("the PulseAudio test server is not running")
-        env.append(f"XDG_RUNTIME_DIR={PULSE_RUNTIME}")
+        if (server := pulse_runtime()) is None:
+            pytest.skip(NO_SERVER)
+        env.append(f"XDG_RUNTIME_DIR={server}")
     env_args = [arg for pair in env for arg in ("-e", pair)]
     # The command is the pane's own process (exec): the session leader of the
     # terminal, as in a window opened to run it.
@@ -190,7 +189,7 @@ def test_a_closed_terminal_ends_the_process_and_the_session(session_name, home, 
         if moment == "mid-session":
             wait_for(lambda: phase_in(pane(session_name)), session_name)
             past_the_first_rep(session_name)
-    subprocess.run(["tmux", "kill-session", "-t", session_name], capture_output=True)
+    subprocess.run([*TMUX, "kill-session", "-t", session_name], capture_output=True)
 
     deadline = time.monotonic() + 8
     while not gone(pid):
@@ -215,9 +214,9 @@ def test_a_closed_terminal_ends_a_session_that_gets_no_hangup_signal(session_nam
     config, data, routine = home
     env = [f"XDG_CONFIG_HOME={config}", f"XDG_DATA_HOME={data}"]
     if audio == "miniaudio":
-        if not Path(PULSE_RUNTIME).is_dir():
-            pytest.skip("the PulseAudio test server is not running")
-        env.append(f"XDG_RUNTIME_DIR={PULSE_RUNTIME}")
+        if (server := pulse_runtime()) is None:
+            pytest.skip(NO_SERVER)
+        env.append(f"XDG_RUNTIME_DIR={server}")
     env_args = [arg for pair in env for arg in ("-e", pair)]
     tmux(
         "new-session",
@@ -235,7 +234,7 @@ def test_a_closed_terminal_ends_a_session_that_gets_no_hangup_signal(session_nam
     wait_for(lambda: phase_in(pane(session_name)), session_name)
     pid = wait_for(lambda: child_of(outer), session_name)
     past_the_first_rep(session_name)
-    subprocess.run(["tmux", "kill-session", "-t", session_name], capture_output=True)
+    subprocess.run([*TMUX, "kill-session", "-t", session_name], capture_output=True)
     deadline = time.monotonic() + 8
     while not gone(pid):
         if time.monotonic() > deadline:

@@ -1,5 +1,5 @@
-"""The `--watch` error banner shows the whole message, wrapped, never cut at the width
-(issue 9): the author needs the file, the item, the field and what was found."""
+"""The `--watch` error banner shows the whole message, wrapped, never cut at the width:
+the author needs the file, the item, the field and what was found."""
 
 from __future__ import annotations
 

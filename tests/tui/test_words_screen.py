@@ -1,4 +1,4 @@
-"""The player screen says what the moment is (issue 9), driven by Pilot on a fake clock.
+"""The player screen says what the moment is, driven by Pilot on a fake clock.
 
 Through whole built-in routines, segment by segment: the heading, the cue line and the
 general text are what `session/words.py` chooses for that segment — during a phase its

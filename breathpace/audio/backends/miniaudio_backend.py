@@ -45,6 +45,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -103,7 +104,7 @@ def _backends():
 
 def _why(exc: Exception) -> str:
     """miniaudio errors carry (message, result code); say them as one short phrase."""
-    args = getattr(exc, "args", ())
+    args: tuple[object, ...] = getattr(exc, "args", ())
     if len(args) == 2 and isinstance(args[1], int):
         return f"miniaudio: {args[0]}, error {args[1]}"
     return f"miniaudio: {exc}"
@@ -167,7 +168,7 @@ def open_miniaudio(
     backend = MiniaudioBackend(sample_rate)
     try:
         with quiet_stderr():
-            backend._device = miniaudio.PlaybackDevice(
+            playback = backend._device = miniaudio.PlaybackDevice(
                 output_format=miniaudio.SampleFormat.FLOAT32,
                 nchannels=1,
                 sample_rate=sample_rate,
@@ -177,12 +178,12 @@ def open_miniaudio(
                 backends=_backends(),
                 app_name="breathpace",
             )
-            backend._device.stop_callback = backend._on_device_stop
-            backend._device.start(backend._generator)
+            playback.stop_callback = backend._on_device_stop
+            playback.start(backend._generator)
     except miniaudio.MiniaudioError as exc:
         backend.close()
         raise BackendError(f"no sound device could be opened ({_why(exc)})") from None
-    backend.device_backend = backend._device.backend
+    backend.device_backend = playback.backend
     backend._freeze_heap()
     backend._opened_at = time.monotonic()
     return backend
@@ -195,7 +196,7 @@ class MiniaudioBackend:
     def __init__(self, sample_rate: int = SAMPLE_RATE):
         self.sample_rate = sample_rate
         self.device_backend = ""
-        self._device = None
+        self._device: Any = None  # a miniaudio.PlaybackDevice once open (miniaudio is untyped)
         self._source: Callable[[int, int], np.ndarray] | None = None
         self._playing = False
         self._frame = 0  # the next tape frame to hand over
@@ -267,6 +268,7 @@ class MiniaudioBackend:
         if not playing:
             return bytes(4 * n)
         tape = self._frame
+        assert self._source is not None  # `playing` says so
         samples = self._source(tape, n)
         if samples.shape != (n,):
             raise ValueError(f"source gave {samples.shape} samples for a block of {n}")

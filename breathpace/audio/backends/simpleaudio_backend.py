@@ -202,6 +202,7 @@ class SimpleaudioBackend:
 
     def _feed(self) -> None:
         prepared: tuple[int, int, int, bytes] | None = None  # (gen, frame, length, data)
+        due: float | None
         while True:
             with self._cond:
                 while not self._closed and (not self._playing or self._source is None):
@@ -210,6 +211,7 @@ class SimpleaudioBackend:
                     return
                 gen, frame = self._gen, self._next_frame
                 source = self._source
+                assert source is not None  # waited for above
                 if self._anchor is not None:
                     # Render the next chunk only shortly before it is due.
                     due = self._anchor + (frame - self._chunk_start) / self.sample_rate

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -30,6 +30,9 @@ from breathpace.tui.screens.pace import PaceScreen
 from breathpace.tui.text import plain, shown
 from breathpace.tui.widgets.key_footer import KeyFooter
 
+if TYPE_CHECKING:
+    from breathpace.tui.app import BreathpaceApp
+
 DEFAULT_MINUTES = 5.0
 PATTERN_CHARS = r"[0-9.\-]*"
 """What a pattern like 4-0-6-0 or 5.5-0-5.5-0 is made of."""
@@ -48,6 +51,8 @@ class FieldInput(Input):
 
 
 class BreatheScreen(Screen):
+    app: BreathpaceApp  # for the type checker: the app this screen runs in
+
     BINDINGS: ClassVar = [
         Binding("ctrl+s", "start", "Start", key_display="^s"),
         # The form's fields take only digits, dots and dashes, so no letter ever needs

@@ -95,6 +95,7 @@ class CheckInScreen(FormKeys, ModalScreen[bool]):
             self._describe_session()
 
     def _describe_session(self) -> None:
+        assert self.session_id is not None  # on_mount leaves when there is none
         try:
             with open_journal() as journal:
                 row = history.session(journal, self.session_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -18,7 +19,7 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("q", "answer(True)", "Yes", show=False),
     ]
 
-    def __init__(self, question: str, yes: str = "Yes (y)", no: str = "No (n)") -> None:
+    def __init__(self, question: str | Text, yes: str = "Yes (y)", no: str = "No (n)") -> None:
         super().__init__()
         self.question = question
         self.yes, self.no = yes, no

@@ -119,8 +119,10 @@ class FollowUpScreen(FormKeys, ModalScreen[bool]):
         in a field goes on); in pain, or on Save, it saves what is on screen."""
         if field_id == "response":
             choices = self.query_one(RadioSet)
-            highlighted = choices._selected  # the row the arrows are on
-            if highlighted is not None:
+            # The row the arrows are on: private in Textual, so read softly (without
+            # it Enter goes on to pain and the highlighted row is not picked).
+            highlighted = getattr(choices, "_selected", None)
+            if isinstance(highlighted, int):
                 buttons = list(choices.query(RadioButton))
                 buttons[highlighted].value = True
             self.set_focus(self.query_one("#pain", Input))

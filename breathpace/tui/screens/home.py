@@ -26,6 +26,7 @@ from breathpace.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from breathpace.day.glance import Glance
+    from breathpace.tui.app import BreathpaceApp
 
 
 def load_entries(settings_pace: str | None = None) -> list[Entry]:
@@ -35,6 +36,8 @@ def load_entries(settings_pace: str | None = None) -> list[Entry]:
 
 
 class HomeScreen(Screen):
+    app: BreathpaceApp  # for the type checker: the app this screen runs in
+
     BINDINGS: ClassVar = [
         Binding("enter", "start", "Start", show=True, priority=False),
         Binding("p", "preview", "Preview"),
@@ -188,7 +191,7 @@ def _settings(screen: Screen):
 def _settings_pace(screen: Screen) -> str | None:
     """The personal pace from the running app's settings (None outside an app)."""
     try:
-        settings = screen.app.settings
+        settings = getattr(screen.app, "settings", None)
     except Exception:  # no running app (a screen built on its own)
         return None
     return getattr(settings, "pace", None)

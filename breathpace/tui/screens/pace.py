@@ -7,7 +7,7 @@ Tap times come from the app's clock, so the tests drive this screen with a fake 
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,6 +23,9 @@ from breathpace.tui.screens.confirm import ConfirmScreen
 from breathpace.tui.screens.help import HelpScreen
 from breathpace.tui.widgets.key_footer import KeyFooter
 
+if TYPE_CHECKING:
+    from breathpace.tui.app import BreathpaceApp
+
 INTRO = (
     "Sit or lie comfortably and breathe the way you do right now, without changing it.\n"
     "Press [b]space[/b] each time an in-breath begins, for about six breaths."
@@ -31,6 +34,8 @@ INTRO = (
 
 class PaceScreen(ModalScreen[str | None]):
     """Dismisses with the suggested pattern (text) when the person uses or saves it."""
+
+    app: BreathpaceApp  # for the type checker: the app this screen runs in
 
     BINDINGS: ClassVar = [
         Binding("space", "tap", "Tap", key_display="space"),

@@ -557,7 +557,7 @@ class PlayerScreen(Screen):
         self.session.end(outcome)
         self.sync()
         session_id = self.session.session_id
-        # What was done and what comes next (issue 9); printed again after the app closes.
+        # What was done and what comes next; printed again after the app closes.
         summary = "\n".join(summary_lines(gather(self.session)))
         if session_id:
             self._checkin_shown = True

@@ -86,6 +86,7 @@ class ExercisePoses(Static):
         if not 1 <= number <= len(items) or items[number - 1].figure is None:
             return Text("")
         item = items[number - 1]
+        assert item.figure is not None  # checked above
         try:
             figure = load_figure_named(item.figure, relative_to=self.relative_to)
         except (FigureError, OSError):
@@ -134,7 +135,9 @@ class PreviewScreen(ModalScreen[bool]):
             yield Static(plain(routine.title, "bold"), id="preview-title", markup=False)
             if routine.summary:
                 yield Static(plain(routine.summary), id="preview-summary", markup=False)
-            table = DataTable(id="preview-table", cursor_type="row", zebra_stripes=True)
+            table: DataTable[str] = DataTable(
+                id="preview-table", cursor_type="row", zebra_stripes=True
+            )
             table.add_columns("#", "exercise", "dose", "sides", "length")
             if timeline is not None:
                 table.add_rows(item_rows(routine, timeline))

@@ -212,7 +212,7 @@ class FigureView(Widget):
         self.shown = s
         figure = self._figures.get(s.item) if s is not None else None
         caption = self._caption_for(s) if s is not None and figure is not None else ()
-        rows = self._cells(s, figure, level, caption) if figure is not None else []
+        rows = self._cells(s, figure, level, caption) if s and figure is not None else []
         if rows != self._rows or caption != self._caption:
             before = self._rows
             whole = caption != self._caption or len(rows) != len(before)

@@ -5,15 +5,25 @@ fit, so at 40 or 80 columns the two keys a person most needs (help and the way o
 the ones lost. This footer measures the keys against its width: `?` and `q` are kept
 first, then the others in the screen's order while they fit; the keys left out are all
 listed in help, so nothing becomes unreachable.
+
+It builds Textual's `FooterKey` (from the private `textual.widgets._footer`) and reads
+the footer's private `_bindings_ready`. When a Textual release moves or changes either,
+the footer is Textual's own, which still lists every key that fits.
 """
 
 from __future__ import annotations
+
+import inspect
 
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+
+try:
+    from textual.widgets._footer import FooterKey
+except ImportError:  # moved: Textual's own footer (see `fits`)
+    FooterKey = None  # type: ignore[assignment,misc]
 
 #: Keys kept whatever the width: help and the way out.
 ALWAYS = ("question_mark", "q")
@@ -44,6 +54,19 @@ def fit(keys: list[tuple[Binding, str]], width: int) -> list[tuple[Binding, str]
     return [keys[i] for i in sorted(chosen)]
 
 
+def fits() -> bool:
+    """Whether Textual's footer still has what this one builds on: `FooterKey` built as
+    `(key, key_display, description, action, *, disabled, tooltip)`, and the footer's
+    `_bindings_ready`. Never raises."""
+    if FooterKey is None or not hasattr(Footer, "_bindings_ready"):
+        return False
+    try:
+        inspect.signature(FooterKey).bind("q", "q", "Quit", "quit", disabled=False, tooltip="")
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
 class KeyFooter(Footer):
     """A Footer that keeps `?` and `q` visible and drops what does not fit."""
 
@@ -53,6 +76,9 @@ class KeyFooter(Footer):
         self._laid_out_for = 0
 
     def compose(self) -> ComposeResult:
+        if not _FITS:
+            yield from super().compose()
+            return
         if not self._bindings_ready:
             return
         keys: list[tuple[Binding, str, bool, str]] = []
@@ -80,5 +106,8 @@ class KeyFooter(Footer):
         return self.size.width or self.app.size.width
 
     def on_resize(self, event: events.Resize) -> None:
-        if self._bindings_ready and event.size.width != self._laid_out_for:
+        if _FITS and self._bindings_ready and event.size.width != self._laid_out_for:
             self.call_after_refresh(self.recompose)
+
+
+_FITS = fits()

@@ -1,4 +1,4 @@
-"""Issue 9, authoring and the personal pace, as a person types the commands.
+"""Authoring and the personal pace, as a person types the commands.
 
 `check` lists every problem and takes routine names; `new` refuses a built-in's name and
 copies a routine with `--from`; `list` marks a routine of yours that replaces a
@@ -24,10 +24,10 @@ from breathpace.library import data_dir, resolve
 from breathpace.routine.load import load_routine
 from breathpace.routine.pattern import BreathPattern
 from breathpace.timeline import compile
+from tests.sound import NO_SERVER, pulse_runtime
 
 ROOT = Path(__file__).resolve().parents[2]
 BROKEN = ROOT / "tests" / "routine" / "broken"
-PULSE_RUNTIME = "/tmp/breathpace-pulse-runtime"
 MINE = """\
 format = 1
 title = "My evening bridges"
@@ -278,7 +278,9 @@ def test_tempo_at_the_edges_of_the_range_is_taken():
 
 @pytest.mark.pulse
 def test_a_device_that_matches_nothing_is_one_line_listing_the_devices():
-    env = dict(os.environ, XDG_RUNTIME_DIR=PULSE_RUNTIME)
+    if (server := pulse_runtime()) is None:
+        pytest.skip(NO_SERVER)
+    env = dict(os.environ, XDG_RUNTIME_DIR=server)
     env.pop("PULSE_SERVER", None)
     devices = bp("devices", env=env)
     assert devices.returncode == 0, devices.stderr
