@@ -183,9 +183,10 @@ def _is_capsule(entry: Entry) -> bool:
 
 def _settings(screen: Screen):
     try:
-        return screen.app.settings
+        app = screen.app
     except Exception:  # no running app (a screen built on its own)
         return None
+    return getattr(app, "settings", None)
 
 
 def _settings_pace(screen: Screen) -> str | None:
