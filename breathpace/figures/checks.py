@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from breathpace.figures.model import Figure
+from breathpace.figures.model import POINTS, Figure
 from breathpace.figures.skeleton import RADIUS, Rest, Vec, flatten, positions
 
 #: A contact rests when its point's surface is this close to its surface (metres): a
@@ -73,14 +73,16 @@ def pose_problems(figure: Figure, pose: str) -> list[str]:
                 if off:
                     out.append(f"{where}.contacts.counter: {name} is {off} of the counter")
         if figure.wall is not None:
+            # The body stands on the start pose's side of the wall (its pelvis at x = 0).
+            side = 1.0 if figure.wall < 0 else -1.0
             for name in contacts.wall:
-                gap = abs(points[name][0] - figure.wall) - RADIUS[name]
+                gap = (points[name][0] - figure.wall) * side - RADIUS[name]
                 if abs(gap) > REST_TOLERANCE:
                     out.append(
                         f"{where}.contacts.wall: {name} is {abs(gap):.2f} m "
                         f"{'from' if gap > 0 else 'into'} the wall{_TOL}"
                     )
-    for name in points:
+    for name in POINTS:
         gap = height(points, name)
         if gap < -SINK_TOLERANCE:
             out.append(f"{where}: {name} is {-gap:.2f} m under the floor")

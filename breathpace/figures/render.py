@@ -273,25 +273,44 @@ def render_raster(
 
 
 def _prop_segments(figure: Figure) -> list[tuple[Vec, Vec]]:
+    """The props as thin lines: a wall, a chair (seat, legs and back), a counter. Each
+    has a width across the body, so it also reads from the front and from above."""
     segs: list[tuple[Vec, Vec]] = []
     if figure.wall is not None:
-        segs.append(((figure.wall, 0.0, 0.0), (figure.wall, 2.2, 0.0)))
+        w = figure.wall
+        segs += [((w, 0.0, 0.0), (w, 2.2, 0.0)), ((w, 0.0, -0.5), (w, 0.0, 0.5))]
     if figure.chair is not None:
         c = figure.chair
-        front, back = c.x + c.depth / 2, c.x - c.depth / 2
-        segs += [
-            ((back, c.height, 0.0), (front, c.height, 0.0)),
-            ((front, c.height, 0.0), (front, 0.0, 0.0)),
-            ((back, c.height, 0.0), (back, 0.0, 0.0)),
-            ((back, c.height, 0.0), (back - 0.02, c.height + 0.4, 0.0)),
-        ]
+        segs += _table(c.x, c.depth, c.height, _CHAIR_HALF_WIDTH)
+        back = c.x - c.depth / 2
+        for z in (-_CHAIR_HALF_WIDTH, _CHAIR_HALF_WIDTH):
+            segs.append(((back, c.height, z), (back - 0.03, c.height + 0.42, z)))
+        segs.append(
+            (
+                (back - 0.03, c.height + 0.42, -_CHAIR_HALF_WIDTH),
+                (back - 0.03, c.height + 0.42, _CHAIR_HALF_WIDTH),
+            )
+        )
     if figure.counter is not None:
         t = figure.counter
-        front, back = t.x + t.depth / 2, t.x - t.depth / 2
-        segs += [
-            ((back, t.height, 0.0), (front, t.height, 0.0)),
-            ((front, t.height, 0.0), (front, 0.0, 0.0)),
-        ]
+        segs += _table(t.x, t.depth, t.height, _COUNTER_HALF_WIDTH)
+    return segs
+
+
+_CHAIR_HALF_WIDTH = 0.22
+_COUNTER_HALF_WIDTH = 0.4
+
+
+def _table(x: float, depth: float, top: float, half: float) -> list[tuple[Vec, Vec]]:
+    """A top `depth` deep and 2·`half` wide at height `top`, on four legs."""
+    front, back = x + depth / 2, x - depth / 2
+    segs: list[tuple[Vec, Vec]] = []
+    for z in (-half, half):
+        segs.append(((back, top, z), (front, top, z)))
+    for edge in (front, back):
+        segs.append(((edge, top, -half), (edge, top, half)))
+        for z in (-half, half):
+            segs.append(((edge, top, z), (edge, 0.0, z)))
     return segs
 
 
