@@ -14,13 +14,11 @@ import math
 from collections.abc import Mapping
 
 from breathpace.figures.model import POINTS, Figure
-from breathpace.figures.skeleton import RADIUS, Rest, Vec, flatten, positions
+from breathpace.figures.skeleton import RADIUS, SINK_TOLERANCE, Rest, Vec, flatten, positions
 
 #: A contact rests when its point's surface is this close to its surface (metres): a
 #: dot of the picture at the usual sizes, well under what a person would notice.
 REST_TOLERANCE = 0.03
-#: How far a part may dip under the floor before the pose is said to sink (metres).
-SINK_TOLERANCE = 0.01
 
 
 def pose_points(figure: Figure, pose: str, *, clamp: bool = True) -> dict[str, Vec]:

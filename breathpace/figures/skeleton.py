@@ -102,6 +102,9 @@ def flatten(figure: Figure, pose: str) -> Angles:
     return out
 
 
+#: How far a part may dip under the floor before a pose is said to sink (metres).
+SINK_TOLERANCE = 0.01
+
 #: Angles that turn the other way when the pose is done on the other side.
 _MIRROR_NEGATE = {
     "body.roll",
@@ -246,7 +249,9 @@ def positions(
         found = rest.lift(raw) if rest is not None else None
         lift += weight * (-lowest if found is None else found)
     if clamp:
-        lift = max(lift, -lowest)
+        # Drawn, nothing goes through the floor (a movement between two poses that rest
+        # on different points may dip); a centimetre is within what `check` allows.
+        lift = max(lift, -lowest - SINK_TOLERANCE)
     return {name: (v[0], v[1] + lift, v[2]) for name, v in raw.items()}
 
 

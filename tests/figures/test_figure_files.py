@@ -115,30 +115,3 @@ def test_the_wheel_packs_the_figures():
     config = tomllib.loads(text)
     force = config["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
     assert force["figures"] == "breathpace/_data/figures"
-
-
-def test_assign_md_names_only_figures_and_poses_that_exist():
-    """The mapping the lead will copy into the routines must not name a pose that is
-    not there."""
-    import re
-
-    text = (ROOT / "figures" / "ASSIGN.md").read_text("utf-8")
-    rows = [
-        line
-        for line in text.splitlines()
-        if line.startswith("| ") and ("→" in line or "concentric =" in line)
-    ]
-    assert len(rows) >= 40
-    for row in rows:
-        cells = [c.strip() for c in row.strip("|").split("|")]
-        figure_name = cells[-2]  # the column before the poses
-        poses = set(load_figure_named(figure_name).poses)
-        named = re.findall(r"→ ([a-z][a-z-]*)", row) + re.findall(r'= "([a-z-]+)"', row)
-        assert named, row
-        assert set(named) <= poses, (row, set(named) - poses)
-    breathing = [
-        line for line in text.split("## Breathing blocks")[1].splitlines() if line.count("|") > 2
-    ][2:]
-    names = [n for row in breathing for n in re.findall(r"\| ([a-z]+(?:-[a-z]+)*-breath)", row)]
-    assert len(names) == 6
-    assert all(load_figure_named(name).breathing for name in names)
