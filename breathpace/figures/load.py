@@ -110,7 +110,7 @@ def describe_errors(exc: ValidationError) -> list[str]:
         msg = plain_message(kind, msg, err)
         found = err.get("input")
         head = f"{path}: " if path else ""
-        if isinstance(found, dict):
+        if isinstance(found, dict | list | tuple):
             out.append(f"{head}{msg}")
         else:
             out.append(f"{head}{msg} (found {show_value(found)})")
