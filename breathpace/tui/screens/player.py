@@ -99,6 +99,8 @@ class PlayerScreen(Screen):
 
     BINDINGS: ClassVar = [
         Binding("space", "toggle_pause", "Pause"),
+        # The same key while paused: the footer says what pressing it will do.
+        Binding("space", "resume", "Resume"),
         Binding("enter", "ready", "Ready", show=False),
         Binding("n,right", "next('rep')", "Next", key_display="n"),
         Binding("p,left", "previous('rep')", "Prev", key_display="p"),
@@ -472,6 +474,21 @@ class PlayerScreen(Screen):
         banner.display = bool(value)
 
     # -- keys -----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Space pauses while playing and resumes while paused: only the binding that
+        # says what it will do is live (and shown).
+        if action == "resume":
+            return self.state is PlayerState.PAUSED
+        if action == "toggle_pause":
+            return self.state is not PlayerState.PAUSED
+        return True
+
+    def watch_state(self) -> None:
+        self.refresh_bindings()
+
+    def action_resume(self) -> None:
+        self.action_toggle_pause()
 
     def action_toggle_pause(self) -> None:
         if self.state in (PlayerState.PLAYING, PlayerState.PAUSED):
