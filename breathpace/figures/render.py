@@ -190,22 +190,11 @@ def render_labels(
     `frame` defaults to the figure's."""
     if width < 4 or height < 4:
         raise ValueError("the raster must be at least 4×4 dots")
-    cam = Camera.of(figure)
     frame = frame or figure_frame(figure)
-    floor_rows = 1 if figure.floor else 0
-    span_x = max(frame.right - frame.left, 1e-6)
-    span_y = max(frame.top - frame.bottom, 1e-6)
-    scale = min((width - 2) / span_x, (height - 1 - floor_rows) / span_y)
-    centre_u = (frame.left + frame.right) / 2
-    base = height - floor_rows  # the frame's bottom edge sits on the floor row
-
+    to_px, scale = _projector(figure, frame, width, height)
     xs = (np.arange(width, dtype=np.float64) + 0.5) - width / 2
     ys = np.arange(height, dtype=np.float64) + 0.5
     gx, gy = np.meshgrid(xs, ys)
-
-    def to_px(p: Vec) -> tuple[float, float, float]:
-        u, v, d = cam.project(p)
-        return ((u - centre_u) * scale, base - (v - frame.bottom) * scale, d)
 
     raster = np.zeros((height, width), dtype=np.uint8)
     thin = max(MIN_RADIUS, 0.02 * scale)
@@ -245,6 +234,46 @@ def render_labels(
     if figure.floor:
         raster[height - 1, :] = PROP  # last: a part's cleared ring may have cut it
     return raster
+
+
+def _projector(figure: Figure, frame: Frame, width: int, height: int):
+    """(point -> (x, y, depth) in dots, metres-to-dots scale) for a raster this size: x
+    about the picture's middle, y down from the top, the frame's bottom on the floor
+    row."""
+    cam = Camera.of(figure)
+    floor_rows = 1 if figure.floor else 0
+    span_x = max(frame.right - frame.left, 1e-6)
+    span_y = max(frame.top - frame.bottom, 1e-6)
+    scale = min((width - 2) / span_x, (height - 1 - floor_rows) / span_y)
+    centre_u = (frame.left + frame.right) / 2
+    base = height - floor_rows
+
+    def to_px(p: Vec) -> tuple[float, float, float]:
+        u, v, d = cam.project(p)
+        return ((u - centre_u) * scale, base - (v - frame.bottom) * scale, d)
+
+    return to_px, scale
+
+
+def dot_points(
+    figure: Figure,
+    angles: Mapping[str, float],
+    width: int,
+    height: int,
+    *,
+    mirror: bool = False,
+    frame: Frame | None = None,
+    support: Support = (),
+) -> tuple[dict[str, tuple[float, float]], float]:
+    """Where each point lands in a `render_labels` raster of this size (dot column
+    from the left, dot row from the top), and the metres-to-dots scale."""
+    to_px, scale = _projector(figure, frame or figure_frame(figure), width, height)
+    pts = scene_points(figure, angles, 0.0, support, mirror=mirror)
+    out = {}
+    for name, p in pts.items():
+        x, y, _ = to_px(p)
+        out[name] = (x + width / 2, y)
+    return out, scale
 
 
 def render_raster(

@@ -109,3 +109,47 @@ def test_to_braille_maps_each_dot_to_its_bit():
     raster[0, 0] = raster[3, 1] = True
     assert to_braille(raster) == [chr(BRAILLE_BASE + 0x01 + 0x80)]
     assert to_braille(np.zeros((4, 4), dtype=bool)) == ["  "]
+
+
+@pytest.mark.parametrize("item", POSES, ids=lambda t: f"{t[0]}-{t[2]}")
+def test_the_head_stands_clear_of_the_trunk(item):
+    """A ring of blank dots runs round the head wherever it meets the trunk's outline
+    (only the neck crosses it), so the head reads as a head even over the chest."""
+    import math
+
+    from breathpace.figures.render import EMPTY, dot_points, render_labels
+    from breathpace.figures.skeleton import HEAD_R
+
+    _, fig, pose = item
+    angles, support = flatten(fig, pose), pose_support(fig, pose)
+    labels = render_labels(fig, angles, 64, 48, support=support)
+    points, scale = dot_points(fig, angles, 64, 48, support=support)
+    hx, hy = points["head"]
+    cx, cy = points["chest"]
+    neck = math.atan2(cy - hy, cx - hx)
+    radius = max(0.8, HEAD_R * scale) + 0.6
+    blank = total = 0
+    for k in range(72):
+        a = 2 * math.pi * k / 72
+        gap = abs((a - neck + math.pi) % (2 * math.pi) - math.pi)
+        if gap < math.radians(50):
+            continue  # where the neck joins
+        x, y = int(hx + radius * math.cos(a)), int(hy + radius * math.sin(a))
+        if 0 <= y < 47 and 0 <= x < 64:  # the floor row is drawn over everything
+            total += 1
+            blank += labels[y, x] == EMPTY
+    assert total == 0 or blank / total >= 0.6, (blank, total)
+
+
+def test_far_limbs_are_a_second_shade_and_swap_with_the_side():
+    from breathpace.figures.render import FAR, NEAR, cell_shades, render_labels
+
+    fig = load_figure_named("bridge-march")
+    angles, support = flatten(fig, "left"), pose_support(fig, "left")
+    left = render_labels(fig, angles, 64, 48, support=support)
+    right = render_labels(fig, angles, 64, 48, support=support, mirror=True)
+    assert (left == FAR).sum() > 20 and (left == NEAR).sum() > 100
+    # On the other side the other leg lifts, and it is the near one that shows it.
+    assert not np.array_equal(left == FAR, right == FAR)
+    shades = cell_shades(left)
+    assert any("2" in row for row in shades) and any("1" in row for row in shades)
