@@ -121,7 +121,7 @@ def figure_json(fig: Any, poses: list[str] | None, mirror: bool) -> dict[str, An
                 if n not in ("belly", "ribs")
             },
             "contacts": contacts.model_dump() if contacts is not None else None,
-            "limits": {n: _limit(lim) for n, lim in limits.items()},
+            "limits": {_side(n, mirror): _limit(lim, mirror) for n, lim in limits.items()},
         }
     return {
         "title": fig.title,
@@ -140,8 +140,16 @@ def figure_json(fig: Any, poses: list[str] | None, mirror: bool) -> dict[str, An
     }
 
 
-def _limit(limit: Any) -> dict[str, Any]:
+def _limit(limit: Any, mirror: bool) -> dict[str, Any]:
     out = limit.model_dump(exclude_none=True)
     if limit.over is None:
         out.pop("within", None)
+    else:
+        out["over"] = _side(limit.over, mirror)
     return out
+
+
+def _side(name: str, mirror: bool) -> str:
+    from breathpace.figures.model import other_side
+
+    return other_side(name) if mirror else name
