@@ -97,10 +97,10 @@ def pose_problems(figure: Figure, pose: str) -> list[str]:
                 f"{limit.min_height:g}"
             )
         if limit.over is not None:
-            off = along_floor(points, name, limit.over)
-            if off > limit.within + 1e-9:
+            apart = along_floor(points, name, limit.over)
+            if apart > limit.within + 1e-9:
                 out.append(
-                    f"{at}: {off:.2f} m from straight over {limit.over} (within {limit.within:g})"
+                    f"{at}: {apart:.2f} m from straight over {limit.over} (within {limit.within:g})"
                 )
     return out
 

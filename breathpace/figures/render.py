@@ -229,8 +229,8 @@ def render_labels(
         raster[field <= HALO] = EMPTY
         raster[field <= 0] = FAR if far else NEAR
     if figure.band is not None:
-        a, b = figure.band
-        raster[_capsule(gx, gy, px[a], px[b], MIN_RADIUS) <= 0] = PROP
+        one, two = figure.band
+        raster[_capsule(gx, gy, px[one], px[two], MIN_RADIUS) <= 0] = PROP
     if figure.floor:
         raster[height - 1, :] = PROP  # last: a part's cleared ring may have cut it
     return raster
