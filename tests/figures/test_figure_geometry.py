@@ -277,7 +277,16 @@ PROMISES: dict[str, dict[str, tuple[str, list[Check]]]] = {
             [on_floor("pelvis", "knee_l", "ankle_l", "knee_r", "ankle_r")],
         ),
         "right": ("the other 90/90", [on_floor("pelvis", "knee_l", "knee_r")]),
-        "lean": ("lean the chest over the front shin", [on_floor("pelvis", "knee_l")]),
+    },
+    "hip-90-90-lean": {
+        "start": (
+            "Sitting in the 90/90 shape: front shin across, back shin out to the side",
+            [on_floor("pelvis", "knee_l", "ankle_l", "knee_r", "ankle_r", "hand_l", "hand_r")],
+        ),
+        "lean": (
+            "lean the chest gently over the front shin",
+            [on_floor("pelvis", "knee_l", "ankle_l", "knee_r", "ankle_r")],
+        ),
     },
     "hip-flexor-lunge": {
         "start": (
