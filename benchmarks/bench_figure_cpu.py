@@ -7,7 +7,10 @@ reads the process's own CPU time (utime + stime from /proc/<pid>/stat) after the
 start-up and again at the end, so start-up imports are not counted. Each run plays the
 routine twice: as it is (with its figures), and a copy with every `figure`, `pose` and
 `poses` key removed (the breath indicator alone, the player as it was before figures).
-Repeats RUNS times and prints the median share of one core of each, and the difference.
+Repeats RUNS times and prints the median share of one core of each, the difference, and
+the bytes the player wrote to the terminal a second over the same window (everything
+written to the pane, counted by `tmux pipe-pane`). Each run has its own tmux server
+(`tmux -L`), never the person's.
 
 What it measures: the player process only (Python, Textual, the figure's drawing and
 the terminal output it writes). What it leaves out: the cost to the terminal (here
@@ -50,7 +53,8 @@ def cpu_seconds(pid: int) -> float:
 
 def one_run(
     breathpace: str, routine: str, seconds: float, size: tuple[int, int], extra: str = ""
-) -> float:
+) -> tuple[float, float]:
+    """(share of one core, bytes a second to the terminal) over `seconds`."""
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
         config = home / "config"
@@ -58,24 +62,27 @@ def one_run(
         (config / "breathpace" / "settings.toml").write_text("seen_safety = true\n")
         pidfile = home / "pid"
         session = f"bp-bench-{os.getpid()}"
+        written = home / "written"
+        written.touch()
         command = (
             f"echo $$ > {pidfile}; XDG_CONFIG_HOME={config} XDG_DATA_HOME={home / 'data'} "
             f"exec {breathpace} play {routine} --audio none {extra}"
         )
         TMUX("new-session", "-d", "-s", session, "-x", str(size[0]), "-y", str(size[1]),
-             "sh", "-c", command)  # fmt: skip
+             "sh", "-c", f"sleep 0.3; {command}")  # fmt: skip
+        TMUX("pipe-pane", "-o", "-t", session, f"cat >> {written}")
         try:
             while not pidfile.exists():
                 time.sleep(0.05)
             pid = int(pidfile.read_text())
             time.sleep(WARMUP_S)
-            c0, t0 = cpu_seconds(pid), time.monotonic()
+            c0, t0, b0 = cpu_seconds(pid), time.monotonic(), written.stat().st_size
             time.sleep(seconds)
-            c1, t1 = cpu_seconds(pid), time.monotonic()
+            c1, t1, b1 = cpu_seconds(pid), time.monotonic(), written.stat().st_size
             pane = TMUX("capture-pane", "-p", "-t", session).stdout
             if not any(w in pane for w in ("INHALE", "EXHALE", "HOLD", "REST", "NEXT")):
                 raise SystemExit(f"the player did not show a phase:\n{pane}")
-            return (c1 - c0) / (t1 - t0)
+            return (c1 - c0) / (t1 - t0), (b1 - b0) / (t1 - t0)
         finally:
             TMUX.kill_server()
 
@@ -117,15 +124,21 @@ def main() -> None:
         if not args.only_figure:
             variants.append(("indicator alone", str(plain)))
         shares: dict[str, list[float]] = {name: [] for name, _ in variants}
+        rates: dict[str, list[float]] = {name: [] for name, _ in variants}
         for run in range(1, args.runs + 1):
             for name, routine in variants:
-                share = one_run(breathpace, routine, args.seconds, (width, height), extra)
+                share, rate = one_run(breathpace, routine, args.seconds, (width, height), extra)
                 shares[name].append(share)
-                print(f"run {run}, {name}: {share * 100:.2f} % of one core over {args.seconds:g} s")
+                rates[name].append(rate)
+                print(
+                    f"run {run}, {name}: {share * 100:.2f} % of one core, "
+                    f"{rate / 1000:.2f} KB/s over {args.seconds:g} s"
+                )
     what = f"{args.routine} ({args.size}, --audio none{', --calm' if args.calm else ''})"
     medians = {name: statistics.median(values) * 100 for name, values in shares.items()}
     for name, median in medians.items():
-        print(f"median CPU share, {what}, {name}: {median:.2f} % of one core (target < 3 %)")
+        kb = statistics.median(rates[name]) / 1000
+        print(f"median, {what}, {name}: {median:.2f} % of one core, {kb:.2f} KB/s")
     if len(medians) == 2:
         delta = medians["with the figure"] - medians["indicator alone"]
         print(f"the figure's cost: {delta:+.2f} % of one core")

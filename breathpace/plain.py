@@ -30,7 +30,7 @@ from breathpace.session.events import (
 from breathpace.session.run import Session, WatchReloader
 from breathpace.session.summary import gather, summary_lines
 from breathpace.session.words import clock_text
-from breathpace.timeline.segment import Segment
+from breathpace.timeline.segment import Mark, Segment
 
 #: Longest sleep between two polls; segment lines are printed within a few ms anyway,
 #: because the loop wakes for the next segment's start.
@@ -175,6 +175,7 @@ def play_plain(
 def _loop(session: Session, reloader: WatchReloader | None, stdin: TextIO, say, sleep) -> int:
     player = session.player
     next_watch = time.monotonic() + WATCH_EVERY_S
+    halfway_said = -1  # the segment whose halfway tone has had its line
     session.start()
     while True:
         player.poll()
@@ -197,7 +198,15 @@ def _loop(session: Session, reloader: WatchReloader | None, stdin: TextIO, say, 
             result = reloader.poll(player)
             if result is not None and not result.ok:
                 say(f"not reloaded: {result.error}")
-        due = player.segment.end_ms - player.position_ms
+        seg, now = player.segment, player.position_ms
+        due = seg.end_ms - now
+        if Mark.HALFWAY in seg.marks and seg.halfway_ms is not None and seg.index != halfway_said:
+            # The halfway tone of a long hold has its line, as every other sound does.
+            if now >= seg.halfway_ms:
+                halfway_said = seg.index
+                say(f"{clock_text(seg.halfway_ms)}  halfway")
+            else:
+                due = min(due, seg.halfway_ms - now)
         sleep(min(MAX_SLEEP_S, max(0.002, due / 1000)))
 
 

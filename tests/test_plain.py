@@ -127,6 +127,49 @@ def test_lines_are_printed_when_their_segment_starts(routine_file):
                 assert now * 1000 == pytest.approx(seg.start_ms, abs=3)
 
 
+HOLD_ROUTINE = """
+format = 1
+title = "Long hold"
+pace = "4-0-6-0"
+lead_in = 2
+
+[[exercise]]
+name = "Side plank on the knees"
+sets = 1
+reps = 2
+halfway = true
+phases = [
+  { move = "up", breath = "exhale", breaths = 1 },
+  { move = "hold", breath = "hold", seconds = 20 },
+  { move = "down", breath = "inhale", breaths = 1 },
+]
+"""
+
+
+def test_the_halfway_tone_of_a_long_hold_has_its_line_at_its_time(tmp_path: Path):
+    path = tmp_path / "hold.toml"
+    path.write_text(HOLD_ROUTINE)
+    player, resolved, clock = session(path)
+    printed_at: list[tuple[float, str]] = []
+
+    class Stamped(io.StringIO):
+        def write(self, text):
+            if text.strip():
+                printed_at.append((clock.now(), text.strip()))
+            return super().write(text)
+
+    assert plain.run_plain(player, resolved, out=Stamped(), stdin=io.StringIO(""),
+                           sleep=clock.advance) == 0  # fmt: skip
+    halfways = [s for s in player.timeline.segments if s.halfway_ms is not None]
+    assert len(halfways) == 2  # one per rep's hold
+    said = [(now, text) for now, text in printed_at if text.endswith("halfway")]
+    assert [text for _, text in said] == [
+        f"{plain.clock_text(s.halfway_ms)}  halfway" for s in halfways
+    ]
+    for (now, _), seg in zip(said, halfways, strict=True):
+        assert now * 1000 == pytest.approx(seg.halfway_ms, abs=3)
+
+
 def test_sigterm_stops_cleanly_with_143_and_the_journal_says_interrupted(routine_file):
     player, resolved, clock = session(routine_file)
     seen = []

@@ -2,10 +2,15 @@
 
 Without a name it lists the built-in figures and their poses; with one it draws each
 pose (or the one asked for) with the same renderer the player uses, so an author can
-see a figure file while writing it.
+see a figure file while writing it. `--json` prints every pose's points in metres
+(floor at y = 0) with its contacts, limits and the props, for an author checking the
+geometry of a figure and for tests.
 """
 
 from __future__ import annotations
+
+import json
+from typing import Any
 
 import click
 
@@ -46,7 +51,15 @@ def _size(value: str) -> tuple[int, int]:
     show_default=True,
     help="How full the lungs are (a breathing figure's belly and ribs).",
 )
-def figure_cmd(figure: str | None, pose: str | None, side: str, size: str, breath: float) -> None:
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print each pose's points in metres (floor at y = 0), contacts and props.",
+)
+def figure_cmd(
+    figure: str | None, pose: str | None, side: str, size: str, breath: float, as_json: bool
+) -> None:
     """Draw FIGURE's poses (a built-in figure name or a path); list the built-in ones
     without it."""
     cols, rows = _size(size)
@@ -64,6 +77,11 @@ def figure_cmd(figure: str | None, pose: str | None, side: str, size: str, breat
         raise InputError(str(exc).splitlines()[0]) from None
     if pose is not None and pose not in fig.poses:
         raise InputError(f'{figure}: no pose "{pose}" (poses: {", ".join(fig.poses)})')
+    if as_json:
+        click.echo(
+            json.dumps(figure_json(fig, [pose] if pose else None, side == "right"), indent=1)
+        )
+        return
     # Imported here: numpy is only needed once there is something to draw.
     from breathpace.figures.render import figure_frame, render_pose
 
@@ -73,3 +91,65 @@ def figure_cmd(figure: str | None, pose: str | None, side: str, size: str, breat
         click.echo(f"\n{name}:")
         for line in render_pose(fig, name, cols, rows, mirror=side == "right", breath=breath):
             click.echo(line.rstrip())
+
+
+def figure_json(fig: Any, poses: list[str] | None, mirror: bool) -> dict[str, Any]:
+    """The figure as plain data: its props and, per pose, every point in metres (x
+    forward, y up from the floor, z to the body's right), what rests on what, and
+    the limits the pose promises."""
+    from breathpace.figures.model import POINTS
+    from breathpace.figures.skeleton import RADIUS, Rest, flatten, mirror_angles, positions
+
+    def r(v: float) -> float:
+        return round(v, 4)
+
+    out_poses: dict[str, Any] = {}
+    for name in poses or list(fig.poses):
+        angles = flatten(fig, name)
+        rest = Rest.of(fig, name, mirror=mirror)
+        if mirror:
+            angles = mirror_angles(angles)
+        points = positions(angles, 0.0, ((rest, 1.0),))
+        contacts = fig.contacts(name)
+        if contacts is not None and mirror:
+            contacts = contacts.mirrored()
+        limits = fig.poses[name].limits or {}
+        out_poses[name] = {
+            "points": {
+                n: [r(p[0]), r(p[1]), r(p[2])]
+                for n, p in points.items()
+                if n not in ("belly", "ribs")
+            },
+            "contacts": contacts.model_dump() if contacts is not None else None,
+            "limits": {_side(n, mirror): _limit(lim, mirror) for n, lim in limits.items()},
+        }
+    return {
+        "title": fig.title,
+        # A point's underside is its y less its radius: what rests on the floor.
+        "radius": {n: RADIUS[n] for n in POINTS},
+        "view": fig.view.model_dump(),
+        "side": "right" if mirror else "left",
+        "props": {
+            "floor": fig.floor,
+            "wall": fig.wall,
+            "chair": fig.chair.model_dump() if fig.chair else None,
+            "counter": fig.counter.model_dump() if fig.counter else None,
+            "band": list(fig.band) if fig.band else None,
+        },
+        "poses": out_poses,
+    }
+
+
+def _limit(limit: Any, mirror: bool) -> dict[str, Any]:
+    out = limit.model_dump(exclude_none=True)
+    if limit.over is None:
+        out.pop("within", None)
+    else:
+        out["over"] = _side(limit.over, mirror)
+    return out
+
+
+def _side(name: str, mirror: bool) -> str:
+    from breathpace.figures.model import other_side
+
+    return other_side(name) if mirror else name

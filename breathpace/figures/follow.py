@@ -150,7 +150,7 @@ def shot(
         # The timeline and the routine disagree (mid-reload): a still start pose is
         # never wrong for long, a guessed phase could be.
         return Shot(number, START, None, 0.0, mirror)
-    start, target = phase_poses(item, phase, seg.rep)
+    start, target = phase_poses(item, phase, seg.rep, seg.side)
     if target is None or target == start:
         return Shot(number, start, None, 0.0, mirror, phase=phase, rep=seg.rep)
     if calm:

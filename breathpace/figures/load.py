@@ -11,7 +11,17 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from breathpace.figures.model import Body, Chair, Figure, Joint, Pose, View
+from breathpace.figures.model import (
+    Body,
+    Chair,
+    Contacts,
+    Counter,
+    Figure,
+    Joint,
+    Limit,
+    Pose,
+    View,
+)
 from breathpace.safe_text import printable
 from breathpace.tomlfile import loads, plain_message, read_text, show_key, show_value
 
@@ -47,11 +57,19 @@ def load_figure(path: str | Path) -> Figure:
 def parse_figure(text: str, source: str = "<figure>") -> Figure:
     data = loads(text, _one_problem, source)
     try:
-        return Figure.model_validate(data)
+        figure = Figure.model_validate(data)
     except ValidationError as exc:
         raise FigureError(source, describe_errors(exc)) from None
     except RecursionError:
         raise FigureError(source, ["nested too deeply"]) from None
+    # The pose's own promises (contacts that rest, nothing under the floor, its limits):
+    # a figure that breaks them teaches the wrong movement.
+    from breathpace.figures.checks import figure_problems
+
+    problems = figure_problems(figure)
+    if problems:
+        raise FigureError(source, problems)
+    return figure
 
 
 def looks_like_figure(data: Any) -> bool:
@@ -59,7 +77,13 @@ def looks_like_figure(data: Any) -> bool:
     return isinstance(data, dict) and "poses" in data and "exercise" not in data
 
 
-_NESTED: dict[str, type[BaseModel]] = {"view": View, "chair": Chair, "body": Body}
+_NESTED: dict[str, type[BaseModel]] = {
+    "view": View,
+    "chair": Chair,
+    "counter": Counter,
+    "body": Body,
+    "contacts": Contacts,
+}
 
 
 def describe_errors(exc: ValidationError) -> list[str]:
@@ -86,7 +110,7 @@ def describe_errors(exc: ValidationError) -> list[str]:
         msg = plain_message(kind, msg, err)
         found = err.get("input")
         head = f"{path}: " if path else ""
-        if isinstance(found, dict):
+        if isinstance(found, dict | list | tuple):
             out.append(f"{head}{msg}")
         else:
             out.append(f"{head}{msg} (found {show_value(found)})")
@@ -102,6 +126,9 @@ def _owner(loc: list[str]) -> type[BaseModel]:
         if model is Figure and name == "poses":
             model, i = Pose, i + 2  # poses.<name>.<joint>
             continue
-        model = (Body if name == "body" else Joint) if model is Pose else _NESTED.get(name, model)
+        if model is Pose and name == "limits":
+            model, i = Limit, i + 2  # limits.<point>.<key>
+            continue
+        model = _NESTED.get(name, Joint if model is Pose else model)
         i += 1
     return model

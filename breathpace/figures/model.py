@@ -30,6 +30,32 @@ JOINTS = (
     "ankle_l",
     "ankle_r",
 )
+#: Every point of the skeleton a contact or a limit may name (the breathing-only belly
+#: and ribs are not places the body rests on).
+POINTS = (
+    "head",
+    "chest",
+    "waist",
+    "pelvis",
+    "shoulder_l",
+    "shoulder_r",
+    "elbow_l",
+    "elbow_r",
+    "hand_l",
+    "hand_r",
+    "hip_l",
+    "hip_r",
+    "knee_l",
+    "knee_r",
+    "ankle_l",
+    "ankle_r",
+    "heel_l",
+    "heel_r",
+    "toe_l",
+    "toe_r",
+)
+#: The surfaces a pose may rest a point on.
+SURFACES = ("floor", "chair", "wall", "counter")
 MAX_ANGLE = 360.0
 MAX_POSES = 24
 
@@ -98,8 +124,90 @@ class Body(_Frozen):
         return float(value)
 
 
+def _point(value: str) -> str:
+    if value not in POINTS:
+        import difflib
+
+        close = difflib.get_close_matches(value, POINTS, n=1, cutoff=0.6)
+        hint = f' (did you mean "{close[0]}"?)' if close else ""
+        raise ValueError(f'"{value[:40]}" is not a point of the body{hint}')
+    return value
+
+
+def _points(value: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(_point(v) for v in value)
+
+
+class Contacts(_Frozen):
+    """What rests on what in a pose: the points of the body each surface carries. The
+    body is placed so they rest there, and `check` refuses a pose whose joints cannot
+    bring them all to their surface."""
+
+    floor: tuple[str, ...] = ()
+    """Points resting on the floor, e.g. ["pelvis", "knee_l", "toe_l"]."""
+    chair: tuple[str, ...] = ()
+    """Points resting on the chair seat (the figure needs a `chair`)."""
+    wall: tuple[str, ...] = ()
+    """Points touching the wall (the figure needs a `wall`)."""
+    counter: tuple[str, ...] = ()
+    """Points resting on the counter top (the figure needs a `counter`)."""
+
+    @field_validator("floor", "chair", "wall", "counter")
+    @classmethod
+    def _names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _points(value)
+
+    def mirrored(self) -> Contacts:
+        """The same contacts on the other side of the body (left and right swapped)."""
+        return Contacts(
+            floor=_swap_sides(self.floor),
+            chair=_swap_sides(self.chair),
+            wall=_swap_sides(self.wall),
+            counter=_swap_sides(self.counter),
+        )
+
+
+def _swap_sides(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(other_side(n) for n in names)
+
+
+def other_side(name: str) -> str:
+    """`knee_l` -> `knee_r` and back; a midline name stays."""
+    if name.endswith("_l"):
+        return name[:-2] + "_r"
+    if name.endswith("_r"):
+        return name[:-2] + "_l"
+    return name
+
+
+class Limit(_Frozen):
+    """A promise the exercise makes about one point of the body in a pose, in metres,
+    checked like the contacts: "a few centimetres" becomes a number a test holds."""
+
+    max_height: float | None = Field(default=None, strict=True, ge=0, le=2.5)
+    """The highest the point's underside may be above the floor."""
+    min_height: float | None = Field(default=None, strict=True, ge=0, le=2.5)
+    """The lowest the point's underside may be above the floor."""
+    over: str | None = None
+    """Another point this one stays straight above (e.g. a knee over its ankle)."""
+    within: float = Field(default=0.06, strict=True, gt=0, le=1)
+    """How far from straight above `over` the point may be, measured along the floor."""
+
+    @field_validator("over")
+    @classmethod
+    def _over(cls, value: str | None) -> str | None:
+        return None if value is None else _point(value)
+
+
 class Pose(_Frozen):
     """A named position of the body: the joints it sets (the rest keep the start pose)."""
+
+    contacts: Contacts | None = None
+    """What rests on what, e.g. { floor = ["pelvis", "heel_l", "toe_l"] }; left out, the
+    start pose's contacts (and with none anywhere, whatever is lowest rests on the
+    floor)."""
+    limits: dict[str, Limit] | None = None
+    """Promises about points in this pose, e.g. { heel_l = { max_height = 0.06 } }."""
 
     body: Body | None = None
     """The whole body's place and turn, e.g. { pitch = -90 } to lie on the back."""
@@ -131,6 +239,14 @@ class Pose(_Frozen):
     ankle_r: Joint | None = None
     """The right foot on the shin."""
 
+    @field_validator("limits")
+    @classmethod
+    def _limit_points(cls, value: dict[str, Limit] | None) -> dict[str, Limit] | None:
+        if value is not None:
+            for name in value:
+                _point(name)
+        return value
+
 
 class View(_Frozen):
     """Where the camera looks from (an orthographic view of the body)."""
@@ -140,6 +256,30 @@ class View(_Frozen):
     the right of the picture), 90 sees it from the front."""
     elevation: float = Field(default=0.0, strict=True)
     """Degrees above the floor: 0 is level, 90 looks straight down."""
+    name: str | None = Field(default=None, min_length=1, max_length=40)
+    """What the view is called under the figure, e.g. "seen from the feet"; required
+    for any view that is not from the side (the picture would not say it otherwise)."""
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str | None) -> str | None:
+        if value is not None and not value.isprintable():
+            raise ValueError("must be one line of printable text")
+        return value
+
+    @property
+    def from_the_side(self) -> bool:
+        """Within 30 degrees of a level side view (the way a figure is read by default)."""
+        side = min(abs(self.azimuth % 180), 180 - abs(self.azimuth % 180))
+        return side <= 30 and abs(self.elevation) <= 30
+
+    @model_validator(mode="after")
+    def _named(self) -> View:
+        if self.name is None and not self.from_the_side:
+            raise ValueError(
+                'a view not from the side needs a name, e.g. name = "seen from the feet"'
+            )
+        return self
 
     @field_validator("azimuth")
     @classmethod
@@ -173,6 +313,24 @@ class Chair(_Frozen):
         return float(value)
 
 
+class Counter(_Frozen):
+    """A counter or table top beside or in front of the body."""
+
+    x: float = Field(default=0.0, strict=True)
+    """Where the top's middle is, metres forward of the start pose's pelvis."""
+    height: float = Field(default=0.9, strict=True, gt=0, le=1.5)
+    """The top's height above the floor, metres."""
+    depth: float = Field(default=0.5, strict=True, gt=0, le=1.5)
+    """The top's depth front to back, metres."""
+
+    @field_validator("x")
+    @classmethod
+    def _x(cls, value: float) -> float:
+        if isinstance(value, bool) or not math.isfinite(value) or abs(value) > 3:
+            raise ValueError("must be a finite number between -3 and 3 metres")
+        return float(value)
+
+
 class Figure(_Frozen):
     """A breathpace figure: a human skeleton, a camera, and named poses."""
 
@@ -189,6 +347,10 @@ class Figure(_Frozen):
     start pose's pelvis."""
     chair: Chair | None = None
     """Draw a chair seat under the hips."""
+    counter: Counter | None = None
+    """Draw a counter top (hands may rest on it)."""
+    band: tuple[str, str] | None = None
+    """Draw an exercise band between these two points, e.g. ["knee_l", "knee_r"]."""
     breathing: bool = Field(default=False, strict=True)
     """A resting figure for breathing blocks: its belly and ribs rise with the inhale."""
     poses: dict[str, Pose] = Field(min_length=1, max_length=MAX_POSES)
@@ -216,11 +378,35 @@ class Figure(_Frozen):
                 raise ValueError(f'pose name "{name[:40]}" must be 1 to 40 letters, digits, - or _')
         return value
 
+    @field_validator("band")
+    @classmethod
+    def _band(cls, value: tuple[str, str] | None) -> tuple[str, str] | None:
+        if value is not None:
+            _points(value)
+        return value
+
     @model_validator(mode="after")
     def _has_start(self) -> Figure:
         if "start" not in self.poses:
             raise ValueError("needs a [poses.start] pose (the position to get into)")
         return self
+
+    @model_validator(mode="after")
+    def _props_named_exist(self) -> Figure:
+        for name, pose in self.poses.items():
+            if pose.contacts is None:
+                continue
+            for surface in ("chair", "wall", "counter"):
+                if getattr(pose.contacts, surface) and getattr(self, surface) is None:
+                    raise ValueError(
+                        f"poses.{name}.contacts.{surface}: the figure has no {surface}"
+                    )
+        return self
+
+    def contacts(self, pose: str) -> Contacts | None:
+        """The pose's contacts, or the start pose's when it names none."""
+        own = self.poses[pose].contacts
+        return own if own is not None else self.poses["start"].contacts
 
     def angles(self, pose: str) -> dict[str, Joint | Body]:
         """The pose's full set of angles: its own joints, the start pose's for the rest,

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 
-from breathpace.figures.model import JOINTS, Body, Figure, Joint
+from breathpace.figures.model import JOINTS, Body, Contacts, Figure, Joint, other_side
 
 Vec = tuple[float, float, float]
 Mat = tuple[Vec, Vec, Vec]
@@ -30,6 +31,8 @@ THIGH = 0.44
 SHIN = 0.42
 FOOT = 0.16
 ANKLE_H = 0.05
+#: The heel sits this far behind the ankle, level with the toes: a flat foot rests on both.
+HEEL_BACK = 0.03
 #: How far the belly and the lower ribs move out on a full inhale (exaggerated, so the
 #: rise shows at terminal resolution).
 BELLY_RISE = 0.09
@@ -58,6 +61,8 @@ RADIUS = {
     "ankle_r": 0.045,
     "toe_l": 0.035,
     "toe_r": 0.035,
+    "heel_l": 0.035,
+    "heel_r": 0.035,
 }
 
 #: Per joint, the sign of (flex, abduct, twist) turned into rotations about z, x and y,
@@ -95,6 +100,92 @@ def flatten(figure: Figure, pose: str) -> Angles:
         for key in JOINT_KEYS:
             out[f"{joint}.{key}"] = float(getattr(value, key))
     return out
+
+
+#: How far a part may dip under the floor before a pose is said to sink (metres).
+SINK_TOLERANCE = 0.01
+
+#: Angles that turn the other way when the pose is done on the other side.
+_MIRROR_NEGATE = {
+    "body.roll",
+    "body.yaw",
+    "body.z",
+    *(f"{j}.{k}" for j in ("waist", "spine", "neck") for k in ("abduct", "twist")),
+}
+
+
+def mirror_angles(angles: Mapping[str, float]) -> Angles:
+    """The same pose done on the other side: left and right limbs swap their angles and
+    the trunk turns and bends the other way. Every point is reflected through the body's
+    midline plane, so the pelvis stays where it was (the picture does not jump)."""
+    out: Angles = {}
+    for key, value in angles.items():
+        joint, _, part = key.partition(".")
+        if joint.endswith("_l"):
+            key = f"{joint[:-2]}_r.{part}"
+        elif joint.endswith("_r"):
+            key = f"{joint[:-2]}_l.{part}"
+        out[key] = -value if key in _MIRROR_NEGATE else value
+    return out
+
+
+@dataclass(frozen=True)
+class Rest:
+    """What carries the body in one pose: the points resting on the floor, the chair
+    seat and the counter top (at their heights). The wall holds nothing up."""
+
+    floor: tuple[str, ...] = ()
+    chair: tuple[str, ...] = ()
+    chair_height: float = 0.0
+    counter: tuple[str, ...] = ()
+    counter_height: float = 0.0
+
+    @classmethod
+    def of(cls, figure: Figure, pose: str, *, mirror: bool = False) -> Rest | None:
+        """The pose's rest from its contacts; None when it names none."""
+        contacts: Contacts | None = figure.contacts(pose)
+        if contacts is None:
+            return None
+        if mirror:
+            contacts = contacts.mirrored()
+        return cls(
+            floor=contacts.floor,
+            chair=contacts.chair,
+            chair_height=figure.chair.height if figure.chair is not None else 0.0,
+            counter=contacts.counter,
+            counter_height=figure.counter.height if figure.counter is not None else 0.0,
+        )
+
+    def mirrored(self) -> Rest:
+        """The same rest with left and right points swapped."""
+
+        def swap(names: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(other_side(n) for n in names)
+
+        return Rest(
+            swap(self.floor),
+            swap(self.chair),
+            self.chair_height,
+            swap(self.counter),
+            self.counter_height,
+        )
+
+    def lift(self, raw: Mapping[str, Vec]) -> float | None:
+        """How far to raise the body so its lowest resting point sits on its surface:
+        the floor first, then the chair, then the counter; None when nothing rests."""
+        for names, height in (
+            (self.floor, 0.0),
+            (self.chair, self.chair_height),
+            (self.counter, self.counter_height),
+        ):
+            if names:
+                return height - min(raw[n][1] - RADIUS[n] for n in names)
+        return None
+
+
+#: A blend of rests with weights summing to 1: one rest for a pose, two during a
+#: movement between poses that rest on different points.
+Support = tuple[tuple["Rest | None", float], ...]
 
 
 def _mul(a: Mat, b: Mat) -> Mat:
@@ -137,10 +228,35 @@ def _joint(angles: Mapping[str, float], joint: str) -> Mat:
     return _mul(_mul(_rz(sf * flex), _rx(sa * abduct)), _ry(st * twist))
 
 
-def positions(angles: Mapping[str, float], breath: float = 0.0) -> dict[str, Vec]:
-    """Every point of the skeleton in metres, standing on the floor (lowest y is 0).
+def positions(
+    angles: Mapping[str, float],
+    breath: float = 0.0,
+    support: Support = (),
+    *,
+    clamp: bool = True,
+) -> dict[str, Vec]:
+    """Every point of the skeleton in metres, floor at y = 0.
 
-    `breath` (0 empty .. 1 full) moves the belly and the lower ribs out to the front."""
+    The body is raised so the points its `support` names rest on their surfaces (a blend
+    of two rests moves smoothly from one to the other); with no support, whatever is
+    lowest rests on the floor. `clamp` keeps every part above the floor (drawing);
+    `check` turns it off to see a pose that would sink. `breath` (0 empty .. 1 full)
+    moves the belly and the lower ribs out to the front."""
+    raw = raw_positions(angles, breath)
+    lowest = min(v[1] - RADIUS[name] for name, v in raw.items())
+    lift = 0.0
+    for rest, weight in support or ((None, 1.0),):
+        found = rest.lift(raw) if rest is not None else None
+        lift += weight * (-lowest if found is None else found)
+    if clamp:
+        # Drawn, nothing goes through the floor (a movement between two poses that rest
+        # on different points may dip); a centimetre is within what `check` allows.
+        lift = max(lift, -lowest - SINK_TOLERANCE)
+    return {name: (v[0], v[1] + lift, v[2]) for name, v in raw.items()}
+
+
+def raw_positions(angles: Mapping[str, float], breath: float = 0.0) -> dict[str, Vec]:
+    """Every point with the pelvis at its own height 0 (before the body is placed)."""
     get = angles.get
     root = _mul(
         _mul(_ry(get("body.yaw", 0.0)), _rz(-get("body.pitch", 0.0))),
@@ -170,6 +286,7 @@ def positions(angles: Mapping[str, float], breath: float = 0.0) -> dict[str, Vec
         ankle = _add(knee, _apply(shin, (0.0, -SHIN, 0.0)))
         foot = _mul(shin, _joint(angles, f"ankle_{side}"))
         toe = _add(ankle, _apply(foot, (FOOT, -ANKLE_H, 0.0)))
+        heel = _add(ankle, _apply(foot, (-HEEL_BACK, -ANKLE_H, 0.0)))
         p.update(
             {
                 f"shoulder_{side}": shoulder,
@@ -179,8 +296,7 @@ def positions(angles: Mapping[str, float], breath: float = 0.0) -> dict[str, Vec
                 f"knee_{side}": knee,
                 f"ankle_{side}": ankle,
                 f"toe_{side}": toe,
+                f"heel_{side}": heel,
             }
         )
-    # Stand the body on the floor: the lowest surface touches y = 0.
-    lowest = min(v[1] - RADIUS[name] for name, v in p.items())
-    return {name: (v[0], v[1] - lowest, v[2]) for name, v in p.items()}
+    return p

@@ -46,14 +46,35 @@ def rep_end_pose(exercise: Exercise, entering: str = START) -> str:
     return pose
 
 
-def phase_poses(exercise: Exercise, phase: int, rep: int = 1) -> tuple[str, str | None]:
+#: The pose that is another pose done on the other side (its mirror image). When sides
+#: alternate, the other side's rep starts from the twin of where the last rep ended, so
+#: the body carries on from the picture it was in (left 90/90 -> right 90/90).
+TWINS = {"left": "right", "right": "left"}
+
+
+def twin(pose: str) -> str:
+    """The pose that draws, on the other side, the same picture as `pose`; `start`
+    when the figure names no twin (every side's rep starts from the start pose)."""
+    return TWINS.get(pose, START)
+
+
+def phase_poses(
+    exercise: Exercise, phase: int, rep: int = 1, side: str | None = None
+) -> tuple[str, str | None]:
     """(pose at the start, pose it moves to or None) of phase number `phase` (0-based)
-    of rep `rep` (1-based). Every rep starts where the previous one ended; the first
-    starts in the start pose. Computed from the exercise alone, never from history."""
+    of rep `rep` (1-based) on `side`. Every rep starts where the previous one ended; the
+    first starts in the start pose. When sides alternate, the previous rep was on the
+    other side, drawn mirrored, so this one starts from its end pose's twin. Computed
+    from the exercise alone, never from history."""
     entering = START
     # At most 1000 reps of at most 20 phases: walking them is cheap and exact.
-    for _ in range(1, rep):
-        entering = rep_end_pose(exercise, entering)
+    if exercise.sides == "alternate":
+        steps = 2 * (rep - 1) + (1 if side == "right" else 0)
+        for _ in range(steps):
+            entering = twin(rep_end_pose(exercise, entering))
+    else:
+        for _ in range(1, rep):
+            entering = rep_end_pose(exercise, entering)
     pose = entering
     targets = rep_targets(exercise)
     for _, target in targets[:phase]:

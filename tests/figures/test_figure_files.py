@@ -115,3 +115,19 @@ def test_the_wheel_packs_the_figures():
     config = tomllib.loads(text)
     force = config["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
     assert force["figures"] == "breathpace/_data/figures"
+
+
+def test_the_readme_figure_example_passes_check(tmp_path: Path):
+    """The example in the README's Figures section is a figure `check` accepts: its
+    contacts rest and its limit holds."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    start = readme.index('title = "Glute bridge, seen from the side"')
+    begin = readme.rindex("```toml", 0, start) + len("```toml")
+    text = readme[begin : readme.index("```", start)]
+    path = tmp_path / "figures" / "example.toml"
+    path.parent.mkdir()
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 0, result.output
+    figure = load_figure(path)
+    assert figure.poses["top"].contacts is not None and figure.poses["top"].limits

@@ -106,3 +106,38 @@ def test_the_screen_says_which_session_it_asks_about():
             return str(app.screen.query_one("#checkin-session").render())
 
     assert asyncio.run(run()) == "glute-bridge · 7 min 51 s · 9 of 25 reps · cut short"
+
+
+def test_at_40x12_the_effort_question_stands_whole_above_its_box():
+    """A long end summary must not push the first question out of a small terminal."""
+    import re
+
+    from breathpace.tui.app import BreathpaceApp
+    from tests.fakes import FakeRig
+    from tests.tui.helpers import screen_text
+
+    sid = new_session()
+    summary = "\n".join(
+        [
+            "Everyday back · 12 min 30 s · 40 of 48 reps · done early",
+            "Slowest breath 4-0-6-0",
+            "Next time: the same dose",
+        ]
+    )
+    rig = FakeRig(1000.0)
+
+    async def run():
+        app = BreathpaceApp(
+            backend=rig.backend,
+            clock=rig.clock,
+            first=lambda: CheckInScreen(session_id=sid, summary=summary),
+        )
+        async with app.run_test(size=(40, 12)) as pilot:
+            await pilot.pause()
+            await pilot.pause()
+            return screen_text(app), app.focused
+
+    text, focused = asyncio.run(run())
+    flat = re.sub(r"[\s│]+", " ", text)
+    assert "Effort: 0 = none, 10 = the most you could do" in flat
+    assert focused is not None and focused.id == "effort"

@@ -12,7 +12,7 @@ import pytest
 
 from breathpace.easing import ease
 from breathpace.figures.motion import interpolate
-from breathpace.figures.render import figure_frame, render_cells
+from breathpace.figures.render import figure_frame, moving_support, pose_support, render_cells
 from breathpace.figures.skeleton import flatten
 from breathpace.figures.track import phase_poses, rep_targets
 from breathpace.library import load_figure_named
@@ -109,8 +109,10 @@ def expected_cells(screen, figure_view: FigureView) -> tuple[tuple, list[str]]:
     if isinstance(item, Breathing) and seg.kind is Kind.PHASE:
         level = figure_view._level  # the breath's own level; its effect is tested below
     angles = flatten(figure, start)
+    support = pose_support(figure, start)
     if target is not None and target != start:
         angles = interpolate(angles, flatten(figure, target), x)
+        support = moving_support(figure, start, target, ease(x))
     rows = figure_view.size.height - len(figure_view._caption)
     cells = render_cells(
         figure,
@@ -120,6 +122,7 @@ def expected_cells(screen, figure_view: FigureView) -> tuple[tuple, list[str]]:
         mirror=mirror,
         breath=level,
         frame=figure_frame(figure),
+        support=support,
     )
     return (number, start, target if target != start else None, mirror), cells
 
@@ -211,12 +214,18 @@ async def test_the_right_side_is_the_mirror_image():
         await advance_to(pilot, clock, right.start_ms + 100)
         check_pose(app)
         assert view.shown.mirror and view.shown.start == "top"
-        left = [row[::-1] for row in view._rows]
         figure = load_figure_named("glute-bridge")
-        plain = render_cells(figure, flatten(figure, "top"), view.size.width, view.size.height)
-        # Dot for dot the left side flipped (braille cells flip their two dot columns).
-        assert len(left) == len(plain)
-        assert [r.strip() != "" for r in view._rows] == [r.strip() != "" for r in plain]
+        other = render_cells(
+            figure,
+            flatten(figure, "top"),
+            view.size.width,
+            view.size.height,
+            mirror=True,
+            frame=figure_frame(figure),
+            support=pose_support(figure, "top"),
+        )
+        # The other side's limbs, the body in its place: the same picture rows.
+        assert view._rows == other
 
 
 @sync
@@ -269,6 +278,7 @@ async def test_calm_shows_where_each_phase_goes_without_motion():
             view.size.width,
             view.size.height,
             frame=figure_frame(figure),
+            support=pose_support(figure, "top"),
         )
         assert view._rows == top
 
@@ -342,7 +352,12 @@ async def test_the_preview_draws_the_highlighted_exercises_poses():
         assert pose_names(routine.exercise[0]) == ["start", "top"]
         for pose in ("start", "top"):
             cells = render_cells(
-                bridge, flatten(bridge, pose), POSE_COLS, POSE_ROWS, frame=figure_frame(bridge)
+                bridge,
+                flatten(bridge, pose),
+                POSE_COLS,
+                POSE_ROWS,
+                frame=figure_frame(bridge),
+                support=pose_support(bridge, pose),
             )
             assert max(cells, key=lambda r: len(r.strip())).strip() in text
         await pilot.press("down")
@@ -352,6 +367,11 @@ async def test_the_preview_draws_the_highlighted_exercises_poses():
         assert "cat" in text and "cow" in text
         cat_cow = load_figure_named("cat-cow")
         cells = render_cells(
-            cat_cow, flatten(cat_cow, "cat"), POSE_COLS, POSE_ROWS, frame=figure_frame(cat_cow)
+            cat_cow,
+            flatten(cat_cow, "cat"),
+            POSE_COLS,
+            POSE_ROWS,
+            frame=figure_frame(cat_cow),
+            support=pose_support(cat_cow, "cat"),
         )
         assert max(cells, key=lambda r: len(r.strip())).strip() in text

@@ -108,6 +108,28 @@ def test_keys_a_narrow_footer_leaves_out_are_listed_in_help():
         assert words in text, words  # … but help lists it
 
 
+@pytest.mark.parametrize("size", [(40, 12), (80, 24)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_while_paused_the_footer_says_space_resumes(size):
+    async def main():
+        app, clock, _ = make_player_app(short())
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await advance(pilot, clock, 4)
+            playing = footer_text(app)
+            await pilot.press("space")
+            await pilot.pause()
+            paused, state = footer_text(app), app.screen.state
+            await pilot.press("space")
+            await pilot.pause()
+            return playing, paused, state, footer_text(app), app.screen.state
+
+    playing, paused, state, again, state_again = asyncio.run(main())
+    assert shows(playing, "space", "Pause") and not shows(playing, "space", "Resume")
+    assert state is PlayerState.PAUSED
+    assert shows(paused, "space", "Resume") and not shows(paused, "space", "Pause")
+    assert state_again is PlayerState.PLAYING and shows(again, "space", "Pause")
+
+
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_the_status_line_never_runs_into_itself(size):
     async def main():

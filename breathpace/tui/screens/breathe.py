@@ -207,7 +207,27 @@ def _preset_label(entry: Entry) -> Text:
         return plain(title)
     # The rate is shown under the pattern field, not here: with it, a title like
     # "Coherent breathing" wrapped in the middle at 80 columns.
-    return Text.assemble(plain(title), "  ", plain(block.pattern, "dim"))
+    return Text.assemble(plain(title), "  ", plain(what_plays(block), "dim"))
+
+
+def what_plays(block: Breathing) -> str:
+    """The block's breath as it plays: a sigh's in-breath in its two parts
+    ("2.8+1.2-0-8-0", not the 4-0-8-0 of a plain long exhale), a ramp with where it
+    goes ("2.5-0-3.5-0 → 6/min")."""
+    from breathpace.session.words import block_pattern
+    from breathpace.timeline.compile import SIGH_FIRST_SHARE
+
+    text = block_pattern(block)
+    if block.sigh:
+        pat = block.pattern_parsed
+        first = round(pat.inhale_ms * SIGH_FIRST_SHARE)
+        head = f"{_seconds(first)}+{_seconds(pat.inhale_ms - first)}"
+        text = head + text[text.index("-") :]
+    return text
+
+
+def _seconds(ms: int) -> str:
+    return f"{ms / 1000:g}"
 
 
 def rate_text(pattern: str) -> str:

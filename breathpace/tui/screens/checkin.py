@@ -52,6 +52,8 @@ class CheckInScreen(FormKeys, ModalScreen[bool]):
     CheckInScreen > FormBody { border-title-style: bold; border-title-color: $text; }
     CheckInScreen #checkin-session { color: $text-muted; margin-bottom: 1; }
     CheckInScreen Input { width: 100%; margin-bottom: 1; }
+    /* A question wraps on a narrow terminal rather than losing its end. */
+    CheckInScreen FormBody > Label { width: 100%; }
     CheckInScreen #checkin-error { color: $error; height: auto; }
     CheckInScreen Horizontal { height: auto; margin-top: 1; }
     CheckInScreen Button { margin-right: 2; }
@@ -82,6 +84,22 @@ class CheckInScreen(FormKeys, ModalScreen[bool]):
             with Horizontal():
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Skip", id="skip")
+
+    def on_descendant_focus(self, event) -> None:
+        # A short terminal scrolls the form to the focused field; its question is the
+        # label just above it, so both are brought into view together (the Effort
+        # question must never be scrolled away from its box).
+        field = event.widget
+        parent = field.parent
+        if not isinstance(field, Input) or parent is None:
+            return
+        siblings = list(parent.children)
+        at = siblings.index(field)
+        label = siblings[at - 1] if at > 0 and isinstance(siblings[at - 1], Label) else None
+        if label is not None:
+            body = self.query_one(FormBody)
+            region = label.virtual_region.union(field.virtual_region)
+            body.call_after_refresh(body.scroll_to_region, region, animate=False, top=True)
 
     def on_mount(self) -> None:
         if not self.session_id:

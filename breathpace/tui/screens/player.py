@@ -17,6 +17,7 @@ widgets: player events arrive here through `poll()`, on the interface's own thre
 from __future__ import annotations
 
 import math
+import textwrap
 import time
 from pathlib import Path
 from typing import ClassVar
@@ -99,6 +100,8 @@ class PlayerScreen(Screen):
 
     BINDINGS: ClassVar = [
         Binding("space", "toggle_pause", "Pause"),
+        # The same key while paused: the footer says what pressing it will do.
+        Binding("space", "resume", "Resume"),
         Binding("enter", "ready", "Ready", show=False),
         Binding("n,right", "next('rep')", "Next", key_display="n"),
         Binding("p,left", "previous('rep')", "Prev", key_display="p"),
@@ -207,6 +210,7 @@ class PlayerScreen(Screen):
 
     def on_resize(self) -> None:
         self._place_figure()
+        self.call_after_refresh(self._fit_cue)
 
     def _place_figure(self) -> None:
         place_figure(self.query_one("#stage"), self.query_one(FigureView), self.size)
@@ -444,6 +448,16 @@ class PlayerScreen(Screen):
 
     def watch_cue(self, value: str) -> None:
         self._set_line("cue", value)
+        self._fit_cue()
+
+    def _fit_cue(self) -> None:
+        """Give the cue the lines it needs at this width (at most three), so it is
+        wrapped, not cut; a layout pass only when that number changes."""
+        line = self._lines["cue"]
+        width = max(1, line.size.width or self.size.width - 2)
+        need = min(3, max(1, _wrapped_lines(self.cue, width)))
+        if line.styles.height is None or line.styles.height.value != need:
+            line.styles.height = need
 
     def watch_about(self, notes: tuple) -> None:
         # Changes only between items and at rests, so a layout pass here is cheap.
@@ -472,6 +486,21 @@ class PlayerScreen(Screen):
         banner.display = bool(value)
 
     # -- keys -----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Space pauses while playing and resumes while paused: only the binding that
+        # says what it will do is live (and shown).
+        if action == "resume":
+            return self.state is PlayerState.PAUSED
+        if action == "toggle_pause":
+            return self.state is not PlayerState.PAUSED
+        return True
+
+    def watch_state(self) -> None:
+        self.refresh_bindings()
+
+    def action_resume(self) -> None:
+        self.action_toggle_pause()
 
     def action_toggle_pause(self) -> None:
         if self.state in (PlayerState.PLAYING, PlayerState.PAUSED):
@@ -636,3 +665,8 @@ def _pace_text(pace, tempo_scale) -> str:
     if abs(scale - 1) > 1e-9:
         text += f" ×{scale:.2f}".rstrip("0").rstrip(".")
     return text
+
+
+def _wrapped_lines(text: str, width: int) -> int:
+    """How many lines `text` takes wrapped at word boundaries in `width` columns."""
+    return len(textwrap.wrap(text, width)) if text else 1

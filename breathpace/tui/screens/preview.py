@@ -91,7 +91,7 @@ class ExercisePoses(Static):
             figure = load_figure_named(item.figure, relative_to=self.relative_to)
         except (FigureError, OSError):
             return Text("")
-        from breathpace.figures.render import figure_frame, render_cells
+        from breathpace.figures.render import figure_frame, pose_support, render_cells
         from breathpace.figures.skeleton import flatten
 
         frame = figure_frame(figure)
@@ -99,12 +99,21 @@ class ExercisePoses(Static):
         fits = max(1, (width + POSE_GAP) // (POSE_COLS + POSE_GAP))
         names = [n for n in pose_names(item) if n in figure.poses][:fits]
         pictures = [
-            render_cells(figure, flatten(figure, n), POSE_COLS, POSE_ROWS, frame=frame)
+            render_cells(
+                figure,
+                flatten(figure, n),
+                POSE_COLS,
+                POSE_ROWS,
+                frame=frame,
+                support=pose_support(figure, n),
+            )
             for n in names
         ]
         gap = " " * POSE_GAP
         lines = [gap.join(p[row] for p in pictures) for row in range(POSE_ROWS)]
         lines.append(gap.join(n[:POSE_COLS].center(POSE_COLS) for n in names))
+        if figure.view.name:
+            lines.append(figure.view.name)
         # Plain text, never markup: pose names come from a file.
         return Text("\n".join(lines), no_wrap=True, overflow="crop")
 

@@ -63,8 +63,24 @@ class FigureView(Widget):
         color: $text-warning;
         text-style: bold;
     }
+    FigureView > .figure--far {
+        color: $text-secondary;
+        text-style: dim;
+    }
+    FigureView > .figure--prop {
+        color: $text-muted;
+    }
+    FigureView > .figure--view {
+        color: $text-muted;
+        text-style: italic;
+    }
     """
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"figure--caption"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "figure--caption",
+        "figure--far",
+        "figure--prop",
+        "figure--view",
+    }
 
     def __init__(
         self,
@@ -80,11 +96,13 @@ class FigureView(Widget):
         self._routine: Routine | None = None
         self._figures: dict[int, Figure | None] = {}
         self._frames: dict[int, Any] = {}
-        self._cache: OrderedDict[tuple, list[str]] = OrderedDict()
+        self._cache: OrderedDict[tuple, tuple[list[str], list[str]]] = OrderedDict()
         self._level_counts: dict[tuple, int] = {}
         #: What was asked last: (timeline id, segment index, grid step or breath level).
         self._asked: tuple | None = None
         self._rows: list[str] = []
+        #: Per row, each cell's shade ("1" body, "2" far limb, "3" floor and props).
+        self._shades: list[str] = []
         self._caption: tuple[str, ...] = ()
         self._level = 0.0
         #: What the widget shows now, and the angles it drew (for tests and tools).
@@ -176,15 +194,16 @@ class FigureView(Widget):
         found = self._level_counts.get(key)
         if found is not None:
             return found
-        from breathpace.figures.render import Camera, figure_frame
-        from breathpace.figures.skeleton import flatten, positions
+        from breathpace.figures.render import Camera, figure_frame, pose_support, scene_points
+        from breathpace.figures.skeleton import flatten
 
         frame = self._frames.get(s.item)
         if frame is None:
             frame = self._frames[s.item] = figure_frame(figure)
         cam = Camera.of(figure)
-        a = positions(flatten(figure, s.start))
-        b = positions(flatten(figure, s.target or s.start))
+        target = s.target or s.start
+        a = scene_points(figure, flatten(figure, s.start), 0.0, pose_support(figure, s.start))
+        b = scene_points(figure, flatten(figure, target), 0.0, pose_support(figure, target))
         farthest = 0.0
         for name, p in a.items():
             ua, va, _ = cam.project(p)
@@ -212,11 +231,13 @@ class FigureView(Widget):
         self.shown = s
         figure = self._figures.get(s.item) if s is not None else None
         caption = self._caption_for(s) if s is not None and figure is not None else ()
-        rows = self._cells(s, figure, level, caption) if s and figure is not None else []
-        if rows != self._rows or caption != self._caption:
-            before = self._rows
+        rows, shades = self._cells(s, figure, level, caption) if s and figure is not None else ([], [])
+        if rows != self._rows or shades != self._shades or caption != self._caption:
+            before = [a + b for a, b in zip(self._rows, self._shades, strict=True)]
+            after = [a + b for a, b in zip(rows, shades, strict=True)]
             whole = caption != self._caption or len(rows) != len(before)
             self._rows = rows
+            self._shades = shades
             self._caption = caption
             self.repaints += 1
             if whole:
@@ -225,23 +246,29 @@ class FigureView(Widget):
                 # Only the rows whose cells changed: a moving limb touches a few rows,
                 # and Textual then re-renders and sends just those lines.
                 width = self.size.width
-                changed = [y for y, (a, b) in enumerate(zip(before, rows, strict=True)) if a != b]
+                changed = [y for y, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
                 self.refresh(*(Region(0, y, width, 1) for y in changed))
 
     def _caption_for(self, s: Shot) -> tuple[str, ...]:
-        """The words under the figure: before an exercise, what to do and the position
-        the routine describes (its own words, drawn as plain text)."""
+        """The words under the figure: the view when it is not from the side (a top
+        view must say so), and before an exercise, what to do and the position the
+        routine describes (its own words, drawn as plain text)."""
+        figure = self._figures.get(s.item)
+        view = (figure.view.name,) if figure is not None and figure.view.name else ()
         if not s.caption:
-            return ()
+            return view
         items = self._routine.exercise if self._routine is not None else ()
         position = items[s.item - 1].position if 1 <= s.item <= len(items) else ""
-        return (s.caption, position) if position else (s.caption,)
+        words = (s.caption, position) if position else (s.caption,)
+        return (*words, *view)
 
-    def _cells(self, s: Shot, figure: Figure, level: float, caption: tuple[str, ...]) -> list[str]:
+    def _cells(
+        self, s: Shot, figure: Figure, level: float, caption: tuple[str, ...]
+    ) -> tuple[list[str], list[str]]:
         cols = self.size.width
         rows = self.size.height - len(caption)
         if cols < MIN_COLS or rows < MIN_ROWS:
-            return []
+            return [], []
         key = (s.item, s.start, s.target, round(s.x, 6), s.mirror, level, cols, rows)
         cached = self._cache.get(key)
         if cached is not None:
@@ -249,15 +276,33 @@ class FigureView(Widget):
             self.drawn_x = s.x
             return cached
         from breathpace.figures.motion import interpolate
-        from breathpace.figures.render import figure_frame, render_cells
+        from breathpace.figures.render import (
+            figure_frame,
+            moving_support,
+            pose_support,
+            render_shaded,
+        )
         from breathpace.figures.skeleton import flatten
 
         frame = self._frames.get(s.item)
         if frame is None:
             frame = self._frames[s.item] = figure_frame(figure)
         start = flatten(figure, s.start)
-        angles = start if s.target is None else interpolate(start, flatten(figure, s.target), s.x)
-        cells = render_cells(figure, angles, cols, rows, mirror=s.mirror, breath=level, frame=frame)
+        if s.target is None:
+            angles, support = start, pose_support(figure, s.start)
+        else:
+            angles = interpolate(start, flatten(figure, s.target), s.x)
+            support = moving_support(figure, s.start, s.target, ease(min(1.0, max(0.0, s.x))))
+        cells = render_shaded(
+            figure,
+            angles,
+            cols,
+            rows,
+            mirror=s.mirror,
+            breath=level,
+            frame=frame,
+            support=support,
+        )
         self.draws += 1
         self.drawn_x = s.x
         self._cache[key] = cells
@@ -281,15 +326,27 @@ class FigureView(Widget):
             if len(text) > width:
                 text = text[: max(0, width - 1)] + "…"
             caption_style = style
-            if line == 0:
+            figure = self._figures.get(self.shown.item) if self.shown is not None else None
+            if figure is not None and figure.view.name and line == len(self._caption) - 1:
+                caption_style += self.get_component_rich_style("figure--view")
+            elif line == 0:
                 caption_style += self.get_component_rich_style("figure--caption")
             return Strip([RichSegment(text.center(width), caption_style)], width)
         if 0 <= y < len(self._rows):
-            row = self._rows[y]
+            row, shades = self._rows[y], self._shades[y]
             # Centre the picture in the widget: the renderer fills its own size, but a
             # cached frame drawn for a moment may be narrower after a resize.
             pad = max(0, (width - len(row)) // 2)
-            return Strip([RichSegment(" " * pad + row, style)], width).crop(0, width)
+            segments = [RichSegment(" " * pad, style)] if pad else []
+            styles = {
+                "2": style + self.get_component_rich_style("figure--far"),
+                "3": style + self.get_component_rich_style("figure--prop"),
+            }
+            # One segment per run of a shade (a blank cell joins the run it is in): a
+            # colour is sent only where it changes.
+            for text, code in shade_runs(row, shades):
+                segments.append(RichSegment(text, styles.get(code, style)))
+            return Strip(segments, width).crop(0, width)
         return Strip.blank(width, style)
 
 
@@ -322,6 +379,23 @@ def routine_folder(session: Any) -> Path | None:
 def uneased(eased: float) -> float:
     """The fraction `x` at which `ease(x)` is `eased` (0..1): exact at both ends."""
     return math.acos(1 - 2 * min(1.0, max(0.0, eased))) / math.pi
+
+
+def shade_runs(row: str, shades: str) -> list[tuple[str, str]]:
+    """The row cut into (text, shade) runs; blank cells never start a run of their own."""
+    runs: list[tuple[str, str]] = []
+    start, current = 0, ""
+    for i, code in enumerate(shades):
+        if code == " " or code == current:
+            continue
+        if current and i > start:
+            runs.append((row[start:i], current))
+            start = i
+        elif not current:
+            pass
+        current = code
+    runs.append((row[start:], current or "1"))
+    return runs
 
 
 def _calm_level(seg: Segment) -> float:
