@@ -231,7 +231,9 @@ class FigureView(Widget):
         self.shown = s
         figure = self._figures.get(s.item) if s is not None else None
         caption = self._caption_for(s) if s is not None and figure is not None else ()
-        rows, shades = self._cells(s, figure, level, caption) if s and figure is not None else ([], [])
+        rows, shades = (
+            self._cells(s, figure, level, caption) if s and figure is not None else ([], [])
+        )
         if rows != self._rows or shades != self._shades or caption != self._caption:
             before = [a + b for a, b in zip(self._rows, self._shades, strict=True)]
             after = [a + b for a, b in zip(rows, shades, strict=True)]
