@@ -99,15 +99,17 @@ def figure_picture(
     import numpy as np
     from PIL import Image, ImageFilter
 
-    from breathpace.figures.render import render_raster
+    from breathpace.figures.render import pose_support, render_raster
     from breathpace.figures.skeleton import flatten
 
+    # Carried by the pose's own contacts, as the player places it (else it floats).
     raster = render_raster(
         figure,
         flatten(figure, pose),
         width * supersample,
         height * supersample,
         mirror=mirror,
+        support=pose_support(figure, pose),
     )
     alpha = Image.fromarray((raster * np.uint8(255)).astype(np.uint8), mode="L")
     if supersample > 1:
@@ -198,7 +200,10 @@ def _draw_chapter(
     title_face = font(round(size * 0.062), bold=True)
     body_face = font(round(size * 0.042))
     title_lines = wrap(title, title_face, inner, 2)
-    position_lines = wrap(position, body_face, inner, 3) if position else []
+    # As under the player's figure: a view not from the side says where it is seen from.
+    view = figure.view.name if figure is not None and figure.view.name else ""
+    words = " · ".join(w for w in (position, view) if w)
+    position_lines = wrap(words, body_face, inner, 3) if words else []
     text_height = round(face_size(title_face) * 1.25) * len(title_lines) + round(
         face_size(body_face) * 1.3
     ) * len(position_lines)
