@@ -58,10 +58,10 @@ def worst_stall_ms(threaded: bool) -> tuple[float, int]:
 
     from breathpace.audio.backends.silent import SilentBackend
     from breathpace.journal.db import open_journal
-    from breathpace.journal.recorder import SessionRecorder, start_session, start_write
     from breathpace.journal.writer import JournalWriter
     from breathpace.player import Player, PlayerState
     from breathpace.routine.load import parse_routine
+    from breathpace.session.recorder import SessionRecorder, start_session, start_write
 
     player = Player(parse_routine(LOCK_ROUTINE), backend=SilentBackend())
     fields = dict(routine_name="bench", source="x", mode="plain", pace="1-0-1-0", tempo_scale=1.0)
@@ -74,7 +74,6 @@ def worst_stall_ms(threaded: bool) -> tuple[float, int]:
         journal = open_journal(busy_timeout=10)  # as every write was made before
         sid = start_session(journal, player.timeline, **fields)
         recorder = SessionRecorder(journal, sid, player.timeline, player)
-    player.subscribe(recorder.on_event)
     holder = None
     worst = 0.0
     jumps = 0
@@ -89,7 +88,8 @@ def worst_stall_ms(threaded: bool) -> tuple[float, int]:
             )
             holder.stdout.readline()
         t0 = time.perf_counter()
-        player.poll()
+        for event in player.poll():  # as the session runner hands them on
+            recorder.on_event(event)
         worst = max(worst, time.perf_counter() - t0)
         if player.state is PlayerState.PAUSED:
             jumps += 1  # a stall long enough to be taken for a clock jump
@@ -117,8 +117,8 @@ def main() -> None:
     os.environ["XDG_CONFIG_HOME"] = tmp
     from breathpace.journal import history
     from breathpace.journal.db import open_journal, save_checkin, save_followup
-    from breathpace.journal.recorder import SessionRecorder, completes_rep, start_session
     from breathpace.library import resolve
+    from breathpace.session.recorder import SessionRecorder, completes_rep, start_session
     from breathpace.timeline import compile
 
     timeline = compile(resolve("glute-bridge").routine)

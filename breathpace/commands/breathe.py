@@ -15,7 +15,7 @@ import click
 
 from breathpace.commands.errors import InputError
 from breathpace.commands.options import input_errors, tempo_option
-from breathpace.commands.play import audio_option, play_prepared
+from breathpace.commands.playing import audio_option, play_prepared
 from breathpace.library import Resolved, resolve, routine_names
 from breathpace.routine.load import RoutineError
 from breathpace.routine.practice import (

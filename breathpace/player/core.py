@@ -27,9 +27,7 @@ from fractions import Fraction
 from typing import Any
 
 from breathpace.frames import frame_of, ms_of
-from breathpace.player.states import Trigger, transition
-from breathpace.routine.pattern import BreathPattern
-from breathpace.session.events import (
+from breathpace.player.events import (
     Event,
     Notice,
     PaceChanged,
@@ -38,6 +36,8 @@ from breathpace.session.events import (
     SegmentChanged,
     StateChanged,
 )
+from breathpace.player.states import Trigger, transition
+from breathpace.routine.pattern import BreathPattern
 from breathpace.timeline import Kind, Segment, Timeline
 
 #: A silent clock that leaps further than this between two polls means the computer

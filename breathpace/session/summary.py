@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from breathpace.fmt import length
 
 if TYPE_CHECKING:
-    from breathpace.session.run import Session
+    from breathpace.session.runner import SessionRunner
 
 #: Outcomes as a sentence says them.
 OUTCOME_WORDS = {
@@ -101,7 +101,7 @@ def summary_lines(s: Summary, *, plain: bool = False) -> list[str]:
     return lines
 
 
-def gather(session: Session) -> Summary:
+def gather(session: SessionRunner) -> Summary:
     """The summary of an ended session, read from its journal record (never raises for
     a journal problem: it falls back to what the player knows)."""
     from breathpace.journal.db import JournalError, open_journal

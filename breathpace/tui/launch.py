@@ -1,6 +1,6 @@
 """Entry points into the interface: the home screen, the Breathe screen, one session.
 
-Each is handed an audio backend opened before Textual draws anything (C audio libraries
+Each runs on an audio device opened before Textual draws anything (C audio libraries
 write to fd 2, which Textual draws on), and each makes sure a session that is cut short
 (q, Ctrl-C, SIGTERM, SIGHUP, or a crash) is closed in the journal with one outcome and
 the terminal is given back in a normal state. Bad input is a `SessionError`; the
@@ -9,13 +9,12 @@ commands turn it into their one-line exit-2 error.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from breathpace.session.options import SessionOptions, session_options
-from breathpace.session.run import Session, end_all, open_session_backend
+from breathpace.session.run import open_session_backend
+from breathpace.session.runner import SessionRunner, end_all
 from breathpace.session.summary import print_summaries
-from breathpace.settings import Settings
 from breathpace.tui.app import BreathpaceApp
 from breathpace.tui.screens.breathe import BreatheScreen
 from breathpace.tui.screens.player import PlayerScreen
@@ -57,27 +56,18 @@ def run_breathe(options: SessionOptions) -> int:
     return app.exit_status
 
 
-def run_session(
-    session: Session,
-    *,
-    watch: Path | None,
-    calm: bool,
-    settings: Settings,
-    notice: str | None,
-    clock: Any = None,
-) -> int:
-    """Play one session full screen; returns the exit status (0 after q or the end)."""
+def run_session(runner: SessionRunner, *, clock: Any = None) -> int:
+    """Play one opened session full screen; returns the exit status (0 after q or the
+    end). The caller closes the runner."""
 
     def first() -> PlayerScreen:
-        return PlayerScreen(session, watch=watch, calm=calm, standalone=True)
+        return PlayerScreen(runner, standalone=True)
 
     app = BreathpaceApp(
-        settings=settings,
-        backend=getattr(session.player, "backend", None),
+        settings=runner.prepared.options.settings,
         clock=clock,
         first=first,
-        calm=calm,
-        notice=notice,
+        calm=runner.prepared.options.calm,
     )
     try:
         app.run()
@@ -86,7 +76,7 @@ def run_session(
         # catches a crash inside the app, restores the terminal and sets return_code.
         crashed = app.exit_status == 0 and bool(app.return_code)
         end_all(app.sessions, "crashed" if crashed else "interrupted")
-    # The terminal is the person's again: what was done and what comes next (issue 9).
+    # The terminal is the person's again: what was done and what comes next.
     print_summaries(app.sessions)
     if app.exit_status == 0 and app.return_code:
         return int(app.return_code)

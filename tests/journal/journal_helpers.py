@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from breathpace.journal.db import Journal, save_checkin, save_followup
-from breathpace.journal.recorder import SessionRecorder, completes_rep, start_session
 from breathpace.library import resolve
 from breathpace.routine.load import load_routine
+from breathpace.session.recorder import SessionRecorder, completes_rep, start_session
 from breathpace.timeline import compile
 
 

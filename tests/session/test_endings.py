@@ -1,4 +1,4 @@
-"""Endings (issue 9): the summary, `--from`, `--resume` and the 15-second rule, on real
+"""Endings: the summary, `--from`, `--resume` and the 15-second rule, on real
 SQLite journals and the silent backend with a fake clock."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from breathpace.journal.db import SCHEMA_V1, SCHEMA_V2, open_journal
 from breathpace.session.errors import SessionError
 from breathpace.session.options import Overrides, session_options
 from breathpace.session.prepare import prepare
-from breathpace.session.run import open_session
+from breathpace.session.runner import SessionRunner
 from breathpace.session.start import after_rep_ms, find_item
 from breathpace.session.summary import Summary, gather, print_summaries, summary_lines
 from tests.fakes import FakeRig
@@ -68,12 +68,12 @@ def play(prepared, seconds: float, outcome: str | None = "quit"):
     """Open the prepared session on a fake clock, play `seconds`, end it with `outcome`
     (None: play on until it finishes by itself)."""
     rig = FakeRig(50.0)
-    session, _ = open_session(prepared, rig.backend, mode="plain", clock=rig.clock)
-    session.start()
+    session = SessionRunner(prepared, mode="plain", backend=rig.backend, clock=rig.clock)
+    session.open().start()
     steps = 0
     while seconds is None or steps * 0.25 < seconds:
         rig.clock.advance(0.25)
-        session.player.poll()
+        session.poll()
         steps += 1
         if session.player.state.value == "finished":
             break

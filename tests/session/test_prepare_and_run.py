@@ -15,13 +15,14 @@ from breathpace import fmt
 from breathpace.audio.backends.silent import SilentBackend
 from breathpace.clock import FakeClock
 from breathpace.journal.db import open_journal
+from breathpace.player.events import PlayerState, Reloaded
 from breathpace.routine.load import load_routine
 from breathpace.routine.pattern import BreathPattern
 from breathpace.session.errors import SessionError
-from breathpace.session.events import PlayerState, Reloaded
 from breathpace.session.options import Overrides, session_options
 from breathpace.session.prepare import prepare
-from breathpace.session.run import WatchReloader, end_all, open_session
+from breathpace.session.run import WatchReloader
+from breathpace.session.runner import SessionRunner, end_all
 from breathpace.settings import Settings, save_settings
 from breathpace.timeline import compile
 
@@ -85,12 +86,14 @@ def test_a_bad_theme_in_the_settings_names_the_settings_file(routine_file):
 def test_a_session_ends_once_with_one_outcome_in_the_journal(routine_file):
     clock = FakeClock(100.0)
     prepared = prepare(str(routine_file), session_options(Overrides(audio="none")))
-    session, notices = open_session(prepared, SilentBackend(clock=clock), mode="plain")
-    assert notices == []
+    session = SessionRunner(
+        prepared, mode="plain", backend=SilentBackend(clock=clock), clock=clock
+    ).open()
+    assert session.poll() == []  # nothing to say before it starts
     session.start()
-    for _ in range(32):  # past the first 15 s: a practice, kept (issue 9)
+    for _ in range(32):  # past the first 15 s: a practice, kept
         clock.advance(0.5)
-        session.player.poll()
+        session.poll()
     session.end("quit")
     session.end("completed")  # a later end changes nothing
     end_all([session], "interrupted")
@@ -103,7 +106,9 @@ def test_a_session_ends_once_with_one_outcome_in_the_journal(routine_file):
 def test_the_watch_reloader_reloads_a_saved_file_and_reports_a_broken_one(routine_file):
     clock = FakeClock(100.0)
     prepared = prepare(str(routine_file), session_options(Overrides(audio="none")))
-    session, _ = open_session(prepared, SilentBackend(clock=clock), mode="tui")
+    session = SessionRunner(
+        prepared, mode="tui", backend=SilentBackend(clock=clock), clock=clock
+    ).open()
     reloader = WatchReloader(routine_file)
     session.start()
     assert reloader.poll(session.player) is None  # unchanged

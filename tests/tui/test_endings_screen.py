@@ -1,4 +1,4 @@
-"""Endings in the full screen (issue 9), through Pilot with the silent backend and a
+"""Endings in the full screen, through Pilot with the silent backend and a
 fake clock: the summary above the check-in, a session stopped at once not kept, and a
 session that begins at an item (`--from`) or where the last one stopped (`--resume`)."""
 
@@ -13,7 +13,7 @@ import pytest
 from breathpace.journal.db import open_journal
 from breathpace.session.options import Overrides, session_options
 from breathpace.session.prepare import prepare
-from breathpace.session.run import open_session
+from breathpace.session.runner import SessionRunner
 from breathpace.session.summary import print_summaries
 from breathpace.tui.app import BreathpaceApp
 from breathpace.tui.screens.checkin import CheckInScreen
@@ -33,9 +33,8 @@ def routine_file(user_routines_dir: Path) -> Path:
 
 def app_for(prepared):
     rig = FakeRig(1000.0)
-    session, _ = open_session(prepared, rig.backend, mode="tui", clock=rig.clock)
+    session = SessionRunner(prepared, mode="tui", backend=rig.backend, clock=rig.clock).open()
     app = BreathpaceApp(
-        backend=rig.backend,
         clock=rig.clock,
         first=lambda: PlayerScreen(session, standalone=True),
     )

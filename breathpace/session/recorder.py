@@ -6,20 +6,18 @@ quit, Ctrl-C, a closed terminal, SIGTERM, or `kill -9` that no handler sees) the
 still holds everything up to the last completed rep; a session that never got an end
 written is shown as "cut short".
 
-The recorder only listens to the Player's typed events (`breathpace.session.events`,
+The recorder only listens to the Player's typed events (`breathpace.player.events`,
 which imports no numpy) on the thread that calls `poll()`, and turns them into typed
 writes (`writer`). During a session they go to a `JournalWriter`, whose thread applies
 them: a journal that is locked, full, deleted or damaged never holds up the loop that
 keeps the session's time, and what it could not write yet is kept and written later.
-Notices from the writer (one line each) are handed to `on_notice` on the session's own
-thread, at the next Player event or at the end.
+Notices from the writer (one line each) are taken by the session runner
+(`take_notices`) on the session's own thread, and shown as it shows any notice.
 """
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,18 +31,15 @@ from breathpace.journal.records import (
     StartSession,
     apply_write,
 )
+from breathpace.journal.resume import RepKey
 from breathpace.journal.writer import JournalWriter
+from breathpace.player.events import Event, PlayerState, Reloaded, SegmentChanged, StateChanged
 from breathpace.safe_text import name_text
-from breathpace.session.events import Event, PlayerState, Reloaded, SegmentChanged, StateChanged
 from breathpace.timeline.segment import Mark, Segment
 
 if TYPE_CHECKING:
     from breathpace.player import Player
     from breathpace.timeline import Timeline
-
-#: How long starting a session waits for its row (and the journal's notices) before
-#: playing on regardless: the row is usually written in a few milliseconds.
-START_WAIT_S = 1.0
 
 
 def planned_rows(timeline: Timeline) -> dict[tuple[int, str], tuple[str, int, int]]:
@@ -85,7 +80,6 @@ class SessionRecorder:
         notice: str | None = None,
         *,
         writer: JournalWriter | None = None,
-        on_notice: Callable[[str], None] | None = None,
     ):
         self._session_id = session_id
         self.notice = notice
@@ -93,7 +87,6 @@ class SessionRecorder:
         self._error: str | None = None
         self._journal_direct = journal
         self._writer = writer
-        self._on_notice = on_notice
         self._player = player
         self._rows = planned_rows(timeline) if timeline is not None else {}
         self._done: set[tuple[int, str, int, int]] = set()
@@ -131,25 +124,21 @@ class SessionRecorder:
         return self._writer
 
     def take_notices(self) -> list[str]:
-        """Notices from the journal since last asked (each shown once)."""
-        return self._writer.take_notices() if self._writer is not None else []
+        """Notices from the journal since last asked (each shown once). The first is
+        kept as `notice`: the summary then says why the session is not recorded."""
+        notices = self._writer.take_notices() if self._writer is not None else []
+        if notices and self.notice is None:
+            self.notice = notices[0]
+        return notices
 
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until what was recorded so far is in the journal (tests, tools)."""
         return self._writer.flush(timeout) if self._writer is not None else True
 
-    def _deliver_notices(self) -> None:
-        if self._on_notice is None:
-            return
-        for text in self.take_notices():
-            with contextlib.suppress(Exception):  # a notice must never stop the session
-                self._on_notice(text)
-
     def on_event(self, event: Event) -> None:
         """The Player callback. Never raises."""
         if self._closed:
             return
-        self._deliver_notices()
         match event:
             case SegmentChanged(segment=segment, previous=previous):
                 if self._after_reload:
@@ -210,7 +199,6 @@ class SessionRecorder:
         self._closed = True
         if self._writer is not None:
             self._writer.close()
-            self._deliver_notices()
         elif self._journal_direct is not None:
             self._journal_direct.close()
 
@@ -246,8 +234,8 @@ def resolved_source(source: str) -> str:
 
 
 def rep_key(seg: Segment) -> str:
-    """How the journal names a rep for `--resume`: "item|side|set|rep"."""
-    return f"{seg.exercise}|{seg.side or ''}|{seg.set}|{seg.rep}"
+    """How the journal names the rep `seg` belongs to (for `--resume`)."""
+    return RepKey(seg.exercise, seg.side or None, seg.set, seg.rep).text()
 
 
 def start_write(
@@ -319,17 +307,15 @@ def record_session(
     source: str,
     mode: str,
     now: datetime | None = None,
-    on_notice: Callable[[str], None] | None = None,
     journal_path: Path | None = None,
     continues: int | None = None,
     last_rep: str | None = None,
 ) -> SessionRecorder:
     """Start recording `player`'s session: the row now, progress at every completed rep.
 
-    The writes go to a writer thread. This waits up to `START_WAIT_S` for the session
-    row, so `notice` can say at once when the journal was kept aside or cannot be
-    written; the session itself is never held up longer than that. Later notices go to
-    `on_notice` (on the thread that polls the player)."""
+    The writes go to a writer thread, which opens the journal: the session never waits
+    for it (a journal kept aside or that cannot be written says so in `take_notices`).
+    The caller hands the recorder every Player event (`on_event`)."""
     timeline = player.timeline
     writer = JournalWriter(journal_path)
     writer.submit(
@@ -346,10 +332,4 @@ def record_session(
             last_rep=last_rep,
         )
     )
-    writer.flush(START_WAIT_S)
-    notice = " ".join(writer.take_notices()) or None
-    recorder = SessionRecorder(
-        None, 0, timeline, player, notice=notice, writer=writer, on_notice=on_notice
-    )
-    player.subscribe(recorder.on_event)
-    return recorder
+    return SessionRecorder(None, 0, timeline, player, writer=writer)
