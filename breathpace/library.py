@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from breathpace import paths
-from breathpace.routine.load import RoutineError, load_routine
+from breathpace.routine.load import RoutineError, read_routine_file
 from breathpace.routine.model import Routine
 from breathpace.safe_text import name_text
 
@@ -71,6 +71,32 @@ def find(name_or_path: str) -> tuple[Path, bool]:
         hint = f' (did you mean "{close[0]}"?)' if close else " (see `breathpace list`)"
         raise RoutineError(name_or_path, f"no routine of that name{hint}")
     return candidate, False
+
+
+def load_routine(path: str | Path) -> Routine:
+    """Read and validate a routine file, its total length too (`load_measured_routine`)."""
+    return load_measured_routine(path)[0]
+
+
+def load_measured_routine(path: str | Path) -> tuple[Routine, int]:
+    """A routine file, validated, and its length in ms at its own pace. The length
+    limits (4 hours, and a cap on cues) are the compiler's, so they are checked here,
+    above both the routine and the timeline packages; a listing reuses the length."""
+    # Imported here: compiling is needed only once a file is read, not to find one.
+    from breathpace.timeline.compile import MAX_SEGMENTS, TimelineTooLong, compile
+
+    source = str(path)
+    routine = read_routine_file(path)
+    try:
+        return routine, compile(routine).duration_ms
+    except TimelineTooLong as exc:
+        if exc.at_ms is not None:
+            raise RoutineError(
+                source, "the routine is longer than the 4 hour limit at its own pace"
+            ) from None
+        raise RoutineError(
+            source, f"the routine has more than {MAX_SEGMENTS:,} cues; split it up"
+        ) from None
 
 
 def resolve(name_or_path: str) -> Resolved:

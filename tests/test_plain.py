@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from breathpace import plain
-from breathpace.routine.load import load_routine
+from breathpace.library import load_routine
 from breathpace.session import runner as runner_module
 from breathpace.timeline import compile
 from breathpace.timeline.segment import Breath, Kind, Segment

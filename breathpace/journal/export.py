@@ -92,7 +92,8 @@ def _title_from_file(name: str, source: str) -> str:
     from pathlib import Path
 
     from breathpace import library
-    from breathpace.routine.load import RoutineError, load_routine
+    from breathpace.library import load_routine
+    from breathpace.routine.load import RoutineError
 
     candidates = []
     if source and Path(source).stem == name:

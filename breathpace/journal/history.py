@@ -292,8 +292,8 @@ def sparkline(values: Sequence[float | None], top: float = 10) -> str:
 
 def previous_levels() -> dict[str, str]:
     """routine name -> the routine whose next level it is (the person's own first)."""
-    from breathpace.library import builtin_routine_files, user_routine_files
-    from breathpace.routine.load import RoutineError, load_routine
+    from breathpace.library import builtin_routine_files, load_routine, user_routine_files
+    from breathpace.routine.load import RoutineError
 
     found: dict[str, str] = {}
     for path in user_routine_files() + builtin_routine_files():
@@ -320,8 +320,8 @@ def routine_file(journal: Journal, routine_name: str):
        (the file was moved or renamed).
 
     None if none of these loads; `stored_routine` then rebuilds what was played."""
-    from breathpace.library import builtin_routine_files, resolve, user_routine_files
-    from breathpace.routine.load import RoutineError, load_routine
+    from breathpace.library import builtin_routine_files, load_routine, resolve, user_routine_files
+    from breathpace.routine.load import RoutineError
     from breathpace.routine.practice import PracticeError, build_practice
 
     try:

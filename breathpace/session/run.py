@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from breathpace.audio.backends import BackendError, NoSuchDevice, open_backend
+from breathpace.library import load_routine
 from breathpace.player.events import Reloaded
-from breathpace.routine.load import RoutineError, load_routine
+from breathpace.routine.load import RoutineError
 from breathpace.session.dose import effective_dose
 from breathpace.session.errors import SessionError
 from breathpace.session.options import SessionOptions

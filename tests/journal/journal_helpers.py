@@ -6,8 +6,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from breathpace.journal.db import Journal, save_checkin, save_followup
-from breathpace.library import resolve
-from breathpace.routine.load import load_routine
+from breathpace.library import load_routine, resolve
 from breathpace.session.recorder import SessionRecorder, completes_rep, start_session
 from breathpace.timeline import compile
 

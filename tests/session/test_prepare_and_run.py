@@ -15,8 +15,8 @@ from breathpace import fmt
 from breathpace.audio.backends.silent import SilentBackend
 from breathpace.clock import FakeClock
 from breathpace.journal.db import open_journal
+from breathpace.library import load_routine
 from breathpace.player.events import PlayerState, Reloaded
-from breathpace.routine.load import load_routine
 from breathpace.routine.pattern import BreathPattern
 from breathpace.session.errors import SessionError
 from breathpace.session.options import Overrides, session_options

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from breathpace.audio.voice import segment_text, voice_lines, with_cue
-from breathpace.library import builtin_routine_files
-from breathpace.routine.load import load_routine, parse_routine
+from breathpace.library import builtin_routine_files, load_routine
+from breathpace.routine.load import parse_routine
 from breathpace.routine.model import Breathing, Exercise
 from breathpace.session import words
 from breathpace.session.words import Note

@@ -13,9 +13,8 @@ import tomllib
 
 import pytest
 
-from breathpace.library import builtin_routine_files
+from breathpace.library import builtin_routine_files, load_routine
 from breathpace.player.events import PlayerState
-from breathpace.routine.load import load_routine
 from breathpace.routine.model import Exercise, Routine
 from breathpace.session import words
 from breathpace.timeline import Kind
