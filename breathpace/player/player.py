@@ -80,7 +80,7 @@ class Player:
         self._core = Core(
             plan, self._sr, discards_ahead=caps.discards_ahead, wall_clock=not caps.renders
         )
-        self._source = Source(self._core, volume=volume, muted=muted)
+        self._source = Source(self._core, volume=volume, muted=muted, audible=caps.renders)
         backend.attach(self._source)
 
     def _make_plan(

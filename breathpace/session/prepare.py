@@ -58,12 +58,15 @@ class Prepared:
 
 def load_session_theme(options: SessionOptions, *, lenient: bool = False) -> Theme:
     """The theme the options name. `lenient` falls back to the default theme (the
-    interface, where a bad theme in the settings must not keep a session from starting)."""
+    interface, where a bad theme in the settings must not keep a session from starting).
+    Its samples are decoded now only when the session may play sound (not with
+    `--audio none`): a bad sample is then one line before anything opens."""
+    decode = options.audio != "none"
     try:
-        return load_theme(options.theme)
+        return load_theme(options.theme, decode=decode)
     except ThemeError as exc:
         if lenient:
-            return load_theme(None)
+            return load_theme(None, decode=decode)
         raise SessionError(f"{options.theme_from}: {exc}") from None
 
 
