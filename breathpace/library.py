@@ -124,6 +124,7 @@ def builtin_figure_files() -> list[Path]:
 def find_figure(name_or_path: str, relative_to: Path | None = None) -> Path:
     """The file a routine's `figure` key means: a built-in figure name, or a path (taken
     relative to the routine's folder when `relative_to` is given)."""
+    # Imported here (twice below too): figures load only when a routine shows one.
     from breathpace.figures.load import FigureError
 
     looks_like_path = name_or_path.endswith(".toml") or "/" in name_or_path or "\\" in name_or_path
@@ -145,6 +146,7 @@ def find_figure(name_or_path: str, relative_to: Path | None = None) -> Path:
 
 def load_figure_named(name_or_path: str, relative_to: Path | None = None):
     """Find and load a figure; raises FigureError with one line per problem."""
+    # Imported here: see `find_figure`.
     from breathpace.figures.load import load_figure
 
     return load_figure(find_figure(name_or_path, relative_to))

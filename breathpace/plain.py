@@ -169,6 +169,8 @@ def first_run_safety(say, stdin: TextIO) -> bool:
     """The first-run safety notice, as the full screen shows it: the same words
     (`breathpace.safety`) and the same "seen" setting, so it is printed once, whichever
     way breathpace is first used. At a terminal it waits for Enter. True if printed."""
+    # Imported here: settings and the notice are read only when the session begins
+    # (the lines above are all this module needs to print segments).
     from breathpace.safety import SAFETY_NOTICE
     from breathpace.settings import SettingsError, load_settings, save_settings
 

@@ -213,6 +213,7 @@ class Theme(_Frozen):
 
 def sounds_dir() -> Path:
     """The folder of built-in themes."""
+    # Imported here: the library loads the routine models, which a theme never needs.
     from breathpace.library import data_dir
 
     return data_dir("sounds")

@@ -124,6 +124,8 @@ def breathe_cmd(
     with input_errors():
         options = session_options(overrides)
 
+    # Imported here, not at the top: `breathpace.tui` is the interface package, which
+    # the light commands (their --help) never load; `fallback` itself imports nothing.
     from breathpace.tui.fallback import full_screen_unsupported
 
     if choice is None and not plain and not full_screen_unsupported():

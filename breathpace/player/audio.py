@@ -47,6 +47,7 @@ class Sound:
         voice: Mapping[str, np.ndarray] | None = None,
     ):
         if theme is None and audible:
+            # Imported here: only a Player built without a theme that will sound needs one.
             from breathpace.audio.theme import load_theme
 
             theme = load_theme()
@@ -59,6 +60,7 @@ class Sound:
         """The mixer that renders `timeline`, or None when nothing is heard."""
         if not self.audible:
             return None
+        # Imported here: the mixer loads numpy, which a silent session never needs.
         from breathpace.audio.mixer import Mixer
 
         return Mixer(timeline, self.theme, self.sample_rate, **self._opts)

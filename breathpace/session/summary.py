@@ -10,10 +10,12 @@ journal record (the reps and exercises as written there, so the numbers match
 from __future__ import annotations
 
 import shlex
+import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from breathpace.fmt import length
+from breathpace.safe_text import for_stream
 
 if TYPE_CHECKING:
     from breathpace.session.runner import SessionRunner
@@ -104,6 +106,7 @@ def summary_lines(s: Summary, *, plain: bool = False) -> list[str]:
 def gather(session: SessionRunner) -> Summary:
     """The summary of an ended session, read from its journal record (never raises for
     a journal problem: it falls back to what the player knows)."""
+    # Imported here: the history queries load only when a session has ended.
     from breathpace.journal.db import JournalError, open_journal
     from breathpace.journal.history import BREATHE_SOURCE, progress, suggestion_for
     from breathpace.journal.history import session as session_row
@@ -177,10 +180,6 @@ def gather(session: SessionRunner) -> Summary:
 def print_summaries(sessions, out=None) -> None:
     """After the full screen has closed: each ended session's summary on the terminal,
     read again from the journal (so a check-in just saved shows as done)."""
-    import sys
-
-    from breathpace.safe_text import for_stream
-
     out = out or sys.stdout
     for session in sessions:
         if not (session.started and session.ended):

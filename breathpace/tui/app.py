@@ -100,6 +100,7 @@ class BreathpaceApp(App[None]):
         being stopped and continued (`breathpace.tui.driver`)."""
         driver = super().get_driver_class()
         if driver.__name__ == "LinuxDriver":  # not imported elsewhere: it needs termios
+            # Imported here: the driver needs termios, which only Linux and macOS have.
             from breathpace.tui.driver import SteadyLinuxDriver
 
             return SteadyLinuxDriver
