@@ -54,12 +54,16 @@ def user_routine_files() -> list[Path]:
     return sorted(folder.glob("*.toml")) if folder.is_dir() else []
 
 
+def looks_like_path(name_or_path: str) -> bool:
+    """Whether a ROUTINE argument names a file (`x.toml`, `dir/x`) rather than a name."""
+    return Path(name_or_path).suffix == ".toml" or "/" in name_or_path or "\\" in name_or_path
+
+
 def find(name_or_path: str) -> tuple[Path, bool]:
     """The file a ROUTINE argument means: a user routine name (it wins, so a person can
     keep their own edited copy of a built-in), a built-in name, or a path."""
     candidate = Path(name_or_path)
-    looks_like_path = candidate.suffix == ".toml" or "/" in name_or_path or "\\" in name_or_path
-    if not looks_like_path:
+    if not looks_like_path(name_or_path):
         for folder, builtin in ((paths.user_routines_dir(), False), (data_dir("routines"), True)):
             path = folder / f"{name_or_path}.toml"
             if path.is_file():

@@ -115,6 +115,14 @@ class SessionRecorder:
     def _journal(self) -> Journal | None:
         return self._writer.journal if self._writer is not None else self._journal_direct
 
+    def counts(self) -> tuple[int, int, int, int]:
+        """What this session did, as recorded so far (also when the journal could not
+        take it): (items with a finished rep, items, finished reps, planned reps)."""
+        items = {number for number, _ in self._rows}
+        done_items = {key[0] for key in self._done}
+        planned = sum(sets * reps for _, sets, reps in self._rows.values())
+        return len(done_items), len(items), len(self._done), planned
+
     @property
     def closed(self) -> bool:
         return self._closed

@@ -55,6 +55,9 @@ class Summary:
     """Why nothing was recorded (the journal could not be opened or written)."""
     resumable: bool = True
     """`play NAME --resume` can carry it on (False for a practice built on the spot)."""
+    play_as: str | None = None
+    """What to type after `play` to play it again: the path when it was played by path
+    (its name would not find it), else `routine`."""
 
 
 def summary_lines(s: Summary, *, plain: bool = False) -> list[str]:
@@ -84,7 +87,7 @@ def summary_lines(s: Summary, *, plain: bool = False) -> list[str]:
         lines.append(f"Checked in (session #{s.session_id}).")
     elif plain:
         lines.append(
-            f"Check in now: breathpace history --effort N --pain N (0-10; session #{s.session_id})"
+            f"Check in now: breathpace history --session {s.session_id} --effort N --pain N (0-10)"
         )
     else:
         lines.append("Next: a short check-in (effort and pain now, 0-10).")
@@ -99,7 +102,8 @@ def summary_lines(s: Summary, *, plain: bool = False) -> list[str]:
     if s.suggestion:
         lines.append(f"Suggestion: {s.suggestion}")
     if s.outcome != "completed" and s.reps_done and s.resumable:
-        lines.append(f"To carry on later: breathpace play {shlex.quote(s.routine)} --resume")
+        again = shlex.quote(s.play_as or s.routine)
+        lines.append(f"To carry on later: breathpace play {again} --resume")
     return lines
 
 
@@ -121,6 +125,7 @@ def gather(session: SessionRunner) -> Summary:
         continues=session.begin.continues,
         # A practice built on the spot (`breathe 4-0-6-0`) has no routine to resume.
         resumable=session.source != BREATHE_SOURCE,
+        play_as=getattr(getattr(session, "prepared", None), "play_as", None),
     )
     if recorder is not None and getattr(recorder, "discarded", False):
         return Summary(
@@ -134,13 +139,15 @@ def gather(session: SessionRunner) -> Summary:
         )
     sid = session.session_id
     items = len(getattr(player.timeline, "items", ()) or ())
+    # Not in the journal (a full disk): what the session itself counted.
+    counted = recorder.counts() if recorder is not None else (0, items, 0, 0)
     fallback = Summary(
         **base,
         played_ms=int(getattr(player, "played_ms", 0)),
-        exercises_done=0,
-        exercises=items,
-        reps_done=0,
-        reps_planned=0,
+        exercises_done=counted[0],
+        exercises=counted[1] or items,
+        reps_done=counted[2],
+        reps_planned=counted[3],
         # The journal's own notice already said why (once); this only points back to it.
         not_recorded=(
             "Not recorded yet: breathpace could not write it (the notice above says why)."
@@ -179,13 +186,15 @@ def gather(session: SessionRunner) -> Summary:
 
 def print_summaries(sessions, out=None) -> None:
     """After the full screen has closed: each ended session's summary on the terminal,
-    read again from the journal (so a check-in just saved shows as done)."""
+    read again from the journal (so a check-in just saved shows as done), with the
+    commands to type at the shell (a check-in skipped on the screen can be given
+    later with the session's own number)."""
     out = out or sys.stdout
     for session in sessions:
         if not (session.started and session.ended):
             continue
         try:
-            for line in summary_lines(gather(session)):
+            for line in summary_lines(gather(session), plain=True):
                 out.write(for_stream(line, out) + "\n")
             out.flush()
         except (OSError, ValueError):  # the terminal went away (SIGHUP): nothing to tell

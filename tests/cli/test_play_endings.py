@@ -93,7 +93,7 @@ def test_a_completed_plain_session_prints_its_summary_and_how_to_check_in(short)
     assert not any("Pelvic tilt  set" in line for line in lines)  # item 1 never played
     assert "Short pair: completed · " in done.stdout
     assert "1 of 2 exercises, 2 of 4 reps" in lines
-    assert "Check in now: breathpace history --effort N --pain N (0-10; session #1)" in lines
+    assert "Check in now: breathpace history --session 1 --effort N --pain N (0-10)" in lines
     assert any(
         line.startswith("In 12 hours or more: breathpace history --next-day") for line in lines
     )

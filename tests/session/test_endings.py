@@ -120,7 +120,7 @@ def test_summary_lines_say_what_was_done_and_what_comes_next():
     assert "Suggestion: Hold steady: keep the routine as it is." in screen
     assert screen[-1] == "To carry on later: breathpace play three --resume"
     plain = summary_lines(done, plain=True)
-    assert "Check in now: breathpace history --effort N --pain N (0-10; session #7)" in plain
+    assert "Check in now: breathpace history --session 7 --effort N --pain N (0-10)" in plain
     assert any("breathpace history --next-day" in line for line in plain)
 
 
@@ -194,6 +194,25 @@ def test_a_completed_session_is_kept_and_summarised_from_the_journal(routine_fil
     text = out.getvalue()
     assert text.startswith("Three moves: completed · ")
     assert "3 of 3 exercises, 9 of 9 reps" in text and "--resume" not in text
+
+
+def test_a_session_the_journal_could_not_take_is_summarised_from_what_it_played(routine_file):
+    """The journal's folder cannot be made (a file stands where it should be, as a full
+    or read-only disk would refuse it): the summary still counts what was played, not
+    "0 of 3 exercises"."""
+    folder = paths.journal_file().parent
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    if folder.exists():
+        import shutil
+
+        shutil.rmtree(folder)
+    folder.write_text("not a folder", "utf-8")
+    session = play(prepare("three", options()), seconds=None, outcome=None)
+    session.end("completed")
+    s = gather(session)
+    assert session.session_id is None and s.not_recorded is not None
+    assert (s.exercises_done, s.exercises, s.reps_done, s.reps_planned) == (3, 3, 9, 9)
+    assert "3 of 3 exercises, 9 of 9 reps" in summary_lines(s)
 
 
 # -- --from ---------------------------------------------------------------------------
@@ -309,3 +328,11 @@ def test_the_resume_hint_only_where_play_can_resume_and_quoted():
     assert not any("--resume" in line for line in practice)
     named = summary_lines(Summary(routine="my bridges", **base))
     assert named[-1] == "To carry on later: breathpace play 'my bridges' --resume"
+    # Played by path: the name alone would not find it again, the path does.
+    by_path = summary_lines(Summary(routine="bridges", play_as="my files/bridges.toml", **base))
+    assert by_path[-1] == "To carry on later: breathpace play 'my files/bridges.toml' --resume"
+
+
+def test_a_routine_played_by_path_is_named_by_that_path_for_the_next_play(routine_file):
+    assert prepare(str(routine_file), options()).play_as == str(routine_file)
+    assert prepare("three", options()).play_as is None
