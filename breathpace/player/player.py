@@ -24,7 +24,7 @@ from breathpace.player.events import Event, Notice, PlayerState, Reloaded
 from breathpace.player.states import Trigger, allows
 from breathpace.routine.model import Routine
 from breathpace.routine.pattern import BreathPattern
-from breathpace.timeline import Segment, Timeline, compile
+from breathpace.timeline import Segment, Timeline, compile, pace_for
 
 if TYPE_CHECKING:
     import numpy as np
@@ -95,7 +95,7 @@ class Player:
         return Plan.of(
             timeline,
             self._sr,
-            pace=pace or routine.pace_parsed,
+            pace=pace_for(routine, pace),
             pace_override=pace,
             tempo_scale=scale,
             sound=self._sound.mixer_for(timeline),
