@@ -151,7 +151,7 @@ def test_there_is_no_cycle_between_packages():
 #: modules that are not listed (settings, paths, safe_text…) are shared helpers.
 LAYERS = (
     ("cli", "commands", "__main__"),
-    ("tui", "frontend"),
+    ("tui",),
     ("plain",),
     ("session",),
     ("player",),
