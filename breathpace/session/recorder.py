@@ -17,15 +17,13 @@ Notices from the writer (one line each) are taken by the session runner
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from breathpace.journal.db import NOT_PRACTICE_MS, OUTCOMES, Journal, JournalError, now_utc, to_db
+from breathpace.journal.db import NOT_PRACTICE_MS, OUTCOMES, Journal, now_utc, to_db
 from breathpace.journal.records import (
     EndSession,
-    JournalWrite,
     PlayedTime,
     RepProgress,
     StartSession,
@@ -65,33 +63,57 @@ def completes_rep(segment: Segment, previous: Segment | None) -> bool:
     )
 
 
+class RepCount:
+    """The reps one session has finished, and the progress write each new one makes.
+
+    Pure bookkeeping (no journal): the recorder submits its writes, and the tests and
+    benchmarks that fill a journal apply the very same writes."""
+
+    def __init__(self) -> None:
+        self.done: set[tuple[int, str, int, int]] = set()
+        """(item, side, set, rep) of every finished rep."""
+
+    def add(self, seg: Segment, played_ms: int) -> RepProgress | None:
+        """The write for a finished rep (the segment carrying its REP_END mark); None
+        when that rep was already counted (played again after a step back)."""
+        side = seg.side or ""
+        key = (seg.exercise, side, seg.set, seg.rep)
+        if key in self.done:
+            return None
+        self.done.add(key)
+        reps_done = sum(1 for k in self.done if k[:2] == key[:2])
+        sets_done = sum(
+            1
+            for s in range(1, seg.sets + 1)
+            if all((seg.exercise, side, s, r) in self.done for r in range(1, seg.reps + 1))
+        )
+        return RepProgress(
+            exercise=seg.exercise,
+            side=side,
+            name=seg.exercise_name,
+            sets=seg.sets,
+            reps=seg.reps,
+            reps_done=reps_done,
+            sets_done=sets_done,
+            played_ms=played_ms,
+            last_rep=rep_key(seg),
+        )
+
+
 class SessionRecorder:
     """Keeps one session's row and its progress current. Create with `record_session`.
 
-    Given a `writer`, writes are queued to its thread; given only a `journal` (tests,
-    benchmarks, tools), each write is applied at once on the caller's thread."""
+    Its writes are queued to the writer's thread: a journal that is busy, full or gone
+    never holds up the session."""
 
-    def __init__(
-        self,
-        journal: Journal | None,
-        session_id: int,
-        timeline: Timeline | None,
-        player: Any = None,
-        notice: str | None = None,
-        *,
-        writer: JournalWriter | None = None,
-    ):
-        self._session_id = session_id
-        self.notice = notice
-        """One line for the person when the journal was kept aside or could not be opened."""
-        self._error: str | None = None
-        self._journal_direct = journal
+    def __init__(self, writer: JournalWriter, timeline: Timeline, player: Any = None):
+        self.notice: str | None = None
+        """The journal's first notice (kept aside, cannot be written), once taken."""
         self._writer = writer
         self._player = player
-        self._rows = planned_rows(timeline) if timeline is not None else {}
-        self._done: set[tuple[int, str, int, int]] = set()
-        self._closed = journal is None and writer is None
-        self._closed_from_start = self._closed  # nothing recorded: nothing to discard
+        self._rows = planned_rows(timeline)
+        self._reps = RepCount()
+        self._closed = False
         self._after_reload = False
         self.discarded = False
         """True when the session ended before its first rep and within NOT_PRACTICE_MS:
@@ -100,51 +122,47 @@ class SessionRecorder:
     @property
     def session_id(self) -> int:
         """The session's id in the journal (0 when it is not recorded, or not yet)."""
-        if self._writer is not None:
-            return self._writer.session_id
-        return self._session_id
+        return self._writer.session_id
 
     @property
     def error(self) -> str | None:
         """Why the journal cannot be written now; the session is not disturbed."""
-        if self._writer is not None:
-            return self._writer.error
-        return self._error
+        return self._writer.error
 
     @property
     def _journal(self) -> Journal | None:
-        return self._writer.journal if self._writer is not None else self._journal_direct
+        return self._writer.journal
 
     def counts(self) -> tuple[int, int, int, int]:
         """What this session did, as recorded so far (also when the journal could not
         take it): (items with a finished rep, items, finished reps, planned reps)."""
         items = {number for number, _ in self._rows}
-        done_items = {key[0] for key in self._done}
+        done_items = {key[0] for key in self._reps.done}
         planned = sum(sets * reps for _, sets, reps in self._rows.values())
-        return len(done_items), len(items), len(self._done), planned
+        return len(done_items), len(items), len(self._reps.done), planned
 
     @property
     def closed(self) -> bool:
         return self._closed
 
     @property
-    def writer(self) -> JournalWriter | None:
+    def writer(self) -> JournalWriter:
         return self._writer
 
     def take_notices(self) -> list[str]:
         """Notices from the journal since last asked (each shown once). The first is
         kept as `notice`: the summary then says why the session is not recorded."""
-        notices = self._writer.take_notices() if self._writer is not None else []
+        notices = self._writer.take_notices()
         if notices and self.notice is None:
             self.notice = notices[0]
         return notices
 
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until what was recorded so far is in the journal (tests, tools)."""
-        return self._writer.flush(timeout) if self._writer is not None else True
+        return self._writer.flush(timeout)
 
     def on_event(self, event: Event) -> None:
-        """The Player callback. Never raises."""
+        """Hear one Player event (the session runner hands each on). Never raises."""
         if self._closed:
             return
         match event:
@@ -160,73 +178,39 @@ class SessionRecorder:
             case StateChanged(
                 state=PlayerState.PAUSED | PlayerState.FINISHED | PlayerState.STOPPED
             ):
-                self._submit(PlayedTime(self._played_ms()))
+                self._writer.submit(PlayedTime(self._played_ms()))
 
     def rep_done(self, seg: Segment) -> None:
         """Record one completed rep (the segment carrying its REP_END mark)."""
-        side = seg.side or ""
-        key = (seg.exercise, side, seg.set, seg.rep)
-        if self._closed or key in self._done:
+        if self._closed:
             return
-        self._done.add(key)
-        reps_done = sum(1 for k in self._done if k[:2] == key[:2])
-        sets_done = sum(
-            1
-            for s in range(1, seg.sets + 1)
-            if all((seg.exercise, side, s, r) in self._done for r in range(1, seg.reps + 1))
-        )
-        self._rows.setdefault((seg.exercise, side), (seg.exercise_name, seg.sets, seg.reps))
-        self._submit(
-            RepProgress(
-                exercise=seg.exercise,
-                side=side,
-                name=seg.exercise_name,
-                sets=seg.sets,
-                reps=seg.reps,
-                reps_done=reps_done,
-                sets_done=sets_done,
-                played_ms=self._played_ms(),
-                last_rep=rep_key(seg),
-            )
-        )
+        write = self._reps.add(seg, self._played_ms())
+        if write is None:
+            return
+        self._rows.setdefault((seg.exercise, write.side), (seg.exercise_name, seg.sets, seg.reps))
+        self._writer.submit(write)
 
     def close(self, outcome: str, *, now: datetime | None = None) -> None:
-        """Write how the session ended; later calls do nothing.
-
-        With a writer this waits for the journal (a busy one up to a few seconds);
-        what still cannot be written is saved aside, with a notice."""
+        """Write how the session ended; later calls do nothing. This waits for the
+        journal (a busy one up to a few seconds); what still cannot be written is saved
+        aside, with a notice."""
         if outcome not in OUTCOMES:
             raise ValueError(f"outcome must be one of {', '.join(OUTCOMES)}")
         if self._closed:
             return
         played = self._played_ms()
         # Stopped before the first rep and within 15 s: not a practice, not kept.
-        discard = outcome != "completed" and not self._done and played < NOT_PRACTICE_MS
-        self._submit(EndSession(to_db(now or now_utc()), outcome, played, discard=discard))
-        self.discarded = discard and not self._closed_from_start
+        discard = outcome != "completed" and not self._reps.done and played < NOT_PRACTICE_MS
+        self._writer.submit(EndSession(to_db(now or now_utc()), outcome, played, discard=discard))
+        self.discarded = discard
         self._closed = True
-        if self._writer is not None:
-            self._writer.close()
-        elif self._journal_direct is not None:
-            self._journal_direct.close()
+        self._writer.close()
 
     def _played_ms(self) -> int:
         try:
             return int(self._player.played_ms) if self._player is not None else 0
         except Exception:
             return 0
-
-    def _submit(self, write: JournalWrite) -> None:
-        if self._writer is not None:
-            self._writer.submit(write)
-            return
-        if self._journal_direct is None or self._error is not None:
-            return
-        try:
-            with self._journal_direct.transaction() as conn:
-                self._session_id = apply_write(conn, write, self._session_id)
-        except (JournalError, sqlite3.Error) as exc:
-            self._error = f"The journal could not be written ({exc}); practice goes on unrecorded."
 
 
 def resolved_source(source: str) -> str:
@@ -340,4 +324,4 @@ def record_session(
             last_rep=last_rep,
         )
     )
-    return SessionRecorder(None, 0, timeline, player, writer=writer)
+    return SessionRecorder(writer, timeline, player)
