@@ -37,7 +37,7 @@ MAX_SLEEP_S = 0.1
 READY_PROMPT = "Press Enter when you are in position"
 SAFETY_CONTINUE = "Press Enter when you have read this"
 
-EXIT_CODES = {signal.SIGINT: 130, signal.SIGTERM: 143, signal.SIGHUP: 129}
+EXIT_CODES: dict[int, int] = {signal.SIGINT: 130, signal.SIGTERM: 143, signal.SIGHUP: 129}
 
 
 class _Signalled(Exception):
@@ -100,7 +100,7 @@ def play_plain(
     show(runner.poll())  # what the person should read first (dose, device, where)
     first_run_safety(say, stdin)
     # No get-ready before the first item: its safety and position come first anyway.
-    for note in words.opening_notes(player.routine, player.timeline):
+    for note in words.opening_notes(player.routine, player.timeline, runner.begin.ms):
         say(note.line())
 
     previous = _install_signal_handlers()

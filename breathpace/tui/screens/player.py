@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -28,6 +28,9 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from textual.timer import Timer
 
 from breathpace.fmt import clock
 from breathpace.player.events import (
@@ -152,7 +155,7 @@ class PlayerScreen(Screen):
         self._key: tuple | None = None
         self._breath = "rest"
         self._previous: Segment | None = None
-        self._timer = None
+        self._timer: Timer | None = None
         self._last_look_ms = -1
         self._wake_ms: int | None = None
 
@@ -235,7 +238,9 @@ class PlayerScreen(Screen):
             self.session.start()
             # No get-ready segment to show the routine's safety and the first item's
             # position: say them as the session starts.
-            opening = words.opening_notes(self.player.routine, self.player.timeline)
+            opening = words.opening_notes(
+                self.player.routine, self.player.timeline, self.session.begin.ms
+            )
             if opening:
                 lines = (printable(n.line()) for n in opening)
                 self.notify("\n".join(lines), timeout=20, markup=False)
