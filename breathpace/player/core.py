@@ -459,7 +459,10 @@ class Core:
     # ----------------------------------------------------------------- controls
     # The Player syncs before calling these and checks that the control applies.
 
-    def start(self, position: int) -> None:
+    def start(self, position: int, *, wait_first: bool = False) -> None:
+        """Begin playing where the player stands. `wait_first` holds there first, as a
+        `wait_for_ready` segment does, until `confirm_ready` (a session resumed at a
+        rep: the person gets into position before it moves)."""
         if self.state is not PlayerState.READY:
             return
         self._now = position
@@ -468,7 +471,7 @@ class Core:
         self.index = self.timeline.index_at(self.ms_of(frame))
         first = self.segment
         self.emit(SegmentChanged(first, None))
-        if first.kind is Kind.WAIT and self.frame_of(first.start_ms) == frame:
+        if wait_first or (first.kind is Kind.WAIT and self.frame_of(first.start_ms) == frame):
             self._hold_at(frame)
             self._fire(Trigger.START_AT_WAIT)
             return

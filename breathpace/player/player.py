@@ -209,10 +209,11 @@ class Player:
 
     # ----------------------------------------------------------------- controls
 
-    def start(self) -> None:
+    def start(self, *, wait_first: bool = False) -> None:
+        """Begin playing; `wait_first` holds at the start until `confirm_ready()`."""
         if self.state is not PlayerState.READY:
             return
-        self._core.start(self._position())
+        self._core.start(self._position(), wait_first=wait_first)
         self._apply()
 
     def pause(self) -> None:

@@ -240,7 +240,7 @@ class SessionRunner:
                 continues=self.begin.continues,
                 last_rep=self.begin.last_rep,
             )
-        player.start()
+        player.start(wait_first=self.begin.wait)
         self._next_watch = time.monotonic() + WATCH_EVERY_S
 
     def poll(self) -> list[Event]:

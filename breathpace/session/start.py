@@ -11,7 +11,9 @@ session it continues.
 `--resume` reads the journal: the latest session of the routine, if it was not
 completed, carries on after its last finished rep (a `breathpace.journal.resume.RepKey`),
 at the end of that rep: a rest, a side switch, the next item's get-ready or the next
-rep, whichever follows it.
+rep, whichever follows it. When that is a rep, the session holds at its start, with the
+item's position shown, until the person is ready (Enter; plain mode reading no
+terminal goes on at once): it never begins inside a movement.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ class StartAt:
     """The journal id of the session this one continues (`--resume`)."""
     last_rep: str | None = None
     """Where the continued session stopped ("item|side|set|rep"), carried over."""
+    wait: bool = False
+    """Hold at the start until the person is ready: it begins with a moving rep, so
+    they first get into the position shown (as a `wait_for_ready` item does)."""
 
 
 def item_list(routine: Routine) -> str:
@@ -139,4 +144,5 @@ def resume(routine_name: str, routine: Routine, timeline: Timeline) -> StartAt:
         note=f"Continuing session #{found.session_id} {where}",
         continues=found.session_id,
         last_rep=found.last_rep,
+        wait=seg.kind is Kind.PHASE,
     )

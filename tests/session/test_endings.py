@@ -74,6 +74,8 @@ def play(prepared, seconds: float, outcome: str | None = "quit"):
     while seconds is None or steps * 0.25 < seconds:
         rig.clock.advance(0.25)
         session.poll()
+        if session.player.state.value == "waiting":
+            session.player.confirm_ready()  # the person is in position: Enter
         steps += 1
         if session.player.state.value == "finished":
             break
@@ -264,6 +266,8 @@ def test_resume_continues_after_the_last_finished_rep_as_a_continuation(routine_
     assert (
         again.start.note == f"Continuing session #{first.session_id} at Pelvic tilt, set 1, rep 3"
     )
+    # It begins with a moving rep: held at its start until the person is ready.
+    assert again.start.wait
 
     # Stopped again before a rep within 15 s: not kept, and the first stays resumable.
     play(again, seconds=1)
@@ -278,6 +282,26 @@ def test_resume_continues_after_the_last_finished_rep_as_a_continuation(routine_
     # The latest session was completed: nothing to resume.
     with pytest.raises(SessionError, match="its last session was completed"):
         prepare("three", options(), resume_last=True)
+
+
+def test_a_resumed_rep_waits_for_the_person_before_it_moves(routine_file):
+    """Resumed at rep 3 of the tilts: nothing moves until the person says they are in
+    position, then the rep plays from its start."""
+    play(prepare("three", options()), seconds=10)
+    again = prepare("three", options(), resume_last=True)
+    rig = FakeRig(50.0)
+    runner = SessionRunner(again, mode="plain", backend=rig.backend, clock=rig.clock).open()
+    runner.start()
+    for _ in range(20):
+        rig.clock.advance(0.25)
+        runner.poll()
+    assert runner.player.state.value == "waiting"
+    assert runner.player.position_ms == again.start.ms
+    runner.player.confirm_ready()
+    rig.clock.advance(1.0)
+    runner.poll()
+    assert runner.player.position_ms == again.start.ms + 1000
+    runner.end("quit")
 
 
 def test_resume_after_the_last_rep_or_after_a_rest_between_sets(routine_file):
