@@ -16,7 +16,7 @@ import click
 
 from breathpace import fmt
 from breathpace.commands.errors import InputError
-from breathpace.journal import db
+from breathpace.journal import db, pace_log
 from breathpace.journal import dose as journal_dose
 from breathpace.journal import history as h
 from breathpace.journal.suggest import Kind
@@ -260,7 +260,6 @@ def _reset(journal, name: str) -> None:
 
 
 def _print_session(journal, session_id: int) -> None:
-
     row = _target(journal, session_id, "--session")
     _echo(f"Session {_describe(row)}")
     ended = f", ended {row.ended_at.astimezone():%H:%M}" if row.ended_at else ""
@@ -271,7 +270,11 @@ def _print_session(journal, session_id: int) -> None:
     _echo(f"  from {row.source}")
     if row.continues is not None:
         _echo(f"  continues session #{row.continues} (play --resume)")
-    for p in h.progress(journal, row.id):
+    rows = h.progress(journal, row.id)
+    names = {p["exercise"]: p["name"] for p in rows}
+    for change in pace_log.pace_changes(journal, row.id):
+        _echo(f"  pace changed: {pace_log.describe(change, names)}")
+    for p in rows:
         side = f" ({p['side']})" if p["side"] else ""
         planned = p["sets"] * p["reps"]
         _echo(
@@ -294,7 +297,6 @@ def _print_session(journal, session_id: int) -> None:
 
 
 def _print(journal, limit: int) -> None:
-
     rows = h.sessions(journal)
     if not rows:
         _echo("No sessions yet. Play a routine with `breathpace play NAME`.")

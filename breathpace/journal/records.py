@@ -60,6 +60,18 @@ class RepProgress:
 
 
 @dataclass(frozen=True)
+class PaceChange:
+    """The pace or tempo changed during the session (+/-), from the rep `at_rep`."""
+
+    at_rep: str | None
+    """The rep it took effect at ("item|side|set|rep"); None when not on a rep."""
+    pace: str
+    tempo_scale: float
+    at: str
+    """When it took effect (UTC, ISO 8601)."""
+
+
+@dataclass(frozen=True)
 class PlayedTime:
     played_ms: int
 
@@ -73,9 +85,9 @@ class EndSession:
     """Stopped before its first rep within 15 s: not a practice, the row is deleted."""
 
 
-JournalWrite = StartSession | RepProgress | PlayedTime | EndSession
+JournalWrite = StartSession | RepProgress | PaceChange | PlayedTime | EndSession
 KINDS: dict[str, type] = {
-    cls.__name__: cls for cls in (StartSession, RepProgress, PlayedTime, EndSession)
+    cls.__name__: cls for cls in (StartSession, RepProgress, PaceChange, PlayedTime, EndSession)
 }
 
 
@@ -133,6 +145,12 @@ def apply_write(conn: sqlite3.Connection, write: JournalWrite, session_id: int) 
             conn.execute(
                 "UPDATE session SET played_ms = ?, last_rep = COALESCE(?, last_rep) WHERE id = ?",
                 (write.played_ms, write.last_rep, session_id),
+            )
+        case PaceChange():
+            conn.execute(
+                "INSERT INTO pace_change (session_id, at_rep, pace, tempo_scale, at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (session_id, write.at_rep, write.pace, write.tempo_scale, write.at),
             )
         case PlayedTime():
             conn.execute(

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from breathpace.journal.db import NOT_PRACTICE_MS, OUTCOMES, Journal, now_utc, to_db
 from breathpace.journal.records import (
     EndSession,
+    PaceChange,
     PlayedTime,
     RepProgress,
     StartSession,
@@ -31,7 +32,14 @@ from breathpace.journal.records import (
 )
 from breathpace.journal.resume import RepKey
 from breathpace.journal.writer import JournalWriter
-from breathpace.player.events import Event, PlayerState, Reloaded, SegmentChanged, StateChanged
+from breathpace.player.events import (
+    Event,
+    PaceChanged,
+    PlayerState,
+    Reloaded,
+    SegmentChanged,
+    StateChanged,
+)
 from breathpace.safe_text import name_text
 from breathpace.timeline.segment import Mark, Segment
 
@@ -115,6 +123,9 @@ class SessionRecorder:
         self._reps = RepCount()
         self._closed = False
         self._after_reload = False
+        self.pace_changes: list[PaceChange] = []
+        """Each pace or tempo change the session made, as written."""
+        self._pace_now = _pace_of(player)
         self.discarded = False
         """True when the session ended before its first rep and within NOT_PRACTICE_MS:
         its row was deleted (it is not a practice)."""
@@ -175,10 +186,23 @@ class SessionRecorder:
                     self.rep_done(previous)
             case Reloaded(ok=True):
                 self._after_reload = True
+            case PaceChanged(pending=False, pace=pace, tempo_scale=scale):
+                self._pace_changed(str(pace), float(scale))
             case StateChanged(
                 state=PlayerState.PAUSED | PlayerState.FINISHED | PlayerState.STOPPED
             ):
                 self._writer.submit(PlayedTime(self._played_ms()))
+
+    def _pace_changed(self, pace: str, scale: float) -> None:
+        if (pace, scale) == self._pace_now:
+            return  # a change asked for and taken back before it applied
+        self._pace_now = (pace, scale)
+        # It takes effect at a rep boundary: the rep the player has just entered.
+        seg = getattr(self._player, "segment", None)
+        at_rep = rep_key(seg) if seg is not None and seg.is_rep else None
+        change = PaceChange(at_rep, pace, scale, to_db(now_utc()))
+        self.pace_changes.append(change)
+        self._writer.submit(change)
 
     def rep_done(self, seg: Segment) -> None:
         """Record one completed rep (the segment carrying its REP_END mark)."""
@@ -211,6 +235,13 @@ class SessionRecorder:
             return int(self._player.played_ms) if self._player is not None else 0
         except Exception:
             return 0
+
+
+def _pace_of(player: Any) -> tuple[str, float] | None:
+    try:
+        return str(player.pace), float(player.tempo_scale)
+    except Exception:  # a recorder without a player (nothing to compare with)
+        return None
 
 
 def resolved_source(source: str) -> str:

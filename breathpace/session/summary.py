@@ -55,6 +55,9 @@ class Summary:
     """Why nothing was recorded (the journal could not be opened or written)."""
     resumable: bool = True
     """`play NAME --resume` can carry it on (False for a practice built on the spot)."""
+    pace_changes: tuple[str, ...] = ()
+    """Each pace or tempo change made during the session, with the rep it took effect
+    at (`journal.pace_log.describe`)."""
     play_as: str | None = None
     """What to type after `play` to play it again: the path when it was played by path
     (its name would not find it), else `routine`."""
@@ -80,6 +83,7 @@ def summary_lines(s: Summary, *, plain: bool = False) -> list[str]:
         lines.append(
             ", ".join(done) + (f" (continuing session #{s.continues})" if s.continues else "")
         )
+    lines += [f"Pace changed: {change}" for change in s.pace_changes]
     if s.session_id is None:
         lines.append(s.not_recorded or "Not recorded in the journal.")
         return lines
@@ -126,6 +130,7 @@ def gather(session: SessionRunner) -> Summary:
         # A practice built on the spot (`breathe 4-0-6-0`) has no routine to resume.
         resumable=session.source != BREATHE_SOURCE,
         play_as=getattr(getattr(session, "prepared", None), "play_as", None),
+        pace_changes=_pace_changes(session),
     )
     if recorder is not None and getattr(recorder, "discarded", False):
         return Summary(
@@ -182,6 +187,18 @@ def gather(session: SessionRunner) -> Summary:
         checked_in=row.effort is not None or row.pain is not None or bool(row.note),
         suggestion=found.summary if found is not None and found.summary else None,
     )
+
+
+def _pace_changes(session: SessionRunner) -> tuple[str, ...]:
+    # Imported here, as the history queries in `gather`: only once a session has ended.
+    from breathpace.journal.pace_log import describe
+
+    recorder = session.recorder
+    if recorder is None:
+        return ()
+    items = getattr(session.player.timeline, "items", ()) or ()
+    names = {number: name for number, name in enumerate(items, 1)}
+    return tuple(describe(change, names) for change in recorder.pace_changes)
 
 
 def print_summaries(sessions, out=None) -> None:

@@ -3,6 +3,7 @@ SQLite journals and the silent backend with a fake clock."""
 
 from __future__ import annotations
 
+import csv
 import io
 import sqlite3
 import textwrap
@@ -215,6 +216,42 @@ def test_a_session_the_journal_could_not_take_is_summarised_from_what_it_played(
     assert session.session_id is None and s.not_recorded is not None
     assert (s.exercises_done, s.exercises, s.reps_done, s.reps_planned) == (3, 3, 9, 9)
     assert "3 of 3 exercises, 9 of 9 reps" in summary_lines(s)
+
+
+def test_a_pace_change_is_kept_with_the_rep_it_took_effect_at(routine_file):
+    """Slower (+) asked half-way through the first tilt takes effect at the second: the
+    journal, the summary and `history --session N` all say so."""
+    from click.testing import CliRunner
+
+    from breathpace.cli import main
+    from breathpace.journal.pace_log import pace_changes
+
+    rig = FakeRig(50.0)
+    runner = SessionRunner(
+        prepare("three", options()), mode="plain", backend=rig.backend, clock=rig.clock
+    ).open()
+    runner.start()
+    for step in range(40):  # 10 s: the lead-in, then reps of 4 s (4.4 s once slower)
+        rig.clock.advance(0.25)
+        runner.poll()
+        if step == 7:  # 2 s in: inside rep 1
+            runner.player.slower()
+    runner.end("quit")
+    with open_journal() as journal:
+        (change,) = pace_changes(journal, runner.session_id)
+    assert (change.at_rep, change.pace, change.tempo_scale) == ("1||1|2", "2-0-2-0", 1.1)
+    assert "Pace changed: pace 2-0-2-0, tempo x1.1 from Pelvic tilt, set 1, rep 2" in (
+        summary_lines(gather(runner))
+    )
+    shown = CliRunner().invoke(main, ["history", "--session", str(runner.session_id)])
+    assert shown.exit_code == 0, shown.output
+    assert "  pace changed: pace 2-0-2-0, tempo x1.1 from Pelvic tilt, set 1, rep 2" in (
+        shown.output.splitlines()
+    )
+    exported = CliRunner().invoke(main, ["export", "--csv", "-"])
+    assert exported.exit_code == 0, exported.output
+    (row,) = csv.DictReader(io.StringIO(exported.stdout))
+    assert row["pace_changes"] == "pace 2-0-2-0, tempo x1.1 from Pelvic tilt, set 1, rep 2"
 
 
 # -- --from ---------------------------------------------------------------------------
