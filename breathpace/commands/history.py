@@ -270,6 +270,8 @@ def _print_session(journal, session_id: int) -> None:
     _echo(f"  from {row.source}")
     if row.continues is not None:
         _echo(f"  continues session #{row.continues} (play --resume)")
+    if row.first_item:
+        _echo(f"  began part-way, at item {row.first_item} (play --from): not a whole session")
     rows = h.progress(journal, row.id)
     names = {p["exercise"]: p["name"] for p in rows}
     for change in pace_log.pace_changes(journal, row.id):

@@ -124,8 +124,11 @@ SCHEMA_V4: tuple[str, ...] = (
 )
 
 # Version 5: a pace or tempo changed during a session (+/-), with the rep it took effect
-# at ("item|side|set|rep", or NULL when it did not land on a rep) and when.
+# at ("item|side|set|rep", or NULL when it did not land on a rep) and when; and
+# `first_item`, the item a session started part-way (`play --from N`) began at (NULL:
+# from the start). Such a session plans only the items it covers.
 SCHEMA_V5: tuple[str, ...] = (
+    "ALTER TABLE session ADD COLUMN first_item INTEGER",
     """
     CREATE TABLE pace_change (
         session_id  INTEGER NOT NULL REFERENCES session (id) ON DELETE CASCADE,

@@ -54,6 +54,8 @@ class SessionRow:
     """The routine's title when it was played ("" in sessions from before version 3)."""
     continues: int | None = None
     """The session this one carries on (`play --resume`), if any."""
+    first_item: int | None = None
+    """The item a session started part-way (`play --from N`) began at; None: the start."""
 
     @property
     def outcome_text(self) -> str:
@@ -83,6 +85,7 @@ class SessionRow:
             followup=self.followup,
             followup_pain=self.followup_pain,
             followup_at=self.followup_at,
+            first_item=self.first_item,
         )
 
 
@@ -143,6 +146,7 @@ def _row(r) -> SessionRow:
         reps_planned=r["reps_planned"],
         title=r["title"],
         continues=r["continues"],
+        first_item=r["first_item"],
     )
 
 

@@ -41,6 +41,8 @@ class StartSession:
     """The session this one carries on (`play --resume`)."""
     last_rep: str | None = None
     """Where the continued session stopped ("item|side|set|rep")."""
+    first_item: int | None = None
+    """The item a session started part-way (`play --from N`) began at; None: the start."""
 
 
 @dataclass(frozen=True)
@@ -97,8 +99,8 @@ def apply_write(conn: sqlite3.Connection, write: JournalWrite, session_id: int) 
         case StartSession():
             cur = conn.execute(
                 "INSERT INTO session (routine, source, title, mode, pace, tempo_scale, "
-                "planned_ms, started_at, continues, last_rep) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "planned_ms, started_at, continues, last_rep, first_item) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     write.routine,
                     write.source,
@@ -110,6 +112,7 @@ def apply_write(conn: sqlite3.Connection, write: JournalWrite, session_id: int) 
                     write.started_at,
                     write.continues,
                     write.last_rep,
+                    write.first_item,
                 ),
             )
             session_id = int(cur.lastrowid)

@@ -72,6 +72,8 @@ class SessionFacts:
     followup_pain: int | None = None
     followup_at: datetime | None = None
     """When the next-day answer was given."""
+    first_item: int | None = None
+    """Started part-way (`play --from N`): not a whole session of the routine."""
 
     @property
     def answered_next_day(self) -> bool:
@@ -231,6 +233,8 @@ def not_easy_reason(session: SessionFacts) -> str | None:
     when = day(session.started_at)
     if session.outcome != "completed":
         return f"Your session on {when} ended before the end"
+    if session.first_item:
+        return f"Your session on {when} began part-way, at item {session.first_item}"
     if session.effort is None:
         return f"Your session on {when} has no check-in yet"
     if session.effort > EASY_EFFORT:

@@ -114,12 +114,23 @@ class SessionRecorder:
     Its writes are queued to the writer's thread: a journal that is busy, full or gone
     never holds up the session."""
 
-    def __init__(self, writer: JournalWriter, timeline: Timeline, player: Any = None):
+    def __init__(
+        self,
+        writer: JournalWriter,
+        timeline: Timeline,
+        player: Any = None,
+        *,
+        first_item: int | None = None,
+    ):
         self.notice: str | None = None
         """The journal's first notice (kept aside, cannot be written), once taken."""
         self._writer = writer
         self._player = player
-        self._rows = planned_rows(timeline)
+        self._rows = {
+            key: row
+            for key, row in planned_rows(timeline).items()
+            if first_item is None or key[0] >= first_item
+        }
         self._reps = RepCount()
         self._closed = False
         self._after_reload = False
@@ -273,10 +284,13 @@ def start_write(
     now: datetime | None = None,
     continues: int | None = None,
     last_rep: str | None = None,
+    first_item: int | None = None,
 ) -> StartSession:
     """The session's first write. `continues` is the session it carries on (`play
     --resume`) and `last_rep` where that one stopped, so resuming this one again starts
-    at the right rep even if it stops before finishing another."""
+    at the right rep even if it stops before finishing another. `first_item` (`play
+    --from N`): it plans only the items from N on, the ones it covers."""
+    rows = planned_rows(timeline)
     return StartSession(
         # Names and paths from file names that are not UTF-8 are stored escaped.
         routine=name_text(routine_name),
@@ -289,10 +303,12 @@ def start_write(
         started_at=to_db(now or now_utc()),
         rows=tuple(
             (number, side, name, sets, reps)
-            for (number, side), (name, sets, reps) in planned_rows(timeline).items()
+            for (number, side), (name, sets, reps) in rows.items()
+            if first_item is None or number >= first_item
         ),
         continues=continues,
         last_rep=last_rep,
+        first_item=first_item,
     )
 
 
@@ -333,6 +349,7 @@ def record_session(
     journal_path: Path | None = None,
     continues: int | None = None,
     last_rep: str | None = None,
+    first_item: int | None = None,
 ) -> SessionRecorder:
     """Start recording `player`'s session: the row now, progress at every completed rep.
 
@@ -353,6 +370,7 @@ def record_session(
             now=now,
             continues=continues,
             last_rep=last_rep,
+            first_item=first_item,
         )
     )
-    return SessionRecorder(writer, timeline, player)
+    return SessionRecorder(writer, timeline, player, first_item=first_item)

@@ -239,6 +239,7 @@ class SessionRunner:
                 mode=self.mode,
                 continues=self.begin.continues,
                 last_rep=self.begin.last_rep,
+                first_item=self.begin.first_item,
             )
         player.start(wait_first=self.begin.wait)
         self._next_watch = time.monotonic() + WATCH_EVERY_S

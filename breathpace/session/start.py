@@ -39,6 +39,9 @@ class StartAt:
     """The journal id of the session this one continues (`--resume`)."""
     last_rep: str | None = None
     """Where the continued session stopped ("item|side|set|rep"), carried over."""
+    first_item: int | None = None
+    """The item a session started part-way (`--from N`) begins at: it covers that item
+    and the ones after, and is never a whole session of the routine."""
     wait: bool = False
     """Hold at the start until the person is ready: it begins with a moving rep, so
     they first get into the position shown (as a `wait_for_ready` item does)."""
@@ -81,6 +84,7 @@ def start_from(routine: Routine, timeline: Timeline, spec: str) -> StartAt:
     return StartAt(
         ms=item_start_ms(timeline, number),
         note=f"Starting at item {number}: {routine.exercise[number - 1].name}",
+        first_item=number if number > 1 else None,
     )
 
 

@@ -55,6 +55,8 @@ class Summary:
     """Why nothing was recorded (the journal could not be opened or written)."""
     resumable: bool = True
     """`play NAME --resume` can carry it on (False for a practice built on the spot)."""
+    first_item: int | None = None
+    """Started part-way (`play --from N`) at this item: not a whole session."""
     pace_changes: tuple[str, ...] = ()
     """Each pace or tempo change made during the session, with the rep it took effect
     at (`journal.pace_log.describe`)."""
@@ -83,6 +85,8 @@ def summary_lines(s: Summary, *, plain: bool = False) -> list[str]:
         lines.append(
             ", ".join(done) + (f" (continuing session #{s.continues})" if s.continues else "")
         )
+    if s.first_item:
+        lines.append(f"Began at item {s.first_item}: not counted as a whole session.")
     lines += [f"Pace changed: {change}" for change in s.pace_changes]
     if s.session_id is None:
         lines.append(s.not_recorded or "Not recorded in the journal.")
@@ -131,6 +135,7 @@ def gather(session: SessionRunner) -> Summary:
         resumable=session.source != BREATHE_SOURCE,
         play_as=getattr(getattr(session, "prepared", None), "play_as", None),
         pace_changes=_pace_changes(session),
+        first_item=session.begin.first_item,
     )
     if recorder is not None and getattr(recorder, "discarded", False):
         return Summary(

@@ -7,6 +7,7 @@ import csv
 import io
 import sqlite3
 import textwrap
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -280,9 +281,31 @@ def test_from_item_starts_at_its_get_ready_and_plays_on_from_there(routine_file)
         done = {
             r["exercise"]: r["reps_done"] for r in history.progress(journal, session.session_id)
         }
-    assert done == {1: 0, 2: 0, 3: 2}  # items 1 and 2 were never played
+    # It covered item 3 alone, and records just that: items 1 and 2 were never played.
+    assert done == {3: 2}
     assert session.player.played_ms < prepared.timeline.duration_ms - prepared.start.ms + 500
     assert prepare("three", options(), from_item="1").start.ms == 0
+
+
+def test_a_session_begun_part_way_never_counts_as_a_whole_one(routine_file):
+    """Played from item 3 to the end, with an easy check-in and a calm next day, it is
+    still no evidence that the whole routine was easy: the one-variable rule waits."""
+    from breathpace.journal.db import save_checkin, save_followup
+    from breathpace.journal.suggest import not_easy_reason
+
+    session = play(prepare("three", options(), from_item="3"), seconds=None, outcome=None)
+    session.end("completed")
+    assert "Began at item 3: not counted as a whole session." in summary_lines(gather(session))
+    with open_journal() as journal:
+        sid = session.session_id
+        save_checkin(journal, sid, effort=2, pain=1)
+        row = history.session(journal, sid)
+        save_followup(
+            journal, sid, response="calmer", pain=0, now=row.started_at + timedelta(hours=14)
+        )
+        row = history.session(journal, sid)
+    assert (row.outcome, row.first_item, row.reps_done, row.reps_planned) == ("completed", 3, 2, 2)
+    assert not_easy_reason(row.facts()).endswith("began part-way, at item 3")
 
 
 # -- --resume -------------------------------------------------------------------------
