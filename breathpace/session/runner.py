@@ -309,10 +309,11 @@ class SessionRunner:
         return Outcome(outcome, self.session_id)
 
     def close(self) -> None:
-        """Release the sound device when it is the runner's own (after `end`)."""
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
+        """Release the sound device when it is the runner's own (after `end`). A device
+        still opening (Ctrl-C at once) is left to its daemon thread and the process's
+        end: waiting for it would hold up the exit."""
+        if self._thread is not None and self._thread.is_alive():
+            return
         if self._owns_backend and self._backend is not None:
             backend, self._backend = self._backend, None
             backend.close()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from breathpace.fmt import length
+from breathpace.player.events import Notice
 from breathpace.safe_text import for_stream
 
 if TYPE_CHECKING:
@@ -215,8 +216,11 @@ def print_summaries(sessions, out=None) -> None:
     for session in sessions:
         if not (session.started and session.ended):
             continue
+        # The journal's last word (a full disk at the end), which the closing screen
+        # could no longer show.
+        said = [e.text for e in session.poll() if isinstance(e, Notice) and e.warning]
         try:
-            for line in summary_lines(gather(session), plain=True):
+            for line in [*said, *summary_lines(gather(session), plain=True)]:
                 out.write(for_stream(line, out) + "\n")
             out.flush()
         except (OSError, ValueError):  # the terminal went away (SIGHUP): nothing to tell
