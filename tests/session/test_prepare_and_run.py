@@ -164,3 +164,34 @@ def test_one_personal_dose_in_list_preview_render_and_play(user_routines_dir, tm
     assert "your pace 1-0-0.5-0, from settings" in play.stdout.splitlines()
     seconds = [float(m) for m in re.findall(r"  (\d+\.\d)s$", play.stdout, re.MULTILINE)]
     assert sum(seconds) * 1000 == pytest.approx(total, abs=50)
+
+
+def test_the_first_tone_does_not_wait_for_a_busy_journal(routine_file):
+    """Another process holds the journal's write lock as the session starts: the player
+    starts at once (its first cue is not held back), and the session row is written
+    once the lock is let go."""
+    import sqlite3
+
+    from breathpace import paths
+
+    with open_journal():
+        pass  # the journal exists, so the other process can lock it
+    clock = FakeClock(100.0)
+    prepared = prepare(str(routine_file), session_options(Overrides(audio="none")))
+    runner = SessionRunner(
+        prepared, mode="plain", backend=SilentBackend(clock=clock), clock=clock
+    ).open()
+    holder = sqlite3.connect(paths.journal_file(), isolation_level=None, timeout=10)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        runner.start()
+        assert runner.player.state is PlayerState.PLAYING
+        assert runner.session_id is None  # not written yet: the lock is held
+        clock.advance(0.5)
+        runner.poll()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert runner.recorder is not None and runner.recorder.flush(10)
+    assert runner.session_id is not None
+    runner.end("quit")
