@@ -20,6 +20,7 @@ import asyncio
 import os
 import statistics
 import tempfile
+from pathlib import Path
 
 from breathpace.routine.model import Routine
 
@@ -43,16 +44,20 @@ async def measure(seconds: float, phase: float) -> list[float]:
 
     from breathpace.audio.backends.silent import SilentBackend
     from breathpace.audio.mixer import frame_of
-    from breathpace.player import Player
-    from breathpace.session.run import Session
+    from breathpace.library import Resolved
+    from breathpace.session.options import session_options
+    from breathpace.session.prepare import prepare
+    from breathpace.session.runner import SessionRunner
     from breathpace.tui.app import BreathpaceApp
     from breathpace.tui.screens.player import PlayerScreen
 
     reps = int(seconds / (2 * phase)) + 2
     routine = Routine.model_validate(tomllib.loads(ROUTINE.format(reps=reps, phase=phase)))
     backend = SilentBackend()
-    player = Player(routine, backend=backend)
-    session = Session(player, routine_name="bench", source="bench")
+    resolved = Resolved(name="bench", path=Path("bench.toml"), routine=routine, builtin=False)
+    prepared = prepare(resolved, session_options(), personal_pace=False, journal_dose=False)
+    session = SessionRunner(prepared, mode="tui", backend=backend).open()
+    player = session.player
     screen = PlayerScreen(session, standalone=True)
     offsets: list[float] = []
 

@@ -2,8 +2,7 @@
 opening a journal of three years of daily practice (integrity check and all), the
 `history` queries plus one suggestion on that journal, and the worst stall a held
 write lock causes to the loop that drives a session (another process holding the lock
-for HOLD_S seconds mid-session), before (writes on the loop thread, 10 s busy timeout)
-and after (the writer thread).
+for HOLD_S seconds mid-session; the recorder writes on its writer thread).
 
 Prints medians. Uses a temporary data folder, never the real journal.
 
@@ -48,7 +47,7 @@ conn.execute("COMMIT")
 """
 
 
-def worst_stall_ms(threaded: bool) -> tuple[float, int]:
+def worst_stall_ms() -> tuple[float, int]:
     """Play an 8 s routine on the silent backend in a plain-mode style loop (poll, sleep
     until the next segment), with another process holding the journal's write lock for
     HOLD_S s from 1 s in; returns the longest a single loop iteration took (ms) and how
@@ -57,24 +56,17 @@ def worst_stall_ms(threaded: bool) -> tuple[float, int]:
     import sys
 
     from breathpace.audio.backends.silent import SilentBackend
-    from breathpace.journal.db import open_journal
-    from breathpace.journal.recorder import SessionRecorder, start_session, start_write
     from breathpace.journal.writer import JournalWriter
     from breathpace.player import Player, PlayerState
     from breathpace.routine.load import parse_routine
+    from breathpace.session.recorder import SessionRecorder, start_write
 
     player = Player(parse_routine(LOCK_ROUTINE), backend=SilentBackend())
     fields = dict(routine_name="bench", source="x", mode="plain", pace="1-0-1-0", tempo_scale=1.0)
-    if threaded:
-        writer = JournalWriter()
-        writer.submit(start_write(player.timeline, **fields))
-        writer.flush(5)
-        recorder = SessionRecorder(None, 0, player.timeline, player, writer=writer)
-    else:
-        journal = open_journal(busy_timeout=10)  # as every write was made before
-        sid = start_session(journal, player.timeline, **fields)
-        recorder = SessionRecorder(journal, sid, player.timeline, player)
-    player.subscribe(recorder.on_event)
+    writer = JournalWriter()
+    writer.submit(start_write(player.timeline, **fields))
+    writer.flush(5)
+    recorder = SessionRecorder(writer, player.timeline, player)
     holder = None
     worst = 0.0
     jumps = 0
@@ -89,7 +81,8 @@ def worst_stall_ms(threaded: bool) -> tuple[float, int]:
             )
             holder.stdout.readline()
         t0 = time.perf_counter()
-        player.poll()
+        for event in player.poll():  # as the session runner hands them on
+            recorder.on_event(event)
         worst = max(worst, time.perf_counter() - t0)
         if player.state is PlayerState.PAUSED:
             jumps += 1  # a stall long enough to be taken for a clock jump
@@ -117,8 +110,9 @@ def main() -> None:
     os.environ["XDG_CONFIG_HOME"] = tmp
     from breathpace.journal import history
     from breathpace.journal.db import open_journal, save_checkin, save_followup
-    from breathpace.journal.recorder import SessionRecorder, completes_rep, start_session
+    from breathpace.journal.records import apply_write
     from breathpace.library import resolve
+    from breathpace.session.recorder import RepCount, completes_rep, start_session
     from breathpace.timeline import compile
 
     timeline = compile(resolve("glute-bridge").routine)
@@ -142,10 +136,12 @@ def main() -> None:
             tempo_scale=1.0,
             now=start + timedelta(days=day),
         )
-        recorder = SessionRecorder(journal, sid, timeline)
+        count = RepCount()
         for seg in reps:
             r0 = time.perf_counter()
-            recorder.rep_done(seg)
+            write = count.add(seg, 0)
+            with journal.transaction() as conn:  # as the writer thread applies it
+                apply_write(conn, write, sid)
             rep_times.append((time.perf_counter() - r0) * 1000)
         save_checkin(journal, sid, effort=3, pain=2, now=start + timedelta(days=day))
         save_followup(journal, sid, response="same", pain=2, now=start + timedelta(days=day))
@@ -175,17 +171,12 @@ def main() -> None:
         f"{median_ms(read_all):.1f} ms"
     )
 
-    for label, threaded in (
-        ("before (writes on the loop)", False),
-        ("after (writer thread)", True),
-    ):
-        runs = [worst_stall_ms(threaded) for _ in range(LOCK_RUNS)]
-        print(
-            f"worst session-loop stall, write lock held {HOLD_S:g} s by another process, "
-            f"{label}: median of {LOCK_RUNS} runs "
-            f"{statistics.median(r[0] for r in runs):.1f} ms, "
-            f"false clock-jump pauses {sum(r[1] for r in runs)}"
-        )
+    runs = [worst_stall_ms() for _ in range(LOCK_RUNS)]
+    print(
+        f"worst session-loop stall, write lock held {HOLD_S:g} s by another process: "
+        f"median of {LOCK_RUNS} runs {statistics.median(r[0] for r in runs):.1f} ms, "
+        f"false clock-jump pauses {sum(r[1] for r in runs)}"
+    )
 
 
 if __name__ == "__main__":

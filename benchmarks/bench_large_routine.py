@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from breathpace.routine.load import load_routine
+from breathpace.library import load_routine
 from breathpace.routine.model import MAX_REPS, MAX_SETS
 from breathpace.timeline import compile
 

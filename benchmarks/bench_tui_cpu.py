@@ -109,7 +109,7 @@ def tmux(*args: str, check: bool = True) -> subprocess.CompletedProcess:
 
 def breathing_span_ms() -> tuple[int, int]:
     """The breathing block's span on the compiled timeline (the routine's 2nd item)."""
-    from breathpace.routine.load import load_routine
+    from breathpace.library import load_routine
     from breathpace.timeline import Kind, compile
 
     timeline = compile(load_routine(ROUTINE))

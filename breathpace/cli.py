@@ -86,6 +86,7 @@ def main(ctx: click.Context) -> None:
 
         if full_screen_unsupported():
             raise InputError(HOME_REFUSAL)
+        # Imported here: Textual loads only when the home screen really opens.
         from breathpace.tui.launch import run_home
 
         with input_errors():

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from breathpace import paths
-from breathpace.routine.load import RoutineError, load_routine
+from breathpace.routine.load import RoutineError, read_routine_file
 from breathpace.routine.model import Routine
 from breathpace.safe_text import name_text
 
@@ -54,12 +54,16 @@ def user_routine_files() -> list[Path]:
     return sorted(folder.glob("*.toml")) if folder.is_dir() else []
 
 
+def looks_like_path(name_or_path: str) -> bool:
+    """Whether a ROUTINE argument names a file (`x.toml`, `dir/x`) rather than a name."""
+    return Path(name_or_path).suffix == ".toml" or "/" in name_or_path or "\\" in name_or_path
+
+
 def find(name_or_path: str) -> tuple[Path, bool]:
     """The file a ROUTINE argument means: a user routine name (it wins, so a person can
     keep their own edited copy of a built-in), a built-in name, or a path."""
     candidate = Path(name_or_path)
-    looks_like_path = candidate.suffix == ".toml" or "/" in name_or_path or "\\" in name_or_path
-    if not looks_like_path:
+    if not looks_like_path(name_or_path):
         for folder, builtin in ((paths.user_routines_dir(), False), (data_dir("routines"), True)):
             path = folder / f"{name_or_path}.toml"
             if path.is_file():
@@ -71,6 +75,32 @@ def find(name_or_path: str) -> tuple[Path, bool]:
         hint = f' (did you mean "{close[0]}"?)' if close else " (see `breathpace list`)"
         raise RoutineError(name_or_path, f"no routine of that name{hint}")
     return candidate, False
+
+
+def load_routine(path: str | Path) -> Routine:
+    """Read and validate a routine file, its total length too (`load_measured_routine`)."""
+    return load_measured_routine(path)[0]
+
+
+def load_measured_routine(path: str | Path) -> tuple[Routine, int]:
+    """A routine file, validated, and its length in ms at its own pace. The length
+    limits (4 hours, and a cap on cues) are the compiler's, so they are checked here,
+    above both the routine and the timeline packages; a listing reuses the length."""
+    # Imported here: compiling is needed only once a file is read, not to find one.
+    from breathpace.timeline.compile import MAX_SEGMENTS, TimelineTooLong, compile
+
+    source = str(path)
+    routine = read_routine_file(path)
+    try:
+        return routine, compile(routine).duration_ms
+    except TimelineTooLong as exc:
+        if exc.at_ms is not None:
+            raise RoutineError(
+                source, "the routine is longer than the 4 hour limit at its own pace"
+            ) from None
+        raise RoutineError(
+            source, f"the routine has more than {MAX_SEGMENTS:,} cues; split it up"
+        ) from None
 
 
 def resolve(name_or_path: str) -> Resolved:
@@ -98,6 +128,7 @@ def builtin_figure_files() -> list[Path]:
 def find_figure(name_or_path: str, relative_to: Path | None = None) -> Path:
     """The file a routine's `figure` key means: a built-in figure name, or a path (taken
     relative to the routine's folder when `relative_to` is given)."""
+    # Imported here (twice below too): figures load only when a routine shows one.
     from breathpace.figures.load import FigureError
 
     looks_like_path = name_or_path.endswith(".toml") or "/" in name_or_path or "\\" in name_or_path
@@ -119,6 +150,7 @@ def find_figure(name_or_path: str, relative_to: Path | None = None) -> Path:
 
 def load_figure_named(name_or_path: str, relative_to: Path | None = None):
     """Find and load a figure; raises FigureError with one line per problem."""
+    # Imported here: see `find_figure`.
     from breathpace.figures.load import load_figure
 
     return load_figure(find_figure(name_or_path, relative_to))

@@ -92,6 +92,7 @@ def check_personal(pace: BreathPattern) -> None:
 
 def lengths(pace: BreathPattern, routines: Sequence[tuple[str, Routine]]) -> list[RoutineLength]:
     """Each routine's length at its own pace and at `pace`, with its accepted dose."""
+    # Imported here: the accepted dose reads the journal; `describe` does not need it.
     from breathpace.session.dose import effective_dose
 
     found = []
@@ -119,6 +120,7 @@ def examples(count: int = EXAMPLE_COUNT) -> list[tuple[str, Routine]]:
     """Routines to show the effect on: the person's own first (what they play), then
     the built-in examples. A routine that does not load is left out (`check` is where
     it gets its error)."""
+    # Imported here: finding routines needs the library only for the examples.
     from breathpace.library import resolve, user_routine_files
     from breathpace.routine.load import RoutineError
 

@@ -3,8 +3,9 @@
 `breathpace play ROUTINE --plain` (and `breathe --plain`) print each segment on stdout
 the moment it starts, flushed, with the sound playing as in the full screen. The loop
 only reads the Player; it sleeps until the next segment is due (at most a tenth of a
-second), so it costs next to nothing. Ctrl-C, SIGTERM and SIGHUP end it cleanly: the
-journal gets the session up to where it got, and the caller closes the device.
+second), so it costs next to nothing. It renders the session runner's events and ends
+the session; Ctrl-C, SIGTERM and SIGHUP end it cleanly: the journal gets the session up
+to where it got, and the caller closes the runner (and with it the device).
 """
 
 from __future__ import annotations
@@ -13,13 +14,9 @@ import contextlib
 import signal
 import sys
 import time
-from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
-from breathpace.player import Player
-from breathpace.safe_text import for_stream
-from breathpace.session import words
-from breathpace.session.events import (
+from breathpace.player.events import (
     Event,
     Notice,
     PaceChanged,
@@ -27,7 +24,9 @@ from breathpace.session.events import (
     Reloaded,
     SegmentChanged,
 )
-from breathpace.session.run import Session, WatchReloader
+from breathpace.safe_text import for_stream
+from breathpace.session import words
+from breathpace.session.runner import SessionRunner
 from breathpace.session.summary import gather, summary_lines
 from breathpace.session.words import clock_text
 from breathpace.timeline.segment import Mark, Segment
@@ -35,11 +34,10 @@ from breathpace.timeline.segment import Mark, Segment
 #: Longest sleep between two polls; segment lines are printed within a few ms anyway,
 #: because the loop wakes for the next segment's start.
 MAX_SLEEP_S = 0.1
-WATCH_EVERY_S = 0.5
 READY_PROMPT = "Press Enter when you are in position"
 SAFETY_CONTINUE = "Press Enter when you have read this"
 
-EXIT_CODES = {signal.SIGINT: 130, signal.SIGTERM: 143, signal.SIGHUP: 129}
+EXIT_CODES: dict[int, int] = {signal.SIGINT: 130, signal.SIGTERM: 143, signal.SIGHUP: 129}
 
 
 class _Signalled(Exception):
@@ -54,55 +52,22 @@ def segment_line(seg: Segment, breathing: bool = False) -> str:
     return words.plain_line(seg, breathing)
 
 
-def run_plain(
-    player: Player,
-    resolved: Any,
-    *,
-    notice: str | None = None,
-    mode: str = "plain",
-    source: str | None = None,
-    watch: bool = False,
-    out: TextIO | None = None,
-    stdin: TextIO | None = None,
-    sleep=time.sleep,
-) -> int:
-    """Play `player` for a found routine (`resolved`: name and path) to its end,
-    printing; a Session is made for it. See `play_plain`."""
-    session = Session(
-        player,
-        routine_name=resolved.name,
-        source=source if source is not None else str(resolved.path),
-        mode=mode,
-    )
-    path = getattr(resolved, "path", None)
-    return play_plain(
-        session,
-        notice=notice,
-        watch=Path(path) if watch and path is not None else None,
-        out=out,
-        stdin=stdin,
-        sleep=sleep,
-    )
-
-
 def play_plain(
-    session: Session,
+    runner: SessionRunner,
     *,
-    notice: str | None = None,
-    watch: Path | None = None,
     out: TextIO | None = None,
     stdin: TextIO | None = None,
     sleep=time.sleep,
 ) -> int:
-    """Play the session to its end, printing; returns the exit status.
+    """Play an opened session to its end, printing its events; returns the exit status.
 
-    0 at the end; 130 after Ctrl-C, 143 after SIGTERM, 129 after SIGHUP. The caller
-    owns and closes the backend. `sleep` is replaced in tests by a FakeClock's advance.
-    `watch` is the routine file to reload when it is saved.
+    0 at the end; 130 after Ctrl-C, 143 after SIGTERM, 129 after SIGHUP. The session is
+    ended here (its outcome recorded); the caller closes the runner. `sleep` is
+    replaced in tests by a FakeClock's advance.
     """
     out = out or sys.stdout
     stdin = stdin if stdin is not None else sys.stdin
-    player = session.player
+    player = runner.player
 
     def say(text: str) -> None:
         # Printable, and encodable by this terminal (escaped on an ASCII one): a cue line
@@ -116,42 +81,32 @@ def play_plain(
         except (OSError, ValueError):  # the terminal went away (SIGHUP) or a closed pipe
             pass
 
-    if notice:
-        for line in notice.splitlines():  # one notice per line (say() escapes a newline)
-            say(line)
+    def show(events: list[Event]) -> None:
+        for event in events:
+            match event:
+                case SegmentChanged(segment=segment):
+                    routine = player.routine
+                    say(segment_line(segment, words.is_breathing(routine, segment)))
+                    # Before an item (and in its rests): its safety, position and cues.
+                    for note in words.general_notes(routine, segment):
+                        say(note.line())
+                case Notice(text=text):
+                    say(text)
+                case PaceChanged(pending=False):
+                    say(f"pace {event.pace}, tempo x{float(event.tempo_scale):g}")
+                case Reloaded(ok=ok, error=error):
+                    say("reloaded" if ok else f"not reloaded: {error}")
+
+    show(runner.poll())  # what the person should read first (dose, device, where)
     first_run_safety(say, stdin)
-
-    def on_event(event: Event) -> None:
-        match event:
-            case SegmentChanged(segment=segment):
-                routine = player.routine
-                say(segment_line(segment, words.is_breathing(routine, segment)))
-                # Before an item (and in its rests): its safety, position and cues.
-                for note in words.general_notes(routine, segment):
-                    say(note.line())
-            case Notice(text=text):
-                say(text)
-            case PaceChanged(pending=False):
-                say(f"pace {event.pace}, tempo x{float(event.tempo_scale):g}")
-            case Reloaded(ok=ok, error=error):
-                say("reloaded" if ok else f"not reloaded: {error}")
-
-    # The journal hears each event before the line is printed: a Ctrl-C typed the
-    # moment a rep's line appears never leaves that finished rep unrecorded.
-    session.on_notice = say  # the journal failing mid-session: one line, play goes on
-    session.open_journal()
-    player.subscribe(on_event)
-    if session.notice:
-        say(session.notice)
     # No get-ready before the first item: its safety and position come first anyway.
-    for note in words.opening_notes(player.routine, player.timeline):
+    for note in words.opening_notes(player.routine, player.timeline, runner.begin.ms):
         say(note.line())
 
-    reloader = WatchReloader(watch) if watch is not None else None
     previous = _install_signal_handlers()
     outcome, code = "interrupted", 1
     try:
-        code = _loop(session, reloader, stdin, say, sleep)
+        code = _loop(runner, stdin, show, say, sleep)
         outcome = "completed" if code == 0 else "interrupted"
     except KeyboardInterrupt:
         outcome, code = "quit", EXIT_CODES[signal.SIGINT]
@@ -161,24 +116,25 @@ def play_plain(
         # Nothing below may be interrupted half-way by a second Ctrl-C.
         _ignore_signals()
         try:
-            session.end(outcome)
+            runner.end(outcome)
+            # The journal's last word (a full disk), then where it stopped.
+            show([e for e in runner.poll() if isinstance(e, Notice)])
             if code != 0:
                 say(f"stopped at {clock_text(player.position_ms)}")
             # What was done and what comes next, with the commands to type.
-            for line in summary_lines(gather(session), plain=True):
+            for line in summary_lines(gather(runner), plain=True):
                 say(line)
         finally:
             _restore_signal_handlers(previous)
     return code
 
 
-def _loop(session: Session, reloader: WatchReloader | None, stdin: TextIO, say, sleep) -> int:
-    player = session.player
-    next_watch = time.monotonic() + WATCH_EVERY_S
+def _loop(runner: SessionRunner, stdin: TextIO, show, say, sleep) -> int:
+    player = runner.player
     halfway_said = -1  # the segment whose halfway tone has had its line
-    session.start()
+    runner.start()
     while True:
-        player.poll()
+        show(runner.poll())
         state = player.state
         if state is PlayerState.FINISHED:
             return 0
@@ -193,11 +149,6 @@ def _loop(session: Session, reloader: WatchReloader | None, stdin: TextIO, say, 
             # notice was printed; carry on from where it was.
             player.resume()
             continue
-        if reloader is not None and time.monotonic() >= next_watch:
-            next_watch = time.monotonic() + WATCH_EVERY_S
-            result = reloader.poll(player)
-            if result is not None and not result.ok:
-                say(f"not reloaded: {result.error}")
         seg, now = player.segment, player.position_ms
         due = seg.end_ms - now
         if Mark.HALFWAY in seg.marks and seg.halfway_ms is not None and seg.index != halfway_said:
@@ -227,6 +178,8 @@ def first_run_safety(say, stdin: TextIO) -> bool:
     """The first-run safety notice, as the full screen shows it: the same words
     (`breathpace.safety`) and the same "seen" setting, so it is printed once, whichever
     way breathpace is first used. At a terminal it waits for Enter. True if printed."""
+    # Imported here: settings and the notice are read only when the session begins
+    # (the lines above are all this module needs to print segments).
     from breathpace.safety import SAFETY_NOTICE
     from breathpace.settings import SettingsError, load_settings, save_settings
 

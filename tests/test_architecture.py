@@ -1,5 +1,6 @@
-"""The shape of the code: no import cycle, no private names across packages, and no
-Textual or click inside `breathpace/session/`.
+"""The shape of the code: no import cycle between modules nor between packages, layers
+that import downward only, no private names across packages, and no Textual or click
+inside `breathpace/session/`.
 
 Read from the source with `ast`, every import counts, also the ones inside functions
 (a cycle hidden by function-local imports is still a cycle).
@@ -108,6 +109,68 @@ def test_the_checker_sees_a_cycle():
 
 def test_there_is_no_import_cycle():
     assert cycles(graph()) == []
+
+
+def package_of(module: str) -> str:
+    """The package a module belongs to, one level under `breathpace` ("session" for
+    `breathpace.session.runner`; a top-level module is its own package)."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else parts[0]
+
+
+def package_graph(edges: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Package -> the packages its modules import (every import, also function-local)."""
+    packages: dict[str, set[str]] = {}
+    for source, targets in edges.items():
+        here = package_of(source)
+        packages.setdefault(here, set())
+        for target in targets:
+            there = package_of(target)
+            packages.setdefault(there, set())
+            if there != here:
+                packages[here].add(there)
+    return packages
+
+
+def test_the_package_checker_sees_a_cycle_through_one_module_each():
+    edges = {
+        "breathpace.session.runner": {"breathpace.player.core"},
+        "breathpace.player.core": {"breathpace.session.events"},
+        "breathpace.session.events": set(),
+    }
+    assert cycles(package_graph(edges)) == [["player", "session"]]
+
+
+def test_there_is_no_cycle_between_packages():
+    """A package that imports another must not be imported back by it, even through a
+    function-local import: each package can be read (and tested) above the ones below."""
+    assert cycles(package_graph(graph())) == []
+
+
+#: The layers, top down: a package imports only from layers below its own. Top-level
+#: modules that are not listed (settings, paths, safe_text…) are shared helpers.
+LAYERS = (
+    ("cli", "commands", "__main__"),
+    ("tui",),
+    ("plain",),
+    ("session",),
+    ("player",),
+    ("journal", "audio"),
+    ("library",),
+    ("timeline",),
+    ("routine",),
+)
+
+
+def test_layers_import_downward_only():
+    rank = {package: level for level, names in enumerate(LAYERS) for package in names}
+    upward = sorted(
+        (source, target)
+        for source, targets in package_graph(graph()).items()
+        for target in targets
+        if source in rank and target in rank and rank[target] < rank[source]
+    )
+    assert upward == []
 
 
 def _package(module: str) -> str:

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from breathpace.library import builtin_routine_files, data_dir
+from breathpace.library import builtin_routine_files, data_dir, load_routine
 from breathpace.routine.lint import lint
-from breathpace.routine.load import load_routine
 from breathpace.routine.model import Breathing, Exercise
 from breathpace.timeline import compile
 from breathpace.timeline.segment import Breath, Kind

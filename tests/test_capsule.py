@@ -13,8 +13,7 @@ from click.testing import CliRunner
 from breathpace.capsule import CAPSULE_ROUTINES, SLOTS, capsule_for, capsule_routine
 from breathpace.cli import main
 from breathpace.fmt import length
-from breathpace.library import data_dir
-from breathpace.routine.load import load_routine
+from breathpace.library import data_dir, load_routine
 from breathpace.timeline import compile
 
 HOURS = [

@@ -204,3 +204,45 @@ def test_list_and_check_load_only_what_they_use(args: list[str]):
     assert not [m for m in modules if m.startswith(extras)]
     # The JSON schema's descriptions are read only by `schema`.
     assert "breathpace.routine.schema" not in modules
+
+
+SILENT_ROUTINE = """\
+format = 1
+title = "Two seconds"
+pace = "1-0-1-0"
+lead_in = 0
+
+[[exercise]]
+name = "Pelvic tilt"
+reps = 1
+phases = [
+  { move = "tilt", breath = "exhale", seconds = 1, effort = true },
+  { move = "release", breath = "inhale", seconds = 1 },
+]
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", ["play", "breathe"])
+def test_a_silent_plain_session_loads_no_numpy_sound_library_or_textual(tmp_path, command):
+    """`--plain --audio none` plays nothing and draws no screen: the theme's samples
+    are not decoded and the player renders no sound, so numpy is never imported."""
+    routine = tmp_path / "two-seconds.toml"
+    routine.write_text(SILENT_ROUTINE, "utf-8")
+    chosen = [str(routine)] if command == "play" else ["1-0-1-0", "--cycles", "1"]
+    modules = loaded_after(_run_script([command, *chosen, "--plain", "--audio", "none"]))
+    assert "breathpace.plain" in modules  # the probe played the session
+    assert heavy_in(modules) == []
+
+
+@pytest.mark.slow
+def test_opening_miniaudio_loads_no_web_client_until_it_is_used():
+    body = """
+from breathpace.audio.backends.miniaudio_backend import _miniaudio
+miniaudio = _miniaudio()
+quiet = [m for m in ("ssl", "http.client", "email.parser") if m in sys.modules]
+assert not quiet, quiet
+assert miniaudio.urllib.request.Request.__name__ == "Request"  # still works when used
+assert "http.client" in sys.modules
+"""
+    assert "miniaudio" in loaded_after(body)

@@ -1,7 +1,8 @@
 """Plain mode: one line per segment, waits, signals, the journal, live reload.
 
-The session runs on a FakeClock: `run_plain` sleeps by advancing it, so a whole session
-takes milliseconds and every line is deterministic.
+The session runs on a FakeClock: `play_plain` sleeps by advancing it, so a whole session
+takes milliseconds and every line is deterministic. A test acts mid-session (a signal,
+Ctrl-C, an edit) from that sleep, between two looks at the player, as time passes.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from breathpace import plain
-from breathpace.library import Resolved
-from breathpace.routine.load import load_routine
+from breathpace.library import load_routine
+from breathpace.session import runner as runner_module
 from breathpace.timeline import compile
 from breathpace.timeline.segment import Breath, Kind, Segment
 from tests.fakes import FakeRig
@@ -56,13 +57,14 @@ def routine_file(tmp_path: Path) -> Path:
     return path
 
 
-def session(path: Path):
+def session(path: Path, *, watch: bool = False):
+    """The runner of the routine file at `path` on a fake clock, as `play --plain` makes
+    it; (runner, clock)."""
     rig = FakeRig()
-    clock = rig.clock
-    routine = load_routine(path)
-    player = rig.player(routine)
-    resolved = Resolved(name=path.stem, path=path, routine=routine, builtin=False)
-    return player, resolved, clock
+    runner = rig.runner(
+        load_routine(path), name=path.stem, path=path, source=None, mode="plain", watch=watch
+    )
+    return runner, rig.clock
 
 
 def journal_rows():
@@ -91,12 +93,10 @@ def test_segment_line_has_time_exercise_counters_word_move_and_length():
 
 
 def test_a_whole_session_prints_every_segment_once_and_is_journaled(routine_file):
-    player, resolved, clock = session(routine_file)
+    runner, clock = session(routine_file)
+    runner.notice("Sound is off.")
     out = io.StringIO()
-    code = plain.run_plain(
-        player, resolved, notice="Sound is off.", out=out, stdin=io.StringIO(""),
-        sleep=clock.advance,
-    )  # fmt: skip
+    code = plain.play_plain(runner, out=out, stdin=io.StringIO(""), sleep=clock.advance)
     assert code == 0
     lines = out.getvalue().splitlines()
     timeline = compile(load_routine(routine_file))
@@ -110,7 +110,7 @@ def test_a_whole_session_prints_every_segment_once_and_is_journaled(routine_file
 
 
 def test_lines_are_printed_when_their_segment_starts(routine_file):
-    player, resolved, clock = session(routine_file)
+    runner, clock = session(routine_file)
     printed_at: list[tuple[float, str]] = []
 
     class Stamped(io.StringIO):
@@ -119,8 +119,8 @@ def test_lines_are_printed_when_their_segment_starts(routine_file):
                 printed_at.append((clock.now(), text.strip()))
             return super().write(text)
 
-    plain.run_plain(player, resolved, out=Stamped(), stdin=io.StringIO(""), sleep=clock.advance)
-    timeline = player.timeline
+    plain.play_plain(runner, out=Stamped(), stdin=io.StringIO(""), sleep=clock.advance)
+    timeline = runner.player.timeline
     for now, text in printed_at:
         for seg in timeline.segments[:10]:  # before the wait shifts the clock
             if text == plain.segment_line(seg):
@@ -171,18 +171,19 @@ def test_the_halfway_tone_of_a_long_hold_has_its_line_at_its_time(tmp_path: Path
 
 
 def test_sigterm_stops_cleanly_with_143_and_the_journal_says_interrupted(routine_file):
-    player, resolved, clock = session(routine_file)
-    seen = []
+    runner, clock = session(routine_file)
+    player = runner.player
+    sent = []
 
-    def kill_on_third(event):
-        seen.append(event)
-        if len(seen) == 6:
+    def sleep(seconds):
+        clock.advance(seconds)
+        if not sent and player.segment.index >= 5:  # six segments in
+            sent.append(True)
             os.kill(os.getpid(), signal.SIGTERM)
 
-    player.subscribe(kill_on_third)
     before = signal.getsignal(signal.SIGTERM)
     out = io.StringIO()
-    code = plain.run_plain(player, resolved, out=out, stdin=io.StringIO(""), sleep=clock.advance)
+    code = plain.play_plain(runner, out=out, stdin=io.StringIO(""), sleep=sleep)
     assert code == 143
     lines = out.getvalue().splitlines()
     # "stopped at" closes the segment lines; the end-of-session summary follows.
@@ -195,26 +196,25 @@ def test_sigterm_stops_cleanly_with_143_and_the_journal_says_interrupted(routine
 
 
 def test_ctrl_c_stops_with_130_and_the_journal_says_quit(routine_file):
-    player, resolved, clock = session(routine_file)
+    runner, clock = session(routine_file)
 
     pressed = []
 
-    def interrupt(event):
+    def sleep(seconds):
+        clock.advance(seconds)
         if clock.now() > 8 and not pressed:
             pressed.append(True)
             raise KeyboardInterrupt
 
-    player.subscribe(interrupt)
-    code = plain.run_plain(
-        player, resolved, out=io.StringIO(), stdin=io.StringIO(""), sleep=clock.advance
-    )
+    code = plain.play_plain(runner, out=io.StringIO(), stdin=io.StringIO(""), sleep=sleep)
     assert code == 130
     assert journal_rows()[0][2] == "quit"
-    assert player.state == "stopped"
+    assert runner.player.state == "stopped"
 
 
 def test_a_clock_jump_is_reported_once_and_the_session_goes_on(routine_file):
-    player, resolved, clock = session(routine_file)
+    runner, clock = session(routine_file)
+    player = runner.player
     jumped = []
 
     def sleep(seconds):
@@ -224,7 +224,7 @@ def test_a_clock_jump_is_reported_once_and_the_session_goes_on(routine_file):
             clock.advance(30)  # the laptop lid was closed
 
     out = io.StringIO()
-    code = plain.run_plain(player, resolved, out=out, stdin=io.StringIO(""), sleep=sleep)
+    code = plain.play_plain(runner, out=out, stdin=io.StringIO(""), sleep=sleep)
     assert code == 0
     lines = out.getvalue().splitlines()
     assert sum("clock jumped" in line for line in lines) == 1
@@ -235,34 +235,32 @@ def test_a_clock_jump_is_reported_once_and_the_session_goes_on(routine_file):
 def play_saving_midway(routine_file, text: str) -> str:
     """Play with --watch and save `text` into the routine file three seconds in; the
     plain output."""
-    player, resolved, clock = session(routine_file)
+    runner, clock = session(routine_file, watch=True)
     saved = []
 
-    def edit(event):
+    def sleep(seconds):
+        clock.advance(seconds)
         if not saved and clock.now() > 3:
             saved.append(True)
             routine_file.write_text(text)
             st = routine_file.stat()
             os.utime(routine_file, (st.st_atime, st.st_mtime + 10))
 
-    player.subscribe(edit)
     out = io.StringIO()
-    code = plain.run_plain(
-        player, resolved, watch=True, out=out, stdin=io.StringIO(""), sleep=clock.advance
-    )
+    code = plain.play_plain(runner, out=out, stdin=io.StringIO(""), sleep=sleep)
     assert code == 0
     return out.getvalue()
 
 
 def test_watch_reloads_the_file_when_it_is_saved(routine_file, monkeypatch):
-    monkeypatch.setattr(plain, "WATCH_EVERY_S", 0)
+    monkeypatch.setattr(runner_module, "WATCH_EVERY_S", 0)
     text = play_saving_midway(routine_file, ROUTINE.replace("reps = 2", "reps = 3"))
     assert "reloaded" in text.splitlines()
     assert "rep 3/3" in text
 
 
 def test_watch_reports_a_broken_file_and_plays_on(routine_file, monkeypatch):
-    monkeypatch.setattr(plain, "WATCH_EVERY_S", 0)
+    monkeypatch.setattr(runner_module, "WATCH_EVERY_S", 0)
     text = play_saving_midway(routine_file, ROUTINE.replace("reps = 2", "reps = -1"))
     errors = [line for line in text.splitlines() if line.startswith("not reloaded")]
     assert len(errors) == 1 and "reps" in errors[0]

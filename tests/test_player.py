@@ -68,9 +68,21 @@ def make(text: str = ROUTINE, **kw):
     rig = FakeRig()
     clock = rig.clock
     player = rig.player(routine(text), **kw)
+    return player, clock, collecting(player)
+
+
+def collecting(player) -> list:
+    """Every event the player's polls return, in order, from now on."""
     events: list = []
-    player.subscribe(events.append)
-    return player, clock, events
+    poll = player.poll
+
+    def poll_and_keep():
+        got = poll()
+        events.extend(got)
+        return got
+
+    player.poll = poll_and_keep
+    return events
 
 
 def run(player, clock, seconds: float, step: float = 0.05):
@@ -396,12 +408,13 @@ def test_finished_at_the_end():
     assert player.poll() == []
 
 
-def test_stop_ends_and_delivers_events():
+def test_stop_ends_and_its_event_comes_with_the_next_poll():
     player, clock, events = make()
     player.start()
     run(player, clock, 1.0)
     player.stop()
     assert player.state is PlayerState.STOPPED
+    player.poll()
     assert events[-1] == StateChanged(PlayerState.STOPPED)
     player.next()
     player.resume()
@@ -543,9 +556,8 @@ def test_a_lost_device_becomes_a_notice_and_the_session_goes_on_silently(theme):
 
     card = LosingCard()
     clock = FakeClock()
-    events: list = []
     player = Player(routine(), backend=card, theme=theme, clock=clock)
-    player.subscribe(events.append)
+    events = collecting(player)
     player.start()
     for _ in range(30):
         card.pull(4410)

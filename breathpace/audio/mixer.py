@@ -214,6 +214,8 @@ class Mixer:
     def _place_voice(
         self, timeline: Timeline, voice: Mapping[str, np.ndarray]
     ) -> list[tuple[int, int, np.ndarray]]:
+        # Imported here: the voice module runs espeak-ng; the pure mixer imports it
+        # only when there are spoken cues to place.
         from breathpace.audio.voice import voice_lines
 
         events = []

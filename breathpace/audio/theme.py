@@ -170,7 +170,9 @@ class Theme(_Frozen):
 
     _name: str = PrivateAttr(default="")
     _folder: Path | None = PrivateAttr(default=None)
-    _samples: dict[str, tuple[Any, int]] = PrivateAttr(default_factory=dict)
+    _samples: dict[str, tuple[Any, int]] | None = PrivateAttr(default=None)
+    _sample_files: dict[str, tuple[Path, str, str]] = PrivateAttr(default_factory=dict)
+    """Sample name -> (its checked file, the field that names it, the theme file)."""
 
     def __eq__(self, other: object) -> bool:
         # Fields and name only: the decoded samples are numpy arrays, which pydantic's
@@ -194,7 +196,11 @@ class Theme(_Frozen):
 
     @property
     def samples(self) -> Mapping[str, tuple[Any, int]]:
-        """Decoded samples by the name used in the file: (float array, sample rate)."""
+        """Decoded samples by the name used in the file: (float array, sample rate).
+        Decoded on first use (it needs numpy): a silent session never asks.
+        ThemeError (one line) for a sample that cannot be read."""
+        if self._samples is None:
+            self._samples = _decode_samples(self._sample_files)
         return self._samples
 
     def layers(self) -> dict[str, Layers]:
@@ -207,6 +213,7 @@ class Theme(_Frozen):
 
 def sounds_dir() -> Path:
     """The folder of built-in themes."""
+    # Imported here: the library loads the routine models, which a theme never needs.
     from breathpace.library import data_dir
 
     return data_dir("sounds")
@@ -232,15 +239,21 @@ def theme_path(name_or_path: str | None) -> Path:
     return path
 
 
-def load_theme(name_or_path: str | None = None) -> Theme:
-    """A built-in theme by name (None is the default, "soft"), or a theme file by path."""
+def load_theme(name_or_path: str | None = None, *, decode: bool = True) -> Theme:
+    """A built-in theme by name (None is the default, "soft"), or a theme file by path.
+
+    Its sample files are always found and checked (inside the theme's folder, regular,
+    not too large). `decode=False` leaves decoding them to the first use of `samples`,
+    so a session that plays nothing never loads numpy for them."""
     path = theme_path(name_or_path)
     source = str(path)
     text = read_text(path, ThemeError, "a theme file", MAX_THEME_BYTES)
     theme = parse_theme(text, source)
     theme._name = path.stem
     theme._folder = path.parent
-    theme._samples = _load_samples(theme, path.parent, source)
+    theme._sample_files = _find_samples(theme, path.parent, source)
+    if decode:
+        theme.samples  # noqa: B018 - decoded now, so a bad sample is an error now
     return theme
 
 
@@ -311,31 +324,46 @@ def _owner(loc: tuple) -> type[BaseModel]:
     return _NESTED.get(names[0], Theme)
 
 
-def _load_samples(theme: Theme, folder: Path, source: str) -> dict[str, tuple[Any, int]]:
-    from breathpace.audio.wavfile import WavError, read_wav
-
-    loaded: dict[str, tuple[Any, int]] = {}
+def _find_samples(theme: Theme, folder: Path, source: str) -> dict[str, tuple[Path, str, str]]:
+    found: dict[str, tuple[Path, str, str]] = {}
     for cue_name, layers in theme.layers().items():
         for i, layer in enumerate(layers, start=1):
-            if layer.sample is None or layer.sample in loaded:
+            if layer.sample is None or layer.sample in found:
                 continue
             field = f"cue.{cue_name}[{i}].sample"
             path = resolve_sample(folder, layer.sample, source, field)
             try:
                 info = path.stat()
-                if not stat.S_ISREG(info.st_mode):  # a FIFO or device would hang or never end
-                    raise ThemeError(source, f"{field}: {layer.sample} is not a regular file")
-                if info.st_size > MAX_SAMPLE_BYTES:
-                    raise ThemeError(
-                        source, f"{field}: {layer.sample} is larger than {MAX_SAMPLE_BYTES:,} bytes"
-                    )
-                loaded[layer.sample] = read_wav(path)
             except FileNotFoundError:
                 raise ThemeError(
                     source, f'{field}: no file "{layer.sample}" in the theme\'s folder'
                 ) from None
-            except (WavError, OSError) as exc:
+            except OSError as exc:
                 raise ThemeError(source, f"{field}: {layer.sample}: {exc}") from None
+            if not stat.S_ISREG(info.st_mode):  # a FIFO or device would hang or never end
+                raise ThemeError(source, f"{field}: {layer.sample} is not a regular file")
+            if info.st_size > MAX_SAMPLE_BYTES:
+                raise ThemeError(
+                    source, f"{field}: {layer.sample} is larger than {MAX_SAMPLE_BYTES:,} bytes"
+                )
+            found[layer.sample] = (path, field, source)
+    return found
+
+
+def _decode_samples(files: Mapping[str, tuple[Path, str, str]]) -> dict[str, tuple[Any, int]]:
+    if not files:
+        return {}
+    # Imported here: decoding needs numpy, which only a session that plays sound loads.
+    from breathpace.audio.wavfile import WavError, read_wav
+
+    loaded: dict[str, tuple[Any, int]] = {}
+    for name, (path, field, source) in files.items():
+        try:
+            loaded[name] = read_wav(path)
+        except FileNotFoundError:
+            raise ThemeError(source, f'{field}: no file "{name}" in the theme\'s folder') from None
+        except (WavError, OSError) as exc:
+            raise ThemeError(source, f"{field}: {name}: {exc}") from None
     return loaded
 
 

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from breathpace.audio.synth import resample
+from breathpace.audio.wavfile import WavError, read_wav
 from breathpace.timeline.segment import Breath, Kind, Segment
 from breathpace.timeline.timeline import Timeline
 
@@ -118,9 +120,6 @@ def synthesize(texts: Iterable[str], sample_rate: int) -> dict[str, np.ndarray]:
 
 def _speak(text: str, sample_rate: int) -> np.ndarray:
     import subprocess
-
-    from breathpace.audio.synth import resample
-    from breathpace.audio.wavfile import WavError, read_wav
 
     try:
         # The text goes through stdin, so a name starting with "-" is never an option.

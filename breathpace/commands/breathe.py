@@ -15,7 +15,7 @@ import click
 
 from breathpace.commands.errors import InputError
 from breathpace.commands.options import input_errors, tempo_option
-from breathpace.commands.play import audio_option, play_prepared
+from breathpace.commands.playing import audio_option, play_prepared
 from breathpace.library import Resolved, resolve, routine_names
 from breathpace.routine.load import RoutineError
 from breathpace.routine.practice import (
@@ -124,6 +124,8 @@ def breathe_cmd(
     with input_errors():
         options = session_options(overrides)
 
+    # Imported here, not at the top: `breathpace.tui` is the interface package, which
+    # the light commands (their --help) never load; `fallback` itself imports nothing.
     from breathpace.tui.fallback import full_screen_unsupported
 
     if choice is None and not plain and not full_screen_unsupported():

@@ -16,7 +16,7 @@ from breathpace import fmt
 from breathpace.audio.backends import KINDS as AUDIO_KINDS
 from breathpace.capsule import SLOTS, capsule_for, capsule_routine
 from breathpace.commands.options import input_errors, resolve_or_exit, settings_or_exit
-from breathpace.commands.play import play_prepared
+from breathpace.commands.playing import play_prepared
 from breathpace.session.dose import personal_dose
 from breathpace.session.options import Overrides, session_options
 from breathpace.session.prepare import prepare
@@ -71,8 +71,4 @@ def capsule_cmd(
     # Played exactly as `breathpace play NAME` plays it (same options, dose, journal).
     with input_errors():
         prepared = prepare(resolved, session_options(Overrides(audio=audio)))
-    try:
-        code = play_prepared(prepared, plain=plain)
-    except KeyboardInterrupt:
-        code = 130
-    sys.exit(code)
+    sys.exit(play_prepared(prepared, plain=plain))

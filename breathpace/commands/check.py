@@ -14,9 +14,9 @@ from pathlib import Path
 import click
 
 from breathpace.figures.load import FigureError, load_figure, looks_like_figure, read_figure_text
-from breathpace.library import find, load_figure_named, routine_names
+from breathpace.library import find, load_figure_named, load_routine, routine_names
 from breathpace.routine.lint import figure_problems, lint
-from breathpace.routine.load import RoutineError, load_routine
+from breathpace.routine.load import RoutineError
 from breathpace.safe_text import printable
 
 

@@ -16,6 +16,11 @@ import click
 
 from breathpace import fmt
 from breathpace.commands.errors import InputError
+from breathpace.journal import db, pace_log
+from breathpace.journal import dose as journal_dose
+from breathpace.journal import history as h
+from breathpace.journal.suggest import Kind
+from breathpace.library import routine_names
 from breathpace.safe_text import printable
 
 
@@ -32,11 +37,10 @@ class JournalUnavailable(InputError):
 
 
 def _open():
-    from breathpace.journal.db import JournalError, open_journal
 
     try:
-        journal = open_journal()
-    except JournalError as exc:
+        journal = db.open_journal()
+    except db.JournalError as exc:
         raise JournalUnavailable(str(exc)) from None
     if journal.notice:
         _echo(f"breathpace: {journal.notice}", err=True)
@@ -47,20 +51,17 @@ def _open():
 def journal_errors(journal):
     """A journal that fails after it opened (locked by another writer, a full disk, a
     damaged page) is one line naming the file, exit 1; never a traceback."""
-    from breathpace.journal.db import JournalError
 
     try:
         yield
-    except JournalError as exc:
+    except db.JournalError as exc:
         raise JournalUnavailable(f"{journal.path}: {exc}") from None
 
 
 def _known_routine(journal, name: str, option: str) -> None:
     """A routine name `breathpace` knows, or one the journal has sessions of."""
-    from breathpace.journal.history import routines_practised
-    from breathpace.library import routine_names
 
-    if name not in routine_names() and name not in routines_practised(journal):
+    if name not in routine_names() and name not in h.routines_practised(journal):
         raise InputError(f"{option}: no routine named {name!r} (see `breathpace list`)")
 
 
@@ -176,7 +177,6 @@ def history_cmd(
 
 
 def _target(journal, session_id: int | None, option: str):
-    from breathpace.journal import history as h
 
     if session_id is not None:
         row = h.session(journal, session_id)
@@ -194,44 +194,38 @@ def _describe(row) -> str:
 
 
 def _check_in(journal, effort, pain, note: str, session_id: int | None) -> None:
-    from breathpace.journal.db import save_checkin
 
     row = _target(journal, session_id, "--effort/--pain/--note")
-    save_checkin(journal, row.id, effort=effort, pain=pain, note=note)
+    db.save_checkin(journal, row.id, effort=effort, pain=pain, note=note)
     _echo(f"Check-in saved for session {_describe(row)}.")
 
 
 def _next_day(journal, response: str, pain, session_id: int | None) -> None:
-    from breathpace.journal.db import save_followup
-    from breathpace.journal.history import pending_followup
 
     if session_id is not None:
         row = _target(journal, session_id, "--next-day")
     else:
-        row = pending_followup(journal)
+        row = h.pending_followup(journal)
         if row is None:
             raise InputError(
                 "--next-day: no session 12-72 hours ago is waiting for an answer "
                 "(name one with --session N)"
             )
-    save_followup(journal, row.id, response=response, pain=pain)
+    db.save_followup(journal, row.id, response=response, pain=pain)
     _echo(f"Next-day answer saved for session {_describe(row)}: {response}.")
 
 
 def _accept(journal, name: str) -> None:
-    from breathpace.journal.dose import accept
-    from breathpace.journal.history import suggestion_for
-    from breathpace.journal.suggest import Kind
 
     _known_routine(journal, name, "--accept")
-    suggestion = suggestion_for(journal, name)
+    suggestion = h.suggestion_for(journal, name)
     if suggestion is None:
         raise InputError(f"--accept: routine {name!r} cannot be loaded (try `breathpace check`)")
     if suggestion.kind is Kind.HOLD:
         _echo(f"{name}: nothing to change. {suggestion.summary}")
         _echo(f"  Why: {suggestion.why}")
         return
-    accept(journal, suggestion)
+    journal_dose.accept(journal, suggestion)
     _echo(f"Accepted for {name}: {suggestion.summary}")
     if suggestion.level_start is not None and suggestion.routine_to:
         start = suggestion.level_start
@@ -249,10 +243,8 @@ def _accept(journal, name: str) -> None:
 
 
 def _delete(journal, session_id: int, yes: bool) -> None:
-    from breathpace.journal.db import delete_session
-    from breathpace.journal.history import session
 
-    row = session(journal, session_id)
+    row = h.session(journal, session_id)
     if row is None:
         raise InputError(f"--delete: no session #{session_id} (see `breathpace history`)")
     played = f"played {fmt.length(row.played_ms)}, {row.outcome_text}"
@@ -263,22 +255,19 @@ def _delete(journal, session_id: int, yes: bool) -> None:
             abort=True,
             err=True,
         )
-    delete_session(journal, row.id)
+    db.delete_session(journal, row.id)
     click.echo(f"Deleted session {_describe(row)}.")
 
 
 def _reset(journal, name: str) -> None:
-    from breathpace.journal.dose import reset
 
     _known_routine(journal, name, "--reset")
-    n = reset(journal, name)
+    n = journal_dose.reset(journal, name)
     what = f"{n} dose change{'' if n == 1 else 's'}" if n else "no dose changes"
     _echo(f"{name}: dropped {what}; back to the dose in the routine file.")
 
 
 def _print_session(journal, session_id: int) -> None:
-    from breathpace.journal import history as h
-
     row = _target(journal, session_id, "--session")
     _echo(f"Session {_describe(row)}")
     ended = f", ended {row.ended_at.astimezone():%H:%M}" if row.ended_at else ""
@@ -289,7 +278,13 @@ def _print_session(journal, session_id: int) -> None:
     _echo(f"  from {row.source}")
     if row.continues is not None:
         _echo(f"  continues session #{row.continues} (play --resume)")
-    for p in h.progress(journal, row.id):
+    if row.first_item:
+        _echo(f"  began part-way, at item {row.first_item} (play --from): not a whole session")
+    rows = h.progress(journal, row.id)
+    names = {p["exercise"]: p["name"] for p in rows}
+    for change in pace_log.pace_changes(journal, row.id):
+        _echo(f"  pace changed: {pace_log.describe(change, names)}")
+    for p in rows:
         side = f" ({p['side']})" if p["side"] else ""
         planned = p["sets"] * p["reps"]
         _echo(
@@ -324,9 +319,6 @@ def _slots(rows) -> str:
 
 
 def _print(journal, limit: int) -> None:
-    from breathpace.journal import history as h
-    from breathpace.journal.dose import overrides
-
     rows = h.sessions(journal)
     if not rows:
         _echo("No sessions yet. Play a routine with `breathpace play NAME`.")
@@ -376,7 +368,7 @@ def _print(journal, limit: int) -> None:
             _echo(f"    {'Read:' if i == 0 else '     '} {fact}")
         if s.advice and s.advice not in advice:
             advice.append(s.advice)
-        for o in overrides(journal, name).values():
+        for o in journal_dose.overrides(journal, name).values():
             parts = [
                 f"{label} {value:g}"
                 for label, value in (("reps", o.reps), ("sets", o.sets), ("hold", o.hold_breaths))

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import click
 
+from breathpace import paths
 from breathpace.commands.errors import InputError
+from breathpace.pace_effect import check_personal, describe, examples
+from breathpace.routine.pattern import BreathPattern
+from breathpace.settings import SettingsError, load_settings, save_settings
 
 
 @click.command("pace")
@@ -17,11 +21,6 @@ from breathpace.commands.errors import InputError
 def pace_cmd(pattern: str | None, reset: bool) -> None:
     """Show your personal breath pace, set it (e.g. `breathpace pace 5-0-7-0`), or
     --reset it so each routine breathes at its own pace again."""
-    from breathpace import paths
-    from breathpace.pace_effect import check_personal
-    from breathpace.routine.pattern import BreathPattern
-    from breathpace.settings import SettingsError, load_settings, save_settings
-
     if pattern is not None and reset:
         raise InputError("give a pace or --reset, not both")
     pace = None
@@ -67,8 +66,6 @@ def pace_cmd(pattern: str | None, reset: bool) -> None:
 
 
 def _effect(pace) -> None:
-    from breathpace.pace_effect import describe, examples
-
     first, *routines = describe(pace, examples())
     click.echo(first)
     for line in routines:

@@ -13,15 +13,11 @@ from fractions import Fraction
 
 import click
 
-from breathpace.audio.backends import KINDS as AUDIO_KINDS
 from breathpace.commands.options import input_errors, tempo_option
+from breathpace.commands.playing import audio_option, play_prepared
 from breathpace.session.errors import SessionError
 from breathpace.session.options import Overrides, session_options
-from breathpace.session.prepare import Prepared, prepare
-
-audio_option = click.option(
-    "--audio", type=click.Choice(AUDIO_KINDS), default=None, help="Sound backend."
-)
+from breathpace.session.prepare import prepare
 
 
 @click.command("play")
@@ -89,58 +85,4 @@ def play_cmd(
         prepared = prepare(
             routine, session_options(overrides), from_item=from_item, resume_last=resume
         )
-    try:
-        code = play_prepared(prepared, plain=plain)
-    except KeyboardInterrupt:
-        # Ctrl-C while the device was still opening: nothing to close or record yet.
-        code = 130
-    sys.exit(code)
-
-
-def play_prepared(prepared: Prepared, *, plain: bool) -> int:
-    """Open the device and play a prepared session, full screen or plain; the exit status."""
-    # Imported here, not at the top: they load numpy, the audio libraries and (full
-    # screen) Textual, which `play --help` and a mistyped routine must not wait for.
-    from breathpace.session.run import OpeningSession, open_session, open_session_backend
-    from breathpace.tui.fallback import PLAIN_NOTICE, full_screen_unsupported
-
-    fallback = not plain and full_screen_unsupported()
-    plain = plain or fallback
-    if not plain:
-        # The device opens on a thread while Textual imports.
-        opening = OpeningSession(prepared, mode="tui")
-        from breathpace.tui.launch import run_session
-
-        with input_errors():
-            session, backend, notices = opening.result()
-    else:
-        with input_errors():
-            backend, backend_notice = open_session_backend(prepared.options)
-        try:
-            session, notices = open_session(prepared, backend, mode="plain")
-        except BaseException:
-            backend.close()
-            raise
-        if backend_notice:
-            notices.append(backend_notice)
-    try:
-        if fallback:
-            notices.append(PLAIN_NOTICE)
-        if prepared.dose.pace_from == "settings":
-            # Say so when the person's own pace replaces the routine's.
-            notices.append(prepared.dose.describe())
-        notice = "\n".join(notices) or None
-        watch = prepared.path if prepared.options.watch else None
-        if plain:
-            from breathpace.plain import play_plain
-
-            return play_plain(session, notice=notice, watch=watch)
-        return run_session(
-            session,
-            watch=watch,
-            calm=prepared.options.calm,
-            settings=prepared.options.settings,
-            notice=notice,
-        )
-    finally:
-        backend.close()
+    sys.exit(play_prepared(prepared, plain=plain))

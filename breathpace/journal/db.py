@@ -123,9 +123,27 @@ SCHEMA_V4: tuple[str, ...] = (
     "ALTER TABLE session ADD COLUMN last_rep TEXT",
 )
 
+# Version 5: a pace or tempo changed during a session (+/-), with the rep it took effect
+# at ("item|side|set|rep", or NULL when it did not land on a rep) and when; and
+# `first_item`, the item a session started part-way (`play --from N`) began at (NULL:
+# from the start). Such a session plans only the items it covers.
+SCHEMA_V5: tuple[str, ...] = (
+    "ALTER TABLE session ADD COLUMN first_item INTEGER",
+    """
+    CREATE TABLE pace_change (
+        session_id  INTEGER NOT NULL REFERENCES session (id) ON DELETE CASCADE,
+        at_rep      TEXT,
+        pace        TEXT NOT NULL,
+        tempo_scale REAL NOT NULL,
+        at          TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX pace_change_session ON pace_change (session_id)",
+)
+
 Migration = tuple[str, ...] | Callable[[sqlite3.Connection], None]
 #: MIGRATIONS[i] brings a journal from version i to version i + 1.
-MIGRATIONS: tuple[Migration, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4)
+MIGRATIONS: tuple[Migration, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 OUTCOMES = ("completed", "quit", "interrupted", "crashed")

@@ -126,6 +126,7 @@ def dose_book(routine_name: str | None = None) -> DoseBook:
 
 def accept(journal: Journal, suggestion: Suggestion, *, now: datetime | None = None) -> None:
     """Write an accepted suggestion: the override (when it changes a dose) and the log."""
+    # Imported here, as in `apply_dose`: the suggestion engine is not needed to read doses.
     from breathpace.journal.suggest import Kind
 
     if suggestion.kind is Kind.HOLD:

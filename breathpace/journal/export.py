@@ -20,6 +20,7 @@ from typing import TextIO
 
 from breathpace.journal.db import Journal
 from breathpace.journal.history import SessionRow, progress, sessions
+from breathpace.journal.pace_log import describe, pace_changes
 from breathpace.safe_text import printable
 
 #: What a spreadsheet may take for the start of a formula (OWASP CSV injection).
@@ -42,6 +43,7 @@ COLUMNS = (
     "mode",
     "pace",
     "tempo_scale",
+    "pace_changes",
     "planned_min",
     "played_min",
     "outcome",
@@ -92,7 +94,8 @@ def _title_from_file(name: str, source: str) -> str:
     from pathlib import Path
 
     from breathpace import library
-    from breathpace.routine.load import RoutineError, load_routine
+    from breathpace.library import load_routine
+    from breathpace.routine.load import RoutineError
 
     candidates = []
     if source and Path(source).stem == name:
@@ -133,6 +136,7 @@ def _cells(
         "mode": s.mode,
         "pace": s.pace,
         "tempo_scale": f"{s.tempo_scale:g}",
+        "pace_changes": _pace_changes_cell(journal, s.id),
         "planned_min": f"{s.planned_ms / 60000:.1f}",
         "played_min": f"{s.played_ms / 60000:.1f}",
         "outcome": s.outcome_text,
@@ -146,6 +150,12 @@ def _cells(
         "followup_pain": _blank(s.followup_pain),
         "followup_at": _local(s.followup_at, tz),
     }
+
+
+def _pace_changes_cell(journal: Journal, session_id: int) -> str:
+    """Each +/- change of the session with the rep it took effect at, "; " between."""
+    names = {p["exercise"]: p["name"] for p in progress(journal, session_id)}
+    return "; ".join(describe(c, names) for c in pace_changes(journal, session_id))
 
 
 def write_csv(journal: Journal, out: TextIO, tz: tzinfo | None = None) -> int:

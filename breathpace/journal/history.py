@@ -54,6 +54,8 @@ class SessionRow:
     """The routine's title when it was played ("" in sessions from before version 3)."""
     continues: int | None = None
     """The session this one carries on (`play --resume`), if any."""
+    first_item: int | None = None
+    """The item a session started part-way (`play --from N`) began at; None: the start."""
 
     @property
     def outcome_text(self) -> str:
@@ -83,6 +85,7 @@ class SessionRow:
             followup=self.followup,
             followup_pain=self.followup_pain,
             followup_at=self.followup_at,
+            first_item=self.first_item,
         )
 
 
@@ -143,6 +146,7 @@ def _row(r) -> SessionRow:
         reps_planned=r["reps_planned"],
         title=r["title"],
         continues=r["continues"],
+        first_item=r["first_item"],
     )
 
 
@@ -292,8 +296,8 @@ def sparkline(values: Sequence[float | None], top: float = 10) -> str:
 
 def previous_levels() -> dict[str, str]:
     """routine name -> the routine whose next level it is (the person's own first)."""
-    from breathpace.library import builtin_routine_files, user_routine_files
-    from breathpace.routine.load import RoutineError, load_routine
+    from breathpace.library import builtin_routine_files, load_routine, user_routine_files
+    from breathpace.routine.load import RoutineError
 
     found: dict[str, str] = {}
     for path in user_routine_files() + builtin_routine_files():
@@ -320,8 +324,8 @@ def routine_file(journal: Journal, routine_name: str):
        (the file was moved or renamed).
 
     None if none of these loads; `stored_routine` then rebuilds what was played."""
-    from breathpace.library import builtin_routine_files, resolve, user_routine_files
-    from breathpace.routine.load import RoutineError, load_routine
+    from breathpace.library import builtin_routine_files, load_routine, resolve, user_routine_files
+    from breathpace.routine.load import RoutineError
     from breathpace.routine.practice import PracticeError, build_practice
 
     try:

@@ -41,6 +41,8 @@ class StartSession:
     """The session this one carries on (`play --resume`)."""
     last_rep: str | None = None
     """Where the continued session stopped ("item|side|set|rep")."""
+    first_item: int | None = None
+    """The item a session started part-way (`play --from N`) began at; None: the start."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,18 @@ class RepProgress:
 
 
 @dataclass(frozen=True)
+class PaceChange:
+    """The pace or tempo changed during the session (+/-), from the rep `at_rep`."""
+
+    at_rep: str | None
+    """The rep it took effect at ("item|side|set|rep"); None when not on a rep."""
+    pace: str
+    tempo_scale: float
+    at: str
+    """When it took effect (UTC, ISO 8601)."""
+
+
+@dataclass(frozen=True)
 class PlayedTime:
     played_ms: int
 
@@ -73,9 +87,9 @@ class EndSession:
     """Stopped before its first rep within 15 s: not a practice, the row is deleted."""
 
 
-JournalWrite = StartSession | RepProgress | PlayedTime | EndSession
+JournalWrite = StartSession | RepProgress | PaceChange | PlayedTime | EndSession
 KINDS: dict[str, type] = {
-    cls.__name__: cls for cls in (StartSession, RepProgress, PlayedTime, EndSession)
+    cls.__name__: cls for cls in (StartSession, RepProgress, PaceChange, PlayedTime, EndSession)
 }
 
 
@@ -85,8 +99,8 @@ def apply_write(conn: sqlite3.Connection, write: JournalWrite, session_id: int) 
         case StartSession():
             cur = conn.execute(
                 "INSERT INTO session (routine, source, title, mode, pace, tempo_scale, "
-                "planned_ms, started_at, continues, last_rep) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "planned_ms, started_at, continues, last_rep, first_item) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     write.routine,
                     write.source,
@@ -98,6 +112,7 @@ def apply_write(conn: sqlite3.Connection, write: JournalWrite, session_id: int) 
                     write.started_at,
                     write.continues,
                     write.last_rep,
+                    write.first_item,
                 ),
             )
             assert cur.lastrowid is not None  # an INSERT always sets it
@@ -134,6 +149,12 @@ def apply_write(conn: sqlite3.Connection, write: JournalWrite, session_id: int) 
             conn.execute(
                 "UPDATE session SET played_ms = ?, last_rep = COALESCE(?, last_rep) WHERE id = ?",
                 (write.played_ms, write.last_rep, session_id),
+            )
+        case PaceChange():
+            conn.execute(
+                "INSERT INTO pace_change (session_id, at_rep, pace, tempo_scale, at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (session_id, write.at_rep, write.pace, write.tempo_scale, write.at),
             )
         case PlayedTime():
             conn.execute(

@@ -176,6 +176,8 @@ class SessionFacts:
     followup_pain: int | None = None
     followup_at: datetime | None = None
     """When the next-day answer was given."""
+    first_item: int | None = None
+    """Started part-way (`play --from N`): not a whole session of the routine."""
 
     @property
     def answered_next_day(self) -> bool:
@@ -417,6 +419,8 @@ def fact_line(ctx: Context, s: SessionFacts) -> str:
     bits = [ctx.when(s.started_at)]
     if s.outcome != "completed":
         bits.append(s.outcome or "cut short")
+    if s.first_item:
+        bits.append(f"began at item {s.first_item}")
     bits.append("no check-in" if s.effort is None and s.pain is None else "")
     if s.effort is not None:
         bits.append(f"effort {s.effort}")
@@ -648,6 +652,9 @@ def judge(ctx: Context, s: SessionFacts) -> tuple[str, str | None]:
     when = ctx.when(s.started_at)
     if s.outcome != "completed":
         return "not easy", f"your session on {when} ended before the end"
+    if s.first_item:
+        # Only part of the routine was done: it says nothing of the whole dose.
+        return "not easy", f"your session on {when} began part-way, at item {s.first_item}"
     if s.effort is None:
         return "not easy", f"your session on {when} has no check-in"
     if s.effort > EASY_EFFORT:

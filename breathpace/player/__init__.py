@@ -5,7 +5,7 @@
 - `audio`: the samples the backend pulls, their gain ramp, the fall back to silence;
 - `player`: the `Player` facade the front ends drive.
 
-The events and `PlayerState` live in `breathpace.session.events` (no numpy) and are
+The events and `PlayerState` live in `breathpace.player.events` (no numpy) and are
 re-exported here, where existing callers import them from.
 """
 
@@ -13,7 +13,7 @@ import importlib
 from typing import Any
 
 from breathpace.player.core import JUMP_S
-from breathpace.session.events import (
+from breathpace.player.events import (
     Event,
     Notice,
     PaceChanged,

@@ -7,22 +7,24 @@ ramp, so a change never clicks. `fall_silent` replaces a lost device with the si
 backend on the same clock, so the session carries on where it was.
 
 Kept apart from the core because this is the only part that touches numpy and the
-audio thread; the core stays integer arithmetic that tests can drive directly.
+audio thread; the core stays integer arithmetic that tests can drive directly. numpy is
+loaded only for a backend that renders sound: a silent session never imports it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
-
-import numpy as np
 
 from breathpace.audio.backends import Backend, SilentBackend
 from breathpace.player.core import Core
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from breathpace.audio.mixer import Mixer
     from breathpace.audio.theme import Theme
     from breathpace.timeline import Timeline
@@ -45,6 +47,7 @@ class Sound:
         voice: Mapping[str, np.ndarray] | None = None,
     ):
         if theme is None and audible:
+            # Imported here: only a Player built without a theme that will sound needs one.
             from breathpace.audio.theme import load_theme
 
             theme = load_theme()
@@ -57,6 +60,7 @@ class Sound:
         """The mixer that renders `timeline`, or None when nothing is heard."""
         if not self.audible:
             return None
+        # Imported here: the mixer loads numpy, which a silent session never needs.
         from breathpace.audio.mixer import Mixer
 
         return Mixer(timeline, self.theme, self.sample_rate, **self._opts)
@@ -70,8 +74,11 @@ class Source:
     guard it). It tells the core how far the tape has been rendered.
     """
 
-    def __init__(self, core: Core, *, volume: float, muted: bool):
+    def __init__(self, core: Core, *, volume: float, muted: bool, audible: bool = True):
         self._core = core
+        # Loaded here, on the session's thread, never first on the audio thread; and
+        # only when a backend will pull (a silent one never does).
+        self._np = importlib.import_module("numpy") if audible else None
         self.volume = clamp01(volume)
         self.muted = bool(muted)
         self._gain_applied = self.target_gain()
@@ -80,6 +87,9 @@ class Source:
         return 0.0 if self.muted else float(self.volume)
 
     def __call__(self, start: int, n: int) -> np.ndarray:
+        np = self._np
+        if np is None:  # a silent backend never pulls; one that does gets numpy now
+            np = self._np = importlib.import_module("numpy")
         core = self._core
         if start + n > core.rendered_until:
             core.rendered_until = start + n

@@ -27,9 +27,7 @@ from fractions import Fraction
 from typing import Any
 
 from breathpace.frames import frame_of, ms_of
-from breathpace.player.states import Trigger, transition
-from breathpace.routine.pattern import BreathPattern
-from breathpace.session.events import (
+from breathpace.player.events import (
     Event,
     Notice,
     PaceChanged,
@@ -38,6 +36,8 @@ from breathpace.session.events import (
     SegmentChanged,
     StateChanged,
 )
+from breathpace.player.states import Trigger, transition
+from breathpace.routine.pattern import BreathPattern
 from breathpace.timeline import Kind, Segment, Timeline
 
 #: A silent clock that leaps further than this between two polls means the computer
@@ -459,7 +459,10 @@ class Core:
     # ----------------------------------------------------------------- controls
     # The Player syncs before calling these and checks that the control applies.
 
-    def start(self, position: int) -> None:
+    def start(self, position: int, *, wait_first: bool = False) -> None:
+        """Begin playing where the player stands. `wait_first` holds there first, as a
+        `wait_for_ready` segment does, until `confirm_ready` (a session resumed at a
+        rep: the person gets into position before it moves)."""
         if self.state is not PlayerState.READY:
             return
         self._now = position
@@ -468,7 +471,7 @@ class Core:
         self.index = self.timeline.index_at(self.ms_of(frame))
         first = self.segment
         self.emit(SegmentChanged(first, None))
-        if first.kind is Kind.WAIT and self.frame_of(first.start_ms) == frame:
+        if wait_first or (first.kind is Kind.WAIT and self.frame_of(first.start_ms) == frame):
             self._hold_at(frame)
             self._fire(Trigger.START_AT_WAIT)
             return

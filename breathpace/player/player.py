@@ -12,7 +12,7 @@ their mixers (`audio.Sound`), and falls back to silence when the device is lost.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -20,11 +20,11 @@ from breathpace.audio.backends import capabilities_of
 from breathpace.clock import MonotonicClock
 from breathpace.player.audio import Sound, Source, clamp01, fall_silent
 from breathpace.player.core import Core, DiscardFrom, Effect, Pause, Plan, PlayFrom
+from breathpace.player.events import Event, Notice, PlayerState, Reloaded
 from breathpace.player.states import Trigger, allows
 from breathpace.routine.model import Routine
 from breathpace.routine.pattern import BreathPattern
-from breathpace.session.events import Event, Notice, PlayerState, Reloaded
-from breathpace.timeline import Segment, Timeline, compile
+from breathpace.timeline import Segment, Timeline, compile, pace_for
 
 if TYPE_CHECKING:
     import numpy as np
@@ -80,8 +80,7 @@ class Player:
         self._core = Core(
             plan, self._sr, discards_ahead=caps.discards_ahead, wall_clock=not caps.renders
         )
-        self._source = Source(self._core, volume=volume, muted=muted)
-        self._subscribers: list[Callable[[Event], None]] = []
+        self._source = Source(self._core, volume=volume, muted=muted, audible=caps.renders)
         backend.attach(self._source)
 
     def _make_plan(
@@ -96,7 +95,7 @@ class Player:
         return Plan.of(
             timeline,
             self._sr,
-            pace=pace or routine.pace_parsed,
+            pace=pace_for(routine, pace),
             pace_override=pace,
             tempo_scale=scale,
             sound=self._sound.mixer_for(timeline),
@@ -159,19 +158,14 @@ class Player:
     def played_ms(self) -> int:
         return self._core.played_ms
 
-    def subscribe(self, callback: Callable[[Event], None]) -> None:
-        self._subscribers.append(callback)
-
     # ------------------------------------------------------------------ polling
 
     def poll(self) -> list[Event]:
-        """Read the clock, move the position, and deliver the events that happened."""
+        """Read the clock, move the position, and return the events that happened (the
+        session runner is their one reader: it hands them to the journal, then to the
+        screen or the plain mode)."""
         self._sync()
-        events = self._core.take_events()
-        for event in events:
-            for callback in list(self._subscribers):
-                callback(event)
-        return events
+        return self._core.take_events()
 
     def _position(self) -> int:
         return self._backend.position_frames()
@@ -215,10 +209,11 @@ class Player:
 
     # ----------------------------------------------------------------- controls
 
-    def start(self) -> None:
+    def start(self, *, wait_first: bool = False) -> None:
+        """Begin playing; `wait_first` holds at the start until `confirm_ready()`."""
         if self.state is not PlayerState.READY:
             return
-        self._core.start(self._position())
+        self._core.start(self._position(), wait_first=wait_first)
         self._apply()
 
     def pause(self) -> None:
@@ -327,14 +322,13 @@ class Player:
         self._apply()
 
     def stop(self) -> None:
-        """End the session. The caller still owns (and closes) the backend."""
+        """End the session (its last events are in the next `poll()`). The caller still
+        owns (and closes) the backend."""
         if self.state is PlayerState.STOPPED:
             return
         self._sync()
         self._core.stop()
         self._apply()
-        # Deliver the last events (the journal writes played time on STOPPED).
-        self.poll()
 
     def close(self) -> None:
         """Stop and release the sound device."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from enum import Enum, auto
 
-from breathpace.session.events import PlayerState
+from breathpace.player.events import PlayerState
 
 
 class Trigger(Enum):

@@ -49,17 +49,12 @@ class RoutineError(ValueError):
         super().__init__(f"{printable(source)}: {self.detail}")
 
 
-def load_routine(path: str | Path) -> Routine:
-    """Read and validate a routine file (also its total length)."""
-    return load_measured_routine(path)[0]
-
-
-def load_measured_routine(path: str | Path) -> tuple[Routine, int]:
-    """`load_routine`, and the routine's length in ms at its own pace: the compile that
-    checks the length limit measures it, so a listing need not compile it again."""
+def read_routine_file(path: str | Path) -> Routine:
+    """Read and validate a routine file. Its total length is checked where it can be
+    compiled (`breathpace.library.load_routine`), above this package."""
     text = read_text(Path(path), RoutineError, "a routine file", MAX_FILE_BYTES)
     source = str(path)
-    return _validated(loads(text, RoutineError, source), source)
+    return validate_routine(loads(text, RoutineError, source), source)
 
 
 def read_toml_text(path: Path, error: type, max_bytes: int, what: str) -> str:
@@ -73,36 +68,14 @@ def parse_routine(text: str, source: str = "<routine>") -> Routine:
 
 
 def validate_routine(data: Mapping[str, Any], source: str = "<routine>") -> Routine:
-    return _validated(data, source)[0]
-
-
-def _validated(data: Mapping[str, Any], source: str) -> tuple[Routine, int]:
     try:
-        routine = Routine.model_validate(data)
+        return Routine.model_validate(data)
     except ValidationError as exc:
         problems = describe_validation_errors(exc, data)
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise RoutineError(source, problems[0] + more, problems) from None
     except RecursionError:
         raise RoutineError(source, "nested too deeply") from None
-    return routine, _total_length(routine, source)
-
-
-def _total_length(routine: Routine, source: str) -> int:
-    """The routine's length at its own pace; a RoutineError past the limits."""
-    # Imported here: the engine imports the model, and loading stays usable on its own.
-    from breathpace.timeline.compile import MAX_SEGMENTS, TimelineTooLong, compile
-
-    try:
-        return compile(routine).duration_ms
-    except TimelineTooLong as exc:
-        if exc.at_ms is not None:
-            raise RoutineError(
-                source, "the routine is longer than the 4 hour limit at its own pace"
-            ) from None
-        raise RoutineError(
-            source, f"the routine has more than {MAX_SEGMENTS:,} cues; split it up"
-        ) from None
 
 
 # --- pydantic errors, in a person's words -------------------------------------------

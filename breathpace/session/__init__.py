@@ -9,11 +9,14 @@ No Textual and no click here: the commands, the plain mode and the interface cal
   where the pace came from.
 - `prepare`: `prepare(routine, options)` — routine, dose, theme and the timeline,
   compiled once; `voice_clips(timeline, rate)`.
-- `run`: `open_session_backend`, `open_session`, `Session` (ends once), `end_all`,
-  `WatchReloader`.
+- `runner`: `SessionRunner`, one session end to end in a mode (full screen or plain):
+  the device, the Player, the journal record (`recorder`), the notices, `--watch`; one
+  stream of typed events (`breathpace.player.events`); `end()` once, with an `Outcome`.
+- `run`: `open_session_backend` and `WatchReloader`, the device and file the runner uses.
+- `start`: where a session begins (`--from`, `--resume`).
+- `summary`: the lines that close a session.
 - `routines`: the rows of `breathpace list` and the home screen.
-- `events`: `PlayerState` and the Player's typed events (no numpy).
 
-This file imports nothing, so `breathpace.session.events` stays light for the journal
-and the authoring commands.
+This file imports nothing, so its light modules (`options`, `dose`) stay light for the
+authoring commands.
 """

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from breathpace.journal.dose import DoseBook, apply_dose
 from breathpace.routine.model import Routine
 from breathpace.routine.pattern import BreathPattern
+from breathpace.timeline import pace_for
 
 if TYPE_CHECKING:  # only for annotations: options read the settings, this module must not
     from breathpace.session.options import SessionOptions
@@ -40,7 +41,7 @@ class Dose:
 
     @property
     def pace_text(self) -> str:
-        return str(self.pace) if self.pace is not None else self.routine.pace
+        return str(pace_for(self.routine, self.pace))
 
     def describe(self) -> str:
         """Which pace this is and where it came from, for the person to read."""

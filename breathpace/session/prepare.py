@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from breathpace.audio.theme import Theme, ThemeError, load_theme
-from breathpace.library import Resolved
+from breathpace.library import Resolved, looks_like_path
 from breathpace.routine.model import Routine
 from breathpace.session.dose import Dose, dose_for
 from breathpace.session.errors import SessionError
@@ -43,6 +43,10 @@ class Prepared:
     """The timeline, compiled once, at the effective dose."""
     start: StartAt = field(default_factory=StartAt)
     """Where it begins (`--from`, `--resume`): the start unless asked."""
+    play_as: str | None = None
+    """What the person typed to play it (`breathpace play X`), for the commands the
+    summary suggests: a path when it was played by path; None for a routine built on
+    the spot or chosen on a screen (its name then finds it)."""
 
     @property
     def routine(self) -> Routine:
@@ -58,12 +62,15 @@ class Prepared:
 
 def load_session_theme(options: SessionOptions, *, lenient: bool = False) -> Theme:
     """The theme the options name. `lenient` falls back to the default theme (the
-    interface, where a bad theme in the settings must not keep a session from starting)."""
+    interface, where a bad theme in the settings must not keep a session from starting).
+    Its samples are decoded now only when the session may play sound (not with
+    `--audio none`): a bad sample is then one line before anything opens."""
+    decode = options.audio != "none"
     try:
-        return load_theme(options.theme)
+        return load_theme(options.theme, decode=decode)
     except ThemeError as exc:
         if lenient:
-            return load_theme(None)
+            return load_theme(None, decode=decode)
         raise SessionError(f"{options.theme_from}: {exc}") from None
 
 
@@ -107,6 +114,7 @@ def prepare(
     elif from_item is not None:
         start = start_from(dose.routine, timeline, from_item)
     return Prepared(
+        play_as=routine if isinstance(routine, str) and looks_like_path(routine) else None,
         name=resolved.name,
         path=Path(resolved.path) if source is None else None,
         source=source if source is not None else str(resolved.path),

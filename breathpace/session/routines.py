@@ -16,8 +16,8 @@ from pathlib import Path
 
 from breathpace import library
 from breathpace.journal.dose import DoseBook, dose_book
-from breathpace.library import Resolved
-from breathpace.routine.load import RoutineError, load_measured_routine
+from breathpace.library import Resolved, load_measured_routine
+from breathpace.routine.load import RoutineError
 from breathpace.routine.model import Routine
 from breathpace.session.dose import Dose, personal_dose
 from breathpace.session.errors import SessionError

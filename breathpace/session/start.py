@@ -9,15 +9,19 @@ item numbers stay those of the routine, so a continuation's reps add up with the
 session it continues.
 
 `--resume` reads the journal: the latest session of the routine, if it was not
-completed, carries on after its last finished rep ("item|side|set|rep", written by the
-recorder), at the end of that rep: a rest, a side switch, the next item's get-ready or
-the next rep, whichever follows it.
+completed, carries on after its last finished rep (a `breathpace.journal.resume.RepKey`),
+at the end of that rep: a rest, a side switch, the next item's get-ready or the next
+rep, whichever follows it. When that is a rep, the session holds at its start, with the
+item's position shown, until the person is ready (Enter; plain mode reading no
+terminal goes on at once): it never begins inside a movement.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from breathpace.journal.db import JournalError
+from breathpace.journal.resume import RepKey, last_unfinished
 from breathpace.routine.model import Routine
 from breathpace.session.errors import SessionError
 from breathpace.timeline import Kind, Timeline
@@ -35,6 +39,12 @@ class StartAt:
     """The journal id of the session this one continues (`--resume`)."""
     last_rep: str | None = None
     """Where the continued session stopped ("item|side|set|rep"), carried over."""
+    first_item: int | None = None
+    """The item a session started part-way (`--from N`) begins at: it covers that item
+    and the ones after, and is never a whole session of the routine."""
+    wait: bool = False
+    """Hold at the start until the person is ready: it begins with a moving rep, so
+    they first get into the position shown (as a `wait_for_ready` item does)."""
 
 
 def item_list(routine: Routine) -> str:
@@ -74,15 +84,8 @@ def start_from(routine: Routine, timeline: Timeline, spec: str) -> StartAt:
     return StartAt(
         ms=item_start_ms(timeline, number),
         note=f"Starting at item {number}: {routine.exercise[number - 1].name}",
+        first_item=number if number > 1 else None,
     )
-
-
-def parse_rep(text: str) -> tuple[int, str | None, int, int] | None:
-    try:
-        item, side, set_, rep = text.split("|")
-        return int(item), side or None, int(set_), int(rep)
-    except ValueError:
-        return None
 
 
 def after_rep_ms(timeline: Timeline, last_rep: str | None) -> int | None:
@@ -92,10 +95,10 @@ def after_rep_ms(timeline: Timeline, last_rep: str | None) -> int | None:
     the next item."""
     if not last_rep:
         return 0
-    parsed = parse_rep(last_rep)
-    if parsed is None:
+    key = RepKey.parse(last_rep)
+    if key is None:
         return 0
-    item, side, set_, rep = parsed
+    item, side, set_, rep = key.item, key.side, key.set, key.rep
     segments = timeline.segments
     found = None
     for index in range(len(segments)):
@@ -115,37 +118,12 @@ def after_rep_ms(timeline: Timeline, last_rep: str | None) -> int | None:
     return at
 
 
-@dataclass(frozen=True)
-class Unfinished:
-    """The latest session of a routine, not completed: what `--resume` continues."""
-
-    session_id: int
-    last_rep: str | None
-    started_at: str
-
-
-def last_unfinished(routine_name: str) -> Unfinished | None:
-    """The routine's latest session when it was quit, interrupted or cut short; None
-    when there is none or the latest one was completed."""
-    from breathpace.journal.db import JournalError, open_journal
-
-    try:
-        with open_journal() as journal:
-            row = journal.conn.execute(
-                "SELECT id, outcome, last_rep, started_at FROM session WHERE routine = ? "
-                "ORDER BY started_at DESC, id DESC LIMIT 1",
-                (routine_name,),
-            ).fetchone()
-    except JournalError as exc:
-        raise SessionError(f"--resume: {exc}") from None
-    if row is None or row["outcome"] == "completed":
-        return None
-    return Unfinished(row["id"], row["last_rep"], row["started_at"])
-
-
 def resume(routine_name: str, routine: Routine, timeline: Timeline) -> StartAt:
     """Where `play NAME --resume` begins; SessionError (one line) if nothing to resume."""
-    found = last_unfinished(routine_name)
+    try:
+        found = last_unfinished(routine_name)
+    except JournalError as exc:
+        raise SessionError(f"--resume: {exc}") from None
     if found is None:
         raise SessionError(
             f"--resume: nothing to resume for {routine_name!r}: "
@@ -170,4 +148,5 @@ def resume(routine_name: str, routine: Routine, timeline: Timeline) -> StartAt:
         note=f"Continuing session #{found.session_id} {where}",
         continues=found.session_id,
         last_rep=found.last_rep,
+        wait=seg.kind is Kind.PHASE,
     )

@@ -10,13 +10,16 @@ journal record (the reps and exercises as written there, so the numbers match
 from __future__ import annotations
 
 import shlex
+import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from breathpace.fmt import length
+from breathpace.player.events import Notice
+from breathpace.safe_text import for_stream
 
 if TYPE_CHECKING:
-    from breathpace.session.run import Session
+    from breathpace.session.runner import SessionRunner
 
 #: Outcomes as a sentence says them.
 OUTCOME_WORDS = {
@@ -53,6 +56,14 @@ class Summary:
     """Why nothing was recorded (the journal could not be opened or written)."""
     resumable: bool = True
     """`play NAME --resume` can carry it on (False for a practice built on the spot)."""
+    first_item: int | None = None
+    """Started part-way (`play --from N`) at this item: not a whole session."""
+    pace_changes: tuple[str, ...] = ()
+    """Each pace or tempo change made during the session, with the rep it took effect
+    at (`journal.pace_log.describe`)."""
+    play_as: str | None = None
+    """What to type after `play` to play it again: the path when it was played by path
+    (its name would not find it), else `routine`."""
 
 
 def summary_lines(s: Summary, *, plain: bool = False) -> list[str]:
@@ -75,6 +86,9 @@ def summary_lines(s: Summary, *, plain: bool = False) -> list[str]:
         lines.append(
             ", ".join(done) + (f" (continuing session #{s.continues})" if s.continues else "")
         )
+    if s.first_item:
+        lines.append(f"Began at item {s.first_item}: not counted as a whole session.")
+    lines += [f"Pace changed: {change}" for change in s.pace_changes]
     if s.session_id is None:
         lines.append(s.not_recorded or "Not recorded in the journal.")
         return lines
@@ -82,7 +96,7 @@ def summary_lines(s: Summary, *, plain: bool = False) -> list[str]:
         lines.append(f"Checked in (session #{s.session_id}).")
     elif plain:
         lines.append(
-            f"Check in now: breathpace history --effort N --pain N (0-10; session #{s.session_id})"
+            f"Check in now: breathpace history --session {s.session_id} --effort N --pain N (0-10)"
         )
     else:
         lines.append("Next: a short check-in (effort and pain now, 0-10).")
@@ -97,13 +111,15 @@ def summary_lines(s: Summary, *, plain: bool = False) -> list[str]:
     if s.suggestion:
         lines.append(f"Suggestion: {s.suggestion}")
     if s.outcome != "completed" and s.reps_done and s.resumable:
-        lines.append(f"To carry on later: breathpace play {shlex.quote(s.routine)} --resume")
+        again = shlex.quote(s.play_as or s.routine)
+        lines.append(f"To carry on later: breathpace play {again} --resume")
     return lines
 
 
-def gather(session: Session) -> Summary:
+def gather(session: SessionRunner) -> Summary:
     """The summary of an ended session, read from its journal record (never raises for
     a journal problem: it falls back to what the player knows)."""
+    # Imported here: the history queries load only when a session has ended.
     from breathpace.journal.db import JournalError, open_journal
     from breathpace.journal.history import BREATHE_SOURCE, progress, suggestion_for
     from breathpace.journal.history import session as session_row
@@ -118,6 +134,9 @@ def gather(session: Session) -> Summary:
         continues=session.begin.continues,
         # A practice built on the spot (`breathe 4-0-6-0`) has no routine to resume.
         resumable=session.source != BREATHE_SOURCE,
+        play_as=getattr(getattr(session, "prepared", None), "play_as", None),
+        pace_changes=_pace_changes(session),
+        first_item=session.begin.first_item,
     )
     if recorder is not None and getattr(recorder, "discarded", False):
         return Summary(
@@ -131,13 +150,15 @@ def gather(session: Session) -> Summary:
         )
     sid = session.session_id
     items = len(getattr(player.timeline, "items", ()) or ())
+    # Not in the journal (a full disk): what the session itself counted.
+    counted = recorder.counts() if recorder is not None else (0, items, 0, 0)
     fallback = Summary(
         **base,
         played_ms=int(getattr(player, "played_ms", 0)),
-        exercises_done=0,
-        exercises=items,
-        reps_done=0,
-        reps_planned=0,
+        exercises_done=counted[0],
+        exercises=counted[1] or items,
+        reps_done=counted[2],
+        reps_planned=counted[3],
         # The journal's own notice already said why (once); this only points back to it.
         not_recorded=(
             "Not recorded yet: breathpace could not write it (the notice above says why)."
@@ -174,19 +195,32 @@ def gather(session: Session) -> Summary:
     )
 
 
+def _pace_changes(session: SessionRunner) -> tuple[str, ...]:
+    # Imported here, as the history queries in `gather`: only once a session has ended.
+    from breathpace.journal.pace_log import describe
+
+    recorder = session.recorder
+    if recorder is None:
+        return ()
+    items = getattr(session.player.timeline, "items", ()) or ()
+    names = {number: name for number, name in enumerate(items, 1)}
+    return tuple(describe(change, names) for change in recorder.pace_changes)
+
+
 def print_summaries(sessions, out=None) -> None:
     """After the full screen has closed: each ended session's summary on the terminal,
-    read again from the journal (so a check-in just saved shows as done)."""
-    import sys
-
-    from breathpace.safe_text import for_stream
-
+    read again from the journal (so a check-in just saved shows as done), with the
+    commands to type at the shell (a check-in skipped on the screen can be given
+    later with the session's own number)."""
     out = out or sys.stdout
     for session in sessions:
         if not (session.started and session.ended):
             continue
+        # The journal's last word (a full disk at the end), which the closing screen
+        # could no longer show.
+        said = [e.text for e in session.poll() if isinstance(e, Notice) and e.warning]
         try:
-            for line in summary_lines(gather(session)):
+            for line in [*said, *summary_lines(gather(session), plain=True)]:
                 out.write(for_stream(line, out) + "\n")
             out.flush()
         except (OSError, ValueError):  # the terminal went away (SIGHUP): nothing to tell

@@ -78,13 +78,18 @@ def general_notes(routine: Routine, seg: Segment) -> list[Note]:
     return []
 
 
-def opening_notes(routine: Routine, timeline: Timeline) -> list[Note]:
+def opening_notes(routine: Routine, timeline: Timeline, start_ms: int = 0) -> list[Note]:
     """The text to show before a session whose first segment is already a phase (no
-    lead-in, no wait): the routine's safety and the first item's briefing, which no
-    get-ready segment will show."""
-    if not len(timeline.segments) or timeline.segments[0].kind in GET_READY:
+    lead-in, no wait; or one that begins part-way, `--from` or `--resume`): the
+    routine's safety and the briefing (position, cues) of the item it begins in, which
+    no get-ready segment will show."""
+    if not len(timeline.segments):
         return []
-    notes = briefing(routine.exercise[0])
+    first = timeline.at(start_ms)
+    if first.kind in GET_READY:
+        return []
+    item = item_of(routine, first) if first.exercise else None
+    notes = briefing(item if item is not None else routine.exercise[0])
     if routine.safety:
         notes.insert(0, Note("safety", routine.safety))
     return notes

@@ -58,6 +58,13 @@ class _Step(NamedTuple):  # a named tuple, not a dataclass: see _Part
     cue: str | None = None  # the phase's own cue, carried into each of its segments
 
 
+def pace_for(routine: Routine, pace: BreathPattern | None) -> BreathPattern:
+    """The breath pace `routine` is played at: `pace` when one replaces the routine's
+    own (the personal pace, `--pace`, a change during the session), else the routine's
+    own. The one rule: the dose, the player and the compiler all ask here."""
+    return pace or routine.pace_parsed
+
+
 def compile(
     routine: Routine,
     pace: BreathPattern | None = None,
@@ -73,7 +80,7 @@ def compile(
     if scale <= 0:
         raise ValueError("tempo_scale must be greater than 0")
     builder = _Builder(scale)
-    pace = pace or routine.pace_parsed
+    pace = pace_for(routine, pace)
     items = routine.exercise
     first = items[0]
 

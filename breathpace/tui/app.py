@@ -14,7 +14,6 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, ClassVar
 
 from textual.app import App
@@ -26,7 +25,7 @@ from breathpace.library import Resolved
 from breathpace.session.errors import SessionError
 from breathpace.session.options import SessionOptions, session_options
 from breathpace.session.prepare import prepare
-from breathpace.session.run import Session, end_all, open_session
+from breathpace.session.runner import SessionRunner, end_all
 from breathpace.settings import Settings
 from breathpace.tui.partial_update import install as install_partial_update
 from breathpace.tui.screens.followup import maybe_followup
@@ -72,7 +71,6 @@ class BreathpaceApp(App[None]):
         first: Callable[[], Screen] | None = None,
         calm: bool | None = None,
         notice: str | None = None,
-        player_factory: Callable[..., Any] | None = None,
         options: SessionOptions | None = None,
     ) -> None:
         super().__init__()
@@ -83,10 +81,12 @@ class BreathpaceApp(App[None]):
         """The session options the command line gave (None: the settings alone)."""
         self.backend = backend
         self.clock = clock or MonotonicClock()
+        """The app's clock (the pace finder's taps)."""
+        self._session_clock = clock
+        """The clock sessions run on when one was given (tests); None: the device's."""
         self.calm = self.settings.reduced_motion if calm is None else calm
         self.startup_notice = notice
         self._first = first
-        self._player_factory = player_factory
         self.exit_status = 0
         self.sessions: list[Any] = []
         """Every session started in this app, so an interrupt can close them all."""
@@ -156,7 +156,6 @@ class BreathpaceApp(App[None]):
         source: str | None = None,
         personal_pace: bool = True,
         journal_dose: bool = True,
-        watch: Path | None = None,
     ) -> None:
         """Play a routine on top of the current screen (home or Breathe), prepared as
         the play command prepares it (the same effective dose), with the settings."""
@@ -172,17 +171,15 @@ class BreathpaceApp(App[None]):
         except SessionError as exc:
             self.notify(str(exc), severity="error", timeout=8)
             return
-        if self._player_factory is not None:
-            session = Session(
-                self._player_factory(prepared.routine),
-                routine_name=prepared.name,
-                source=prepared.source,
-            )
-        else:
-            session, notices = open_session(prepared, self.backend, mode="tui")
-            for notice in notices:
-                self.notify(notice, timeout=8)
-        self.push_screen(PlayerScreen(session, watch=watch, calm=self.calm))
+        runner = SessionRunner(
+            prepared, mode="tui", backend=self.backend, clock=self._session_clock
+        )
+        try:
+            runner.open()
+        except SessionError as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            return
+        self.push_screen(PlayerScreen(runner, calm=self.calm))
 
     def notify(
         self,

@@ -1,6 +1,6 @@
 """Entry points into the interface: the home screen, the Breathe screen, one session.
 
-Each is handed an audio backend opened before Textual draws anything (C audio libraries
+Each runs on an audio device opened before Textual draws anything (C audio libraries
 write to fd 2, which Textual draws on), and each makes sure a session that is cut short
 (q, Ctrl-C, SIGTERM, SIGHUP, or a crash) is closed in the journal with one outcome and
 the terminal is given back in a normal state. Bad input is a `SessionError`; the
@@ -9,13 +9,12 @@ commands turn it into their one-line exit-2 error.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from breathpace.session.options import SessionOptions, session_options
-from breathpace.session.run import Session, end_all, open_session_backend
+from breathpace.session.run import open_session_backend
+from breathpace.session.runner import SessionRunner, end_all
 from breathpace.session.summary import print_summaries
-from breathpace.settings import Settings
 from breathpace.tui.app import BreathpaceApp
 from breathpace.tui.screens.breathe import BreatheScreen
 from breathpace.tui.screens.player import PlayerScreen
@@ -25,16 +24,11 @@ def run_home(options: SessionOptions | None = None) -> int:
     """`breathpace` with no command: the home screen; returns the exit status."""
     options = options or session_options()
     backend, notice = open_session_backend(options)
-    app = BreathpaceApp(options=options, backend=backend, notice=notice)
     try:
-        app.run()
+        # Every session started from the home screen plays on this one device.
+        return run_app(BreathpaceApp(options=options, backend=backend, notice=notice))
     finally:
-        end_all(
-            app.sessions, "crashed" if app.return_code and not app.exit_status else "interrupted"
-        )
         backend.close()
-    print_summaries(app.sessions)
-    return app.exit_status
 
 
 def run_breathe(options: SessionOptions) -> int:
@@ -49,36 +43,26 @@ def run_breathe(options: SessionOptions) -> int:
     )
     app.breathe_only = True
     try:
-        app.run()
+        return run_app(app)
     finally:
-        end_all(app.sessions, "interrupted")
         backend.close()
-    print_summaries(app.sessions)
-    return app.exit_status
 
 
-def run_session(
-    session: Session,
-    *,
-    watch: Path | None,
-    calm: bool,
-    settings: Settings,
-    notice: str | None,
-    clock: Any = None,
-) -> int:
-    """Play one session full screen; returns the exit status (0 after q or the end)."""
-
-    def first() -> PlayerScreen:
-        return PlayerScreen(session, watch=watch, calm=calm, standalone=True)
-
+def run_session(runner: SessionRunner, *, clock: Any = None) -> int:
+    """Play one opened session full screen; returns the exit status (0 after q or the
+    end). The caller closes the runner."""
     app = BreathpaceApp(
-        settings=settings,
-        backend=getattr(session.player, "backend", None),
+        settings=runner.prepared.options.settings,
         clock=clock,
-        first=first,
-        calm=calm,
-        notice=notice,
+        first=lambda: PlayerScreen(runner, standalone=True),
+        calm=runner.prepared.options.calm,
     )
+    return run_app(app)
+
+
+def run_app(app: BreathpaceApp) -> int:
+    """Run the app to its end; every session started in it ends with one outcome, and
+    its summary is printed once the terminal is the person's again. The exit status."""
     try:
         app.run()
     finally:
@@ -86,11 +70,10 @@ def run_session(
         # catches a crash inside the app, restores the terminal and sets return_code.
         crashed = app.exit_status == 0 and bool(app.return_code)
         end_all(app.sessions, "crashed" if crashed else "interrupted")
-    # The terminal is the person's again: what was done and what comes next.
     print_summaries(app.sessions)
     if app.exit_status == 0 and app.return_code:
         return int(app.return_code)
     return app.exit_status
 
 
-__all__ = ["run_breathe", "run_home", "run_session"]
+__all__ = ["run_app", "run_breathe", "run_home", "run_session"]

@@ -298,3 +298,22 @@ def test_control_characters_in_names_stay_on_one_line(tmp_path):
     with pytest.raises(ThemeError) as info:
         load_theme(str(path))
     assert str(info.value) == f'{path}: unknown key "cue.in\\thale" (did you mean "inhale"?)'
+
+
+def test_a_session_that_plays_nothing_checks_its_samples_but_decodes_none(tmp_path):
+    """With `decode=False` (a silent session) the sample files are still found and
+    checked, so a missing one is the same one line; a broken one is only read, and
+    reported, when something would play it."""
+    _bell(tmp_path / "bell.wav")
+    theme = load_theme(str(_sample_theme(tmp_path, "bell.wav")), decode=False)
+    assert theme._samples is None  # nothing decoded yet
+    assert theme.samples["bell.wav"][1] == 22050  # decoded on first use
+    missing = _sample_theme(tmp_path, "gone.wav")
+    with pytest.raises(ThemeError, match=r'no file "gone\.wav"'):
+        load_theme(str(missing), decode=False)
+    (tmp_path / "bad.wav").write_bytes(b"not a wav at all")
+    broken = load_theme(str(_sample_theme(tmp_path, "bad.wav")), decode=False)
+    with pytest.raises(ThemeError, match=r"cue\.rep_end\[1\]\.sample: bad\.wav: "):
+        broken.samples  # noqa: B018
+    with pytest.raises(ThemeError, match=r"cue\.rep_end\[1\]\.sample: bad\.wav: "):
+        load_theme(str(_sample_theme(tmp_path, "bad.wav")))

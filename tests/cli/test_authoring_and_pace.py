@@ -20,8 +20,7 @@ from pathlib import Path
 import pytest
 
 from breathpace import fmt, paths
-from breathpace.library import data_dir, resolve
-from breathpace.routine.load import load_routine
+from breathpace.library import data_dir, load_routine, resolve
 from breathpace.routine.pattern import BreathPattern
 from breathpace.timeline import compile
 from tests.sound import NO_SERVER, pulse_runtime

@@ -17,8 +17,7 @@ from click.testing import CliRunner
 
 from breathpace import fmt
 from breathpace.cli import main
-from breathpace.library import data_dir
-from breathpace.routine.load import load_routine
+from breathpace.library import data_dir, load_routine
 from breathpace.timeline import compile
 
 ROOT = Path(__file__).resolve().parents[2]

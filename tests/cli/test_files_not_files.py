@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from breathpace import tomlfile
-from breathpace.routine.load import RoutineError, load_routine
+from breathpace.library import load_routine
+from breathpace.routine.load import RoutineError
 from tests.unprivileged import bound_by_permissions
 
 ROUTINE = (

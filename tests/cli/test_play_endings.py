@@ -92,8 +92,10 @@ def test_a_completed_plain_session_prints_its_summary_and_how_to_check_in(short)
     assert lines[0] == "Starting at item 2: Knee rock"
     assert not any("Pelvic tilt  set" in line for line in lines)  # item 1 never played
     assert "Short pair: completed · " in done.stdout
-    assert "1 of 2 exercises, 2 of 4 reps" in lines
-    assert "Check in now: breathpace history --effort N --pain N (0-10; session #1)" in lines
+    # It covered item 2 alone: that is what it records, and it is not a whole session.
+    assert "1 of 1 exercises, 2 of 2 reps" in lines
+    assert "Began at item 2: not counted as a whole session." in lines
+    assert "Check in now: breathpace history --session 1 --effort N --pain N (0-10)" in lines
     assert any(
         line.startswith("In 12 hours or more: breathpace history --next-day") for line in lines
     )

@@ -222,8 +222,8 @@ def test_csv_export_has_the_routine_title_beside_its_name(tmp_path: Path):
 def _builtin_session(name: str) -> None:
     """A session of a built-in routine, written the way a `play` of it starts one."""
     from breathpace.journal.db import open_journal
-    from breathpace.journal.recorder import start_session
     from breathpace.library import resolve
+    from breathpace.session.recorder import start_session
     from breathpace.timeline import compile
 
     resolved = resolve(name)

@@ -89,7 +89,7 @@ def test_simpleaudio_pieces_play_as_one_stream_without_a_seam(tmp_path, monkeypa
     from breathpace.audio.backends.simpleaudio_backend import open_simpleaudio
     from breathpace.audio.mixer import Mixer
     from breathpace.audio.theme import load_theme
-    from breathpace.routine.load import load_routine
+    from breathpace.library import load_routine
     from breathpace.timeline import compile
 
     routine = tmp_path / "onsets.toml"

@@ -86,7 +86,7 @@ def detect_onsets(samples: np.ndarray) -> list[int]:
 def expected_starts(path: Path) -> tuple[list[int], object]:
     from breathpace.audio.mixer import Mixer, frame_of
     from breathpace.audio.theme import load_theme
-    from breathpace.routine.load import load_routine
+    from breathpace.library import load_routine
     from breathpace.timeline import compile
 
     timeline = compile(load_routine(path))

@@ -8,8 +8,8 @@ import pytest
 
 from breathpace.figures.follow import GET_READY, phase_of, phase_segments, shot
 from breathpace.figures.track import START, rep_targets
-from breathpace.library import builtin_routine_files, load_figure_named
-from breathpace.routine.load import load_routine, parse_routine
+from breathpace.library import builtin_routine_files, load_figure_named, load_routine
+from breathpace.routine.load import parse_routine
 from breathpace.routine.model import Breathing, Exercise
 from breathpace.timeline import Kind, compile
 

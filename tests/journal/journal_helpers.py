@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from breathpace.journal.db import Journal, save_checkin, save_followup
-from breathpace.journal.recorder import SessionRecorder, completes_rep, start_session
-from breathpace.library import resolve
-from breathpace.routine.load import load_routine
+from breathpace.journal.records import apply_write
+from breathpace.library import load_routine, resolve
+from breathpace.session.recorder import RepCount, completes_rep, start_session
 from breathpace.timeline import compile
 
 
@@ -42,13 +42,17 @@ def add_session(
         tempo_scale=1.0,
         now=started,
     )
-    recorder = SessionRecorder(journal, sid, timeline)
+    # The progress writes a session's recorder makes, applied here at once.
+    count = RepCount()
     done = 0
     for prev, seg in zip(timeline.segments, timeline.segments[1:], strict=False):
         if reps is not None and done >= reps:
             break
         if completes_rep(seg, prev):
-            recorder.rep_done(prev)
+            write = count.add(prev, 0)
+            assert write is not None
+            with journal.transaction() as conn:
+                apply_write(conn, write, sid)
             done += 1
     with journal.transaction() as conn:
         conn.execute(

@@ -82,7 +82,7 @@ def test_fresh_journal_is_wal_current_version_with_foreign_keys():
         assert journal.notice is None
         conn = journal.conn
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         with pytest.raises(db.JournalError) as err:
             save_checkin(journal, 999, effort=1, pain=1)  # no such session
@@ -95,7 +95,7 @@ def test_migrates_a_v1_journal_keeping_its_data(tmp_path):
     make_v1(path)
     with open_journal() as journal:
         assert journal.notice is None
-        assert db.user_version(journal.conn) == 4
+        assert db.user_version(journal.conn) == 5
         rows = journal.conn.execute(
             "SELECT name, side, reps_done, sets_done FROM progress ORDER BY exercise, side"
         ).fetchall()

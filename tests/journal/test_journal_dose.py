@@ -162,7 +162,7 @@ def test_a_routine_played_from_a_path_gets_suggestions_and_overrides(tmp_path):
     result = CliRunner().invoke(main, ["history", "--accept", "my-squats"])
     assert result.exit_code == 0, result.output
     assert "Add one rep to Squat: 6 → 7" in result.output
-    from breathpace.routine.load import load_routine
+    from breathpace.library import load_routine
 
     assert apply_dose("my-squats", load_routine(path)).exercise[0].reps == 7
     assert "reps = 6" in path.read_text()

@@ -275,8 +275,8 @@ def test_delete_asks_first_and_removes_the_session_with_its_answers():
 def test_breathing_practice_without_a_file_gets_a_useful_suggestion():
     """A pattern practised from the Breathe screen or `breathe 4-4-4-4` has no routine
     file: its suggestion says what it is and how often it was done."""
-    from breathpace.journal.recorder import start_session
     from breathpace.routine.practice import build_practice
+    from breathpace.session.recorder import start_session
     from breathpace.timeline import compile
 
     routine = build_practice("4-4-4-4", minutes=2)

@@ -13,8 +13,8 @@ import breathpace.audio.backends.silent as silent_mod
 import breathpace.clock as clock_mod
 import breathpace.player as player_mod
 from breathpace import paths
-from breathpace.journal.recorder import record_session
 from breathpace.routine.load import parse_routine
+from breathpace.session.recorder import record_session
 from breathpace.timeline.segment import Mark
 
 ROUTINE = """
@@ -79,6 +79,16 @@ def make():
     player = player_mod.Player(parse_routine(ROUTINE), backend=backend)
     recorder = record_session(player, routine_name="two-things", source="t.toml", mode="test")
     _current[:] = [recorder]
+    # As the session runner does: the recorder hears every event each poll returns.
+    poll = player.poll
+
+    def poll_and_record():
+        events = poll()
+        for event in events:
+            recorder.on_event(event)
+        return events
+
+    player.poll = poll_and_record
     return player, clock, recorder
 
 
@@ -92,6 +102,7 @@ def play(player, clock, seconds: float, step: float = 0.1) -> None:
 
 def test_session_row_written_at_start_then_each_rep_as_it_completes():
     player, clock, recorder = make()
+    assert recorder.flush(5)  # the row is written on the journal's own thread
     assert recorder.session_id > 0 and recorder.notice is None
     routine, mode, pace, scale, planned, played, ended, outcome = session_row()
     assert played == 0

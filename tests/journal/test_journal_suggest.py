@@ -21,8 +21,8 @@ from breathpace.journal.suggest import (
     main_exercise,
     suggest,
 )
-from breathpace.library import builtin_routine_files, resolve
-from breathpace.routine.load import load_routine, parse_routine
+from breathpace.library import builtin_routine_files, load_routine, resolve
+from breathpace.routine.load import parse_routine
 from breathpace.timeline import compile
 
 T0 = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)

@@ -24,6 +24,13 @@ from breathpace.player.core import (
     Stretch,
     same_place,
 )
+from breathpace.player.events import (
+    Notice,
+    PaceChanged,
+    PlayerState,
+    SegmentChanged,
+    StateChanged,
+)
 from breathpace.player.states import (
     TRANSITIONS,
     IllegalTransition,
@@ -33,13 +40,6 @@ from breathpace.player.states import (
 )
 from breathpace.routine.load import parse_routine
 from breathpace.routine.pattern import BreathPattern
-from breathpace.session.events import (
-    Notice,
-    PaceChanged,
-    PlayerState,
-    SegmentChanged,
-    StateChanged,
-)
 from breathpace.timeline import Kind, compile
 
 ROUTINE = """

@@ -11,8 +11,8 @@ from breathpace.audio.backends import Capabilities
 from breathpace.clock import FakeClock
 from breathpace.player import Player
 from breathpace.player.core import JUMP_S, Pause
+from breathpace.player.events import Notice, PlayerState
 from breathpace.routine.load import parse_routine
-from breathpace.session.events import Notice, PlayerState
 from tests.player.test_core import ROUTINE, SR, started
 
 S = PlayerState

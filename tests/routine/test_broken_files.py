@@ -18,7 +18,8 @@ import pytest
 from click.testing import CliRunner
 
 from breathpace.cli import main
-from breathpace.routine.load import RoutineError, load_routine
+from breathpace.library import load_routine
+from breathpace.routine.load import RoutineError
 from breathpace.timeline import Breath, compile
 from tests.unprivileged import bound_by_permissions
 

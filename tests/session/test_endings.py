@@ -3,9 +3,11 @@ SQLite journals and the silent backend with a fake clock."""
 
 from __future__ import annotations
 
+import csv
 import io
 import sqlite3
 import textwrap
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,7 @@ from breathpace.journal.db import SCHEMA_V1, SCHEMA_V2, open_journal
 from breathpace.session.errors import SessionError
 from breathpace.session.options import Overrides, session_options
 from breathpace.session.prepare import prepare
-from breathpace.session.run import open_session
+from breathpace.session.runner import SessionRunner
 from breathpace.session.start import after_rep_ms, find_item
 from breathpace.session.summary import Summary, gather, print_summaries, summary_lines
 from tests.fakes import FakeRig
@@ -68,12 +70,14 @@ def play(prepared, seconds: float, outcome: str | None = "quit"):
     """Open the prepared session on a fake clock, play `seconds`, end it with `outcome`
     (None: play on until it finishes by itself)."""
     rig = FakeRig(50.0)
-    session, _ = open_session(prepared, rig.backend, mode="plain", clock=rig.clock)
-    session.start()
+    session = SessionRunner(prepared, mode="plain", backend=rig.backend, clock=rig.clock)
+    session.open().start()
     steps = 0
     while seconds is None or steps * 0.25 < seconds:
         rig.clock.advance(0.25)
-        session.player.poll()
+        session.poll()
+        if session.player.state.value == "waiting":
+            session.player.confirm_ready()  # the person is in position: Enter
         steps += 1
         if session.player.state.value == "finished":
             break
@@ -120,7 +124,7 @@ def test_summary_lines_say_what_was_done_and_what_comes_next():
     assert "Suggestion: Hold steady: keep the routine as it is." in screen
     assert screen[-1] == "To carry on later: breathpace play three --resume"
     plain = summary_lines(done, plain=True)
-    assert "Check in now: breathpace history --effort N --pain N (0-10; session #7)" in plain
+    assert "Check in now: breathpace history --session 7 --effort N --pain N (0-10)" in plain
     assert any("breathpace history --next-day" in line for line in plain)
 
 
@@ -196,6 +200,61 @@ def test_a_completed_session_is_kept_and_summarised_from_the_journal(routine_fil
     assert "3 of 3 exercises, 9 of 9 reps" in text and "--resume" not in text
 
 
+def test_a_session_the_journal_could_not_take_is_summarised_from_what_it_played(routine_file):
+    """The journal's folder cannot be made (a file stands where it should be, as a full
+    or read-only disk would refuse it): the summary still counts what was played, not
+    "0 of 3 exercises"."""
+    folder = paths.journal_file().parent
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    if folder.exists():
+        import shutil
+
+        shutil.rmtree(folder)
+    folder.write_text("not a folder", "utf-8")
+    session = play(prepare("three", options()), seconds=None, outcome=None)
+    session.end("completed")
+    s = gather(session)
+    assert session.session_id is None and s.not_recorded is not None
+    assert (s.exercises_done, s.exercises, s.reps_done, s.reps_planned) == (3, 3, 9, 9)
+    assert "3 of 3 exercises, 9 of 9 reps" in summary_lines(s)
+
+
+def test_a_pace_change_is_kept_with_the_rep_it_took_effect_at(routine_file):
+    """Slower (+) asked half-way through the first tilt takes effect at the second: the
+    journal, the summary and `history --session N` all say so."""
+    from click.testing import CliRunner
+
+    from breathpace.cli import main
+    from breathpace.journal.pace_log import pace_changes
+
+    rig = FakeRig(50.0)
+    runner = SessionRunner(
+        prepare("three", options()), mode="plain", backend=rig.backend, clock=rig.clock
+    ).open()
+    runner.start()
+    for step in range(40):  # 10 s: the lead-in, then reps of 4 s (4.4 s once slower)
+        rig.clock.advance(0.25)
+        runner.poll()
+        if step == 7:  # 2 s in: inside rep 1
+            runner.player.slower()
+    runner.end("quit")
+    with open_journal() as journal:
+        (change,) = pace_changes(journal, runner.session_id)
+    assert (change.at_rep, change.pace, change.tempo_scale) == ("1||1|2", "2-0-2-0", 1.1)
+    assert "Pace changed: pace 2-0-2-0, tempo x1.1 from Pelvic tilt, set 1, rep 2" in (
+        summary_lines(gather(runner))
+    )
+    shown = CliRunner().invoke(main, ["history", "--session", str(runner.session_id)])
+    assert shown.exit_code == 0, shown.output
+    assert "  pace changed: pace 2-0-2-0, tempo x1.1 from Pelvic tilt, set 1, rep 2" in (
+        shown.output.splitlines()
+    )
+    exported = CliRunner().invoke(main, ["export", "--csv", "-"])
+    assert exported.exit_code == 0, exported.output
+    (row,) = csv.DictReader(io.StringIO(exported.stdout))
+    assert row["pace_changes"] == "pace 2-0-2-0, tempo x1.1 from Pelvic tilt, set 1, rep 2"
+
+
 # -- --from ---------------------------------------------------------------------------
 
 
@@ -222,9 +281,31 @@ def test_from_item_starts_at_its_get_ready_and_plays_on_from_there(routine_file)
         done = {
             r["exercise"]: r["reps_done"] for r in history.progress(journal, session.session_id)
         }
-    assert done == {1: 0, 2: 0, 3: 2}  # items 1 and 2 were never played
+    # It covered item 3 alone, and records just that: items 1 and 2 were never played.
+    assert done == {3: 2}
     assert session.player.played_ms < prepared.timeline.duration_ms - prepared.start.ms + 500
     assert prepare("three", options(), from_item="1").start.ms == 0
+
+
+def test_a_session_begun_part_way_never_counts_as_a_whole_one(routine_file):
+    """Played from item 3 to the end, with an easy check-in and a calm next day, it is
+    still no evidence that the whole routine was easy: the one-variable rule waits."""
+    from breathpace.journal.db import save_checkin, save_followup
+    from breathpace.journal.suggest import not_easy_reason
+
+    session = play(prepare("three", options(), from_item="3"), seconds=None, outcome=None)
+    session.end("completed")
+    assert "Began at item 3: not counted as a whole session." in summary_lines(gather(session))
+    with open_journal() as journal:
+        sid = session.session_id
+        save_checkin(journal, sid, effort=2, pain=1)
+        row = history.session(journal, sid)
+        save_followup(
+            journal, sid, response="calmer", pain=0, now=row.started_at + timedelta(hours=14)
+        )
+        row = history.session(journal, sid)
+    assert (row.outcome, row.first_item, row.reps_done, row.reps_planned) == ("completed", 3, 2, 2)
+    assert not_easy_reason(row.facts()).endswith("began part-way, at item 3")
 
 
 # -- --resume -------------------------------------------------------------------------
@@ -245,6 +326,8 @@ def test_resume_continues_after_the_last_finished_rep_as_a_continuation(routine_
     assert (
         again.start.note == f"Continuing session #{first.session_id} at Pelvic tilt, set 1, rep 3"
     )
+    # It begins with a moving rep: held at its start until the person is ready.
+    assert again.start.wait
 
     # Stopped again before a rep within 15 s: not kept, and the first stays resumable.
     play(again, seconds=1)
@@ -259,6 +342,26 @@ def test_resume_continues_after_the_last_finished_rep_as_a_continuation(routine_
     # The latest session was completed: nothing to resume.
     with pytest.raises(SessionError, match="its last session was completed"):
         prepare("three", options(), resume_last=True)
+
+
+def test_a_resumed_rep_waits_for_the_person_before_it_moves(routine_file):
+    """Resumed at rep 3 of the tilts: nothing moves until the person says they are in
+    position, then the rep plays from its start."""
+    play(prepare("three", options()), seconds=10)
+    again = prepare("three", options(), resume_last=True)
+    rig = FakeRig(50.0)
+    runner = SessionRunner(again, mode="plain", backend=rig.backend, clock=rig.clock).open()
+    runner.start()
+    for _ in range(20):
+        rig.clock.advance(0.25)
+        runner.poll()
+    assert runner.player.state.value == "waiting"
+    assert runner.player.position_ms == again.start.ms
+    runner.player.confirm_ready()
+    rig.clock.advance(1.0)
+    runner.poll()
+    assert runner.player.position_ms == again.start.ms + 1000
+    runner.end("quit")
 
 
 def test_resume_after_the_last_rep_or_after_a_rest_between_sets(routine_file):
@@ -309,3 +412,11 @@ def test_the_resume_hint_only_where_play_can_resume_and_quoted():
     assert not any("--resume" in line for line in practice)
     named = summary_lines(Summary(routine="my bridges", **base))
     assert named[-1] == "To carry on later: breathpace play 'my bridges' --resume"
+    # Played by path: the name alone would not find it again, the path does.
+    by_path = summary_lines(Summary(routine="bridges", play_as="my files/bridges.toml", **base))
+    assert by_path[-1] == "To carry on later: breathpace play 'my files/bridges.toml' --resume"
+
+
+def test_a_routine_played_by_path_is_named_by_that_path_for_the_next_play(routine_file):
+    assert prepare(str(routine_file), options()).play_as == str(routine_file)
+    assert prepare("three", options()).play_as is None

@@ -15,13 +15,14 @@ from breathpace import fmt
 from breathpace.audio.backends.silent import SilentBackend
 from breathpace.clock import FakeClock
 from breathpace.journal.db import open_journal
-from breathpace.routine.load import load_routine
+from breathpace.library import load_routine
+from breathpace.player.events import PlayerState, Reloaded
 from breathpace.routine.pattern import BreathPattern
 from breathpace.session.errors import SessionError
-from breathpace.session.events import PlayerState, Reloaded
 from breathpace.session.options import Overrides, session_options
 from breathpace.session.prepare import prepare
-from breathpace.session.run import WatchReloader, end_all, open_session
+from breathpace.session.run import WatchReloader
+from breathpace.session.runner import SessionRunner, end_all
 from breathpace.settings import Settings, save_settings
 from breathpace.timeline import compile
 
@@ -85,12 +86,14 @@ def test_a_bad_theme_in_the_settings_names_the_settings_file(routine_file):
 def test_a_session_ends_once_with_one_outcome_in_the_journal(routine_file):
     clock = FakeClock(100.0)
     prepared = prepare(str(routine_file), session_options(Overrides(audio="none")))
-    session, notices = open_session(prepared, SilentBackend(clock=clock), mode="plain")
-    assert notices == []
+    session = SessionRunner(
+        prepared, mode="plain", backend=SilentBackend(clock=clock), clock=clock
+    ).open()
+    assert session.poll() == []  # nothing to say before it starts
     session.start()
     for _ in range(32):  # past the first 15 s: a practice, kept
         clock.advance(0.5)
-        session.player.poll()
+        session.poll()
     session.end("quit")
     session.end("completed")  # a later end changes nothing
     end_all([session], "interrupted")
@@ -103,7 +106,9 @@ def test_a_session_ends_once_with_one_outcome_in_the_journal(routine_file):
 def test_the_watch_reloader_reloads_a_saved_file_and_reports_a_broken_one(routine_file):
     clock = FakeClock(100.0)
     prepared = prepare(str(routine_file), session_options(Overrides(audio="none")))
-    session, _ = open_session(prepared, SilentBackend(clock=clock), mode="tui")
+    session = SessionRunner(
+        prepared, mode="tui", backend=SilentBackend(clock=clock), clock=clock
+    ).open()
     reloader = WatchReloader(routine_file)
     session.start()
     assert reloader.poll(session.player) is None  # unchanged
@@ -159,3 +164,34 @@ def test_one_personal_dose_in_list_preview_render_and_play(user_routines_dir, tm
     assert "your pace 1-0-0.5-0, from settings" in play.stdout.splitlines()
     seconds = [float(m) for m in re.findall(r"  (\d+\.\d)s$", play.stdout, re.MULTILINE)]
     assert sum(seconds) * 1000 == pytest.approx(total, abs=50)
+
+
+def test_the_first_tone_does_not_wait_for_a_busy_journal(routine_file):
+    """Another process holds the journal's write lock as the session starts: the player
+    starts at once (its first cue is not held back), and the session row is written
+    once the lock is let go."""
+    import sqlite3
+
+    from breathpace import paths
+
+    with open_journal():
+        pass  # the journal exists, so the other process can lock it
+    clock = FakeClock(100.0)
+    prepared = prepare(str(routine_file), session_options(Overrides(audio="none")))
+    runner = SessionRunner(
+        prepared, mode="plain", backend=SilentBackend(clock=clock), clock=clock
+    ).open()
+    holder = sqlite3.connect(paths.journal_file(), isolation_level=None, timeout=10)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        runner.start()
+        assert runner.player.state is PlayerState.PLAYING
+        assert runner.session_id is None  # not written yet: the lock is held
+        clock.advance(0.5)
+        runner.poll()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert runner.recorder is not None and runner.recorder.flush(10)
+    assert runner.session_id is not None
+    runner.end("quit")

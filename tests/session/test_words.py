@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from breathpace.audio.voice import segment_text, voice_lines, with_cue
-from breathpace.library import builtin_routine_files
-from breathpace.routine.load import load_routine, parse_routine
+from breathpace.library import builtin_routine_files, load_routine
+from breathpace.routine.load import parse_routine
 from breathpace.routine.model import Breathing, Exercise
 from breathpace.session import words
 from breathpace.session.words import Note
@@ -174,6 +174,22 @@ def test_without_a_lead_in_the_opening_notes_carry_the_first_briefing():
         Note("safety", "Lift only as high as is comfortable"),
     ]
     assert words.opening_notes(_r(TWO_SETS), compile(_r(TWO_SETS))) == []
+
+
+def test_a_session_begun_mid_item_opens_with_that_items_position_not_the_first():
+    """`--resume` (or `--from`) landing on a rep of the breathing block: the person is
+    told to sit tall, as the block's get-ready would have, not to lie on their back."""
+    routine = _r(TWO_SETS)
+    timeline = compile(routine)
+    third = next(s for s in timeline.segments if s.exercise == 2 and s.rep == 3)
+    opening = words.opening_notes(routine, timeline, third.start_ms)
+    assert Note("safety", "Stop before pain.") in opening
+    assert Note("position", "Sitting tall") in opening
+    assert Note("position", "On your back") not in opening
+    second_rep = next(s for s in timeline.segments if s.exercise == 1 and s.rep == 2)
+    assert Note("position", "On your back") in words.opening_notes(
+        routine, timeline, second_rep.start_ms
+    )
 
 
 def test_a_breathing_only_routine_shows_its_blocks_pattern_not_the_default_pace():

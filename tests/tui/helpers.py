@@ -36,23 +36,24 @@ def make_player_app(
     standalone: bool = True,
     start: float = 1000.0,
 ):
-    """An app playing `routine` on a fake clock. Returns (app, clock, session)."""
-    from breathpace.session.run import Session
+    """An app playing `routine` on a fake clock, through the session runner as `play`
+    builds it (`watch`: the routine's file, reloaded when saved). Returns (app, clock,
+    runner)."""
     from breathpace.tui.app import BreathpaceApp
     from breathpace.tui.screens.player import PlayerScreen
     from tests.fakes import FakeRig
 
     rig = FakeRig(start)
-    clock, backend = rig.clock, rig.backend
-    player = rig.player(routine)
-    session = Session(player, routine_name=name, source="user", mode="tui")
+    if watch is not None:
+        runner = rig.runner(routine, name=name, path=watch, source=None, watch=True)
+    else:
+        runner = rig.runner(routine, name=name)
     app = BreathpaceApp(
-        backend=backend,
-        clock=clock,
+        clock=rig.clock,
         calm=calm,
-        first=lambda: PlayerScreen(session, watch=watch, calm=calm, standalone=standalone),
+        first=lambda: PlayerScreen(runner, calm=calm, standalone=standalone),
     )
-    return app, clock, session
+    return app, rig.clock, runner
 
 
 def player_screen(app):

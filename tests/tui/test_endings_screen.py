@@ -13,7 +13,7 @@ import pytest
 from breathpace.journal.db import open_journal
 from breathpace.session.options import Overrides, session_options
 from breathpace.session.prepare import prepare
-from breathpace.session.run import open_session
+from breathpace.session.runner import SessionRunner
 from breathpace.session.summary import print_summaries
 from breathpace.tui.app import BreathpaceApp
 from breathpace.tui.screens.checkin import CheckInScreen
@@ -33,9 +33,8 @@ def routine_file(user_routines_dir: Path) -> Path:
 
 def app_for(prepared):
     rig = FakeRig(1000.0)
-    session, _ = open_session(prepared, rig.backend, mode="tui", clock=rig.clock)
+    session = SessionRunner(prepared, mode="tui", backend=rig.backend, clock=rig.clock).open()
     app = BreathpaceApp(
-        backend=rig.backend,
         clock=rig.clock,
         first=lambda: PlayerScreen(session, standalone=True),
     )
@@ -116,13 +115,18 @@ def test_resume_begins_after_the_last_finished_rep(routine_file):
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             await advance(pilot, clock, 0.5)
-            heading = player_screen(app).heading
+            screen = player_screen(app)
+            heading, waiting = screen.heading, screen.cue
+            await advance(pilot, clock, 3)  # it waits: nothing moves before Enter
+            assert session.player.position_ms == session.begin.ms
+            await pilot.press("enter")
             await advance(pilot, clock, 4)  # rep 3 done: a practice, kept
             session.end("quit")
-            return heading, session
+            return heading, waiting, session
 
-    heading, session = asyncio.run(main())
+    heading, waiting, session = asyncio.run(main())
     assert heading.startswith("Pelvic tilt · set 1/1 · rep 3/3")
+    assert waiting == "Press Enter when ready"
     with open_journal() as journal:
         row = journal.conn.execute(
             "SELECT continues FROM session WHERE id = ?", (session.recorder.session_id,)

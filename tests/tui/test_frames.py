@@ -166,10 +166,10 @@ def test_calm_mode_does_not_wake_for_the_breath():
 def test_a_slow_device_is_waited_for_before_the_session_is_handed_over(monkeypatch):
     from breathpace.audio.backends.silent import SilentBackend
     from breathpace.clock import FakeClock
-    from breathpace.session import run as session_run
+    from breathpace.session import runner as session_runner
     from breathpace.session.options import session_options
     from breathpace.session.prepare import prepare
-    from breathpace.session.run import OpeningSession
+    from breathpace.session.runner import SessionRunner
 
     opened = threading.Event()
 
@@ -178,36 +178,36 @@ def test_a_slow_device_is_waited_for_before_the_session_is_handed_over(monkeypat
         opened.set()
         return SilentBackend(clock=FakeClock(0.0)), None
 
-    monkeypatch.setattr(session_run, "open_session_backend", slow_open)
+    monkeypatch.setattr(session_runner, "open_session_backend", slow_open)
     prepared = prepare("box", session_options())
     started = time.monotonic()
-    opening = OpeningSession(prepared, mode="tui")
+    runner = SessionRunner(prepared, mode="tui")
     assert not opened.is_set()  # the constructor does not wait: it opens on a thread
-    session, backend, _ = opening.result()
+    runner.open()
     assert opened.is_set()
     assert time.monotonic() - started >= 0.3
     # Nothing has started: the get-ready begins, at its full length, once shown.
-    assert not session.started
-    assert session.player.position_ms == 0
-    backend.close()
+    assert not runner.started
+    assert runner.player.position_ms == 0
+    runner.close()
 
 
-def test_a_device_that_cannot_open_is_one_error_from_result(monkeypatch):
+def test_a_device_that_cannot_open_is_one_error_from_open(monkeypatch):
     import pytest
 
-    from breathpace.session import run as session_run
+    from breathpace.session import runner as session_runner
     from breathpace.session.errors import SessionError
     from breathpace.session.options import session_options
     from breathpace.session.prepare import prepare
-    from breathpace.session.run import OpeningSession
+    from breathpace.session.runner import SessionRunner
 
     def broken(options, *, clock=None, wait=True):
         raise SessionError("--audio: no such device")
 
-    monkeypatch.setattr(session_run, "open_session_backend", broken)
-    opening = OpeningSession(prepare("box", session_options()), mode="tui")
+    monkeypatch.setattr(session_runner, "open_session_backend", broken)
+    runner = SessionRunner(prepare("box", session_options()), mode="tui")
     with pytest.raises(SessionError, match="no such device"):
-        opening.result()
+        runner.open()
 
 
 def test_the_get_ready_waits_for_a_device_still_waking_then_starts_from_its_beginning():

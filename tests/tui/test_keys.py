@@ -11,8 +11,8 @@ import tomllib
 
 import pytest
 
+from breathpace.player.events import PlayerState
 from breathpace.routine.model import Routine
-from breathpace.session.events import PlayerState
 from tests.tui.conftest import short_routine_text
 from tests.tui.helpers import advance, footer_text, make_player_app, screen_text
 from tests.tui.test_screens import make_app

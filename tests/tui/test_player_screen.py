@@ -216,7 +216,7 @@ def test_quit_asks_once_and_keeps_the_partial_session():
 
 def test_watch_reload_keeps_the_place_and_shows_errors_inline(routine_file):
     async def main():
-        from breathpace.routine.load import load_routine
+        from breathpace.library import load_routine
 
         app, clock, session = make_player_app(load_routine(routine_file), watch=routine_file)
         async with app.run_test(size=(80, 24)) as pilot:

@@ -13,20 +13,18 @@ def run(coro):
 
 
 def make_app(first=None):
-    """An app whose players run on a fake clock and the silent backend."""
+    """An app whose sessions run on a fake clock and the silent backend."""
     from breathpace.tui.app import BreathpaceApp
     from tests.fakes import FakeRig
 
     rig = FakeRig(500.0)
     clock, backend = rig.clock, rig.backend
-    factory = rig.player
 
     app = BreathpaceApp(
         settings=load_settings(),
         backend=backend,
         clock=clock,
         first=first,
-        player_factory=factory,
     )
     return app, clock
 

@@ -55,7 +55,6 @@ def make_app(first=None):
         backend=rig.backend,
         clock=rig.clock,
         first=first,
-        player_factory=rig.player,
     )
     return app, rig.clock
 

@@ -13,7 +13,7 @@ from tests.tui.helpers import advance, make_player_app, player_screen, screen_te
 
 def test_a_long_watch_error_wraps_over_several_lines_at_60_columns(routine_file):
     async def main():
-        from breathpace.routine.load import load_routine
+        from breathpace.library import load_routine
 
         app, clock, _session = make_player_app(load_routine(routine_file), watch=routine_file)
         async with app.run_test(size=(60, 24)) as pilot:

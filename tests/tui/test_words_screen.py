@@ -13,11 +13,10 @@ import tomllib
 
 import pytest
 
-from breathpace.library import builtin_routine_files
-from breathpace.routine.load import load_routine
+from breathpace.library import builtin_routine_files, load_routine
+from breathpace.player.events import PlayerState
 from breathpace.routine.model import Exercise, Routine
 from breathpace.session import words
-from breathpace.session.events import PlayerState
 from breathpace.timeline import Kind
 from tests.tui.conftest import short_routine_text
 from tests.tui.helpers import advance, make_player_app, player_screen, screen_text

@@ -38,10 +38,12 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import importlib
 import json
 import os
 import sys
 import time
+import types
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
@@ -91,8 +93,35 @@ PROBE_CALLBACKS = 4
 PROBE_S = 3.0
 
 
-def _backends():
+class _LoadedOnFirstUse(types.ModuleType):
+    """Stands in for `urllib.request` until something reads from it; then the real
+    module is imported (and replaces this one in `sys.modules`)."""
+
+    def __getattr__(self, name: str):
+        if sys.modules.get("urllib.request") is self:
+            del sys.modules["urllib.request"]
+        real = importlib.import_module("urllib.request")
+        return getattr(real, name)
+
+
+def _miniaudio():
+    """The miniaudio module. It imports `urllib.request` at the top for its internet
+    radio client, which breathpace never uses, and that import pulls in `http.client`,
+    `email` and `ssl` (libcrypto: ~20 ms and a few MB). A stand-in takes its place
+    while miniaudio imports, and loads the real module if it is ever used."""
+    if "miniaudio" not in sys.modules and "urllib.request" not in sys.modules:
+        import urllib
+
+        stand_in = _LoadedOnFirstUse("urllib.request")
+        sys.modules["urllib.request"] = stand_in
+        urllib.request = stand_in  # type: ignore[attr-defined]  # as an import would
     import miniaudio
+
+    return miniaudio
+
+
+def _backends():
+    miniaudio = _miniaudio()
 
     skip = {miniaudio.Backend.NULL, miniaudio.Backend.CUSTOM, miniaudio.Backend.WEBAUDIO}
     if sys.platform.startswith("linux"):
@@ -113,7 +142,7 @@ def _why(exc: Exception) -> str:
 def list_playback_devices() -> list[dict]:
     """Playback devices as dicts with `index`, `name` and miniaudio's `id`.
     Raises BackendError when no audio system answers."""
-    import miniaudio
+    miniaudio = _miniaudio()
 
     try:
         with quiet_stderr():
@@ -159,7 +188,7 @@ def open_miniaudio(
     then pulls steadily is `ready()`'s to say: the full screen draws meanwhile, and
     `open_backend` waits for it when nothing is drawn."""
     try:
-        import miniaudio
+        miniaudio = _miniaudio()
     except ImportError as exc:  # pragma: no cover - a dependency, but say so plainly
         raise BackendError(f"miniaudio is not installed ({exc})") from None
     device_id = None

@@ -109,6 +109,7 @@ class PaceScreen(ModalScreen[str | None]):
 
     def effect_lines(self) -> list[str]:
         """What the suggested pace does to a breath and to a couple of routines."""
+        # Imported here: it loads the routines, only once a pace has been found.
         from breathpace.pace_effect import describe, examples
 
         if self.estimate is None:

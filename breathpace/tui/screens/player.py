@@ -11,7 +11,8 @@ on every fourth step, and the time left ticks with the countdown (the whole seco
 after this segment plus the count), never on its own; the progress bar moves by
 half-cells at those same wake-ups. Reactives then redraw one line each, and only when
 their value really changed; `--calm` wakes once a second. Audio threads never touch
-widgets: player events arrive here through `poll()`, on the interface's own thread.
+widgets: the screen renders the session runner's events (`SessionRunner.poll()`), on
+the interface's own thread, and hands the keys to the runner's player.
 """
 
 from __future__ import annotations
@@ -19,8 +20,7 @@ from __future__ import annotations
 import math
 import textwrap
 import time
-from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -30,19 +30,21 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Static
 
+if TYPE_CHECKING:
+    from textual.timer import Timer
+
 from breathpace.fmt import clock
-from breathpace.routine.model import Breathing
-from breathpace.safe_text import printable
-from breathpace.session import words
-from breathpace.session.events import (
+from breathpace.player.events import (
     Event,
     Notice,
-    PaceChanged,
     PlayerState,
     Reloaded,
     StateChanged,
 )
-from breathpace.session.run import Session, WatchReloader
+from breathpace.routine.model import Breathing
+from breathpace.safe_text import printable
+from breathpace.session import words
+from breathpace.session.runner import SessionRunner
 from breathpace.session.summary import gather, summary_lines
 from breathpace.timeline import Breath, Kind, Segment
 from breathpace.tui.screens.checkin import CheckInScreen
@@ -96,7 +98,7 @@ def next_volume(volume: float) -> float:
 
 
 class PlayerScreen(Screen):
-    """Plays one Session; the app pops it (or exits) when the session is over."""
+    """Plays one session (its runner); the app pops it (or exits) when it is over."""
 
     BINDINGS: ClassVar = [
         Binding("space", "toggle_pause", "Pause"),
@@ -137,20 +139,17 @@ class PlayerScreen(Screen):
 
     def __init__(
         self,
-        session: Session,
+        runner: SessionRunner,
         *,
-        watch: Path | None = None,
         calm: bool = False,
         standalone: bool = False,
     ) -> None:
         super().__init__()
-        self.session = session
-        self.player = session.player
-        self.watch_path = watch
+        self.session = runner
+        """The session's runner: its events are what this screen shows."""
+        self.player = runner.player
         self.calm = calm
         self.standalone = standalone
-        self.pending_pace: str = ""
-        self._reloader = WatchReloader(watch) if watch else None
         self._left = False
         self._checkin_shown = False
         #: Called with (segment, monotonic time) when the shown phase changes: the
@@ -159,7 +158,7 @@ class PlayerScreen(Screen):
         self._key: tuple | None = None
         self._breath = "rest"
         self._previous: Segment | None = None
-        self._timer = None
+        self._timer: Timer | None = None
         self._last_look_ms = -1
         self._wake_ms: int | None = None
 
@@ -203,10 +202,10 @@ class PlayerScreen(Screen):
         }
         self._progress = self.query_one("#progress", ProgressLine)
         self.sync()
+        # What to read before it starts (the dose, the device, where it begins).
+        self.show_events(self.session.poll())
         # The first look at the player comes right after the first screen is drawn.
         self.call_after_refresh(self.tick)
-        if self.watch_path is not None:
-            self.set_interval(1.0, self.check_watch)
 
     def on_resize(self) -> None:
         self._place_figure()
@@ -240,41 +239,35 @@ class PlayerScreen(Screen):
                 self.status = "Waiting for the sound device…"
                 self._schedule(DEVICE_POLL_MS)
                 return
-            self.session.on_notice = self._journal_notice
             self.session.start()
-            if self.session.notice:
-                self.notify(self.session.notice, timeout=8)
             # No get-ready segment to show the routine's safety and the first item's
             # position: say them as the session starts.
-            opening = words.opening_notes(self.player.routine, self.player.timeline)
+            opening = words.opening_notes(
+                self.player.routine, self.player.timeline, self.session.begin.ms
+            )
             if opening:
                 lines = (printable(n.line()) for n in opening)
                 self.notify("\n".join(lines), timeout=20, markup=False)
-        for event in self.player.poll():
-            self.handle_event(event)
+        self.show_events(self.session.poll())
         player = self.player
         if player.state is PlayerState.PLAYING:
             to_end = player.timeline.at(player.position_ms).end_ms - player.position_ms
             if 0 < to_end <= LEAD_MS:
                 time.sleep(to_end / 1000)  # at most LEAD_MS: the boundary is that close
-                for event in player.poll():
-                    self.handle_event(event)
+                self.show_events(self.session.poll())
         self.sync()
 
-    def _journal_notice(self, text: str) -> None:
-        # Through the app: a notice at the end of a session outlives this screen.
-        self.app.notify(text, severity="warning", timeout=12)
+    def show_events(self, events: list[Event]) -> None:
+        for event in events:
+            self.handle_event(event)
 
     def handle_event(self, event: Event) -> None:
         match event:
+            case Notice(text=text, warning=True):
+                # Through the app: a journal notice at the end outlives this screen.
+                self.app.notify(text, severity="warning", timeout=12)
             case Notice(text=text):
                 self.notify(text, timeout=8)
-            case PaceChanged(pending=True):
-                self.pending_pace = (
-                    f"pace {_pace_text(event.pace, event.tempo_scale)} from the next rep"
-                )
-            case PaceChanged(pending=False):
-                self.pending_pace = ""
             case Reloaded(ok=ok, error=error):
                 self.banner = "" if ok else f"⚠ {error}"
             case StateChanged(state=PlayerState.FINISHED):
@@ -295,7 +288,7 @@ class PlayerScreen(Screen):
             id(timeline),
             seg.index,
             state,
-            self.pending_pace,
+            player.pending_pace,
             player.volume,
             player.muted,
             self.session.ended,
@@ -415,7 +408,10 @@ class PlayerScreen(Screen):
     def _status(self, state: PlayerState) -> str:
         if state is PlayerState.PAUSED:
             return "Paused: space to resume"
-        return self.pending_pace
+        pending = self.player.pending_pace
+        if pending is None:
+            return ""
+        return f"pace {_pace_text(*pending)} from the next rep"
 
     # -- watchers: each updates one widget ------------------------------------------
 
@@ -573,8 +569,7 @@ class PlayerScreen(Screen):
 
     def _drain(self) -> None:
         # Requests may produce events at once (a pending pace); show them this frame.
-        for event in self.player.poll():
-            self.handle_event(event)
+        self.show_events(self.session.poll())
         self.sync()
 
     # -- ending ---------------------------------------------------------------------
@@ -584,6 +579,7 @@ class PlayerScreen(Screen):
         if self.session.ended:
             return
         self.session.end(outcome)
+        self.show_events(self.session.poll())  # the journal's last word (a full disk)
         self.sync()
         session_id = self.session.session_id
         # What was done and what comes next; printed again after the app closes.
@@ -617,19 +613,9 @@ class PlayerScreen(Screen):
     # -- watch mode -----------------------------------------------------------------
 
     def check_watch(self) -> None:
-        """Reload the routine file when it was saved; show an error without stopping."""
-        if self._reloader is None or self.session.ended:
-            return
-        if self._reloader.changed():
-            self.reload_from_file()
-
-    def reload_from_file(self) -> None:
-        assert self._reloader is not None
-        result = self._reloader.reload(self.player)
-        if not result.ok:
-            self.banner = f"⚠ {result.error}"
-            return
-        self.banner = ""
+        """Reload the routine file now if it was saved (the runner also looks as it
+        polls); an error shows in the banner without stopping."""
+        self.session.reload_if_saved()
         self._drain()
 
 

@@ -79,6 +79,7 @@ class ExercisePoses(Static):
         self.update(text)
 
     def _draw(self, number: int) -> Text:
+        # Imported here (and below): figures load only for an item that has one.
         from breathpace.figures.load import FigureError
         from breathpace.library import load_figure_named
 

@@ -6,45 +6,46 @@ quit, Ctrl-C, a closed terminal, SIGTERM, or `kill -9` that no handler sees) the
 still holds everything up to the last completed rep; a session that never got an end
 written is shown as "cut short".
 
-The recorder only listens to the Player's typed events (`breathpace.session.events`,
+The recorder only listens to the Player's typed events (`breathpace.player.events`,
 which imports no numpy) on the thread that calls `poll()`, and turns them into typed
 writes (`writer`). During a session they go to a `JournalWriter`, whose thread applies
 them: a journal that is locked, full, deleted or damaged never holds up the loop that
 keeps the session's time, and what it could not write yet is kept and written later.
-Notices from the writer (one line each) are handed to `on_notice` on the session's own
-thread, at the next Player event or at the end.
+Notices from the writer (one line each) are taken by the session runner
+(`take_notices`) on the session's own thread, and shown as it shows any notice.
 """
 
 from __future__ import annotations
 
-import contextlib
-import sqlite3
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from breathpace.journal.db import NOT_PRACTICE_MS, OUTCOMES, Journal, JournalError, now_utc, to_db
+from breathpace.journal.db import NOT_PRACTICE_MS, OUTCOMES, Journal, now_utc, to_db
 from breathpace.journal.records import (
     EndSession,
-    JournalWrite,
+    PaceChange,
     PlayedTime,
     RepProgress,
     StartSession,
     apply_write,
 )
+from breathpace.journal.resume import RepKey
 from breathpace.journal.writer import JournalWriter
+from breathpace.player.events import (
+    Event,
+    PaceChanged,
+    PlayerState,
+    Reloaded,
+    SegmentChanged,
+    StateChanged,
+)
 from breathpace.safe_text import name_text
-from breathpace.session.events import Event, PlayerState, Reloaded, SegmentChanged, StateChanged
 from breathpace.timeline.segment import Mark, Segment
 
 if TYPE_CHECKING:
     from breathpace.player import Player
     from breathpace.timeline import Timeline
-
-#: How long starting a session waits for its row (and the journal's notices) before
-#: playing on regardless: the row is usually written in a few milliseconds.
-START_WAIT_S = 1.0
 
 
 def planned_rows(timeline: Timeline) -> dict[tuple[int, str], tuple[str, int, int]]:
@@ -70,36 +71,72 @@ def completes_rep(segment: Segment, previous: Segment | None) -> bool:
     )
 
 
+class RepCount:
+    """The reps one session has finished, and the progress write each new one makes.
+
+    Pure bookkeeping (no journal): the recorder submits its writes, and the tests and
+    benchmarks that fill a journal apply the very same writes."""
+
+    def __init__(self) -> None:
+        self.done: set[tuple[int, str, int, int]] = set()
+        """(item, side, set, rep) of every finished rep."""
+
+    def add(self, seg: Segment, played_ms: int) -> RepProgress | None:
+        """The write for a finished rep (the segment carrying its REP_END mark); None
+        when that rep was already counted (played again after a step back)."""
+        side = seg.side or ""
+        key = (seg.exercise, side, seg.set, seg.rep)
+        if key in self.done:
+            return None
+        self.done.add(key)
+        reps_done = sum(1 for k in self.done if k[:2] == key[:2])
+        sets_done = sum(
+            1
+            for s in range(1, seg.sets + 1)
+            if all((seg.exercise, side, s, r) in self.done for r in range(1, seg.reps + 1))
+        )
+        return RepProgress(
+            exercise=seg.exercise,
+            side=side,
+            name=seg.exercise_name,
+            sets=seg.sets,
+            reps=seg.reps,
+            reps_done=reps_done,
+            sets_done=sets_done,
+            played_ms=played_ms,
+            last_rep=rep_key(seg),
+        )
+
+
 class SessionRecorder:
     """Keeps one session's row and its progress current. Create with `record_session`.
 
-    Given a `writer`, writes are queued to its thread; given only a `journal` (tests,
-    benchmarks, tools), each write is applied at once on the caller's thread."""
+    Its writes are queued to the writer's thread: a journal that is busy, full or gone
+    never holds up the session."""
 
     def __init__(
         self,
-        journal: Journal | None,
-        session_id: int,
-        timeline: Timeline | None,
+        writer: JournalWriter,
+        timeline: Timeline,
         player: Any = None,
-        notice: str | None = None,
         *,
-        writer: JournalWriter | None = None,
-        on_notice: Callable[[str], None] | None = None,
+        first_item: int | None = None,
     ):
-        self._session_id = session_id
-        self.notice = notice
-        """One line for the person when the journal was kept aside or could not be opened."""
-        self._error: str | None = None
-        self._journal_direct = journal
+        self.notice: str | None = None
+        """The journal's first notice (kept aside, cannot be written), once taken."""
         self._writer = writer
-        self._on_notice = on_notice
         self._player = player
-        self._rows = planned_rows(timeline) if timeline is not None else {}
-        self._done: set[tuple[int, str, int, int]] = set()
-        self._closed = journal is None and writer is None
-        self._closed_from_start = self._closed  # nothing recorded: nothing to discard
+        self._rows = {
+            key: row
+            for key, row in planned_rows(timeline).items()
+            if first_item is None or key[0] >= first_item
+        }
+        self._reps = RepCount()
+        self._closed = False
         self._after_reload = False
+        self.pace_changes: list[PaceChange] = []
+        """Each pace or tempo change the session made, as written."""
+        self._pace_now = _pace_of(player)
         self.discarded = False
         """True when the session ended before its first rep and within NOT_PRACTICE_MS:
         its row was deleted (it is not a practice)."""
@@ -107,49 +144,49 @@ class SessionRecorder:
     @property
     def session_id(self) -> int:
         """The session's id in the journal (0 when it is not recorded, or not yet)."""
-        if self._writer is not None:
-            return self._writer.session_id
-        return self._session_id
+        return self._writer.session_id
 
     @property
     def error(self) -> str | None:
         """Why the journal cannot be written now; the session is not disturbed."""
-        if self._writer is not None:
-            return self._writer.error
-        return self._error
+        return self._writer.error
 
     @property
     def _journal(self) -> Journal | None:
-        return self._writer.journal if self._writer is not None else self._journal_direct
+        return self._writer.journal
+
+    def counts(self) -> tuple[int, int, int, int]:
+        """What this session did, as recorded so far (also when the journal could not
+        take it): (items with a finished rep, items, finished reps, planned reps)."""
+        items = {number for number, _ in self._rows}
+        done_items = {key[0] for key in self._reps.done}
+        planned = sum(sets * reps for _, sets, reps in self._rows.values())
+        return len(done_items), len(items), len(self._reps.done), planned
 
     @property
     def closed(self) -> bool:
         return self._closed
 
     @property
-    def writer(self) -> JournalWriter | None:
+    def writer(self) -> JournalWriter:
         return self._writer
 
     def take_notices(self) -> list[str]:
-        """Notices from the journal since last asked (each shown once)."""
-        return self._writer.take_notices() if self._writer is not None else []
+        """Notices from the journal since last asked (each shown once). The first is
+        kept as `notice`: the summary then says why the session is not recorded."""
+        notices = self._writer.take_notices()
+        if notices and self.notice is None:
+            self.notice = notices[0]
+        return notices
 
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until what was recorded so far is in the journal (tests, tools)."""
-        return self._writer.flush(timeout) if self._writer is not None else True
-
-    def _deliver_notices(self) -> None:
-        if self._on_notice is None:
-            return
-        for text in self.take_notices():
-            with contextlib.suppress(Exception):  # a notice must never stop the session
-                self._on_notice(text)
+        return self._writer.flush(timeout)
 
     def on_event(self, event: Event) -> None:
-        """The Player callback. Never raises."""
+        """Hear one Player event (the session runner hands each on). Never raises."""
         if self._closed:
             return
-        self._deliver_notices()
         match event:
             case SegmentChanged(segment=segment, previous=previous):
                 if self._after_reload:
@@ -160,59 +197,49 @@ class SessionRecorder:
                     self.rep_done(previous)
             case Reloaded(ok=True):
                 self._after_reload = True
+            case PaceChanged(pending=False, pace=pace, tempo_scale=scale):
+                self._pace_changed(str(pace), float(scale))
             case StateChanged(
                 state=PlayerState.PAUSED | PlayerState.FINISHED | PlayerState.STOPPED
             ):
-                self._submit(PlayedTime(self._played_ms()))
+                self._writer.submit(PlayedTime(self._played_ms()))
+
+    def _pace_changed(self, pace: str, scale: float) -> None:
+        if (pace, scale) == self._pace_now:
+            return  # a change asked for and taken back before it applied
+        self._pace_now = (pace, scale)
+        # It takes effect at a rep boundary: the rep the player has just entered.
+        seg = getattr(self._player, "segment", None)
+        at_rep = rep_key(seg) if seg is not None and seg.is_rep else None
+        change = PaceChange(at_rep, pace, scale, to_db(now_utc()))
+        self.pace_changes.append(change)
+        self._writer.submit(change)
 
     def rep_done(self, seg: Segment) -> None:
         """Record one completed rep (the segment carrying its REP_END mark)."""
-        side = seg.side or ""
-        key = (seg.exercise, side, seg.set, seg.rep)
-        if self._closed or key in self._done:
+        if self._closed:
             return
-        self._done.add(key)
-        reps_done = sum(1 for k in self._done if k[:2] == key[:2])
-        sets_done = sum(
-            1
-            for s in range(1, seg.sets + 1)
-            if all((seg.exercise, side, s, r) in self._done for r in range(1, seg.reps + 1))
-        )
-        self._rows.setdefault((seg.exercise, side), (seg.exercise_name, seg.sets, seg.reps))
-        self._submit(
-            RepProgress(
-                exercise=seg.exercise,
-                side=side,
-                name=seg.exercise_name,
-                sets=seg.sets,
-                reps=seg.reps,
-                reps_done=reps_done,
-                sets_done=sets_done,
-                played_ms=self._played_ms(),
-                last_rep=rep_key(seg),
-            )
-        )
+        write = self._reps.add(seg, self._played_ms())
+        if write is None:
+            return
+        self._rows.setdefault((seg.exercise, write.side), (seg.exercise_name, seg.sets, seg.reps))
+        self._writer.submit(write)
 
     def close(self, outcome: str, *, now: datetime | None = None) -> None:
-        """Write how the session ended; later calls do nothing.
-
-        With a writer this waits for the journal (a busy one up to a few seconds);
-        what still cannot be written is saved aside, with a notice."""
+        """Write how the session ended; later calls do nothing. This waits for the
+        journal (a busy one up to a few seconds); what still cannot be written is saved
+        aside, with a notice."""
         if outcome not in OUTCOMES:
             raise ValueError(f"outcome must be one of {', '.join(OUTCOMES)}")
         if self._closed:
             return
         played = self._played_ms()
         # Stopped before the first rep and within 15 s: not a practice, not kept.
-        discard = outcome != "completed" and not self._done and played < NOT_PRACTICE_MS
-        self._submit(EndSession(to_db(now or now_utc()), outcome, played, discard=discard))
-        self.discarded = discard and not self._closed_from_start
+        discard = outcome != "completed" and not self._reps.done and played < NOT_PRACTICE_MS
+        self._writer.submit(EndSession(to_db(now or now_utc()), outcome, played, discard=discard))
+        self.discarded = discard
         self._closed = True
-        if self._writer is not None:
-            self._writer.close()
-            self._deliver_notices()
-        elif self._journal_direct is not None:
-            self._journal_direct.close()
+        self._writer.close()
 
     def _played_ms(self) -> int:
         try:
@@ -220,17 +247,12 @@ class SessionRecorder:
         except Exception:
             return 0
 
-    def _submit(self, write: JournalWrite) -> None:
-        if self._writer is not None:
-            self._writer.submit(write)
-            return
-        if self._journal_direct is None or self._error is not None:
-            return
-        try:
-            with self._journal_direct.transaction() as conn:
-                self._session_id = apply_write(conn, write, self._session_id)
-        except (JournalError, sqlite3.Error) as exc:
-            self._error = f"The journal could not be written ({exc}); practice goes on unrecorded."
+
+def _pace_of(player: Any) -> tuple[str, float] | None:
+    try:
+        return str(player.pace), float(player.tempo_scale)
+    except Exception:  # a recorder without a player (nothing to compare with)
+        return None
 
 
 def resolved_source(source: str) -> str:
@@ -246,8 +268,8 @@ def resolved_source(source: str) -> str:
 
 
 def rep_key(seg: Segment) -> str:
-    """How the journal names a rep for `--resume`: "item|side|set|rep"."""
-    return f"{seg.exercise}|{seg.side or ''}|{seg.set}|{seg.rep}"
+    """How the journal names the rep `seg` belongs to (for `--resume`)."""
+    return RepKey(seg.exercise, seg.side or None, seg.set, seg.rep).text()
 
 
 def start_write(
@@ -262,10 +284,13 @@ def start_write(
     now: datetime | None = None,
     continues: int | None = None,
     last_rep: str | None = None,
+    first_item: int | None = None,
 ) -> StartSession:
     """The session's first write. `continues` is the session it carries on (`play
     --resume`) and `last_rep` where that one stopped, so resuming this one again starts
-    at the right rep even if it stops before finishing another."""
+    at the right rep even if it stops before finishing another. `first_item` (`play
+    --from N`): it plans only the items from N on, the ones it covers."""
+    rows = planned_rows(timeline)
     return StartSession(
         # Names and paths from file names that are not UTF-8 are stored escaped.
         routine=name_text(routine_name),
@@ -278,10 +303,12 @@ def start_write(
         started_at=to_db(now or now_utc()),
         rows=tuple(
             (number, side, name, sets, reps)
-            for (number, side), (name, sets, reps) in planned_rows(timeline).items()
+            for (number, side), (name, sets, reps) in rows.items()
+            if first_item is None or number >= first_item
         ),
         continues=continues,
         last_rep=last_rep,
+        first_item=first_item,
     )
 
 
@@ -319,17 +346,16 @@ def record_session(
     source: str,
     mode: str,
     now: datetime | None = None,
-    on_notice: Callable[[str], None] | None = None,
     journal_path: Path | None = None,
     continues: int | None = None,
     last_rep: str | None = None,
+    first_item: int | None = None,
 ) -> SessionRecorder:
     """Start recording `player`'s session: the row now, progress at every completed rep.
 
-    The writes go to a writer thread. This waits up to `START_WAIT_S` for the session
-    row, so `notice` can say at once when the journal was kept aside or cannot be
-    written; the session itself is never held up longer than that. Later notices go to
-    `on_notice` (on the thread that polls the player)."""
+    The writes go to a writer thread, which opens the journal: the session never waits
+    for it (a journal kept aside or that cannot be written says so in `take_notices`).
+    The caller hands the recorder every Player event (`on_event`)."""
     timeline = player.timeline
     writer = JournalWriter(journal_path)
     writer.submit(
@@ -344,12 +370,7 @@ def record_session(
             now=now,
             continues=continues,
             last_rep=last_rep,
+            first_item=first_item,
         )
     )
-    writer.flush(START_WAIT_S)
-    notice = " ".join(writer.take_notices()) or None
-    recorder = SessionRecorder(
-        None, 0, timeline, player, notice=notice, writer=writer, on_notice=on_notice
-    )
-    player.subscribe(recorder.on_event)
-    return recorder
+    return SessionRecorder(writer, timeline, player, first_item=first_item)

@@ -1,8 +1,10 @@
 """What a session says while it plays: the Player's state and its typed events.
 
-These live apart from the Player so that the screen, the plain mode and the journal
-recorder can match on them (`isinstance`, `match`) without importing numpy or an audio
-backend: this module imports only the pure timeline and pattern types.
+They live in the player package, below everything that emits or hears them (the
+session runner, its journal recorder, the screen and the plain mode), and apart from
+the Player itself so that those can match on them (`isinstance`, `match`) without
+importing numpy or an audio backend: this module imports only the pure timeline and
+pattern types.
 """
 
 from __future__ import annotations
@@ -46,7 +48,12 @@ class PaceChanged:
 
 @dataclass(frozen=True)
 class Notice:
+    """One line for the person (the runner gathers them; the renderers show them)."""
+
     text: str
+    warning: bool = False
+    """Something went wrong that the person should know of (the journal cannot be
+    written); the session goes on."""
 
 
 @dataclass(frozen=True)
