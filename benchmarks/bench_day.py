@@ -130,8 +130,8 @@ def main() -> None:
 
         sys.path.insert(0, str(ROOT))
         from breathpace.day.calendar import read_busy
-        from breathpace.day.model import DayPlan
         from breathpace.day.plan import plan_day
+        from breathpace.dayplan import DayPlan
 
         big = Path(home) / "big.ics"
         big_calendar(big)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from breathpace import paths
 from breathpace.audio.backends import KINDS as AUDIO_KINDS
-from breathpace.day.model import RETIRED_KEYS, DayPlan
+from breathpace.dayplan import RETIRED_KEYS, DayPlan
 from breathpace.routine.pattern import BreathPattern
 from breathpace.safe_text import printable
 from breathpace.tomlfile import plain_message, read_toml, show_key, show_value

@@ -119,38 +119,49 @@ def figures_svg() -> str:
 async def _player_svg() -> str:
     from breathpace.audio.backends.silent import SilentBackend
     from breathpace.clock import FakeClock
-    from breathpace.library import resolve
-    from breathpace.player import Player
-    from breathpace.session.run import Session
+    from breathpace.session.options import Overrides, session_options
+    from breathpace.session.prepare import prepare
+    from breathpace.session.runner import SessionRunner
     from breathpace.timeline import Breath
     from breathpace.tui.app import BreathpaceApp
     from breathpace.tui.screens.player import PlayerScreen
     from breathpace.tui.widgets.figure import FigureView
 
-    resolved = resolve("glute-bridge")
     clock = FakeClock(0.0)
     backend = SilentBackend(clock=clock)
-    player = Player(resolved.routine, backend=backend)
+    # The routine as written (no personal pace, no journal dose): the picture is the
+    # same on every machine.
+    prepared = prepare(
+        "glute-bridge",
+        session_options(Overrides()),
+        personal_pace=False,
+        journal_dose=False,
+        source="docs",
+    )
+    runner = SessionRunner(prepared, mode="tui", backend=backend, clock=clock).open()
+    player = runner.player
     target = next(
         s
         for s in player.timeline.segments
         if s.exercise_name == "Glute bridge" and s.rep == 3 and s.breath is Breath.EXHALE
     )
     goal_ms = target.start_ms + target.duration_ms * 11 // 20
-    session = Session(player, routine_name=resolved.name, source="docs")
-    screen = PlayerScreen(session, standalone=True)
+    screen = PlayerScreen(runner, standalone=True)
     app = BreathpaceApp(backend=backend, clock=clock, first=lambda: screen)
-    async with app.run_test(size=PLAYER_SIZE) as pilot:
-        await pilot.pause()
-        while player.position_ms < goal_ms:
-            clock.advance(min(0.25, (goal_ms - player.position_ms) / 1000))
-            screen.tick()
-        await pilot.pause()
-        shown = screen.query_one(FigureView).shown
-        if shown is None or shown.target != "top":
-            raise SystemExit(f"the figure is not lifting to the top pose: {shown}")
-        svg = app.export_screenshot(title="breathpace play glute-bridge")
-    session.end("quit")
+    try:
+        async with app.run_test(size=PLAYER_SIZE) as pilot:
+            await pilot.pause()
+            while player.position_ms < goal_ms:
+                clock.advance(min(0.25, (goal_ms - player.position_ms) / 1000))
+                screen.tick()
+            await pilot.pause()
+            shown = screen.query_one(FigureView).shown
+            if shown is None or shown.target != "top":
+                raise SystemExit(f"the figure is not lifting to the top pose: {shown}")
+            svg = app.export_screenshot(title="breathpace play glute-bridge")
+        runner.end("quit")
+    finally:
+        runner.close()
     return svg
 
 

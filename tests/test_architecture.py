@@ -153,6 +153,8 @@ LAYERS = (
     ("cli", "commands", "__main__"),
     ("tui",),
     ("plain",),
+    ("day",),
+    ("track",),
     ("session",),
     ("player",),
     ("journal", "audio"),

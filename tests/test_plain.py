@@ -149,7 +149,7 @@ phases = [
 def test_the_halfway_tone_of_a_long_hold_has_its_line_at_its_time(tmp_path: Path):
     path = tmp_path / "hold.toml"
     path.write_text(HOLD_ROUTINE)
-    player, resolved, clock = session(path)
+    runner, clock = session(path)
     printed_at: list[tuple[float, str]] = []
 
     class Stamped(io.StringIO):
@@ -158,9 +158,9 @@ def test_the_halfway_tone_of_a_long_hold_has_its_line_at_its_time(tmp_path: Path
                 printed_at.append((clock.now(), text.strip()))
             return super().write(text)
 
-    assert plain.run_plain(player, resolved, out=Stamped(), stdin=io.StringIO(""),
-                           sleep=clock.advance) == 0  # fmt: skip
-    halfways = [s for s in player.timeline.segments if s.halfway_ms is not None]
+    code = plain.play_plain(runner, out=Stamped(), stdin=io.StringIO(""), sleep=clock.advance)
+    assert code == 0
+    halfways = [s for s in runner.player.timeline.segments if s.halfway_ms is not None]
     assert len(halfways) == 2  # one per rep's hold
     said = [(now, text) for now, text in printed_at if text.endswith("halfway")]
     assert [text for _, text in said] == [

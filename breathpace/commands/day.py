@@ -151,7 +151,7 @@ def day_cmd(
     `breathpace day --ics ~/breathpace.ics` (import it into your calendar app);
     `breathpace day --remind` (desktop notifications while it runs).
     """
-    from breathpace.day.model import DayPlan
+    from breathpace.dayplan import DayPlan
     from breathpace.settings import (
         Settings,
         load_settings,
@@ -262,7 +262,7 @@ def _first_use():
     """A couple of questions on a terminal; the defaults, said aloud, without one."""
     from pydantic import ValidationError
 
-    from breathpace.day.model import DayPlan
+    from breathpace.dayplan import DayPlan
 
     plan = DayPlan()
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
@@ -309,7 +309,7 @@ def _first_use():
 
 
 def _time(value: str) -> str:
-    from breathpace.day.model import parse_hhmm
+    from breathpace.dayplan import parse_hhmm
 
     value = value.strip()
     try:

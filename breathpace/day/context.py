@@ -14,8 +14,8 @@ from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from breathpace.day.model import DayPlan
 from breathpace.day.plan import Busy, Planned, plan_day
+from breathpace.dayplan import DayPlan
 
 
 def local_zone() -> tzinfo:

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from breathpace.day.model import DayPlan
 from breathpace.day.plan import Planned
 from breathpace.day.today import Today, today
+from breathpace.dayplan import DayPlan
 from breathpace.safe_text import cut, printable
 
 #: The short slot words of the glance line (the full ones do not fit 80 columns).

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from breathpace.capsule import capsule_of_the_day
-from breathpace.day.model import WEEKDAYS, DayPlan, parse_hhmm
+from breathpace.dayplan import WEEKDAYS, DayPlan, parse_hhmm
 
 #: Meetings closer than this are back to back: the person does not get up between.
 MERGE_GAP = timedelta(minutes=10)

@@ -13,8 +13,8 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Protocol
 
 from breathpace.capsule import CAPSULE_VARIANTS
-from breathpace.day.model import DayPlan
 from breathpace.day.plan import SLOT_WORDS, Planned, day_window
+from breathpace.dayplan import DayPlan
 
 #: A capsule done this long before waking or after bedtime still counts for the day
 #: (an early riser, a late night).

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
-from breathpace.day.model import DayPlan
+from breathpace.dayplan import DayPlan
 
 if TYPE_CHECKING:
     from breathpace.track.feed import FeedState

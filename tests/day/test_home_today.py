@@ -11,7 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from breathpace.day import glance
-from breathpace.day.model import DayPlan
+from breathpace.dayplan import DayPlan
 from breathpace.journal.db import open_journal
 from breathpace.settings import Settings, load_settings, save_settings
 from tests.tui.helpers import player_screen, screen_text, until

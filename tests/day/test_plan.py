@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from breathpace.day.calendar import CalendarError, read_busy
-from breathpace.day.model import DayPlan
 from breathpace.day.plan import Busy, plan_day
+from breathpace.dayplan import DayPlan
 
 BERLIN = ZoneInfo("Europe/Berlin")
 CALENDAR = Path(__file__).with_name("work-calendar.ics")

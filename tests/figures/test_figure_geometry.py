@@ -27,8 +27,12 @@ from breathpace.figures.skeleton import (
     raw_positions,
 )
 from breathpace.figures.track import phase_poses, rep_targets
-from breathpace.library import builtin_figure_files, builtin_routine_files, load_figure_named
-from breathpace.routine.load import load_routine
+from breathpace.library import (
+    builtin_figure_files,
+    builtin_routine_files,
+    load_figure_named,
+    load_routine,
+)
 from breathpace.routine.model import Breathing
 
 Points = dict[str, tuple[float, float, float]]

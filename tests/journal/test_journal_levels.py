@@ -15,8 +15,8 @@ from breathpace.journal.suggest import (
     level_start,
     main_exercise,
 )
-from breathpace.library import builtin_routine_files
-from breathpace.routine.load import load_routine, parse_routine
+from breathpace.library import builtin_routine_files, load_routine
+from breathpace.routine.load import parse_routine
 
 ROUTINES = {path.stem: load_routine(path) for path in builtin_routine_files()}
 PAIRS = sorted(

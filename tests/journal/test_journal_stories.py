@@ -18,10 +18,11 @@ import pytest
 from breathpace.journal.db import open_journal, save_checkin, save_followup
 from breathpace.journal.dose import accept, apply_dose
 from breathpace.journal.history import pending_followup, suggestion_for
-from breathpace.journal.recorder import SessionRecorder, completes_rep, start_session
+from breathpace.journal.records import apply_write
 from breathpace.journal.suggest import Kind, Suggestion
 from breathpace.library import resolve
 from breathpace.routine.model import Exercise
+from breathpace.session.recorder import RepCount, completes_rep, start_session
 from breathpace.timeline import compile
 
 STORIES = sorted((Path(__file__).parent / "stories").glob("*.toml"))
@@ -65,14 +66,18 @@ def play(journal, name: str, started: datetime, spec: dict) -> int:
         tempo_scale=1.0,
         now=started,
     )
-    recorder = SessionRecorder(journal, sid, timeline)
+    # The progress writes a session's recorder makes, applied here as its writer would.
+    count = RepCount()
     reps = spec.get("reps")
     done = 0
     for prev, seg in zip(timeline.segments, timeline.segments[1:], strict=False):
         if reps is not None and done >= reps:
             break
         if completes_rep(seg, prev):
-            recorder.rep_done(prev)
+            write = count.add(prev, 0)
+            assert write is not None
+            with journal.transaction() as conn:
+                apply_write(conn, write, sid)
             done += 1
     outcome = spec.get("outcome", "completed")
     ended = started + timedelta(milliseconds=timeline.duration_ms)

@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from breathpace.cli import main
-from breathpace.library import builtin_routine_files
+from breathpace.library import builtin_routine_files, load_routine
 from breathpace.routine.lint import breath_sequence, lint
-from breathpace.routine.load import load_routine, parse_routine
+from breathpace.routine.load import parse_routine
 from breathpace.routine.model import Exercise
 from breathpace.timeline import compile
 from breathpace.timeline.segment import Kind

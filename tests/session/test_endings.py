@@ -291,7 +291,7 @@ def test_a_session_begun_part_way_never_counts_as_a_whole_one(routine_file):
     """Played from item 3 to the end, with an easy check-in and a calm next day, it is
     still no evidence that the whole routine was easy: the one-variable rule waits."""
     from breathpace.journal.db import save_checkin, save_followup
-    from breathpace.journal.suggest import not_easy_reason
+    from breathpace.journal.suggest import Kind
 
     session = play(prepare("three", options(), from_item="3"), seconds=None, outcome=None)
     session.end("completed")
@@ -304,8 +304,12 @@ def test_a_session_begun_part_way_never_counts_as_a_whole_one(routine_file):
             journal, sid, response="calmer", pain=0, now=row.started_at + timedelta(hours=14)
         )
         row = history.session(journal, sid)
+        later = row.started_at + timedelta(days=3)
+        suggestion = history.suggestion_for(journal, "three", now=later)
     assert (row.outcome, row.first_item, row.reps_done, row.reps_planned) == ("completed", 3, 2, 2)
-    assert not_easy_reason(row.facts()).endswith("began part-way, at item 3")
+    assert suggestion is not None
+    assert suggestion.kind not in (Kind.ADD_REP, Kind.ADD_BREATH, Kind.NEXT_LEVEL)
+    assert any("began at item 3" in fact for fact in suggestion.facts), suggestion.facts
 
 
 # -- --resume -------------------------------------------------------------------------

@@ -7,8 +7,7 @@ from __future__ import annotations
 import asyncio
 import re
 
-from breathpace.library import builtin_routine_files
-from breathpace.routine.load import load_routine
+from breathpace.library import builtin_routine_files, load_routine
 from breathpace.timeline import Kind, compile
 from tests.tui.helpers import screen_text
 from tests.tui.test_screens import make_app

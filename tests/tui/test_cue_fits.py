@@ -8,8 +8,7 @@ import re
 
 import pytest
 
-from breathpace.library import builtin_routine_files
-from breathpace.routine.load import load_routine
+from breathpace.library import builtin_routine_files, load_routine
 from tests.tui.helpers import advance, make_player_app, player_screen, screen_text
 
 
