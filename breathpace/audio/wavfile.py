@@ -17,6 +17,8 @@ from types import TracebackType
 
 import numpy as np
 
+from breathpace.outfile import check_output, new_file_mode
+
 
 class WavError(ValueError):
     """A WAV file that cannot be read."""
@@ -26,12 +28,6 @@ def to_int16(block: np.ndarray) -> np.ndarray:
     """Float samples in [-1, 1] to 16-bit PCM, rounded to nearest."""
     scaled = np.clip(np.asarray(block, dtype=np.float64), -1.0, 1.0) * 32767.0
     return np.rint(scaled).astype("<i2")
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)  # the only way to read it is to set it: put it straight back
-    os.umask(mask)
-    return mask
 
 
 class WavWriter:
@@ -47,6 +43,9 @@ class WavWriter:
         self.sample_rate = sample_rate
         self.frames = 0
         self._done = False
+        # Only an absent path or a plain file (never a device, FIFO, folder or link):
+        # raises OutputPathError, a one-line reason, before anything is created.
+        self._mode = new_file_mode(check_output(self.path))
         fd, tmp = tempfile.mkstemp(
             dir=self.path.parent, prefix=f".{self.path.stem[:40]}-", suffix=".wav.part"
         )
@@ -54,9 +53,9 @@ class WavWriter:
         try:
             # Opened here, not by `wave`: when wave.open fails on a path, its half-built
             # writer complains on stderr as it is garbage-collected.
-            # mkstemp makes the file private (0600); a rendered track gets the mode any
-            # new file of the person's would (0644 with the usual umask).
-            os.fchmod(fd, 0o666 & ~_umask())
+            # mkstemp makes the file private (0600); a rendered track keeps the mode of
+            # the file it replaces, or gets the mode any new file of the person's would.
+            os.fchmod(fd, self._mode)
             self._file = os.fdopen(fd, "wb")
             self._wav = wave.open(self._file, "wb")  # noqa: SIM115 - closed in close()
             self._wav.setnchannels(1)
@@ -83,6 +82,7 @@ class WavWriter:
                 os.fsync(self._file.fileno())  # a full disk may only say so here
             finally:
                 self._file.close()
+            check_output(self.path)  # it may have become a link or a device meanwhile
             os.replace(self._tmp, self.path)
         except BaseException:
             self._tmp.unlink(missing_ok=True)

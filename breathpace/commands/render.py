@@ -16,6 +16,8 @@ from breathpace.audio.mixer import SAMPLE_RATE, Mixer
 from breathpace.audio.wavfile import WavWriter
 from breathpace.commands.errors import InputError
 from breathpace.commands.options import input_errors, pace_option, tempo_option
+from breathpace.outfile import OutputPathError, check_output
+from breathpace.safe_text import printable
 from breathpace.session.options import Overrides, session_options
 from breathpace.session.prepare import prepare, voice_clips
 
@@ -28,8 +30,8 @@ BLOCK_SECONDS = 10
     "-o",
     "--output",
     required=True,
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="The WAV file to write.",
+    type=click.Path(path_type=Path),
+    help="The WAV file to write (absent, or a plain file to replace).",
 )
 @pace_option
 @tempo_option
@@ -49,6 +51,10 @@ def render_cmd(
 ) -> None:
     """Render ROUTINE (a built-in name, your routine's name, or a path) to a WAV file."""
     overrides = Overrides(pace=pace, tempo=tempo, theme=theme)
+    try:
+        check_output(output)  # a folder, device, FIFO or link: refused before any work
+    except OutputPathError as exc:
+        raise InputError(f"--output: {exc}") from None
     with input_errors():
         # The same effective dose as `play` (personal pace, accepted changes); render's
         # sound switches are its own flags, off unless given.
@@ -68,10 +74,12 @@ def render_cmd(
         with WavWriter(output, SAMPLE_RATE) as out:
             for start in range(0, mixer.total_frames, block):
                 out.write(mixer.render(start, min(block, mixer.total_frames - start)))
+    except OutputPathError as exc:
+        raise InputError(f"--output: {exc}") from None
     except OSError as exc:
         raise InputError(f"{output}: cannot be written ({exc.strerror or exc})") from None
     seconds = mixer.total_frames / SAMPLE_RATE
     click.echo(
-        f"wrote {output} ({int(seconds // 60)} min {seconds % 60:.0f} s, "
+        f"wrote {printable(output)} ({int(seconds // 60)} min {seconds % 60:.0f} s, "
         f"{SAMPLE_RATE} Hz mono, theme {sound.name}, {prepared.dose.describe()})"
     )

@@ -265,7 +265,10 @@ def test_disk_still_full_at_the_end_saves_the_session_for_the_next_start(tmp_pat
     saved = [n for n in play.notices() if "was saved as" in n]
     assert len(saved) == 1, play.output()
     # Not "cut short": the end is kept, not lost.
-    pending = list((tmp_path / f"breathpace-pending-{os.getuid()}").glob("journal-pending-*.json"))
+    folder = Path(os.environ["XDG_STATE_HOME"]) / "breathpace" / "pending"
+    pending = list(folder.glob("journal-pending-*.json"))
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert pending[0].stat().st_mode & 0o777 == 0o600
     assert len(pending) == 1 and str(pending[0]) in saved[0]
 
     filler.unlink()
