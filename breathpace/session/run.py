@@ -17,8 +17,9 @@ from typing import Any
 from breathpace.audio.backends import BackendError, NoSuchDevice, capabilities_of, open_backend
 from breathpace.journal.db import OUTCOMES
 from breathpace.journal.recorder import SessionRecorder, record_session
+from breathpace.library import load_routine
 from breathpace.player import Player
-from breathpace.routine.load import RoutineError, load_routine
+from breathpace.routine.load import RoutineError
 from breathpace.session.dose import effective_dose
 from breathpace.session.errors import SessionError
 from breathpace.session.events import PlayerState, Reloaded
