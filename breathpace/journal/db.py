@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from breathpace import paths
+from breathpace.safe_text import name_text
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -400,10 +401,15 @@ def save_checkin(
     note: str = "",
     now: datetime | None = None,
 ) -> None:
-    """The after-session check-in (a second one replaces the first)."""
+    """The after-session check-in (a second one replaces the first).
+
+    A note typed in a terminal whose encoding is not UTF-8 reaches Python with its
+    undecodable bytes kept as lone surrogates, which SQLite cannot store: those bytes
+    are kept as visible `\\xNN` text instead, so the note is saved, never lost."""
     for name, value in (("effort", effort), ("pain", pain)):
         if value is not None and not 0 <= value <= 10:
             raise ValueError(f"{name} must be between 0 and 10")
+    note = name_text(note)
     with journal.transaction() as conn:
         conn.execute(
             "INSERT OR REPLACE INTO checkin (session_id, effort, pain, note, at) "
