@@ -190,7 +190,8 @@ def _target(journal, session_id: int | None, option: str):
 
 
 def _describe(row) -> str:
-    return f"#{row.id} {row.routine}, {row.started_at.astimezone().strftime('%a %d %b %H:%M')}"
+    when = row.started_at.astimezone().strftime("%a %d %b %H:%M")
+    return f"#{row.id} {printable(row.routine)}, {when}"
 
 
 def _check_in(journal, effort, pain, note: str, session_id: int | None) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from breathpace.commands.errors import InputError
+from breathpace.safe_text import printable, quote
 
 
 @click.command("pace")
@@ -20,7 +21,12 @@ def pace_cmd(pattern: str | None, reset: bool) -> None:
     from breathpace import paths
     from breathpace.pace_effect import check_personal
     from breathpace.routine.pattern import BreathPattern
-    from breathpace.settings import SettingsError, load_settings, save_settings
+    from breathpace.settings import (
+        SettingsError,
+        load_settings,
+        save_settings,
+        settings_without_pace,
+    )
 
     if pattern is not None and reset:
         raise InputError("give a pace or --reset, not both")
@@ -30,21 +36,27 @@ def pace_cmd(pattern: str | None, reset: bool) -> None:
             pace = BreathPattern.parse(pattern)
             check_personal(pace)
         except ValueError as exc:
-            raise InputError(f"PACE: {exc} (found {pattern!r})") from None
-    where = paths.settings_file()
+            raise InputError(f"PACE: {exc} (found {quote(pattern)})") from None
+    where = printable(paths.settings_file())
+    if reset:
+        # Read without the pace: a pace the file cannot hold must not stop its own reset.
+        try:
+            settings, found = settings_without_pace()
+        except SettingsError as exc:
+            raise InputError(str(exc)) from None
+        if found is None:
+            click.echo("You have no personal pace: each routine uses its own pace.")
+            return
+        _save(save_settings, settings, where)
+        shown = found if isinstance(found, str) else repr(found)
+        click.echo(f"Cleared your personal pace {quote(shown)} (in {where}).")
+        click.echo("Each routine uses its own pace again (most use 4-0-6-0).")
+        return
     try:
         settings = load_settings()
     except SettingsError as exc:
         raise InputError(str(exc)) from None
 
-    if reset:
-        if settings.pace is None:
-            click.echo("You have no personal pace: each routine uses its own pace.")
-            return
-        _save(save_settings, settings.model_copy(update={"pace": None}), where)
-        click.echo(f"Cleared your personal pace {settings.pace} (in {where}).")
-        click.echo("Each routine uses its own pace again (most use 4-0-6-0).")
-        return
     if pace is not None:
         _save(save_settings, settings.model_copy(update={"pace": str(pace)}), where)
         click.echo(f"Saved your personal pace {pace} in {where}.")

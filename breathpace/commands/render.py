@@ -66,7 +66,7 @@ def render_cmd(
     if voice:
         clips, problem = voice_clips(timeline, SAMPLE_RATE)
         if problem:
-            click.echo(f"breathpace: --voice: {problem}; tones only", err=True)
+            click.echo(f"breathpace: --voice: {printable(problem)}; tones only", err=True)
 
     mixer = Mixer(timeline, sound, SAMPLE_RATE, tick=tick, breath_tone=breath_tone, voice=clips)
     block = BLOCK_SECONDS * SAMPLE_RATE
