@@ -23,7 +23,7 @@ from breathpace.safe_text import printable
 def export_cmd(csv_path: str) -> None:
     """Export the journal (sessions, check-ins and next-day answers) as CSV."""
     from breathpace.commands.history import JournalUnavailable, journal_errors
-    from breathpace.journal.db import JournalError, open_journal
+    from breathpace.journal.db import JournalError, open_journal_for_reading
     from breathpace.journal.export import write_csv
 
     if csv_path != "-":
@@ -32,7 +32,7 @@ def export_cmd(csv_path: str) -> None:
         except OutputPathError as exc:
             raise InputError(f"--csv: {exc}") from None
     try:
-        journal = open_journal()
+        journal = open_journal_for_reading()  # a full disk must not stop an export
     except JournalError as exc:
         raise JournalUnavailable(str(exc)) from None
     if journal.notice:

@@ -31,11 +31,12 @@ class JournalUnavailable(InputError):
     exit_code = 1
 
 
-def _open():
-    from breathpace.journal.db import JournalError, open_journal
+def _open(reading: bool = False):
+    from breathpace.journal.db import JournalError, open_journal, open_journal_for_reading
 
     try:
-        journal = open_journal()
+        # Only reading: a full disk still shows the journal as last saved.
+        journal = open_journal_for_reading() if reading else open_journal()
     except JournalError as exc:
         raise JournalUnavailable(str(exc)) from None
     if journal.notice:
@@ -156,7 +157,9 @@ def history_cmd(
     `--effort 3 --pain 2 --note "..."` and answer the next day with
     `--next-day calmer|same|more-sensitive --pain 1`.
     """
-    with _open() as journal, journal_errors(journal):
+    writes = (accept_name, reset_name, delete_id, next_day, effort, pain, note)
+    reading = all(option is None for option in writes)
+    with _open(reading) as journal, journal_errors(journal):
         if accept_name is not None:
             _accept(journal, accept_name)
         elif reset_name is not None:

@@ -288,6 +288,62 @@ def open_journal(
     return journal
 
 
+#: How SQLite says a journal cannot be written now (a full disk, a read-only mount, a
+#: folder where its shared-memory file cannot be made), as opposed to locked or damaged.
+_CANNOT_WRITE = ("disk I/O error", "database or disk is full", "readonly", "unable to open")
+
+
+def open_journal_for_reading(path: Path | None = None) -> Journal:
+    """The journal for a command that only reads it (`history`, `export`): opened as
+    usual when it can be, else, when only writing is impossible (a full disk), read
+    as last saved without writing anything, with a notice saying so.
+
+    A write-ahead-log journal needs to write even to be read (its shared-memory file),
+    so the fallback opens the file as immutable: no locks, no log. Changes still in the
+    log wait there, untouched, for the next open that can write."""
+    path = Path(path) if path is not None else paths.journal_file()
+    try:
+        return open_journal(path)
+    except JournalError as exc:
+        if not any(words in str(exc) for words in _CANNOT_WRITE):
+            raise
+        failure = exc
+    try:
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro&immutable=1",
+            uri=True,
+            isolation_level=None,
+            check_same_thread=False,
+            factory=_Connection,
+        )
+    except sqlite3.Error:
+        raise failure from None
+    try:
+        conn.row_factory = sqlite3.Row
+        readable = user_version(conn) == SCHEMA_VERSION  # an older one needs upgrading
+    except (sqlite3.Error, JournalError):
+        readable = False
+    if not readable:
+        conn.close()
+        raise failure from None
+    log = path.with_name(path.name + "-wal")
+    waiting = log.is_file() and log.stat().st_size > 0
+    notice = f"The journal {path} cannot be written just now ({_reason(failure)}): it is shown " + (
+        "as last saved; its newest changes wait until it can be written."
+        if waiting
+        else "as last saved."
+    )
+    return Journal(conn=conn, path=path, notice=notice)
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc)
+    for words in _CANNOT_WRITE:
+        if words in text:
+            return words
+    return text
+
+
 def _connect(path: Path, busy_timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
     # Autocommit mode: every write goes through Journal.transaction() explicitly.
     conn = sqlite3.connect(
