@@ -35,8 +35,8 @@ def export_cmd(csv_path: str) -> None:
         journal = open_journal_for_reading()  # a full disk must not stop an export
     except JournalError as exc:
         raise JournalUnavailable(str(exc)) from None
-    if journal.notice:
-        click.echo(f"breathpace: {printable(journal.notice)}", err=True)
+    for line in journal.notices:
+        click.echo(f"breathpace: {printable(line)}", err=True)
     with journal, journal_errors(journal):
         if csv_path == "-":
             write_csv(journal, sys.stdout)

@@ -39,8 +39,8 @@ def _open(reading: bool = False):
         journal = open_journal_for_reading() if reading else open_journal()
     except JournalError as exc:
         raise JournalUnavailable(str(exc)) from None
-    if journal.notice:
-        _echo(f"breathpace: {journal.notice}", err=True)
+    for line in journal.notices:
+        _echo(f"breathpace: {line}", err=True)
     return journal
 
 

@@ -20,7 +20,7 @@ from breathpace.commands.errors import InputError
 from breathpace.library import builtin_routine_files, schema_file
 from breathpace.outfile import OutputPathError, atomic_output
 from breathpace.routine.model import MAX_TITLE
-from breathpace.safe_text import cut, is_control, printable
+from breathpace.safe_text import cut, is_control, printable, quote
 
 TEMPLATE = """\
 #:schema {schema}
@@ -94,7 +94,7 @@ def new_cmd(name: str, force: bool, source: str | None) -> None:
     else:
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", name):
             raise InputError(
-                f"NAME: use letters, digits, - and _ only, like my-bridges (found {name!r})"
+                f"NAME: use letters, digits, - and _ only, like my-bridges (found {quote(name)})"
             )
         path = paths.user_routines_dir() / f"{name}.toml"
     _refuse_shadowing(path)

@@ -213,6 +213,8 @@ class Journal:
     conn: sqlite3.Connection
     path: Path
     notice: str | None = None
+    notices: tuple[str, ...] = ()
+    """The same, one line each, for a command to print one per line."""
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     @contextlib.contextmanager
@@ -277,14 +279,15 @@ def open_journal(
             conn.close()
         # The cause is kept: the session's writer tells a busy journal from a broken one.
         raise JournalError(f"{path}: cannot open the journal ({exc})") from exc
-    journal = Journal(conn=conn, path=path, notice=notice)
+    journal = Journal(conn=conn, path=path, notice=notice, notices=(notice,) if notice else ())
     # Sessions that could not be written when they were played (a full disk) wait
     # beside the journal; the first open that can write adds them.
     from breathpace.journal.records import import_pending
 
     added = import_pending(journal)
     if added:
-        journal.notice = " ".join([*([notice] if notice else []), *added])
+        journal.notices = (*([notice] if notice else ()), *added)
+        journal.notice = " ".join(journal.notices)
     return journal
 
 
@@ -333,7 +336,7 @@ def open_journal_for_reading(path: Path | None = None) -> Journal:
         if waiting
         else "as last saved."
     )
-    return Journal(conn=conn, path=path, notice=notice)
+    return Journal(conn=conn, path=path, notice=notice, notices=(notice,))
 
 
 def _reason(exc: Exception) -> str:

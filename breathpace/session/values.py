@@ -41,13 +41,17 @@ def parse_tempo(text: str | float | Fraction | None, source: str = "--tempo") ->
         try:
             number = float(text)
         except ValueError:
-            raise SessionError(f"{source}: must be a number like 1.2 (found {text!r})") from None
+            raise SessionError(
+                f"{source}: must be a number like 1.2 (found {quote(str(text))})"
+            ) from None
         if not math.isfinite(number):
-            raise SessionError(f"{source}: must be between {_RANGE_TEXT} (found {text!r})")
+            raise SessionError(
+                f"{source}: must be between {_RANGE_TEXT} (found {quote(str(text))})"
+            )
         value = Fraction(str(text)) if isinstance(text, str) else Fraction(number)
     low, high = TEMPO_RANGE
     if not low <= value <= high:
-        raise SessionError(f"{source}: must be between {_RANGE_TEXT} (found {str(text)!r})")
+        raise SessionError(f"{source}: must be between {_RANGE_TEXT} (found {quote(str(text))})")
     return value
 
 

@@ -263,7 +263,7 @@ def test_tempo_outside_the_players_range_is_one_line_and_exit_2(command, tempo, 
     proc = bp(*args, "--tempo", tempo)
     assert proc.returncode == 2
     assert proc.stdout == ""
-    assert proc.stderr == f"breathpace: --tempo: must be between 0.5 and 2 (found '{tempo}')\n"
+    assert proc.stderr == f'breathpace: --tempo: must be between 0.5 and 2 (found "{tempo}")\n'
     assert not (tmp_path / "out.wav").exists()
 
 
