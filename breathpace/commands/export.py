@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TextIO, cast
 
 import click
 
@@ -46,7 +47,7 @@ def export_cmd(csv_path: str) -> None:
             # Only an absent path or a plain file; written beside it and renamed, so a
             # failed export leaves the old file (and its mode) as it was.
             with atomic_output(target, binary=False, newline="", suffix=".csv") as fh:
-                n = write_csv(journal, fh)
+                n = write_csv(journal, cast(TextIO, fh))  # opened as text
         except OutputPathError as exc:
             raise InputError(f"--csv: {exc}") from None
         except OSError as exc:
