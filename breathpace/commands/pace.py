@@ -48,8 +48,7 @@ def pace_cmd(pattern: str | None, reset: bool) -> None:
             click.echo("You have no personal pace: each routine uses its own pace.")
             return
         _save(save_settings, settings, where)
-        shown = found if isinstance(found, str) else repr(found)
-        click.echo(f"Cleared your personal pace {quote(shown)} (in {where}).")
+        click.echo(f"Cleared your personal pace {_as_found(found)} (in {where}).")
         click.echo("Each routine uses its own pace again (most use 4-0-6-0).")
         return
     try:
@@ -92,3 +91,18 @@ def _save(save, settings, where) -> None:
         save(settings)
     except OSError as exc:
         raise InputError(f"{where}: cannot be written ({exc.strerror or exc})") from None
+
+
+def _as_found(value: object) -> str:
+    """A pace read from the file as the person would recognise it: as written when it
+    is one, quoted and cut short when it is not (a number, a 0.1 s breath, junk)."""
+    from breathpace.pace_effect import check_personal
+    from breathpace.routine.pattern import BreathPattern
+
+    if isinstance(value, str):
+        try:
+            check_personal(BreathPattern.parse(value))
+            return value
+        except ValueError:
+            return quote(value)
+    return quote(repr(value))
