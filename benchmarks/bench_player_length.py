@@ -19,6 +19,14 @@ each process the benchmark:
 Flat means: the CPU per second does not grow with the number of segments, and memory
 grows only by the compiled columns (about 8 MB for 400,000 segments) and what compiling
 them leaves in Python's allocator, never by a Segment object per segment.
+
+`--real` runs the installed `breathpace play ROUTINE --audio KIND` instead, in a
+detached 80x24 tmux pane on a private tmux server, for 1 set x 1,000 reps (4,000
+segments: the same first 40 s as the long one) and 100 sets x 1,000 reps, with
+`--audio none` and `--audio miniaudio` (XDG_RUNTIME_DIR of the test sound server). It
+prints the process's CPU (utime + stime from /proc) from 10 s to 25 s after the start
+as a share of one core, and its VmRSS and VmHWM at 25 s; the median of N runs
+(default 3).
 """
 
 from __future__ import annotations
@@ -117,11 +125,87 @@ async def child(size: str, runs: int) -> None:
     )
 
 
+def real(runs: int) -> None:
+    venv_bin = os.path.dirname(sys.executable)
+    home = tempfile.mkdtemp(prefix="bench-player-length-real-")
+    env = {
+        "PATH": f"{venv_bin}:{os.environ.get('PATH', '')}",
+        "XDG_CONFIG_HOME": os.path.join(home, "c"),
+        "XDG_DATA_HOME": os.path.join(home, "d"),
+        "XDG_STATE_HOME": os.path.join(home, "s"),
+        "XDG_RUNTIME_DIR": os.environ.get("BENCH_PULSE_RUNTIME", "/tmp/breathpace-pulse-runtime"),
+    }
+    os.makedirs(os.path.join(env["XDG_CONFIG_HOME"], "breathpace"))
+    with open(os.path.join(env["XDG_CONFIG_HOME"], "breathpace", "settings.toml"), "w") as fh:
+        fh.write("seen_safety = true\n")
+    socket = f"bench-length-{os.getpid()}"
+    for sets in (1, 100):
+        path = os.path.join(home, f"quick-{sets}.toml")
+        with open(path, "w") as fh:
+            fh.write(ROUTINE.format(sets=sets, reps=1000))
+        for audio in ("none", "miniaudio"):
+            cpu, rss, peak = [], [], []
+            for _ in range(runs):
+                line = " ".join(f"{k}={v}" for k, v in env.items())
+                command = f"env {line} breathpace play {path} --audio {audio}"
+                subprocess.run(
+                    ["tmux", "-L", socket, "new-session", "-d", "-x", "80", "-y", "24", command],
+                    check=True,
+                )
+                try:
+                    time.sleep(10)
+                    pid = _pid_of(path)
+                    t1 = _cpu_ticks(pid)
+                    time.sleep(15)
+                    cpu.append((_cpu_ticks(pid) - t1) / os.sysconf("SC_CLK_TCK") / 15)
+                    rss.append(_status_of(pid, "VmRSS"))
+                    peak.append(_status_of(pid, "VmHWM"))
+                finally:
+                    subprocess.run(["tmux", "-L", socket, "kill-server"], check=False)
+                    time.sleep(1)
+            segments = 4 * sets * 1000
+            print(
+                f"real, --audio {audio:9}, {segments:>7,} segments: CPU "
+                f"{statistics.median(cpu) * 100:4.1f} % of a core, RSS "
+                f"{statistics.median(rss):6.1f} MB, peak {statistics.median(peak):6.1f} MB "
+                f"(median of {runs})"
+            )
+
+
+def _pid_of(path: str) -> int:
+    found = subprocess.run(
+        ["pgrep", "-n", "-f", f"python.*breathpace play {path}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(found.stdout.split()[0])
+
+
+def _cpu_ticks(pid: int) -> int:
+    with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime, stime
+
+
+def _status_of(pid: int, field: str) -> float:
+    with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--runs", type=int, default=None)
+    parser.add_argument("--real", action="store_true", help="the installed command in tmux")
     parser.add_argument("--child", choices=sorted(SIZES), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.real:
+        real(args.runs or 3)
+        return
+    args.runs = args.runs or 15
     if args.child:
         asyncio.run(child(args.child, args.runs))
         return
