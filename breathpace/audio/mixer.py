@@ -205,9 +205,11 @@ class Mixer:
             if buf is not None and 0 <= frame < self.total_frames:
                 place(frame, buf)
 
-        for i, seg in enumerate(segs):
+        previous = None  # kept from the walk: asking the table again would build it again
+        for seg in segs:
             start = self.frame_of(seg.start_ms)
-            chime = end_chime(segs[i - 1]) if i > 0 else None
+            chime = end_chime(previous) if previous is not None else None
+            previous = seg
             if chime is not None and not (seg.kind is Kind.END and chime == "exercise_end"):
                 # At the very end the session-end chime says it all.
                 add(start, chime)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 from array import array
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import fields
 from typing import Any
@@ -59,7 +60,7 @@ class SegmentTable(Sequence[Segment]):
         self._set = set_
         self._rep = rep
         self._end = end_ms
-        self._made: dict[int, Segment] = {}
+        self._made: OrderedDict[int, Segment] = OrderedDict()
         self._keep_all = False
 
     @classmethod
@@ -82,7 +83,7 @@ class SegmentTable(Sequence[Segment]):
             set_.append(seg.set)
             rep.append(seg.rep)
         table = cls(shapes, shape, start, set_, rep, segs[-1].end_ms if segs else 0)
-        table._made = dict(enumerate(segs))
+        table._made = OrderedDict(enumerate(segs))
         table._keep_all = True
         return table
 
@@ -144,8 +145,8 @@ class SegmentTable(Sequence[Segment]):
             if not self._keep_all and len(self._made) > KEPT:
                 # The oldest asked goes. Another thread (the audio one) may be asking at
                 # the same instant: losing this race only keeps one segment more.
-                with contextlib.suppress(RuntimeError, KeyError, StopIteration):
-                    del self._made[next(iter(self._made))]
+                with contextlib.suppress(KeyError):
+                    self._made.popitem(last=False)
         return seg
 
     def rows(self) -> Iterator[tuple[dict[str, Any], int, int, int]]:
