@@ -7,10 +7,12 @@ so the same code works from a checkout, an editable install and an installed whe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from breathpace import paths
+from breathpace.routine.lint import figure_problems
 from breathpace.routine.load import RoutineError, read_routine_file
 from breathpace.routine.model import Routine
 from breathpace.safe_text import name_text
@@ -77,11 +79,6 @@ def find(name_or_path: str) -> tuple[Path, bool]:
     return candidate, False
 
 
-def load_routine(path: str | Path) -> Routine:
-    """Read and validate a routine file, its total length too (`load_measured_routine`)."""
-    return load_measured_routine(path)[0]
-
-
 def load_measured_routine(path: str | Path) -> tuple[Routine, int]:
     """A routine file, validated, and its length in ms at its own pace. The length
     limits (4 hours, and a cap on cues) are the compiler's, so they are checked here,
@@ -110,6 +107,26 @@ def resolve(name_or_path: str) -> Resolved:
     # A file name need not be UTF-8 (café.toml in Latin-1): its undecodable bytes are
     # kept as escapes, so the name can be stored in the journal and printed.
     return Resolved(name=name_text(path.stem), path=path, routine=routine, builtin=builtin)
+
+
+def load_measured(path: str | Path) -> tuple[Routine, int]:
+    """A routine file as `check` judges it, and its length in ms at its own pace: the
+    file's own rules, then every pose its items name looked up in their figures. Every
+    way in (`play`, `list`, the home screen, a reload under `--watch`) loads through
+    here, so a routine `check` calls invalid never starts. Raises RoutineError, one
+    line per problem in `problems`."""
+    routine, length_ms = load_measured_routine(path)
+    problems = figure_problems(routine, figure_poses(Path(path).parent))
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise RoutineError(str(path), problems[0] + more, problems)
+    return routine, length_ms
+
+
+def load_routine(path: str | Path) -> Routine:
+    """Read and validate a routine file as `check` does (its length and the poses its
+    figures must have included): `load_measured` without the length."""
+    return load_measured(path)[0]
 
 
 def routine_names() -> set[str]:
@@ -154,3 +171,25 @@ def load_figure_named(name_or_path: str, relative_to: Path | None = None):
     from breathpace.figures.load import load_figure
 
     return load_figure(find_figure(name_or_path, relative_to))
+
+
+def figure_poses(folder: Path) -> Callable[[str], list[str]]:
+    """`poses_of(figure)` for `figure_problems`: the pose names of a figure named in a
+    routine in `folder`, each figure read once; LookupError with a one-line reason for
+    a figure that cannot be found or read."""
+    from breathpace.figures.load import FigureError
+
+    cache: dict[str, list[str]] = {}
+
+    def poses_of(figure: str) -> list[str]:
+        if figure not in cache:
+            try:
+                cache[figure] = list(load_figure_named(figure, relative_to=folder).poses)
+            except FigureError as exc:
+                first = exc.problems[0] if exc.problems else "cannot be used"
+                if exc.source == figure:
+                    raise LookupError(first) from None
+                raise LookupError(f"{exc.source}: {first}") from None
+        return cache[figure]
+
+    return poses_of

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from breathpace import fmt
+from breathpace.routine import pattern
 from breathpace.routine.model import Routine
 from breathpace.routine.pattern import BreathPattern
 from breathpace.safe_text import printable
@@ -22,9 +23,9 @@ from breathpace.timeline import TimelineTooLong, compile
 #: The pace most routines are written at: the usual against which a personal pace reads.
 TYPICAL_PACE = BreathPattern.parse("4-0-6-0")
 #: A personal pace is a breath between these lengths (30 to 1 breaths a minute): Find my
-#: pace suggests within them, and `breathpace pace` refuses anything outside.
-MIN_CYCLE_MS = 2_000
-MAX_CYCLE_MS = 60_000
+#: pace suggests within them, and `breathpace pace` and `--pace` refuse anything outside.
+MIN_CYCLE_MS = pattern.MIN_CYCLE_MS
+MAX_CYCLE_MS = pattern.MAX_CYCLE_MS
 #: Built-in routines that show the effect when the person has none of their own.
 EXAMPLE_NAMES = ("glute-bridge", "pelvic-tilts")
 EXAMPLE_COUNT = 2
@@ -82,12 +83,9 @@ def _seconds(ms: int) -> str:
 
 
 def check_personal(pace: BreathPattern) -> None:
-    """ValueError in words when `pace` is outside what a personal pace may be."""
-    if not MIN_CYCLE_MS <= pace.cycle_ms <= MAX_CYCLE_MS:
-        raise ValueError(
-            f"a personal pace is a breath of {MIN_CYCLE_MS // 1000} to {MAX_CYCLE_MS // 1000} s "
-            f"(this one is {_seconds(pace.cycle_ms)})"
-        )
+    """ValueError in words when `pace` is outside what a personal pace may be (the one
+    rule for every chosen pace)."""
+    pattern.check_chosen_pace(pace)
 
 
 def lengths(pace: BreathPattern, routines: Sequence[tuple[str, Routine]]) -> list[RoutineLength]:

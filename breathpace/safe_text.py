@@ -21,18 +21,36 @@ from typing import TextIO
 #: overrides and isolates): shown escaped so a name cannot display as something else.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
+#: Characters that show as nothing: the directional marks (left-to-right, right-to-left,
+#: Arabic letter mark), the zero-width space, the word joiner and invisible operators,
+#: the byte-order mark. Two names that look the same on screen could differ by one of
+#: them, or one could flip how a line reads, so they are shown escaped too. The zero-
+#: width joiner and non-joiner stay: they shape emoji (👩‍💻) and Persian or Indic words.
+INVISIBLE = frozenset(
+    "\u061c\u180e\u200b\u200e\u200f\u2060\u2061\u2062\u2063\u2064"
+    "\u206a\u206b\u206c\u206d\u206e\u206f\ufeff"
+)
+
+#: Every character shown as an escape besides the Unicode controls: one set for the
+#: routine format's check, the error messages and everything printed.
+SHOWN_ESCAPED = BIDI_CONTROLS | INVISIBLE
+
 
 #: Any character `is_control` refuses, as one pattern: text is searched at C speed,
 #: and only text that holds one is walked character by character to name it.
-CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+CONTROL_RE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+    "\u061c\u180e\u200b\u200e\u200f\u2060-\u2064\u206a-\u206f\ufeff]"
+)
 
 
 def is_control(char: str) -> bool:
     """True for a character that acts on the terminal or the layout instead of showing:
     C0 and C1 controls and DEL (Unicode category Cc), line and paragraph separators,
-    bidirectional controls and lone surrogates (an undecodable byte in a file name)."""
+    bidirectional controls, invisible marks and joiners, and lone surrogates (an
+    undecodable byte in a file name)."""
     category = unicodedata.category(char)
-    return category in ("Cc", "Zl", "Zp", "Cs") or char in BIDI_CONTROLS
+    return category in ("Cc", "Zl", "Zp", "Cs") or char in SHOWN_ESCAPED
 
 
 def stand_in(char: str) -> str:
@@ -48,7 +66,7 @@ def stand_in(char: str) -> str:
 def printable(text: object) -> str:
     """`text` as a string with every control character replaced by its stand-in."""
     text = text if isinstance(text, str) else str(text)
-    if text.isprintable() and not any(c in BIDI_CONTROLS for c in text):
+    if CONTROL_RE.search(text) is None:
         return text  # the common case, at C speed
     return "".join(stand_in(c) if is_control(c) else c for c in text)
 

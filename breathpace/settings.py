@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from breathpace import paths
 from breathpace.audio.backends import KINDS as AUDIO_KINDS
 from breathpace.dayplan import RETIRED_KEYS, DayPlan
-from breathpace.routine.pattern import BreathPattern
+from breathpace.routine.pattern import BreathPattern, check_chosen_pace
 from breathpace.safe_text import printable
 from breathpace.tomlfile import plain_message, read_toml, show_key, show_value
 
@@ -65,7 +65,7 @@ class Settings(BaseModel):
     @classmethod
     def _pace(cls, value: str | None) -> str | None:
         if value is not None:
-            BreathPattern.parse(value)
+            check_chosen_pace(BreathPattern.parse(value))
         return value
 
 
@@ -82,6 +82,27 @@ def load_settings() -> Settings:
         raise
     try:
         return Settings.model_validate(data)
+    except ValidationError as exc:
+        raise _error(str(path), describe(exc)) from None
+    except RecursionError:
+        raise _error(str(path), "nested too deeply") from None
+
+
+def settings_without_pace() -> tuple[Settings, object]:
+    """The settings file read with its `pace` left out, and the pace it held (None when
+    none): how `pace --reset` gets a person out of a pace the file cannot hold (a
+    number, a 0.1 s breath). Raises SettingsError when the rest of the file is wrong
+    too, or it cannot be read at all."""
+    path = paths.settings_file()
+    try:
+        data = read_toml(path, _error, "a settings file")
+    except SettingsError as exc:
+        if exc.detail == "no such file":
+            return Settings(), None
+        raise
+    found = data.pop("pace", None)
+    try:
+        return Settings.model_validate(data), found
     except ValidationError as exc:
         raise _error(str(path), describe(exc)) from None
     except RecursionError:

@@ -1,8 +1,9 @@
 """Shared fixtures: every test runs with its own empty config and data folders.
 
-platformdirs honours XDG_CONFIG_HOME and XDG_DATA_HOME on Linux, so pointing them at a
-temporary folder keeps every test (and every subprocess a test starts, which inherits
-the environment) away from the real home's routines, settings and journal.
+platformdirs honours XDG_CONFIG_HOME, XDG_DATA_HOME and XDG_STATE_HOME on Linux, so
+pointing them at a temporary folder keeps every test (and every subprocess a test
+starts, which inherits the environment) away from the real home's routines, settings,
+journal and saved sessions.
 """
 
 from __future__ import annotations
@@ -15,14 +16,16 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
-    """Point the config and data folders at fresh temporary folders for this test."""
+    """Point the config, data and state folders at fresh temporary folders for this test."""
     base = tmp_path_factory.mktemp("home")
     config = base / "config"
     data = base / "data"
+    state = base / "state"
     config.mkdir()
     data.mkdir()
     monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
     monkeypatch.setenv("XDG_DATA_HOME", str(data))
+    monkeypatch.setenv("XDG_STATE_HOME", str(state))
     return base
 
 

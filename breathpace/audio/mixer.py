@@ -13,8 +13,9 @@ Volume and mute are not the mixer's business: the player multiplies.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
@@ -149,15 +150,30 @@ class Mixer:
         self.sample_rate = sample_rate
         self.total_frames = self.frame_of(timeline.duration_ms)
         self._buffers = cue_buffers(theme, sample_rate, cues)
-        events = self._place_cues(timeline, tick)
+        # Each cue is an onset and the number of its buffer, in two compact arrays: a
+        # four-hour routine of quick reps places close to a million cues, which as
+        # Python tuples would cost the player a hundred megabytes.
+        self._sounds: list[np.ndarray] = []
+        numbers: dict[int, int] = {}
+        onsets, which = array("q"), array("i")
+
+        def place(frame: int, buf: np.ndarray) -> None:
+            number = numbers.get(id(buf))
+            if number is None:
+                number = numbers[id(buf)] = len(self._sounds)
+                self._sounds.append(buf)
+            onsets.append(frame)
+            which.append(number)
+
+        self._place_cues(timeline, tick, place)
         if voice:
-            events.extend(self._place_voice(timeline, voice))
-        # Sorted by onset, then by the order placed: each frame always sums its cues in
-        # the same order, whatever window it falls in.
-        events.sort(key=lambda e: (e[0], e[1]))
-        self._onsets = [e[0] for e in events]
-        self._events = [e[2] for e in events]
-        self._longest = max((len(b) for b in self._events), default=0)
+            self._place_voice(timeline, voice, place)
+        # Sorted by onset, then by the order placed (a stable sort): each frame always
+        # sums its cues in the same order, whatever window it falls in.
+        order = np.argsort(np.frombuffer(onsets, dtype=np.int64), kind="stable")
+        self._onsets = array("q", np.frombuffer(onsets, dtype=np.int64)[order].tobytes())
+        self._which = array("i", np.frombuffer(which, dtype=np.int32)[order].tobytes())
+        self._longest = max((len(b) for b in self._sounds), default=0)
         loudest = max((float(np.max(np.abs(b))) for b in self._buffers.values()), default=0.0)
         if voice:
             loudest = max([loudest] + [float(np.max(np.abs(c))) for c in voice.values() if len(c)])
@@ -178,19 +194,22 @@ class Mixer:
         """Onset frames of every placed cue, in order (for tests and diagnostics)."""
         return list(self._onsets)
 
-    def _place_cues(self, timeline: Timeline, tick: bool) -> list[tuple[int, int, np.ndarray]]:
-        events: list[tuple[int, int, np.ndarray]] = []
+    def _place_cues(
+        self, timeline: Timeline, tick: bool, place: Callable[[int, np.ndarray], None]
+    ) -> None:
         buffers = self._buffers
         segs = timeline.segments
 
         def add(frame: int, name: str) -> None:
             buf = buffers.get(name)
             if buf is not None and 0 <= frame < self.total_frames:
-                events.append((frame, len(events), buf))
+                place(frame, buf)
 
-        for i, seg in enumerate(segs):
+        previous = None  # kept from the walk: asking the table again would build it again
+        for seg in segs:
             start = self.frame_of(seg.start_ms)
-            chime = end_chime(segs[i - 1]) if i > 0 else None
+            chime = end_chime(previous) if previous is not None else None
+            previous = seg
             if chime is not None and not (seg.kind is Kind.END and chime == "exercise_end"):
                 # At the very end the session-end chime says it all.
                 add(start, chime)
@@ -209,23 +228,26 @@ class Mixer:
         if tick:
             for s in range(0, (timeline.duration_ms + 999) // 1000):
                 add(self.frame_of(1000 * s), "tick")
-        return events
 
     def _place_voice(
-        self, timeline: Timeline, voice: Mapping[str, np.ndarray]
-    ) -> list[tuple[int, int, np.ndarray]]:
+        self,
+        timeline: Timeline,
+        voice: Mapping[str, np.ndarray],
+        place: Callable[[int, np.ndarray], None],
+    ) -> None:
         # Imported here: the voice module runs espeak-ng; the pure mixer imports it
         # only when there are spoken cues to place.
         from breathpace.audio.voice import voice_lines
 
-        events = []
-        for index, text in voice_lines(timeline).items():
+        clips: dict[str, np.ndarray] = {}
+        # After every cue, by segment: at the same frame a spoken line follows the tones.
+        for index, text in sorted(voice_lines(timeline).items()):
             clip = voice.get(text)
             if clip is None or not len(clip):
                 continue
-            frame = self.frame_of(timeline.segments[index].start_ms)
-            events.append((frame, 1_000_000_000 + index, np.asarray(clip, dtype=np.float64)))
-        return events
+            if text not in clips:
+                clips[text] = np.asarray(clip, dtype=np.float64)
+            place(self.frame_of(timeline.segments[index].start_ms), clips[text])
 
     def render(self, start_frame: int, n_frames: int) -> np.ndarray:
         """Samples [start_frame, start_frame + n_frames): float32, mono, |x| <= 1.
@@ -249,7 +271,7 @@ class Mixer:
         hi = bisect_left(onsets, b)
         for i in range(lo, hi):
             onset = onsets[i]
-            buf = self._events[i]
+            buf = self._sounds[self._which[i]]
             end = onset + len(buf)
             if end <= a:
                 continue

@@ -90,9 +90,14 @@ def glide_phase(n: int, f0: float, f1: float, sample_rate: int) -> np.ndarray:
 
 
 def resample(x: np.ndarray, src_rate: int, dst_rate: int) -> np.ndarray:
-    """Linear-interpolation resampling (samples are short, soft cues: enough)."""
+    """Linear-interpolation resampling (samples are short, soft cues: enough).
+
+    Rates more than 48 times apart are refused (ValueError): no real sound needs it,
+    and a broken file's 1 Hz rate would otherwise ask for terabytes."""
     if src_rate == dst_rate or len(x) == 0:
         return np.asarray(x, dtype=np.float64)
+    if src_rate <= 0 or dst_rate <= 0 or max(src_rate, dst_rate) > 48 * min(src_rate, dst_rate):
+        raise ValueError(f"cannot resample from {src_rate} Hz to {dst_rate} Hz")
     n_out = max(1, round(len(x) * dst_rate / src_rate))
     positions = np.arange(n_out, dtype=np.float64) * (src_rate / dst_rate)
     return np.interp(positions, np.arange(len(x), dtype=np.float64), x)

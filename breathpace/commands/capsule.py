@@ -17,6 +17,7 @@ from breathpace.audio.backends import KINDS as AUDIO_KINDS
 from breathpace.capsule import SLOTS, capsule_for, capsule_routine
 from breathpace.commands.options import input_errors, resolve_or_exit, settings_or_exit
 from breathpace.commands.playing import play_prepared
+from breathpace.safe_text import printable
 from breathpace.session.dose import personal_dose
 from breathpace.session.options import Overrides, session_options
 from breathpace.session.prepare import prepare
@@ -65,7 +66,7 @@ def capsule_cmd(
     if print_only:
         dose = personal_dose(name, resolved.routine, settings_or_exit().pace)
         length = fmt.length(compile(dose.routine, dose.pace, dose.tempo).duration_ms)
-        click.echo(f"{slot}: {name} ({resolved.routine.title}, {length})")
+        click.echo(f"{slot}: {printable(name)} ({printable(resolved.routine.title)}, {length})")
         return
 
     # Played exactly as `breathpace play NAME` plays it (same options, dose, journal).

@@ -14,8 +14,8 @@ from pathlib import Path
 import click
 
 from breathpace.figures.load import FigureError, load_figure, looks_like_figure, read_figure_text
-from breathpace.library import find, load_figure_named, load_routine, routine_names
-from breathpace.routine.lint import figure_problems, lint
+from breathpace.library import find, load_routine, routine_names
+from breathpace.routine.lint import lint
 from breathpace.routine.load import RoutineError
 from breathpace.safe_text import printable
 
@@ -55,12 +55,6 @@ def check_cmd(files: tuple[str, ...], quiet: bool) -> None:
                 f"error: {printable(name)}: could not be checked ({type(exc).__name__})", err=True
             )
             continue
-        problems = figure_problems(routine, _figure_poses(path.parent))
-        for problem in problems:
-            click.echo(f"error: {printable(str(path))}: {printable(problem)}", err=True)
-        if problems:
-            failed += 1
-            continue
         warnings = lint(routine, known | _siblings(path))
         for warning in warnings:
             click.echo(f"warning: {printable(str(path))}: {printable(warning)}", err=True)
@@ -93,23 +87,6 @@ def _is_figure(path: Path) -> bool:
     except (FigureError, tomllib.TOMLDecodeError, RecursionError):
         return False
     return looks_like_figure(data)
-
-
-def _figure_poses(folder: Path):
-    cache: dict[str, list[str]] = {}
-
-    def poses_of(figure: str) -> list[str]:
-        if figure not in cache:
-            try:
-                cache[figure] = list(load_figure_named(figure, relative_to=folder).poses)
-            except FigureError as exc:
-                first = exc.problems[0] if exc.problems else "cannot be used"
-                if exc.source == figure:
-                    raise LookupError(first) from None
-                raise LookupError(f"{exc.source}: {first}") from None
-        return cache[figure]
-
-    return poses_of
 
 
 def _siblings(path: Path) -> set[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from breathpace.audio.backends import BackendError, listing_entries
+from breathpace.safe_text import printable
 
 
 @click.command("devices")
@@ -19,12 +20,13 @@ def devices_cmd() -> None:
         try:
             devices = entry.load(entry.lister)()
         except BackendError as exc:
-            click.echo(f"No sound devices: {exc}.")
+            click.echo(f"No sound devices: {printable(exc)}.")
             click.echo("breathpace plays silently, or writes a WAV file with `breathpace render`.")
             continue
         if not devices:
             click.echo("No playback devices found.")
             continue
-        click.echo(f"Playback devices ({devices[0]['backend']}):")
+        click.echo(f"Playback devices ({printable(devices[0]['backend'])}):")
         for d in devices:
-            click.echo(f"  {d['index']}  {d['name']}")
+            # A device's name comes from outside (a Bluetooth speaker names itself).
+            click.echo(f"  {d['index']}  {printable(d['name'])}")

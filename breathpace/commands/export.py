@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
+from typing import TextIO, cast
 
 import click
 
 from breathpace.commands.errors import InputError
+from breathpace.outfile import OutputPathError, atomic_output, check_output
 from breathpace.safe_text import printable
 
 
@@ -24,43 +24,34 @@ from breathpace.safe_text import printable
 def export_cmd(csv_path: str) -> None:
     """Export the journal (sessions, check-ins and next-day answers) as CSV."""
     from breathpace.commands.history import JournalUnavailable, journal_errors
-    from breathpace.journal.db import JournalError, open_journal
+    from breathpace.journal.db import JournalError, open_journal_for_reading
     from breathpace.journal.export import write_csv
 
+    if csv_path != "-":
+        try:
+            check_output(csv_path)  # refused before the journal is even opened
+        except OutputPathError as exc:
+            raise InputError(f"--csv: {exc}") from None
     try:
-        journal = open_journal()
+        journal = open_journal_for_reading()  # a full disk must not stop an export
     except JournalError as exc:
         raise JournalUnavailable(str(exc)) from None
-    if journal.notice:
-        click.echo(f"breathpace: {printable(journal.notice)}", err=True)
+    for line in journal.notices:
+        click.echo(f"breathpace: {printable(line)}", err=True)
     with journal, journal_errors(journal):
         if csv_path == "-":
             write_csv(journal, sys.stdout)
             return
         target = Path(csv_path)
-        if target.is_dir():
-            raise InputError(f"--csv: {target} is a folder; give a file name")
-        if not target.parent.is_dir():
-            raise InputError(f"--csv: {target.parent} does not exist")
-        # Written beside the target and renamed, so a failed export leaves no half file.
         try:
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".breathpace-", suffix=".csv")
+            # Only an absent path or a plain file; written beside it and renamed, so a
+            # failed export leaves the old file (and its mode) as it was.
+            with atomic_output(target, binary=False, newline="", suffix=".csv") as fh:
+                n = write_csv(journal, cast(TextIO, fh))  # opened as text
+        except OutputPathError as exc:
+            raise InputError(f"--csv: {exc}") from None
         except OSError as exc:
-            raise InputError(
-                f"--csv: cannot write in {target.parent} ({exc.strerror or exc})"
-            ) from None
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                n = write_csv(journal, fh)
-                fh.flush()
-                os.fsync(fh.fileno())  # a full disk may only say so here
-            os.replace(tmp, target)
-        except OSError as exc:
-            Path(tmp).unlink(missing_ok=True)
             raise InputError(
                 f"--csv: {target} cannot be written ({exc.strerror or exc}); nothing was written"
             ) from None
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
     click.echo(f"Wrote {n} session{'' if n == 1 else 's'} to {printable(target)}.", err=True)

@@ -17,6 +17,7 @@ import click
 from breathpace.commands.errors import InputError
 from breathpace.figures.load import FigureError
 from breathpace.library import builtin_figure_files, load_figure_named
+from breathpace.safe_text import printable, quote
 
 MIN_SIZE, MAX_SIZE = (12, 6), (200, 80)
 
@@ -69,14 +70,15 @@ def figure_cmd(
                 fig = load_figure_named(str(path))
             except FigureError as exc:
                 raise InputError(str(exc).splitlines()[0]) from None
-            click.echo(f"  {path.stem.ljust(20)}  {', '.join(fig.poses)}")
+            poses = printable(", ".join(fig.poses))
+            click.echo(f"  {printable(path.stem).ljust(20)}  {poses}")
         return
     try:
         fig = load_figure_named(figure)
     except FigureError as exc:
         raise InputError(str(exc).splitlines()[0]) from None
     if pose is not None and pose not in fig.poses:
-        raise InputError(f'{figure}: no pose "{pose}" (poses: {", ".join(fig.poses)})')
+        raise InputError(f"{figure}: no pose {quote(pose)} (poses: {', '.join(fig.poses)})")
     if as_json:
         click.echo(
             json.dumps(figure_json(fig, [pose] if pose else None, side == "right"), indent=1)
@@ -86,9 +88,9 @@ def figure_cmd(
     from breathpace.figures.render import figure_frame, render_pose
 
     figure_frame(fig)  # validates that the figure can be framed before printing anything
-    click.echo(fig.title)
+    click.echo(printable(fig.title))
     for name in [pose] if pose else list(fig.poses):
-        click.echo(f"\n{name}:")
+        click.echo(f"\n{printable(name)}:")
         for line in render_pose(fig, name, cols, rows, mirror=side == "right", breath=breath):
             click.echo(line.rstrip())
 

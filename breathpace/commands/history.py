@@ -36,14 +36,14 @@ class JournalUnavailable(InputError):
     exit_code = 1
 
 
-def _open():
-
+def _open(reading: bool = False):
     try:
-        journal = db.open_journal()
+        # Only reading: a full disk still shows the journal as last saved.
+        journal = db.open_journal_for_reading() if reading else db.open_journal()
     except db.JournalError as exc:
         raise JournalUnavailable(str(exc)) from None
-    if journal.notice:
-        _echo(f"breathpace: {journal.notice}", err=True)
+    for line in journal.notices:
+        _echo(f"breathpace: {line}", err=True)
     return journal
 
 
@@ -157,7 +157,9 @@ def history_cmd(
     `--effort 3 --pain 2 --note "..."` and answer the next day with
     `--next-day calmer|same|more-sensitive --pain 1`.
     """
-    with _open() as journal, journal_errors(journal):
+    writes = (accept_name, reset_name, delete_id, next_day, effort, pain, note)
+    reading = all(option is None for option in writes)
+    with _open(reading) as journal, journal_errors(journal):
         if accept_name is not None:
             _accept(journal, accept_name)
         elif reset_name is not None:
@@ -190,7 +192,8 @@ def _target(journal, session_id: int | None, option: str):
 
 
 def _describe(row) -> str:
-    return f"#{row.id} {row.routine}, {row.started_at.astimezone().strftime('%a %d %b %H:%M')}"
+    when = row.started_at.astimezone().strftime("%a %d %b %H:%M")
+    return f"#{row.id} {printable(row.routine)}, {when}"
 
 
 def _check_in(journal, effort, pain, note: str, session_id: int | None) -> None:

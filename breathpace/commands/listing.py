@@ -59,7 +59,7 @@ def list_cmd(tags: tuple[str, ...]) -> None:
             )
         click.echo()
     if settings_pace:
-        click.echo(f"Lengths at your pace {settings_pace}, from settings.")
+        click.echo(f"Lengths at your pace {printable(settings_pace)}, from settings.")
 
 
 def _row(entry: Entry, tags: tuple[str, ...], mark: str = "") -> tuple[str, str, str, str] | None:

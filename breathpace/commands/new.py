@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import tomllib
 from pathlib import Path
 
@@ -17,7 +18,9 @@ import click
 from breathpace import paths
 from breathpace.commands.errors import InputError
 from breathpace.library import builtin_routine_files, schema_file
-from breathpace.safe_text import printable
+from breathpace.outfile import OutputPathError, atomic_output
+from breathpace.routine.model import MAX_TITLE
+from breathpace.safe_text import cut, is_control, printable, quote
 
 TEMPLATE = """\
 #:schema {schema}
@@ -26,7 +29,7 @@ TEMPLATE = """\
 # and play it while you edit with `breathpace play {path} --watch`.
 
 format = 1
-title = "{title}"
+title = {title}
 summary = "What this routine is for, in a sentence."
 tags = ["lying", "beginner"]
 pace = "4-0-6-0"     # default breath: inhale-hold-exhale-hold, in seconds
@@ -91,27 +94,53 @@ def new_cmd(name: str, force: bool, source: str | None) -> None:
     else:
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", name):
             raise InputError(
-                f"NAME: use letters, digits, - and _ only, like my-bridges (found {name!r})"
+                f"NAME: use letters, digits, - and _ only, like my-bridges (found {quote(name)})"
             )
         path = paths.user_routines_dir() / f"{name}.toml"
     _refuse_shadowing(path)
-    if path.exists() and not force:
+    if (path.exists() or path.is_symlink()) and not force:
         raise InputError(f"{path}: already exists (use --force to overwrite)")
     schema = schema_file().resolve().as_uri()
     if source is not None:
         text, title = _copy_of(source, schema, path)
     else:
-        title = path.stem.replace("-", " ").replace("_", " ").strip().capitalize()
-        text = TEMPLATE.format(schema=schema, title=title or "My routine", path=path)
+        title = title_from_stem(path.stem)
+        text = TEMPLATE.format(
+            schema=schema, title=toml_string(title), path=printable(_shell_word(path))
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        with atomic_output(path, binary=False, suffix=".toml") as fh:
+            fh.write(text)
+    except OutputPathError as exc:
+        raise InputError(str(exc)) from None
     except OSError as exc:
         raise InputError(f"{path}: cannot be written ({exc.strerror or exc})") from None
     if source is not None:
-        click.echo(f'wrote {path} ("{printable(title)}", a copy of {printable(source)} to edit)')
+        click.echo(
+            f'wrote {printable(path)} ("{printable(title)}", a copy of {printable(source)} to edit)'
+        )
     else:
-        click.echo(f"wrote {path}")
+        click.echo(f"wrote {printable(path)}")
+
+
+def title_from_stem(stem: str) -> str:
+    """A title made from a file name: words from - and _, control and invisible
+    characters left out, at most the format's 100 characters."""
+    words = "".join(" " if c in "-_" or is_control(c) else c for c in stem)
+    title = " ".join(words.split()).capitalize()
+    return cut(title, MAX_TITLE) or "My routine"
+
+
+def toml_string(text: str) -> str:
+    """`text` as a TOML basic string (JSON's escapes are TOML's, and DEL, which JSON
+    leaves as it is, must be escaped in TOML)."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def _shell_word(path: Path) -> str:
+    """The path as a word to paste into a shell, in the template's comments."""
+    return shlex.quote(str(path))
 
 
 def _refuse_shadowing(path: Path) -> None:
@@ -143,12 +172,12 @@ def _copy_of(source: str, schema: str, target: Path) -> tuple[str, str]:
 
     resolved = resolve_or_exit(source)
     text = resolved.path.read_text(encoding="utf-8").removeprefix("\ufeff")
-    title = f"{resolved.routine.title} (my version)"
+    title = f"{cut(resolved.routine.title, MAX_TITLE - 13)} (my version)"
     header = (
         f"#:schema {schema}\n"
-        f"# Your copy of {resolved.name} ({resolved.routine.title}). Check it with\n"
-        f"# `breathpace check {target}`; play it while you edit with\n"
-        f"# `breathpace play {target} --watch`.\n"
+        f"# Your copy of {printable(resolved.name)} ({resolved.routine.title}). Check it"
+        f" with\n# `breathpace check {printable(_shell_word(target))}`; play it while you"
+        f" edit with\n# `breathpace play {printable(_shell_word(target))} --watch`.\n"
     )
     body = _SCHEMA_LINE.sub("", text, count=1).lstrip("\n")
     renamed, count = _TITLE_LINE.subn(

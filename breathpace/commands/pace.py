@@ -12,7 +12,13 @@ from breathpace import paths
 from breathpace.commands.errors import InputError
 from breathpace.pace_effect import check_personal, describe, examples
 from breathpace.routine.pattern import BreathPattern
-from breathpace.settings import SettingsError, load_settings, save_settings
+from breathpace.safe_text import printable, quote
+from breathpace.settings import (
+    SettingsError,
+    load_settings,
+    save_settings,
+    settings_without_pace,
+)
 
 
 @click.command("pace")
@@ -29,21 +35,26 @@ def pace_cmd(pattern: str | None, reset: bool) -> None:
             pace = BreathPattern.parse(pattern)
             check_personal(pace)
         except ValueError as exc:
-            raise InputError(f"PACE: {exc} (found {pattern!r})") from None
-    where = paths.settings_file()
+            raise InputError(f"PACE: {exc} (found {quote(pattern)})") from None
+    where = printable(paths.settings_file())
+    if reset:
+        # Read without the pace: a pace the file cannot hold must not stop its own reset.
+        try:
+            settings, found = settings_without_pace()
+        except SettingsError as exc:
+            raise InputError(str(exc)) from None
+        if found is None:
+            click.echo("You have no personal pace: each routine uses its own pace.")
+            return
+        _save(save_settings, settings, where)
+        click.echo(f"Cleared your personal pace {_as_found(found)} (in {where}).")
+        click.echo("Each routine uses its own pace again (most use 4-0-6-0).")
+        return
     try:
         settings = load_settings()
     except SettingsError as exc:
         raise InputError(str(exc)) from None
 
-    if reset:
-        if settings.pace is None:
-            click.echo("You have no personal pace: each routine uses its own pace.")
-            return
-        _save(save_settings, settings.model_copy(update={"pace": None}), where)
-        click.echo(f"Cleared your personal pace {settings.pace} (in {where}).")
-        click.echo("Each routine uses its own pace again (most use 4-0-6-0).")
-        return
     if pace is not None:
         _save(save_settings, settings.model_copy(update={"pace": str(pace)}), where)
         click.echo(f"Saved your personal pace {pace} in {where}.")
@@ -77,3 +88,18 @@ def _save(save, settings, where) -> None:
         save(settings)
     except OSError as exc:
         raise InputError(f"{where}: cannot be written ({exc.strerror or exc})") from None
+
+
+def _as_found(value: object) -> str:
+    """A pace read from the file as the person would recognise it: as written when it
+    is one, quoted and cut short when it is not (a number, a 0.1 s breath, junk)."""
+    from breathpace.pace_effect import check_personal
+    from breathpace.routine.pattern import BreathPattern
+
+    if isinstance(value, str):
+        try:
+            check_personal(BreathPattern.parse(value))
+            return value
+        except ValueError:
+            return quote(value)
+    return quote(repr(value))

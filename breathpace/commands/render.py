@@ -16,7 +16,8 @@ import click
 from breathpace.audio.mixer import SAMPLE_RATE
 from breathpace.commands.errors import InputError
 from breathpace.commands.options import input_errors, pace_option, tempo_option
-from breathpace.outfile import OutputPathError
+from breathpace.outfile import OutputPathError, check_output
+from breathpace.safe_text import printable
 from breathpace.session.options import Overrides, session_options
 from breathpace.session.prepare import prepare, voice_clips
 from breathpace.track.build import session_mixer, write_session
@@ -29,8 +30,8 @@ from breathpace.track.encode import FormatError, track_format
     "-o",
     "--output",
     required=True,
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="The file to write: .wav, .mp3, .flac or .ogg.",
+    type=click.Path(path_type=Path),
+    help="The file to write: .wav, .mp3, .flac or .ogg (absent, or a plain file to replace).",
 )
 @pace_option
 @tempo_option
@@ -55,6 +56,10 @@ def render_cmd(
     except FormatError as exc:
         raise InputError(str(exc)) from None
     overrides = Overrides(pace=pace, tempo=tempo, theme=theme)
+    try:
+        check_output(output)  # a folder, device, FIFO or link: refused before any work
+    except OutputPathError as exc:
+        raise InputError(f"--output: {exc}") from None
     with input_errors():
         # The same effective dose as `play` (personal pace, accepted changes); render's
         # sound switches are its own flags, off unless given.
@@ -66,17 +71,17 @@ def render_cmd(
     if voice:
         clips, problem = voice_clips(timeline, SAMPLE_RATE)
         if problem:
-            click.echo(f"breathpace: --voice: {problem}; tones only", err=True)
+            click.echo(f"breathpace: --voice: {printable(problem)}; tones only", err=True)
 
     mixer = session_mixer(prepared, tick=tick, breath_tone=breath_tone, voice=clips)
     try:
         write_session(output, prepared, mixer)
     except OutputPathError as exc:
-        raise InputError(str(exc)) from None
+        raise InputError(f"--output: {exc}") from None
     except OSError as exc:
         raise InputError(f"{output}: cannot be written ({exc.strerror or exc})") from None
     seconds = mixer.total_frames / SAMPLE_RATE
     click.echo(
-        f"wrote {output} ({int(seconds // 60)} min {seconds % 60:.0f} s, "
+        f"wrote {printable(output)} ({int(seconds // 60)} min {seconds % 60:.0f} s, "
         f"{SAMPLE_RATE} Hz mono, theme {sound.name}, {prepared.dose.describe()})"
     )

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from breathpace.figures.model import (
+    MAX_POSES,
     Body,
     Chair,
     Contacts,
@@ -23,9 +24,12 @@ from breathpace.figures.model import (
     View,
 )
 from breathpace.safe_text import printable
-from breathpace.tomlfile import loads, plain_message, read_text, show_key, show_value
+from breathpace.tomlfile import MAX_BYTES, loads, plain_message, read_text, show_key, show_value
 
-MAX_FILE_BYTES = 200_000
+#: The same limit as every other TOML file: `check` tells a figure from a routine by
+#: reading it, so one limit means one message for a file too large to be either (the
+#: pose count has its own, far smaller limit, named by the model).
+MAX_FILE_BYTES = MAX_BYTES
 
 
 class FigureError(ValueError):
@@ -56,6 +60,12 @@ def load_figure(path: str | Path) -> Figure:
 
 def parse_figure(text: str, source: str = "<figure>") -> Figure:
     data = loads(text, _one_problem, source)
+    poses = data.get("poses") if isinstance(data, dict) else None
+    if isinstance(poses, dict) and len(poses) > MAX_POSES:
+        # Said once, before thousands of poses are each checked and each reported.
+        raise FigureError(
+            source, [f"poses: at most {MAX_POSES} poses in a figure (found {len(poses):,})"]
+        )
     try:
         figure = Figure.model_validate(data)
     except ValidationError as exc:

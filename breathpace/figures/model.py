@@ -410,8 +410,10 @@ class Figure(_Frozen):
 
     def angles(self, pose: str) -> dict[str, Joint | Body]:
         """The pose's full set of angles: its own joints, the start pose's for the rest,
-        and neutral for what neither names."""
-        own = self.poses[pose]
+        and neutral for what neither names. A pose the figure lacks is the start pose:
+        loading refuses such a routine, but a figure file edited under a running session
+        must not stop the screen."""
+        own = self.poses.get(pose) or self.poses["start"]
         start = self.poses["start"]
         out: dict[str, Joint | Body] = {"body": own.body or start.body or Body()}
         for joint in JOINTS:

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from breathpace import paths
+from breathpace.safe_text import name_text
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -230,6 +231,8 @@ class Journal:
     conn: sqlite3.Connection
     path: Path
     notice: str | None = None
+    notices: tuple[str, ...] = ()
+    """The same, one line each, for a command to print one per line."""
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     @contextlib.contextmanager
@@ -294,15 +297,72 @@ def open_journal(
             conn.close()
         # The cause is kept: the session's writer tells a busy journal from a broken one.
         raise JournalError(f"{path}: cannot open the journal ({exc})") from exc
-    journal = Journal(conn=conn, path=path, notice=notice)
+    journal = Journal(conn=conn, path=path, notice=notice, notices=(notice,) if notice else ())
     # Sessions that could not be written when they were played (a full disk) wait
     # beside the journal; the first open that can write adds them.
     from breathpace.journal.records import import_pending
 
     added = import_pending(journal)
     if added:
-        journal.notice = " ".join([*([notice] if notice else []), *added])
+        journal.notices = (*([notice] if notice else ()), *added)
+        journal.notice = " ".join(journal.notices)
     return journal
+
+
+#: How SQLite says a journal cannot be written now (a full disk, a read-only mount, a
+#: folder where its shared-memory file cannot be made), as opposed to locked or damaged.
+_CANNOT_WRITE = ("disk I/O error", "database or disk is full", "readonly", "unable to open")
+
+
+def open_journal_for_reading(path: Path | None = None) -> Journal:
+    """The journal for a command that only reads it (`history`, `export`): opened as
+    usual when it can be, else, when only writing is impossible (a full disk), read
+    as last saved without writing anything, with a notice saying so.
+
+    A write-ahead-log journal needs to write even to be read (its shared-memory file),
+    so the fallback opens the file as immutable: no locks, no log. Changes still in the
+    log wait there, untouched, for the next open that can write."""
+    path = Path(path) if path is not None else paths.journal_file()
+    try:
+        return open_journal(path)
+    except JournalError as exc:
+        if not any(words in str(exc) for words in _CANNOT_WRITE):
+            raise
+        failure = exc
+    try:
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro&immutable=1",
+            uri=True,
+            isolation_level=None,
+            check_same_thread=False,
+            factory=_Connection,
+        )
+    except sqlite3.Error:
+        raise failure from None
+    try:
+        conn.row_factory = sqlite3.Row
+        readable = user_version(conn) == SCHEMA_VERSION  # an older one needs upgrading
+    except (sqlite3.Error, JournalError):
+        readable = False
+    if not readable:
+        conn.close()
+        raise failure from None
+    log = path.with_name(path.name + "-wal")
+    waiting = log.is_file() and log.stat().st_size > 0
+    notice = f"The journal {path} cannot be written just now ({_reason(failure)}): it is shown " + (
+        "as last saved; its newest changes wait until it can be written."
+        if waiting
+        else "as last saved."
+    )
+    return Journal(conn=conn, path=path, notice=notice, notices=(notice,))
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc)
+    for words in _CANNOT_WRITE:
+        if words in text:
+            return words
+    return text
 
 
 def _connect(path: Path, busy_timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
@@ -418,10 +478,15 @@ def save_checkin(
     note: str = "",
     now: datetime | None = None,
 ) -> None:
-    """The after-session check-in (a second one replaces the first)."""
+    """The after-session check-in (a second one replaces the first).
+
+    A note typed in a terminal whose encoding is not UTF-8 reaches Python with its
+    undecodable bytes kept as lone surrogates, which SQLite cannot store: those bytes
+    are kept as visible `\\xNN` text instead, so the note is saved, never lost."""
     for name, value in (("effort", effort), ("pain", pain)):
         if value is not None and not 0 <= value <= 10:
             raise ValueError(f"{name} must be between 0 and 10")
+    note = name_text(note)
     with journal.transaction() as conn:
         conn.execute(
             "INSERT OR REPLACE INTO checkin (session_id, effort, pain, note, at) "

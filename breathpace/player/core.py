@@ -87,8 +87,12 @@ class Plan:
             pace_override=pace_override,
             tempo_scale=tempo_scale,
             end_frame=frame_of(timeline.duration_ms, sample_rate),
+            # Read from the columns: building every Segment of a 400,000-segment
+            # timeline here would cost a hundred megabytes for a handful of waits.
             wait_frames=tuple(
-                frame_of(s.start_ms, sample_rate) for s in timeline.segments if s.kind is Kind.WAIT
+                frame_of(start, sample_rate)
+                for shape, start, _, _ in timeline.segments.rows()
+                if shape["kind"] is Kind.WAIT
             ),
         )
 

@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 from breathpace.routine.pattern import BreathPattern, Tempo, seconds_to_ms
-from breathpace.safe_text import BIDI_CONTROLS, CONTROL_RE, is_control, stand_in
+from breathpace.safe_text import CONTROL_RE, SHOWN_ESCAPED, is_control, stand_in
 
 MAX_SETS = 100
 MAX_REPS = 1000
@@ -34,14 +34,15 @@ MAX_CYCLES = 10_000
 MAX_ITEMS = 200
 MAX_TOTAL_S = 4 * 3600
 
+MAX_TITLE = 100
 MAX_TAGS = 12
 MAX_TAG_LENGTH = 30
 
-#: No control characters, line breaks or bidirectional controls (for editors' schema
-#: checks; `_no_controls` is what breathpace itself applies, with a better message).
+#: No control characters, line breaks, bidirectional controls or invisible marks (for
+#: editors' schema checks; `_no_controls` is what breathpace applies, with a better message).
 TEXT_PATTERN = (
     "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029"
-    + "".join(f"\\u{ord(c):04x}" for c in sorted(BIDI_CONTROLS))
+    + "".join(f"\\u{ord(c):04x}" for c in sorted(SHOWN_ESCAPED))
     + "]*$"
 )
 
@@ -436,7 +437,7 @@ class Routine(_Frozen):
 
     format: Literal[1]
     """The routine format version; always 1 for now."""
-    title: Text = Field(min_length=1, max_length=100)
+    title: Text = Field(min_length=1, max_length=MAX_TITLE)
     """The routine's title."""
     summary: Text = Field(default="", max_length=400)
     """One or two sentences on what the routine is for."""

@@ -88,6 +88,22 @@ class BreathPattern:
         )
 
 
+#: A pace a person chooses for every routine (`breathpace pace`, `--pace`, Find my pace,
+#: the settings file) is a breath of 2 to 60 s: 30 down to 1 breath a minute. Faster
+#: is panting, slower is a breath hold, neither a pace to move with.
+MIN_CYCLE_MS = 2_000
+MAX_CYCLE_MS = 60_000
+
+
+def check_chosen_pace(pace: BreathPattern) -> None:
+    """ValueError in words when `pace` is outside what a chosen pace may be."""
+    if not MIN_CYCLE_MS <= pace.cycle_ms <= MAX_CYCLE_MS:
+        raise ValueError(
+            f"a pace is a breath of {MIN_CYCLE_MS // 1000} to {MAX_CYCLE_MS // 1000} s "
+            f"(this one is {pace.cycle_ms / 1000:g} s)"
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Tempo:
     """Strength-training tempo `E-P-C-P`: eccentric, pause, concentric, pause (ms).

@@ -41,7 +41,7 @@ from breathpace.player.events import (
     StateChanged,
 )
 from breathpace.safe_text import name_text
-from breathpace.timeline.segment import Mark, Segment
+from breathpace.timeline.segment import Kind, Mark, Segment
 
 if TYPE_CHECKING:
     from breathpace.player import Player
@@ -51,9 +51,12 @@ if TYPE_CHECKING:
 def planned_rows(timeline: Timeline) -> dict[tuple[int, str], tuple[str, int, int]]:
     """(item number, side) -> (name, sets, reps per set) for every item that has reps."""
     rows: dict[tuple[int, str], tuple[str, int, int]] = {}
-    for seg in timeline.segments:
-        if seg.is_rep:
-            rows.setdefault((seg.exercise, seg.side or ""), (seg.exercise_name, seg.sets, seg.reps))
+    # Read from the columns, so a long routine's segments are not all built to be kept.
+    for f, _start, _set, rep in timeline.segments.rows():
+        if f["kind"] is Kind.PHASE and rep > 0:
+            rows.setdefault(
+                (f["exercise"], f["side"] or ""), (f["exercise_name"], f["sets"], f["reps"])
+            )
     return rows
 
 

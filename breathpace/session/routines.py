@@ -16,7 +16,7 @@ from pathlib import Path
 
 from breathpace import library
 from breathpace.journal.dose import DoseBook, dose_book
-from breathpace.library import Resolved, load_measured_routine
+from breathpace.library import Resolved
 from breathpace.routine.load import RoutineError
 from breathpace.routine.model import Routine
 from breathpace.session.dose import Dose, personal_dose
@@ -66,7 +66,7 @@ def load_entry(
     book: DoseBook | None = None,
 ) -> Entry:
     try:
-        routine, own_ms = load_measured_routine(path)
+        routine, own_ms = library.load_measured(path)  # as `check` judges it
         dose = personal_dose(path.stem, routine, settings_pace, book)
         if dose.routine is routine and dose.pace is None and dose.tempo == 1:
             ms = own_ms  # played as written: the length loading measured

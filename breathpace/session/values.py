@@ -10,7 +10,8 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from breathpace.routine.pattern import BreathPattern
+from breathpace.routine.pattern import BreathPattern, check_chosen_pace
+from breathpace.safe_text import quote
 from breathpace.session.errors import SessionError
 
 #: The tempo scales the command line accepts: the player's own range (its slower and
@@ -23,9 +24,11 @@ _RANGE_TEXT = f"{float(TEMPO_RANGE[0]):g} and {float(TEMPO_RANGE[1]):g}"
 
 def parse_pace(text: str, source: str = "--pace") -> BreathPattern:
     try:
-        return BreathPattern.parse(text)
+        pace = BreathPattern.parse(text)
+        check_chosen_pace(pace)  # the rule `breathpace pace` applies
     except ValueError as exc:
-        raise SessionError(f"{source}: {exc} (found {text!r})") from None
+        raise SessionError(f"{source}: {exc} (found {quote(text)})") from None
+    return pace
 
 
 def parse_tempo(text: str | float | Fraction | None, source: str = "--tempo") -> Fraction:
@@ -38,13 +41,17 @@ def parse_tempo(text: str | float | Fraction | None, source: str = "--tempo") ->
         try:
             number = float(text)
         except ValueError:
-            raise SessionError(f"{source}: must be a number like 1.2 (found {text!r})") from None
+            raise SessionError(
+                f"{source}: must be a number like 1.2 (found {quote(str(text))})"
+            ) from None
         if not math.isfinite(number):
-            raise SessionError(f"{source}: must be between {_RANGE_TEXT} (found {text!r})")
+            raise SessionError(
+                f"{source}: must be between {_RANGE_TEXT} (found {quote(str(text))})"
+            )
         value = Fraction(str(text)) if isinstance(text, str) else Fraction(number)
     low, high = TEMPO_RANGE
     if not low <= value <= high:
-        raise SessionError(f"{source}: must be between {_RANGE_TEXT} (found {str(text)!r})")
+        raise SessionError(f"{source}: must be between {_RANGE_TEXT} (found {quote(str(text))})")
     return value
 
 

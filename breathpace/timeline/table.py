@@ -7,15 +7,19 @@ and per segment only what varies (its shape, absolute start, set and rep) in com
 integer arrays. Compiling then costs a few list operations per set instead of one
 object per segment, and `check` never builds a segment at all.
 
-A Segment is made the first time it is asked for and then kept, so the same index
-always gives the very same object, as it did when the timeline was a tuple. (Two
-threads asking at the same instant may each make one; the two are equal, and the
-code compares segments by value, never by identity.)
+A Segment is made when it is asked for. The most recently asked are kept (a few
+thousand: the player asks for the one playing and its neighbours many times a second),
+so memory stays flat however long the routine; a whole walk (the mixer's, once) makes
+each segment for the caller without keeping it. The same index always gives an equal
+segment; the code compares segments by value, never by identity. A table made from
+existing Segment objects keeps them all, as given.
 """
 
 from __future__ import annotations
 
+import contextlib
 from array import array
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import fields
 from typing import Any
@@ -25,6 +29,8 @@ from breathpace.timeline.segment import Segment
 #: Fields stored per segment (or derived from its position); every other field of
 #: Segment belongs to the shape, so a new optional field needs no change here.
 _PER_SEGMENT = ("index", "start_ms", "set", "rep", "halfway_ms")
+#: How many recently asked segments a compiled table keeps.
+KEPT = 4096
 SHAPE_FIELDS = tuple(f.name for f in fields(Segment) if f.name not in _PER_SEGMENT)
 
 #: A shape: the repeating fields as Segment keywords, and the halfway cue's offset
@@ -35,7 +41,7 @@ Shape = tuple[dict[str, Any], int | None]
 class SegmentTable(Sequence[Segment]):
     """An immutable sequence of contiguous segments stored as columns."""
 
-    __slots__ = ("_end", "_made", "_rep", "_set", "_shape", "_shapes", "_start")
+    __slots__ = ("_end", "_keep_all", "_made", "_rep", "_set", "_shape", "_shapes", "_start")
 
     def __init__(
         self,
@@ -54,7 +60,8 @@ class SegmentTable(Sequence[Segment]):
         self._set = set_
         self._rep = rep
         self._end = end_ms
-        self._made: list[Segment | None] = [None] * len(start)
+        self._made: OrderedDict[int, Segment] = OrderedDict()
+        self._keep_all = False
 
     @classmethod
     def from_segments(cls, segments: Iterable[Segment]) -> SegmentTable:
@@ -76,7 +83,8 @@ class SegmentTable(Sequence[Segment]):
             set_.append(seg.set)
             rep.append(seg.rep)
         table = cls(shapes, shape, start, set_, rep, segs[-1].end_ms if segs else 0)
-        table._made[:] = segs
+        table._made = OrderedDict(enumerate(segs))
+        table._keep_all = True
         return table
 
     @property
@@ -102,15 +110,15 @@ class SegmentTable(Sequence[Segment]):
         return self._get(i)
 
     def __iter__(self) -> Iterator[Segment]:
-        # The whole walk (the mixer and the player make one) builds what is missing
-        # inline: a call per segment to _get would cost a third more.
+        # The whole walk (the mixer makes one) builds what is missing inline, and keeps
+        # none of it: a call per segment to _get would cost a third more.
         made, shapes, make = self._made, self._shapes, Segment
         columns = zip(self._shape, self._start, self._set, self._rep, strict=True)
         for i, (sid, start, set_, rep) in enumerate(columns):
-            seg = made[i]
+            seg = made.get(i)
             if seg is None:
                 values, half = shapes[sid]
-                seg = made[i] = make(
+                seg = make(
                     index=i,
                     start_ms=start,
                     set=set_,
@@ -121,7 +129,7 @@ class SegmentTable(Sequence[Segment]):
             yield seg
 
     def _get(self, i: int) -> Segment:
-        seg = self._made[i]
+        seg = self._made.get(i)
         if seg is None:
             values, half = self._shapes[self._shape[i]]
             start = self._start[i]
@@ -134,6 +142,11 @@ class SegmentTable(Sequence[Segment]):
                 **values,
             )
             self._made[i] = seg
+            if not self._keep_all and len(self._made) > KEPT:
+                # The oldest asked goes. Another thread (the audio one) may be asking at
+                # the same instant: losing this race only keeps one segment more.
+                with contextlib.suppress(KeyError):
+                    self._made.popitem(last=False)
         return seg
 
     def rows(self) -> Iterator[tuple[dict[str, Any], int, int, int]]:

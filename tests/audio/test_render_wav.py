@@ -262,4 +262,7 @@ def test_an_unwritable_output_is_one_line(routine_file, tmp_path):
     out = tmp_path / "no-such-folder" / "x.wav"
     result = CliRunner().invoke(main, ["render", str(routine_file), "-o", str(out)])
     assert result.exit_code == 2
-    assert result.stderr.strip() == f"breathpace: {out.parent} is not an existing folder"
+    assert result.stderr.strip() == (
+        f"breathpace: --output: {out.parent} is not an existing folder"
+    )
+    assert not out.parent.exists()

@@ -216,12 +216,12 @@ def _ms(name: str, pace: str) -> float:
         (
             ["5-0"],
             "breathpace: PACE: breath pattern must be four numbers of seconds joined by "
-            "dashes, like \"4-0-6-0\" (found '5-0')\n",
+            'dashes, like "4-0-6-0" (found "5-0")\n',
         ),
         (
             ["0.5-0-0.5-0"],
-            "breathpace: PACE: a personal pace is a breath of 2 to 60 s (this one is 1 s) "
-            "(found '0.5-0-0.5-0')\n",
+            "breathpace: PACE: a pace is a breath of 2 to 60 s (this one is 1 s) "
+            '(found "0.5-0-0.5-0")\n',
         ),
         (["5-0-7-0", "--reset"], "breathpace: give a pace or --reset, not both\n"),
     ],
@@ -262,7 +262,7 @@ def test_tempo_outside_the_players_range_is_one_line_and_exit_2(command, tempo, 
     proc = bp(*args, "--tempo", tempo)
     assert proc.returncode == 2
     assert proc.stdout == ""
-    assert proc.stderr == f"breathpace: --tempo: must be between 0.5 and 2 (found '{tempo}')\n"
+    assert proc.stderr == f'breathpace: --tempo: must be between 0.5 and 2 (found "{tempo}")\n'
     assert not (tmp_path / "out.wav").exists()
 
 
@@ -286,7 +286,7 @@ def test_a_device_that_matches_nothing_is_one_line_listing_the_devices():
     names = [line.split(None, 1)[1] for line in devices.stdout.splitlines()[1:]]
     assert names
     listed = "; ".join(f'{i} "{name}"' for i, name in enumerate(names))
-    line = f"device 'no-such-speaker' matches no playback device (the devices: {listed})\n"
+    line = f'device "no-such-speaker" matches no playback device (the devices: {listed})\n'
     # The line blames --device (or --audio KIND, when that was asked for too).
     for command, prefix in (
         (["play", "box", "--plain"], "breathpace: --device: "),

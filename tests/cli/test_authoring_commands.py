@@ -196,10 +196,10 @@ def test_preview_tempo_stretches():
         (
             ["--pace", "4-6"],
             "breathpace: --pace: breath pattern must be four numbers of seconds joined by "
-            "dashes, like \"4-0-6-0\" (found '4-6')\n",
+            'dashes, like "4-0-6-0" (found "4-6")\n',
         ),
-        (["--tempo", "fast"], "breathpace: --tempo: must be a number like 1.2 (found 'fast')\n"),
-        (["--tempo", "9"], "breathpace: --tempo: must be between 0.5 and 2 (found '9')\n"),
+        (["--tempo", "fast"], 'breathpace: --tempo: must be a number like 1.2 (found "fast")\n'),
+        (["--tempo", "9"], 'breathpace: --tempo: must be between 0.5 and 2 (found "9")\n'),
     ],
 )
 def test_preview_bad_options_are_one_line(args, message):
@@ -299,7 +299,7 @@ def test_new_rejects_a_name_that_is_not_a_file_name():
     assert result.exit_code == 2
     assert result.stderr == (
         "breathpace: NAME: use letters, digits, - and _ only, like my-bridges "
-        "(found 'my bridges!')\n"
+        '(found "my bridges!")\n'
     )
 
 

@@ -131,3 +131,36 @@ def test_the_readme_figure_example_passes_check(tmp_path: Path):
     assert result.exit_code == 0, result.output
     figure = load_figure(path)
     assert figure.poses["top"].contacts is not None and figure.poses["top"].limits
+
+
+def _many_poses(count: int, padding: int = 0) -> str:
+    poses = "".join(f"[poses.p{i}]\nhip_l = {{ flex = 10 }}\n" for i in range(count))
+    return (
+        'format = 1\ntitle = "Many"\n[poses.start]\nbody = { pitch = 90 }\n'
+        + poses
+        + "#" * padding
+        + "\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("count", "padding", "line"),
+    [
+        (10_000, 0, "poses: at most 24 poses in a figure (found 10,001)"),
+        (30, 0, "poses: at most 24 poses in a figure (found 31)"),
+        (10, 1_000_000, f"file is larger than {MAX_FILE_BYTES:,} bytes"),
+    ],
+    ids=["10000-poses-358-kb", "31-poses", "over-1-mb"],
+)
+def test_check_and_figure_give_the_same_one_line_whatever_the_size(
+    tmp_path: Path, count: int, padding: int, line: str
+):
+    # One limit for every TOML file: a figure between the old figure limit and the
+    # routine limit is judged as a figure, not as a routine missing its exercises.
+    path = tmp_path / "many.toml"
+    path.write_text(_many_poses(count, padding), "utf-8")
+    check = CliRunner().invoke(main, ["check", str(path)])
+    figure = CliRunner().invoke(main, ["figure", str(path)])
+    assert check.exit_code == figure.exit_code == 2
+    assert check.stderr == f"error: {path}: {line}\n"
+    assert figure.stderr == f"breathpace: {path}: {line}\n"

@@ -265,7 +265,10 @@ def test_disk_still_full_at_the_end_saves_the_session_for_the_next_start(tmp_pat
     saved = [n for n in play.notices() if "was saved as" in n]
     assert len(saved) == 1, play.output()
     # Not "cut short": the end is kept, not lost.
-    pending = list((tmp_path / f"breathpace-pending-{os.getuid()}").glob("journal-pending-*.json"))
+    folder = Path(os.environ["XDG_STATE_HOME"]) / "breathpace" / "pending"
+    pending = list(folder.glob("journal-pending-*.json"))
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert pending[0].stat().st_mode & 0o777 == 0o600
     assert len(pending) == 1 and str(pending[0]) in saved[0]
 
     filler.unlink()
@@ -322,3 +325,49 @@ def test_history_from_another_folder_finds_a_routine_played_by_relative_path(tmp
     (tmp_path / "quick-tilts.toml").rename(elsewhere / "renamed.toml")
     shown = history(env, elsewhere)
     assert "cannot be found" not in shown and "quick-tilts: Hold steady" in shown
+
+
+@pytest.mark.slow
+def test_with_the_disk_full_history_and_export_still_read_the_journal(
+    tmp_path, tiny_disk, monkeypatch
+):
+    """A person whose disk filled up can still see and export what they practised."""
+    from click.testing import CliRunner
+
+    from breathpace.cli import main
+    from breathpace.journal.db import open_journal
+    from breathpace.journal.records import EndSession, StartSession, apply_write
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tiny_disk))
+    start = StartSession(
+        routine="pelvic-tilts",
+        source="/x.toml",
+        title="Pelvic tilts",
+        mode="plain",
+        pace="4-0-6-0",
+        tempo_scale=1.0,
+        planned_ms=60_000,
+        started_at="2026-11-30T08:00:00+00:00",
+        rows=((1, "", "Tilt", 1, 8),),
+    )
+    with open_journal() as journal, journal.transaction() as conn:
+        sid = apply_write(conn, start, 0)
+        apply_write(conn, EndSession("2026-11-30T08:01:00+00:00", "completed", 60_000), sid)
+    _fill(tiny_disk)
+    journal_file = tiny_disk / "breathpace" / "journal.sqlite3"
+    before = journal_file.read_bytes()
+
+    shown = CliRunner().invoke(main, ["history"])
+    exported = CliRunner().invoke(main, ["export", "--csv", "-"])
+    for result in (shown, exported):
+        assert result.exit_code == 0, result.output
+        assert result.stderr == (
+            f"breathpace: The journal {journal_file} cannot be written just now "
+            "(disk I/O error): it is shown as last saved.\n"
+        )
+    assert "pelvic-tilts" in shown.stdout and "completed" in shown.stdout
+    assert exported.stdout.splitlines()[1].startswith("1,2026-11-30,")
+    # Writing still says plainly that it cannot.
+    note = CliRunner().invoke(main, ["history", "--note", "fine"])
+    assert note.exit_code == 1 and "cannot open the journal" in note.stderr
+    assert journal_file.read_bytes() == before

@@ -137,7 +137,10 @@ def test_export_csv_one_row_per_session_with_checkin_and_followup(tmp_path):
 def test_export_to_a_missing_folder_is_one_line_exit_2(tmp_path):
     result = CliRunner().invoke(main, ["export", "--csv", str(tmp_path / "no" / "x.csv")])
     assert result.exit_code == 2
-    assert len(result.output.strip().splitlines()) == 1 and "does not exist" in result.output
+    assert (
+        len(result.output.strip().splitlines()) == 1
+        and "is not an existing folder" in result.output
+    )
 
 
 def test_check_in_and_next_day_answer_from_the_command_line():

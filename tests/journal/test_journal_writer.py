@@ -179,7 +179,8 @@ def test_a_journal_still_full_at_the_end_is_saved_and_completed_next_time():
     conn = writer.journal.conn
     conn.execute(f"PRAGMA max_page_count = {conn.execute('PRAGMA page_count').fetchone()[0]}")
     writer.submit(rep(2))
-    writer.submit(RepProgress(2, "", "y" * 20_000, 1, 50, 1, 0, 1200))
+    for item in range(2, 12):  # more than the pages left (names as long as a saved one may be)
+        writer.submit(RepProgress(item, "", "y" * 4_000, 1, 50, 1, 0, 1200))
     writer.submit(EndSession("2026-11-30T08:05:00+00:00", "completed", 1800))
     writer.close(timeout=1)
     notices = writer.take_notices()

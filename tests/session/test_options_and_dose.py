@@ -34,7 +34,7 @@ def test_settings_are_the_defaults_and_the_command_line_wins():
     [
         (Overrides(pace="4-6"), "--pace: breath pattern"),
         (Overrides(volume=3), "--volume: must be between 0 and 1 (found 3)"),
-        (Overrides(tempo="9"), "--tempo: must be between 0.5 and 2 (found '9')"),
+        (Overrides(tempo="9"), '--tempo: must be between 0.5 and 2 (found "9")'),
         (Overrides(audio="loud"), "--audio: unknown backend 'loud'"),
     ],
 )

@@ -52,11 +52,11 @@ def routine_file(tmp_path: Path) -> Path:
 
 
 def test_prepare_compiles_the_timeline_at_the_effective_dose(routine_file):
-    save_settings(Settings(pace="1-0-0.5-0"))
+    save_settings(Settings(pace="1-0-1-0"))
     prepared = prepare(str(routine_file), session_options())
     assert prepared.name == "paced" and prepared.source == str(routine_file)
-    assert prepared.dose.describe() == "your pace 1-0-0.5-0, from settings"
-    expected = compile(load_routine(routine_file), BreathPattern.parse("1-0-0.5-0"))
+    assert prepared.dose.describe() == "your pace 1-0-1-0, from settings"
+    expected = compile(load_routine(routine_file), BreathPattern.parse("1-0-1-0"))
     assert prepared.timeline == expected
     own = prepare(str(routine_file), session_options(), personal_pace=False)
     assert own.dose.pace is None and own.timeline == compile(load_routine(routine_file))
@@ -134,8 +134,8 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
 def test_one_personal_dose_in_list_preview_render_and_play(user_routines_dir, tmp_path):
     """A saved personal pace gives the same timings everywhere, and each says so."""
     (user_routines_dir / "paced.toml").write_text(ROUTINE, "utf-8")
-    save_settings(Settings(pace="1-0-0.5-0", audio="none", seen_safety=True))
-    ms = compile(load_routine(user_routines_dir / "paced.toml"), BreathPattern.parse("1-0-0.5-0"))
+    save_settings(Settings(pace="1-0-1-0", audio="none", seen_safety=True))
+    ms = compile(load_routine(user_routines_dir / "paced.toml"), BreathPattern.parse("1-0-1-0"))
     total = ms.duration_ms
     assert total != compile(load_routine(user_routines_dir / "paced.toml")).duration_ms
 
@@ -143,17 +143,17 @@ def test_one_personal_dose_in_list_preview_render_and_play(user_routines_dir, tm
     assert listed.returncode == 0, listed.stderr
     row = next(line for line in listed.stdout.splitlines() if line.split()[:1] == ["paced"])
     assert fmt.length(total) in row
-    assert "Lengths at your pace 1-0-0.5-0, from settings." in listed.stdout
+    assert "Lengths at your pace 1-0-1-0, from settings." in listed.stdout
 
     preview = _cli("preview", "paced")
     assert preview.returncode == 0, preview.stderr
-    assert preview.stdout.splitlines()[1] == "your pace 1-0-0.5-0, from settings"
+    assert preview.stdout.splitlines()[1] == "your pace 1-0-1-0, from settings"
     assert f"({total / 1000:g} s)" in preview.stdout.splitlines()[-1]
 
     wav = tmp_path / "paced.wav"
     render = _cli("render", "paced", "-o", str(wav))
     assert render.returncode == 0, render.stderr
-    assert "your pace 1-0-0.5-0, from settings" in render.stdout
+    assert "your pace 1-0-1-0, from settings" in render.stdout
     import wave
 
     with wave.open(str(wav)) as w:
@@ -161,7 +161,7 @@ def test_one_personal_dose_in_list_preview_render_and_play(user_routines_dir, tm
 
     play = _cli("play", "paced", "--plain")
     assert play.returncode == 0, play.stderr
-    assert "your pace 1-0-0.5-0, from settings" in play.stdout.splitlines()
+    assert "your pace 1-0-1-0, from settings" in play.stdout.splitlines()
     seconds = [float(m) for m in re.findall(r"  (\d+\.\d)s$", play.stdout, re.MULTILINE)]
     assert sum(seconds) * 1000 == pytest.approx(total, abs=50)
 

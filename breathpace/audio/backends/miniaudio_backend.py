@@ -53,6 +53,7 @@ import numpy as np
 
 from breathpace.audio.backends import REGISTRY, BackendError, NoSuchDevice
 from breathpace.audio.backends.quiet_fd import quiet_stderr
+from breathpace.safe_text import quote
 
 SAMPLE_RATE = 44100
 #: The device period. A pause or a volume change is heard within PERIODS of them
@@ -162,7 +163,8 @@ def find_device(device: str | int) -> dict:
     """A playback device by index (`2`, `"2"`) or by name (exact, else a unique part)."""
     devices = list_playback_devices()
     # The one line names every device, so the person can retype it without another step.
-    known = "; ".join(f'{d["index"]} "{d["name"]}"' for d in devices) or "none"
+    # Names come from outside (a Bluetooth speaker names itself): shown as `devices` does.
+    known = "; ".join(f"{d['index']} {quote(d['name'])}" for d in devices) or "none"
     if isinstance(device, int) or (isinstance(device, str) and device.strip().isdigit()):
         i = int(device)
         if 0 <= i < len(devices):
@@ -176,9 +178,11 @@ def find_device(device: str | int) -> dict:
     if len(partial) == 1:
         return partial[0]
     if partial:
-        names = "; ".join(f'{d["index"]} "{d["name"]}"' for d in partial)
-        raise NoSuchDevice(f"device {device!r} matches several devices: {names}")
-    raise NoSuchDevice(f"device {device!r} matches no playback device (the devices: {known})")
+        names = "; ".join(f"{d['index']} {quote(d['name'])}" for d in partial)
+        raise NoSuchDevice(f"device {quote(str(device))} matches several devices: {names}")
+    raise NoSuchDevice(
+        f"device {quote(str(device))} matches no playback device (the devices: {known})"
+    )
 
 
 def open_miniaudio(
