@@ -39,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 ROUTINE = """\
 format = 1
@@ -78,9 +79,11 @@ async def child(size: str, runs: int) -> None:
 
     from breathpace.audio.backends.silent import SilentBackend
     from breathpace.clock import FakeClock
-    from breathpace.player import Player
+    from breathpace.library import Resolved
     from breathpace.routine.load import parse_routine
-    from breathpace.session.run import Session
+    from breathpace.session.options import Overrides, session_options
+    from breathpace.session.prepare import prepare
+    from breathpace.session.runner import SessionRunner
     from breathpace.settings import Settings, save_settings
     from breathpace.tui.app import BreathpaceApp
     from breathpace.tui.screens.player import PlayerScreen
@@ -91,8 +94,17 @@ async def child(size: str, runs: int) -> None:
     routine = parse_routine(ROUTINE.format(sets=sets, reps=reps))
     clock = FakeClock(1000.0)
     backend = SilentBackend(clock=clock)
-    player = Player(routine, backend=backend)
-    session = Session(player, routine_name="quick", source="bench", mode="tui")
+    # Built as every session is: prepared, then opened by its runner on the silent device.
+    resolved = Resolved(name="quick", path=Path("quick.toml"), routine=routine, builtin=False)
+    prepared = prepare(
+        resolved,
+        session_options(Overrides()),
+        personal_pace=False,
+        journal_dose=False,
+        source="bench",
+    )
+    session = SessionRunner(prepared, mode="tui", backend=backend, clock=clock).open()
+    player = session.player
     app = BreathpaceApp(
         backend=backend,
         clock=clock,

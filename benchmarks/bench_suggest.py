@@ -34,9 +34,9 @@ def main() -> None:
     os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="bp-bench-suggest-")
     from breathpace.journal import history
     from breathpace.journal.db import open_journal, save_checkin, save_followup
-    from breathpace.journal.recorder import start_session
     from breathpace.journal.suggest import suggest
     from breathpace.library import resolve
+    from breathpace.session.recorder import start_session
     from breathpace.timeline import compile
 
     timeline = compile(resolve("glute-bridge").routine)

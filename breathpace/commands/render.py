@@ -52,14 +52,14 @@ def render_cmd(
     """Render ROUTINE (a built-in name, your routine's name, or a path) to an audio file:
     WAV, or MP3 / FLAC / Ogg Vorbis with chapters (and, in MP3, a figure per chapter)."""
     try:
+        check_output(output)  # a folder, device, FIFO or link: refused before any work
+    except OutputPathError as exc:
+        raise InputError(f"--output: {exc}") from None
+    try:
         track_format(output)
     except FormatError as exc:
         raise InputError(str(exc)) from None
     overrides = Overrides(pace=pace, tempo=tempo, theme=theme)
-    try:
-        check_output(output)  # a folder, device, FIFO or link: refused before any work
-    except OutputPathError as exc:
-        raise InputError(f"--output: {exc}") from None
     with input_errors():
         # The same effective dose as `play` (personal pace, accepted changes); render's
         # sound switches are its own flags, off unless given.

@@ -54,7 +54,9 @@ class Sound:
         self.sample_rate = sample_rate
         self.theme = theme
         self.audible = audible
-        self._opts = {"tick": tick, "breath_tone": breath_tone, "voice": voice}
+        self.tick = tick
+        self.breath_tone = breath_tone
+        self.voice = voice
 
     def mixer_for(self, timeline: Timeline) -> Mixer | None:
         """The mixer that renders `timeline`, or None when nothing is heard."""
@@ -63,7 +65,15 @@ class Sound:
         # Imported here: the mixer loads numpy, which a silent session never needs.
         from breathpace.audio.mixer import Mixer
 
-        return Mixer(timeline, self.theme, self.sample_rate, **self._opts)
+        assert self.theme is not None  # an audible plan always has its theme
+        return Mixer(
+            timeline,
+            self.theme,
+            self.sample_rate,
+            tick=self.tick,
+            breath_tone=self.breath_tone,
+            voice=self.voice,
+        )
 
 
 class Source:

@@ -39,6 +39,7 @@ from breathpace.session.recorder import SessionRecorder, record_session
 from breathpace.session.run import WatchReloader, open_session_backend
 
 if TYPE_CHECKING:
+    from breathpace.audio.backends import Backend
     from breathpace.player import Player
 
 #: The modes a session is played in, as the journal records them.
@@ -70,7 +71,7 @@ class SessionRunner:
         prepared: Prepared,
         *,
         mode: str,
-        backend: Any = None,
+        backend: Backend | None = None,
         clock: Any = None,
         journal: bool = True,
     ):
@@ -151,14 +152,16 @@ class SessionRunner:
         from breathpace.player import Player
 
         prepared, options = self.prepared, self.prepared.options
+        backend = self._backend
+        assert backend is not None, "open() builds the player once the device is open"
         clips = None
-        if options.voice and capabilities_of(self._backend).renders:
-            clips, problem = voice_clips(prepared.timeline, self._backend.sample_rate)
+        if options.voice and capabilities_of(backend).renders:
+            clips, problem = voice_clips(prepared.timeline, backend.sample_rate)
             if problem:
                 notes.append(f"Voice: {problem}; the tones carry on.")
         return Player(
             prepared.routine,
-            backend=self._backend,
+            backend=backend,
             pace=prepared.dose.pace,
             tempo_scale=prepared.dose.tempo,
             theme=prepared.theme,

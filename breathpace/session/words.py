@@ -192,7 +192,9 @@ def pace_label(routine: Routine, pace_text: str) -> str:
     """What a routine's pace line says: "pace 4-0-6-0", or for a routine of breathing
     blocks only (whose own patterns are what plays) "pattern 4-7-8-0"."""
     if breathing_only(routine):
-        patterns = dict.fromkeys(block_pattern(item) for item in routine.exercise)
+        patterns = dict.fromkeys(
+            block_pattern(item) for item in routine.exercise if isinstance(item, Breathing)
+        )
         return "pattern " + ", ".join(patterns)
     return f"pace {pace_text}"
 

@@ -14,7 +14,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding
@@ -32,6 +32,9 @@ from breathpace.tui.screens.followup import maybe_followup
 from breathpace.tui.screens.player import PlayerScreen
 from breathpace.tui.screens.safety import maybe_safety
 from breathpace.tui.text import shown
+
+if TYPE_CHECKING:
+    from breathpace.audio.backends import Backend
 
 #: Exit statuses for a session ended by a signal, as a shell would report them.
 SIGNAL_EXIT = {"SIGINT": 130, "SIGTERM": 143, "SIGHUP": 129}
@@ -66,7 +69,7 @@ class BreathpaceApp(App[None]):
         self,
         *,
         settings: Settings | None = None,
-        backend: Any = None,
+        backend: Backend | None = None,
         clock: Any = None,
         first: Callable[[], Screen] | None = None,
         calm: bool | None = None,

@@ -113,7 +113,7 @@ def test_new_refuses_a_device_node_given_with_its_toml_name(tmp_path):
 
 @pytest.mark.parametrize("kind", ["export", "render", "new"])
 def test_an_existing_plain_file_is_replaced_and_keeps_its_mode(tmp_path, kind):
-    target = tmp_path / ("mine.toml" if kind == "new" else "mine.out")
+    target = tmp_path / ("mine.toml" if kind == "new" else "mine.wav")
     target.write_text("old")
     target.chmod(0o644)
     result = CliRunner().invoke(main, command(kind, str(target), tmp_path))
@@ -125,7 +125,7 @@ def test_an_existing_plain_file_is_replaced_and_keeps_its_mode(tmp_path, kind):
 
 @pytest.mark.parametrize("kind", ["export", "render", "new"])
 def test_a_missing_folder_is_one_line(tmp_path, kind):
-    target = tmp_path / "nowhere" / "deeper" / ("x.toml" if kind == "new" else "x.out")
+    target = tmp_path / "nowhere" / "deeper" / ("x.toml" if kind == "new" else "x.wav")
     result = CliRunner().invoke(main, command(kind, str(target), tmp_path))
     if kind == "new":
         # `new` makes the folders of a new routine's path, as it always has.

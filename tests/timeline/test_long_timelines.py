@@ -4,12 +4,11 @@ player the same memory as a short one after start-up."""
 
 from __future__ import annotations
 
-from breathpace.journal.recorder import planned_rows
-
 from breathpace.audio.backends.silent import SilentBackend
 from breathpace.clock import FakeClock
 from breathpace.player import Player
 from breathpace.routine.load import parse_routine
+from breathpace.session.recorder import planned_rows
 from breathpace.timeline import compile
 from breathpace.timeline.table import KEPT
 

@@ -111,14 +111,14 @@ def test_an_unwritable_folder_is_one_line(routine: Path, tmp_path: Path):
     folder.mkdir()
     folder.chmod(0o555)
     prefix = tuple(bound_by_permissions())
-    for args in (
-        ["render", str(routine), "-o", str(folder / "t.mp3")],
-        ["feed", str(folder), str(routine), "--base-url", "http://x.test/"],
+    for args, option in (
+        (["render", str(routine), "-o", str(folder / "t.mp3")], "--output: "),
+        (["feed", str(folder), str(routine), "--base-url", "http://x.test/"], ""),
     ):
         proc = breathpace(*args, prefix=prefix)
         assert proc.returncode == 2, proc.stderr
         assert proc.stderr.strip().splitlines() == [
-            f"breathpace: cannot write in {folder} (Permission denied)"
+            f"breathpace: {option}cannot write in {folder} (Permission denied)"
         ]
     assert list(folder.iterdir()) == []
 
