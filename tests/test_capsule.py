@@ -6,11 +6,19 @@ import os
 import signal
 import subprocess
 import sys
+from datetime import date, timedelta
 
 import pytest
 from click.testing import CliRunner
 
-from breathpace.capsule import CAPSULE_ROUTINES, SLOTS, capsule_for, capsule_routine
+from breathpace.capsule import (
+    CAPSULE_ROUTINES,
+    CAPSULE_VARIANTS,
+    SLOTS,
+    capsule_for,
+    capsule_of_the_day,
+    capsule_routine,
+)
 from breathpace.cli import main
 from breathpace.fmt import length
 from breathpace.library import data_dir, load_routine
@@ -62,6 +70,14 @@ def test_capsule_routine_rejects_unknown_slot():
         capsule_routine("lunch")
 
 
+def _day_of(name: str, slot: str) -> date:
+    """A day on which `name` is the slot's capsule."""
+    day = date(2026, 12, 7)
+    while capsule_of_the_day(CAPSULE_VARIANTS[slot], day) != name:
+        day += timedelta(days=1)
+    return day
+
+
 @pytest.fixture
 def runner(tmp_path, monkeypatch) -> CliRunner:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
@@ -69,8 +85,8 @@ def runner(tmp_path, monkeypatch) -> CliRunner:
     return CliRunner()
 
 
-def _expected_line(slot: str) -> str:
-    name = CAPSULE_ROUTINES[slot]
+def _expected_line(slot: str, on: date | None = None) -> str:
+    name = capsule_of_the_day(CAPSULE_VARIANTS[slot], on or date.today())
     routine = load_routine(data_dir("routines") / f"{name}.toml")
     return f"{slot}: {name} ({routine.title}, {length(compile(routine).duration_ms)})"
 
@@ -87,6 +103,34 @@ def test_print_chooses_by_hour(runner: CliRunner, hour: int, slot: str):
     result = runner.invoke(main, ["capsule", "--print", "--hour", str(hour)])
     assert result.exit_code == 0, result.output
     assert result.output == _expected_line(slot) + "\n"
+
+
+@pytest.mark.parametrize("slot", SLOTS)
+def test_the_slots_capsules_take_turns_day_by_day(runner: CliRunner, slot: str):
+    """Three days in a row bring the slot's three capsules, then the first again: the
+    same capsule the day plan shows for that day."""
+    days = [date(2026, 12, 7) + timedelta(days=n) for n in range(4)]
+    said = []
+    for day in days:
+        result = runner.invoke(main, ["capsule", slot, "--print", "--date", day.isoformat()])
+        assert result.exit_code == 0, result.output
+        assert result.output == _expected_line(slot, day) + "\n"
+        said.append(result.output.split()[1])
+    assert sorted(said[:3]) == sorted(CAPSULE_VARIANTS[slot])
+    assert said[3] == said[0]
+
+
+def test_the_persons_own_capsules_for_a_slot_are_the_ones_that_take_turns(
+    runner: CliRunner, tmp_path
+):
+    settings = tmp_path / "config" / "breathpace" / "settings.toml"
+    settings.parent.mkdir(parents=True)
+    settings.write_text('[day]\nwaking_capsules = ["capsule-waking-core"]\n', "utf-8")
+    for n in range(3):
+        day = (date(2026, 12, 7) + timedelta(days=n)).isoformat()
+        result = runner.invoke(main, ["capsule", "waking", "--print", "--date", day])
+        assert result.exit_code == 0, result.output
+        assert result.output.startswith("waking: capsule-waking-core ("), result.output
 
 
 def test_print_without_slot_uses_the_local_time(runner: CliRunner):
@@ -114,7 +158,8 @@ def test_a_person_own_capsule_of_the_same_name_is_used(runner: CliRunner, tmp_pa
         builtin.replace('title = "Before-sitting capsule"', 'title = "My desk capsule"'),
         encoding="utf-8",
     )
-    result = runner.invoke(main, ["capsule", "sitting", "--print"])
+    on = _day_of(CAPSULE_ROUTINES["sitting"], "sitting").isoformat()
+    result = runner.invoke(main, ["capsule", "sitting", "--print", "--date", on])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("sitting: capsule-sitting (My desk capsule, ")
 
@@ -128,7 +173,18 @@ def test_capsule_plays_through_the_play_command(tmp_path):
         XDG_DATA_HOME=str(tmp_path / "data"),
     )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "breathpace", "capsule", "bedtime", "--plain", "--audio", "none"],
+        [
+            sys.executable,
+            "-m",
+            "breathpace",
+            "capsule",
+            "bedtime",
+            "--plain",
+            "--audio",
+            "none",
+            "--date",
+            _day_of("capsule-bedtime", "bedtime").isoformat(),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

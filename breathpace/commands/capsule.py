@@ -1,8 +1,10 @@
 """`breathpace capsule`: play the short movement capsule that fits the time of day.
 
-The choice of capsule is the pure `breathpace.capsule.capsule_for`; this module only
-reads the local clock, finds the routine and hands it to `play`, so a capsule plays
-(and is journalled) exactly like any other routine.
+The slot is the pure `breathpace.capsule.capsule_for` of the hour, and the capsule is
+the slot's turn of the day among the person's capsules for it (`breathpace day` lists
+them; the built-in three take turns by default), the same one the day plan shows. This
+module only reads the local clock and the settings, finds the routine and hands it to
+the session runner, so a capsule plays (and is journalled) like any other routine.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import click
 
 from breathpace import fmt
 from breathpace.audio.backends import KINDS as AUDIO_KINDS
-from breathpace.capsule import SLOTS, capsule_for, capsule_routine
+from breathpace.capsule import CAPSULE_VARIANTS, SLOTS, capsule_for, capsule_of_the_day
 from breathpace.commands.options import input_errors, resolve_or_exit, settings_or_exit
 from breathpace.commands.playing import play_prepared
 from breathpace.safe_text import printable
@@ -46,25 +48,37 @@ from breathpace.timeline import compile
     hidden=True,
     help="Choose as if it were this hour (0-23) instead of the local time.",
 )
+@click.option(
+    "--date",
+    "on_date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    hidden=True,
+    help="Choose as if it were this day (YYYY-MM-DD) instead of today.",
+)
 def capsule_cmd(
     slot: str | None,
     plain: bool,
     audio: str | None,
     print_only: bool,
     hour: int | None,
+    on_date: _dt.datetime | None,
 ) -> None:
     """Play the 2-5 minute movement capsule for this time of day.
 
     SLOT is waking (04:00-10:59), sitting (11:00-17:59) or bedtime (18:00-03:59);
     without it the local time chooses.
     """
+    now = _dt.datetime.now()
     if slot is None:
-        slot = capsule_for(hour if hour is not None else _dt.datetime.now().hour)
-    name = capsule_routine(slot)
+        slot = capsule_for(hour if hour is not None else now.hour)
+    settings = settings_or_exit()
+    choices = settings.day.capsules(slot) if settings.day else CAPSULE_VARIANTS[slot]
+    name = capsule_of_the_day(choices, (on_date or now).date())
     resolved = resolve_or_exit(name)
 
     if print_only:
-        dose = personal_dose(name, resolved.routine, settings_or_exit().pace)
+        dose = personal_dose(name, resolved.routine, settings.pace)
         length = fmt.length(compile(dose.routine, dose.pace, dose.tempo).duration_ms)
         click.echo(f"{slot}: {printable(name)} ({printable(resolved.routine.title)}, {length})")
         return
