@@ -42,18 +42,7 @@ def add_session(
         tempo_scale=1.0,
         now=started,
     )
-    # The progress writes a session's recorder makes, applied here at once.
-    count = RepCount()
-    done = 0
-    for prev, seg in zip(timeline.segments, timeline.segments[1:], strict=False):
-        if reps is not None and done >= reps:
-            break
-        if completes_rep(seg, prev):
-            write = count.add(prev, 0)
-            assert write is not None
-            with journal.transaction() as conn:
-                apply_write(conn, write, sid)
-            done += 1
+    record_reps(journal, sid, timeline, reps)
     with journal.transaction() as conn:
         conn.execute(
             "UPDATE session SET played_ms = ?, ended_at = ?, outcome = ? WHERE id = ?",
@@ -71,3 +60,19 @@ def add_session(
             journal, sid, response=followup, pain=followup_pain, now=started + answered_after
         )
     return sid
+
+
+def record_reps(journal: Journal, sid: int, timeline, reps: int | None = None) -> None:
+    """The progress writes a session's recorder makes for its first `reps` reps (all of
+    them when None), applied here at once as its writer thread would."""
+    count = RepCount()
+    done = 0
+    for prev, seg in zip(timeline.segments, timeline.segments[1:], strict=False):
+        if reps is not None and done >= reps:
+            break
+        if completes_rep(seg, prev):
+            write = count.add(prev, 0)
+            assert write is not None
+            with journal.transaction() as conn:
+                apply_write(conn, write, sid)
+            done += 1

@@ -14,15 +14,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from journal_helpers import record_reps
 
 from breathpace.journal.db import open_journal, save_checkin, save_followup
 from breathpace.journal.dose import accept, apply_dose
 from breathpace.journal.history import pending_followup, suggestion_for
-from breathpace.journal.records import apply_write
 from breathpace.journal.suggest import Kind, Suggestion
 from breathpace.library import resolve
 from breathpace.routine.model import Exercise
-from breathpace.session.recorder import RepCount, completes_rep, start_session
+from breathpace.session.recorder import start_session
 from breathpace.timeline import compile
 
 STORIES = sorted((Path(__file__).parent / "stories").glob("*.toml"))
@@ -66,19 +66,7 @@ def play(journal, name: str, started: datetime, spec: dict) -> int:
         tempo_scale=1.0,
         now=started,
     )
-    # The progress writes a session's recorder makes, applied here as its writer would.
-    count = RepCount()
-    reps = spec.get("reps")
-    done = 0
-    for prev, seg in zip(timeline.segments, timeline.segments[1:], strict=False):
-        if reps is not None and done >= reps:
-            break
-        if completes_rep(seg, prev):
-            write = count.add(prev, 0)
-            assert write is not None
-            with journal.transaction() as conn:
-                apply_write(conn, write, sid)
-            done += 1
+    record_reps(journal, sid, timeline, spec.get("reps"))
     outcome = spec.get("outcome", "completed")
     ended = started + timedelta(milliseconds=timeline.duration_ms)
     with journal.transaction() as conn:
