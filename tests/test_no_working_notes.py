@@ -1,7 +1,8 @@
 """The product speaks of itself, not of how it was made.
 
-Notes for the people building it ("issue 9", "this branch", "after merging", "last
-round") mean nothing to a person using it, and go stale the day they are written. None
+Notes for the people building it (a tracker number, the name of a branch, a word on
+merging or on a round of work) mean nothing to a person using it, and go stale the day
+they are written. None
 may sit in what the wheel ships (the package and the data folders pyproject.toml puts
 in it), in the README, or in the tests and benchmarks that ship in the sdist. CI also
 searches the built wheel itself (.ci/run).
@@ -17,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 #: Words that narrate the work rather than describe the product.
 WORKING_NOTE = re.compile(
     r"\bissue ?#?\d+"
-    r"|\bthis branch\b|\bafter merging\b|\b(?:last|this|previous) round\b"
+    r"|\bthis bran[c]h\b|\bafter mergin[g]\b|\b(?:last|this|previous) roun[d]\b"
     r"|\bbefore this work\b|\bfor the lead(?![-\w])",
     re.IGNORECASE,
 )
@@ -68,7 +69,15 @@ def test_no_file_is_named_for_a_piece_of_work():
 
 
 def test_the_pattern_finds_what_it_is_for():
-    for note in ("(issue 9)", "Issue #13 asks", "this branch", "after merging", "last round"):
+    # Spelt in pieces here, so this file is not itself a note to a reader's search.
+    notes = [
+        "(iss" + "ue 9)",
+        "Iss" + "ue #13 asks",
+        "this bra" + "nch",
+        "after mer" + "ging",
+        "last ro" + "und",
+    ]
+    for note in notes:
         assert WORKING_NOTE.search(note), note
     for fine in ("the lead-in", "issues/72", "a round of breaths"):
         assert not WORKING_NOTE.search(fine), fine
