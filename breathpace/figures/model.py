@@ -295,40 +295,36 @@ class View(_Frozen):
         return value
 
 
-class Chair(_Frozen):
-    """A chair seat drawn as a block under the hips."""
+class _Block(_Frozen):
+    """A prop drawn as a block standing on the floor (a seat, a counter top)."""
 
     x: float = Field(default=0.0, strict=True)
-    """Where the seat's middle is, metres forward of the start pose's pelvis."""
+    """Where its middle is, metres forward of the start pose's pelvis."""
+
+    @field_validator("x")
+    @classmethod
+    def _x(cls, value: float) -> float:
+        if isinstance(value, bool) or not math.isfinite(value) or abs(value) > 3:
+            raise ValueError("must be a finite number between -3 and 3 metres")
+        return float(value)
+
+
+class Chair(_Block):
+    """A chair seat drawn as a block under the hips."""
+
     height: float = Field(default=0.45, strict=True, gt=0, le=1.5)
     """The seat's height above the floor, metres."""
     depth: float = Field(default=0.4, strict=True, gt=0, le=1.5)
     """The seat's depth front to back, metres."""
 
-    @field_validator("x")
-    @classmethod
-    def _x(cls, value: float) -> float:
-        if isinstance(value, bool) or not math.isfinite(value) or abs(value) > 3:
-            raise ValueError("must be a finite number between -3 and 3 metres")
-        return float(value)
 
-
-class Counter(_Frozen):
+class Counter(_Block):
     """A counter or table top beside or in front of the body."""
 
-    x: float = Field(default=0.0, strict=True)
-    """Where the top's middle is, metres forward of the start pose's pelvis."""
     height: float = Field(default=0.9, strict=True, gt=0, le=1.5)
     """The top's height above the floor, metres."""
     depth: float = Field(default=0.5, strict=True, gt=0, le=1.5)
     """The top's depth front to back, metres."""
-
-    @field_validator("x")
-    @classmethod
-    def _x(cls, value: float) -> float:
-        if isinstance(value, bool) or not math.isfinite(value) or abs(value) > 3:
-            raise ValueError("must be a finite number between -3 and 3 metres")
-        return float(value)
 
 
 class Figure(_Frozen):
