@@ -13,8 +13,13 @@ the screen ran ahead. Here each block measures the stream's lead over wall time;
 lasting drop (judged over `WINDOW_S`, longer than the sound server's saw-tooth of
 request sizes and any late callback) is an underrun, and the callback skips the missed
 tape frames instead of playing them late: the gap costs a glitch, never a lasting
-shift. `position_frames` is the frame being heard: wall time plus that lead, less the
-device's buffer (`LATENCY_S`), so the screen changes with the sound. A gap longer than
+shift. Only a callback that came too late for the device's buffer can have let it run
+dry: a drop with no such gap before it is the device settling into a shallower fill
+(a few callbacks a few milliseconds late, as while the TUI starts on a busy machine,
+leave the lead lower for good with no sound lost), and skipping there would put every
+later cue early; the reference follows it instead and the clock stays where it was.
+`position_frames` is the frame being heard: wall time plus that lead, less the device's
+buffer (`LATENCY_S`), so the screen changes with the sound. A gap longer than
 `JUMP_S` is a stopped process, not an underrun: the stream resumes where it was.
 Measured through a PulseAudio null sink (benchmarks/bench_audio_clock.py), a 200 ms
 stall in plain mode leaves every later cue within 0.1 ms of its schedule.
@@ -69,6 +74,10 @@ STALL_CONFIRM_S = 0.5
 #: The stream keeps to wall time: a lasting drop of the lead by more than this is an
 #: underrun (the device played silence the stream never saw) and is skipped.
 UNDERRUN_TOL_S = 0.008
+#: A callback this long after the one before could have found the device's buffer
+#: empty (after each block it holds nearly two periods): only a drop that follows such
+#: a gap is an underrun.
+UNDERRUN_GAP_S = PERIOD_MS * 1.6 / 1000
 #: The lead is judged by its best value over this window, longer than the sound
 #: server's saw-tooth (about 0.75 s through PulseAudio): a late callback is jitter;
 #: only a drop that lasts the whole window is a gap.
@@ -85,7 +94,7 @@ DRIFT_MAX = 500e-6
 FADE_IN_FRAMES = 128
 #: The trace (BREATHPACE_AUDIO_TRACE) notes callbacks that came this late (a period
 #: and more than half another after the last), at most TRACE_MAX of them and of skips.
-TRACE_GAP_S = PERIOD_MS * 1.6 / 1000
+TRACE_GAP_S = UNDERRUN_GAP_S
 #: ... and the garbage collector's passes that took this long.
 TRACE_GC_S = 0.005
 TRACE_MAX = 1000
@@ -247,6 +256,10 @@ class MiniaudioBackend:
         self._stream = 0  # the next stream frame (silence and skips count too)
         self._drift = 0.0  # frames the device has gained on wall time, followed slowly
         self._ref: float | None = None  # the steady lead of the stream over wall time
+        # Frames the lead's reference came down by when the device settled into a
+        # shallower fill: what is heard did not move, so the clock adds them back.
+        self._settled = 0.0
+        self._gap_since_steady = False  # a callback came too late since the lead held
         self._window: deque[tuple[float, float]] = deque()
         self._window_since = 0.0
         self._last_follow = 0.0
@@ -258,6 +271,7 @@ class MiniaudioBackend:
         self.underruns = 0
         self._gaps: list[tuple[float, float]] = []  # (when, how long) the device waited
         self._skips: list[tuple[float, int]] = []
+        self._settles: list[tuple[float, int]] = []
         self._frozen = False
         self._collections: list[tuple[float, float, int]] = []  # (when, how long, generation)
         self._collection_began = 0.0
@@ -280,13 +294,16 @@ class MiniaudioBackend:
 
     def _block(self, n: int) -> bytes:
         now = time.monotonic()
-        if now - self._last_callback > TRACE_GAP_S and len(self._gaps) < TRACE_MAX:
-            self._gaps.append((now, now - self._last_callback))
+        gap = now - self._last_callback
+        if gap > TRACE_GAP_S and len(self._gaps) < TRACE_MAX:
+            self._gaps.append((now, gap))
         self._last_callback = now
         self._callbacks += 1
         if self._t0 is None:
+            # The wait for the first block is the device opening, not a late callback.
             self._t0 = self._window_since = now
-        self._keep_time(now, n)
+            gap = 0.0
+        self._keep_time(now, n, gap)
         seq, frame = self._request
         if seq != self._adopted:
             self._adopted = seq
@@ -297,7 +314,8 @@ class MiniaudioBackend:
             self._span = (self._span[0], self._span[1], self._stream)
         start = self._stream
         self._stream = start + n
-        self._clock = (self._t0, self._ref, self._stream, self._adopted, *self._span)
+        heard_lead = None if self._ref is None else self._ref + self._settled
+        self._clock = (self._t0, heard_lead, self._stream, self._adopted, *self._span)
         if not playing:
             return bytes(4 * n)
         tape = self._frame
@@ -314,7 +332,7 @@ class MiniaudioBackend:
             samples[:k] *= np.linspace(0.0, 1.0, k, endpoint=False, dtype=np.float32)
         return np.ascontiguousarray(samples, dtype=np.float32).tobytes()
 
-    def _keep_time(self, now: float, n: int) -> None:
+    def _keep_time(self, now: float, n: int, gap: float) -> None:
         """Hold the stream to wall time. Each block's *lead* is how far the frames
         handed over run ahead of the wall clock. While the device plays steadily, the
         lead saw-tooths by a few milliseconds (the sound server asks in its own
@@ -323,12 +341,18 @@ class MiniaudioBackend:
         the lead drops for good: the missed frames are skipped (counted as stream
         frames, and as tape frames when playing), so later sound and the clock return
         to schedule (once the whole window has seen it: a callback late for the GIL
-        is not a gap, and the device's refill after a real gap is part of it). A lead that
-        rises is a deeper device buffer or a slow start; a slow change is the device's
-        crystal against the computer's, followed so the two never part."""
+        is not a gap, and the device's refill after a real gap is part of it). A drop
+        with no callback late enough to empty the device before it is the device's fill
+        settling lower: the reference follows. A lead that rises is a deeper device
+        buffer or a slow start; a slow change is the device's crystal against the
+        computer's, followed so the two never part."""
         sr = self.sample_rate
         assert self._t0 is not None
         lead = self._stream + n - (now - self._t0) * sr
+        if gap > UNDERRUN_GAP_S:
+            self._gap_since_steady = True
+        elif self._ref is not None and lead >= self._ref - UNDERRUN_TOL_S * sr:
+            self._gap_since_steady = False
         window = self._window
         window.append((now, lead))
         while window[0][0] < now - WINDOW_S:
@@ -341,9 +365,17 @@ class MiniaudioBackend:
         missed = 0
         if now - self._window_since >= WINDOW_S:
             diff = max(value for _, value in window) - self._ref
-            if diff < -UNDERRUN_TOL_S * sr:
+            if diff < -UNDERRUN_TOL_S * sr and self._gap_since_steady:
                 missed = round(-diff)
+            elif diff < -UNDERRUN_TOL_S * sr:
+                self._ref += diff
+                self._settled -= diff
+                if len(self._settles) < TRACE_MAX:
+                    self._settles.append((now, round(-diff)))
             elif diff > UNDERRUN_TOL_S * sr:
+                # A fill that settled lower and now rises again moved no sound either.
+                back = min(diff, self._settled)
+                self._settled -= back
                 self._ref += diff
             else:
                 step = DRIFT_MAX * (now - self._last_follow) * sr
@@ -495,6 +527,9 @@ class MiniaudioBackend:
                 [round(t - t0, 3), round(1000 * f / self.sample_rate, 2)] for t, f in self._skips
             ],
             "underruns": self.underruns,
+            "settled_ms": [
+                [round(t - t0, 3), round(1000 * f / self.sample_rate, 2)] for t, f in self._settles
+            ],
             "collections_ms": [
                 [round(t - t0, 3), round(1000 * d, 1), generation]
                 for t, d, generation in self._collections
