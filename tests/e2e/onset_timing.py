@@ -245,6 +245,8 @@ def _homes(root: Path) -> dict[str, str]:
 
 #: The stall comes in the quiet of the second exercise's long hold: STALL_DELAY_S after
 #: its cue (whose sound has ended by then), with STALL_S before the next cue to settle.
+#: Plain mode prints the phase's move ("hold"); the full screen shows its breath in
+#: capitals ("HOLD"), so the screen is searched without regard to case.
 STALL_AT = "hold"
 STALL_DELAY_S = 0.9
 
@@ -330,7 +332,7 @@ def play_tui(
             tmux("send-keys", "-t", name, command, "Enter")
             if stall_s:
                 wait_for(
-                    lambda: STALL_AT in tmux("capture-pane", "-p", "-t", name), 60,
+                    lambda: STALL_AT in tmux("capture-pane", "-p", "-t", name).lower(), 60,
                     "the second exercise on screen",
                 )  # fmt: skip
                 time.sleep(STALL_DELAY_S)  # a place in the timeline, not a wait

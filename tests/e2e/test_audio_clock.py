@@ -83,6 +83,17 @@ def test_the_tui_in_a_terminal_keeps_every_cue_on_its_segment(tmp_path):
     assert_on_schedule(samples, want)
 
 
+@pytest.mark.tmux
+def test_an_underrun_in_the_tui_leaves_later_cues_on_schedule(tmp_path):
+    import shutil
+
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    with private_pulse(tmp_path) as env:
+        samples, want, _ = play_tui(env, tmp_path, stall_s=0.2)
+    assert_on_schedule(samples, want)
+
+
 @pytest.mark.skipif(SIMPLEAUDIO_BROKEN, reason=SIMPLEAUDIO_PY312)
 def test_simpleaudio_pieces_play_as_one_stream_without_a_seam(tmp_path, monkeypatch):
     pytest.importorskip("simpleaudio")
