@@ -241,6 +241,9 @@ def test_a_silent_plain_session_loads_no_numpy_sound_library_or_textual(tmp_path
     # compares; hashing, the web and TLS have no part in a session).
     assert heavy_in(modules, OPENSSL) == []
     assert "urllib.request" not in modules
+    # Nor pydantic's plugin look-up (every package's metadata, with `email` and `zipfile`):
+    # breathpace turns pydantic's plugins off.
+    assert heavy_in(modules, ("email", "zipfile", "csv")) == []
 
 
 @pytest.mark.slow
