@@ -177,11 +177,12 @@ def figure_poses(folder: Path) -> Callable[[str], list[str]]:
     """`poses_of(figure)` for `figure_problems`: the pose names of a figure named in a
     routine in `folder`, each figure read once; LookupError with a one-line reason for
     a figure that cannot be found or read."""
-    from breathpace.figures.load import FigureError
-
     cache: dict[str, list[str]] = {}
 
     def poses_of(figure: str) -> list[str]:
+        # Imported here: see `find_figure` (a routine without figures never asks).
+        from breathpace.figures.load import FigureError
+
         if figure not in cache:
             try:
                 cache[figure] = list(load_figure_named(figure, relative_to=folder).poses)

@@ -53,7 +53,9 @@ def read_text(path: str | Path, error: ErrorFactory, what: str, max_bytes: int =
             chunks: list[bytes] = []
             size = 0
             while size <= max_bytes:
-                chunk = os.read(fd, max_bytes + 1 - size)
+                # In pieces the size of the file: each read allocates a buffer of the
+                # size asked for, and a megabyte per small file raised a session's peak.
+                chunk = os.read(fd, min(max_bytes + 1 - size, max(info.st_size + 1, 4096)))
                 if not chunk:
                     break
                 chunks.append(chunk)

@@ -19,6 +19,9 @@ GLUTE_BRIDGE = ROOT / "routines" / "glute-bridge.toml"
 #: The track encoders, tagging and imaging: only for writing a track.
 ENCODERS = ("lameenc", "mutagen", "PIL", "soundfile", "feedparser")
 HEAVY = ("textual", "miniaudio", "simpleaudio", "numpy", "sounddevice", "pyaudio", *ENCODERS)
+#: What loads OpenSSL's libcrypto (a few MB): hashing, TLS, the web client. (`secrets`
+#: itself is in `sys.modules` as its stand-in, see `breathpace.deferred_modules`.)
+OPENSSL = ("hmac", "hashlib", "_hashlib", "ssl", "_ssl", "http")
 NO_UI_OR_AUDIO = ("textual", "miniaudio", "simpleaudio", "sounddevice", "pyaudio")
 PROBE = """
 import json, sys
@@ -182,7 +185,8 @@ def test_help_loads_neither_pydantic_nor_any_routine_code():
     assert not [
         m
         for m in modules
-        if m.startswith("breathpace.") and m not in ("breathpace.cli", "breathpace.commands")
+        if m.startswith("breathpace.")
+        and m not in ("breathpace.cli", "breathpace.commands", "breathpace.deferred_modules")
     ]
 
 
@@ -233,6 +237,13 @@ def test_a_silent_plain_session_loads_no_numpy_sound_library_or_textual(tmp_path
     modules = loaded_after(_run_script([command, *chosen, "--plain", "--audio", "none"]))
     assert "breathpace.plain" in modules  # the probe played the session
     assert heavy_in(modules) == []
+    # Nor OpenSSL (pydantic imports `secrets` for secret strings, which no session
+    # compares; hashing, the web and TLS have no part in a session).
+    assert heavy_in(modules, OPENSSL) == []
+    assert "urllib.request" not in modules
+    # Nor pydantic's plugin look-up (every package's metadata, with `email` and `zipfile`):
+    # breathpace turns pydantic's plugins off.
+    assert heavy_in(modules, ("email", "zipfile", "csv")) == []
 
 
 @pytest.mark.slow

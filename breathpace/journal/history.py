@@ -310,6 +310,26 @@ def previous_levels() -> dict[str, str]:
     return found
 
 
+def previous_level(routine_name: str) -> str | None:
+    """The routine whose next level `routine_name` is, as `previous_levels()` says it,
+    for that one routine: a file is loaded and checked in full only when its
+    `next_level` names it. (Loading every routine, with its figures, at the end of each
+    session cost it 2 MB of memory for one answer.)"""
+    from breathpace.library import builtin_routine_files, load_routine, user_routine_files
+    from breathpace.routine.load import RoutineError, read_routine_data
+
+    for path in user_routine_files() + builtin_routine_files():
+        try:
+            if read_routine_data(path).get("next_level") != routine_name:
+                continue  # whether it loads or not, it is not the one
+            routine = load_routine(path)
+        except RoutineError:
+            continue
+        if routine.next_level == routine_name:
+            return path.stem
+    return None
+
+
 BREATHE_SOURCE = "breathe"
 """The source recorded for a practice built on the Breathe screen or by `breathe PATTERN`."""
 
@@ -421,7 +441,8 @@ def suggestion_for(
     """The current suggestion for a routine, or None when its file cannot be loaded.
 
     `levels` is `previous_levels()`, when the caller asks about several routines (it
-    reads every routine file); `now` and `tz` default to the clock and the local zone."""
+    reads every routine file; one routine alone needs only the files that name it);
+    `now` and `tz` default to the clock and the local zone."""
     from breathpace.journal.dose import apply_overrides, last_change, overrides
     from breathpace.routine.model import Exercise
 
@@ -447,7 +468,9 @@ def suggestion_for(
         last_change_at=change[0] if change else None,
         last_change_kind=change[1] if change else None,
         next_level=next_level,
-        previous_level=(levels if levels is not None else previous_levels()).get(routine_name),
+        previous_level=(
+            levels.get(routine_name) if levels is not None else previous_level(routine_name)
+        ),
         now=now,
         tz=tz or now.astimezone().tzinfo,
         level_start=start,

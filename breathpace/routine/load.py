@@ -52,9 +52,14 @@ class RoutineError(ValueError):
 def read_routine_file(path: str | Path) -> Routine:
     """Read and validate a routine file. Its total length is checked where it can be
     compiled (`breathpace.library.load_routine`), above this package."""
+    return validate_routine(read_routine_data(path), str(path))
+
+
+def read_routine_data(path: str | Path) -> dict[str, Any]:
+    """A routine file's TOML as data, read as `read_routine_file` reads it but not yet
+    validated (to look at one key of many files cheaply)."""
     text = read_text(Path(path), RoutineError, "a routine file", MAX_FILE_BYTES)
-    source = str(path)
-    return validate_routine(loads(text, RoutineError, source), source)
+    return loads(text, RoutineError, str(path))
 
 
 def read_toml_text(path: Path, error: type, max_bytes: int, what: str) -> str:

@@ -154,3 +154,30 @@ def test_accepting_a_longer_next_level_writes_its_start_as_the_persons_dose(user
     started = apply_dose("my-one-leg", resolve("my-one-leg").routine)
     assert started.exercise[0].reps == got.level_start.reps
     assert length_ms(started) <= mine * LEVEL_VOLUME_CAP
+
+
+def test_the_level_before_one_routine_is_the_one_every_routine_says(user_routines_dir):
+    """The end of a session asks for its own routine's previous level only, loading just
+    the files that name it: the answer is the one reading every routine gives, the
+    person's own routine first, and a file that does not load is never the answer."""
+    from breathpace.journal.history import previous_level, previous_levels
+
+    glute = next(p for p in builtin_routine_files() if p.stem == "glute-bridge").read_text("utf-8")
+    # The person's own step before bridge-march, ahead of the built-in glute-bridge ...
+    (user_routines_dir / "my-bridge.toml").write_text(
+        glute.replace('title = "', 'title = "My ', 1), "utf-8"
+    )
+    # ... and one before it that names it but does not load (an unknown key).
+    (user_routines_dir / "a-broken-bridge.toml").write_text(
+        glute + '\nunknown_key = "x"\n', "utf-8"
+    )
+    # A file that is not TOML at all is passed by, as a full reading passes it by.
+    (user_routines_dir / "b-not-toml.toml").write_text('next_level = "bridge-march', "utf-8")
+    everything = previous_levels()
+    assert everything["bridge-march"] == "my-bridge"
+    names = [path.stem for path in builtin_routine_files()] + ["my-bridge", "no-such-routine"]
+    assert {name: previous_level(name) for name in names} == {
+        name: everything.get(name) for name in names
+    }
+    assert previous_level("bridge-march") == "my-bridge"
+    assert previous_level("glute-bridge") is None
