@@ -4,26 +4,26 @@ For a partial update Textual's compositor takes the box around every region mark
 redrawing and renders each widget that box touches, every line of it. The player's
 changes each frame are a few cells at the ends of the breath indicator's rows and, on
 the last lines of the screen, the count, the time left and the progress bar: their box
-is most of the screen, so every widget on it (the screen, its containers, the figure,
-the heading, the cue, the footer...) was asked for all of its lines four times a second,
-to write a few dozen cells. Those lines mostly come from Textual's per-widget line cache,
-but each still costs a crop, a filter pass and new strip objects: it was half of what a
-frame of the session cost.
+is most of the screen, so every widget in it (the screen, its containers, the figure,
+the phase, cue and next lines...) was asked for all of its lines four times a second,
+to write a few dozen cells: some fifty lines a frame where thirteen changed. Those
+lines mostly come from Textual's per-widget line cache, but each still costs a crop, a
+filter pass and new strip objects.
 
-`install()` replaces `Compositor.render_partial_update` with one that, for each widget,
-renders only the lines on which a changed span crosses the cells that widget paints,
-and leaves the other widgets alone. What reaches the terminal is the same: a span's
-cells are covered only by widgets that the span crosses, and those are rendered on
-that line exactly as before, in the same front-to-back order (tests apply both updates
-to a model terminal and compare every cell). A line that is marked stale in a widget's
-cache but lies under no change stays stale until it is shown, as Textual's cache allows.
+`install()` replaces `Compositor.render_partial_update` with one that goes through the
+widgets front to back, as Textual paints them, and renders a widget only on the lines
+where it is the front one over part of a changed span; once every span is covered, the
+widgets behind (the containers, the screen) are not asked at all. What reaches the
+terminal is the same: each cell of a span shows the front widget there, rendered on
+that line exactly as before (tests apply both updates to a model terminal and compare
+every cell). A line marked stale in a widget's cache but under no change stays stale
+until it is shown, as Textual's cache allows.
 
 `Compositor` is private to Textual (`textual._compositor`), as are the attributes read
 here (`_dirty_regions`, `cuts`, `visible_widgets`, `_regions_to_spans`), so nothing here
 may stop the app: `fits()` answers False for any shape it does not recognise, `install()`
 then leaves Textual's method in place, and an update this renderer fails on is put back
-and rendered by Textual's method, which stays installed from then on. The same change,
-as a patch to Textual itself, is in docs/textual-patches/.
+and rendered by Textual's method, which stays installed from then on.
 """
 
 from __future__ import annotations
@@ -66,23 +66,31 @@ def _render_under_spans(self: Compositor, regions: set[Region]) -> ChopsUpdate:
     cuts = self.cuts
     chops: list[dict[int, Strip | None]] = [dict.fromkeys(cut_set[:-1]) for cut_set in cuts]
     height = len(cuts)
-    # Per screen line, the changed spans on it (x1, x2), end exclusive.
-    on_line: dict[int, list[tuple[int, int]]] = {}
+    # Per screen line, the parts of its changed spans (x1, x2, end exclusive) that no
+    # widget met so far covers.
+    uncovered: dict[int, list[tuple[int, int]]] = {}
     for y, x1, x2 in spans:
         if 0 <= y < height:
-            on_line.setdefault(y, []).append((x1, x2))
-    if not on_line:
-        return ChopsUpdate(chops, spans, [cut_set[1:] for cut_set in cuts])
-    top, bottom = min(on_line), max(on_line) + 1
-    # Front to back, as Textual paints: the first strip placed in a chop wins.
+            uncovered.setdefault(y, []).append((x1, x2))
+    # Front to back, as Textual paints: the first strip placed in a chop wins. A widget
+    # is rendered on a line only where it is the front one over part of a span; once
+    # every span is covered, the widgets behind (containers, the screen) are not asked.
     for widget, (region, clip) in self.visible_widgets.items():
+        if not uncovered:
+            break
         area = region.intersection(clip)
         left, right = area.x, area.right
-        rows = [
-            y
-            for y in range(max(area.y, top), min(area.bottom, bottom))
-            if any(x1 < right and x2 > left for x1, x2 in on_line.get(y, ()))
-        ]
+        rows = []
+        for y in range(area.y, area.bottom):
+            parts = uncovered.get(y)
+            if parts is None or not any(x1 < right and x2 > left for x1, x2 in parts):
+                continue
+            rows.append(y)
+            rest = _outside(parts, left, right)
+            if rest:
+                uncovered[y] = rest
+            else:
+                del uncovered[y]
         if not rows:
             continue
         for first, last in _runs(rows):
@@ -97,6 +105,20 @@ def _render_under_spans(self: Compositor, regions: set[Region]) -> ChopsUpdate:
                     if line.get(cut) is None:
                         line[cut] = piece
     return ChopsUpdate(chops, spans, [cut_set[1:] for cut_set in cuts])
+
+
+def _outside(parts: list[tuple[int, int]], left: int, right: int) -> list[tuple[int, int]]:
+    """The parts of the intervals `parts` outside the columns `left` to `right`."""
+    out = []
+    for x1, x2 in parts:
+        if x2 <= left or x1 >= right:
+            out.append((x1, x2))
+            continue
+        if x1 < left:
+            out.append((x1, left))
+        if x2 > right:
+            out.append((right, x2))
+    return out
 
 
 def _runs(rows: list[int]) -> list[tuple[int, int]]:

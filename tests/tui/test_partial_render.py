@@ -86,10 +86,10 @@ async def test_the_terminal_shows_what_textuals_own_render_shows(seed):
 
 @sync
 async def test_a_step_of_the_breath_renders_only_the_widgets_under_it(monkeypatch):
-    """The indicator's rows and the time left changed: the figure beside the indicator
-    and the lines between the two (phase, cue, next, progress bar) are not asked for a
-    line, where Textual asks every widget in the box around the changes for all of its
-    lines; the indicator is asked only for the rows that changed."""
+    """The indicator's rows and the time left changed: only those two are asked for
+    lines, and only for the rows that changed. Textual asks every widget in the box
+    around the changes for all of its lines: the figure beside the indicator, the
+    lines between the two, and the containers and the screen behind them all."""
     app, clock, _ = make_player_app(glute_bridge(), name="glute-bridge")
     async with app.run_test(size=SIZE) as pilot:
         await advance(pilot, clock, 12.0)
@@ -116,9 +116,11 @@ async def test_a_step_of_the_breath_renders_only_the_widgets_under_it(monkeypatc
         monkeypatch.undo()
     assert ours_asked["breath"] == 4
     assert ours_asked["time-left"] == 1
-    for name in ("figure", "phase", "cue", "next-up", "progress"):
+    for name in ("figure", "phase", "cue", "next-up", "progress", "stage", "player"):
         assert name not in ours_asked
         assert asked[name] > 0
+    # The containers and the screen behind the indicator are not asked either.
+    assert set(ours_asked) == {"breath", "time-left"}
     assert asked["breath"] == breath.height
     console = Console(width=SIZE[0], color_system="256", force_terminal=True)
     assert written(ours, console, SIZE) == written(theirs, console, SIZE)
