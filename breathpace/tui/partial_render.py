@@ -175,7 +175,7 @@ def install() -> bool:
 def uninstall() -> None:
     """Put Textual's own renderer back."""
     if Compositor is not None and _TEXTUAL_PARTIAL is not None:
-        Compositor.render_partial_update = _TEXTUAL_PARTIAL  # type: ignore[method-assign]
+        Compositor.render_partial_update = _TEXTUAL_PARTIAL  # type: ignore[method-assign,assignment]
 
 
 def textual_partial_update(compositor: Compositor) -> ChopsUpdate | None:
