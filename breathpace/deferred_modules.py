@@ -8,7 +8,8 @@ it `email`, `zipfile`, `csv`, `socket`: about 1.7 MB) to look for plugins, which
 breathpace turns off (see `breathpace/__init__.py`). A stand-in takes each module's place
 in `sys.modules` until something reads one of its names; then the real module is
 imported, replaces the stand-in, and answers. Whoever uses the module gets the real one,
-with OpenSSL behind `hashlib` as usual.
+with OpenSSL behind `hashlib` as usual. The miniaudio backend defers `urllib.request`
+(its radio client's, with `http.client` and `ssl` behind it) the same way.
 """
 
 from __future__ import annotations

@@ -43,12 +43,10 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import importlib
 import json
 import os
 import sys
 import time
-import types
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
@@ -58,6 +56,7 @@ import numpy as np
 
 from breathpace.audio.backends import REGISTRY, BackendError, NoSuchDevice
 from breathpace.audio.backends.quiet_fd import quiet_stderr
+from breathpace.deferred_modules import defer
 from breathpace.safe_text import quote
 
 SAMPLE_RATE = 44100
@@ -103,28 +102,14 @@ PROBE_CALLBACKS = 4
 PROBE_S = 3.0
 
 
-class _LoadedOnFirstUse(types.ModuleType):
-    """Stands in for `urllib.request` until something reads from it; then the real
-    module is imported (and replaces this one in `sys.modules`)."""
-
-    def __getattr__(self, name: str):
-        if sys.modules.get("urllib.request") is self:
-            del sys.modules["urllib.request"]
-        real = importlib.import_module("urllib.request")
-        return getattr(real, name)
-
-
 def _miniaudio():
     """The miniaudio module. It imports `urllib.request` at the top for its internet
     radio client, which breathpace never uses, and that import pulls in `http.client`,
     `email` and `ssl` (libcrypto: ~20 ms and a few MB). A stand-in takes its place
-    while miniaudio imports, and loads the real module if it is ever used."""
-    if "miniaudio" not in sys.modules and "urllib.request" not in sys.modules:
-        import urllib
-
-        stand_in = _LoadedOnFirstUse("urllib.request")
-        sys.modules["urllib.request"] = stand_in
-        urllib.request = stand_in  # type: ignore[attr-defined]  # as an import would
+    while miniaudio imports (`deferred_modules`), and loads the real module if it is
+    ever used."""
+    if "miniaudio" not in sys.modules:
+        defer({"urllib.request": ()})
     import miniaudio
 
     return miniaudio
