@@ -34,6 +34,8 @@ from breathpace.timeline.segment import Mark, Segment
 #: Longest sleep between two polls; segment lines are printed within a few ms anyway,
 #: because the loop wakes for the next segment's start.
 MAX_SLEEP_S = 0.1
+#: How often the wait for a waking sound device looks again.
+DEVICE_POLL_S = 0.01
 READY_PROMPT = "Press Enter when you are in position"
 SAFETY_CONTINUE = "Press Enter when you have read this"
 
@@ -132,6 +134,11 @@ def play_plain(
 def _loop(runner: SessionRunner, stdin: TextIO, show, say, sleep) -> int:
     player = runner.player
     halfway_said = -1  # the segment whose halfway tone has had its line
+    # A sound server may take seconds to wake (the device opened, then nothing pulled):
+    # start once it plays, so the first cue sounds on its sample and the wait is not
+    # taken for a device that stopped responding. It gives up by itself (PROBE_S).
+    while not runner.sound_ready():
+        sleep(DEVICE_POLL_S)
     runner.start()
     while True:
         show(runner.poll())

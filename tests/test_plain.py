@@ -127,6 +127,35 @@ def test_lines_are_printed_when_their_segment_starts(routine_file):
                 assert now * 1000 == pytest.approx(seg.start_ms, abs=3)
 
 
+def test_a_sound_device_still_waking_holds_the_start_until_it_plays(routine_file):
+    # A freshly started sound server opens the device at once and pulls steadily only
+    # a second or two later: the session begins then, not before, so the get-ready is
+    # heard from its start and the wait is never taken for a lost device.
+    runner, clock = session(routine_file)
+    backend = runner.player.backend
+    wakes_at = clock.now() + 1.6
+    backend.ready = lambda: clock.now() >= wakes_at
+    printed_at: list[tuple[float, str]] = []
+
+    class Stamped(io.StringIO):
+        def write(self, text):
+            if text.strip():
+                printed_at.append((clock.now(), text.strip()))
+            return super().write(text)
+
+    code = plain.play_plain(runner, out=Stamped(), stdin=io.StringIO(""), sleep=clock.advance)
+    assert code == 0
+    timeline = runner.player.timeline
+    first = plain.segment_line(timeline.segments[0])
+    started = next(now for now, text in printed_at if text == first)
+    assert wakes_at <= started < wakes_at + 0.05
+    second = plain.segment_line(timeline.segments[1])
+    assert next(now for now, text in printed_at if text == second) == pytest.approx(
+        started + timeline.segments[1].start_ms / 1000, abs=0.003
+    )
+    assert not [text for _, text in printed_at if "sound device" in text]
+
+
 HOLD_ROUTINE = """
 format = 1
 title = "Long hold"

@@ -394,12 +394,23 @@ class MiniaudioBackend:
     # ------------------------------------------------------------- main thread
 
     def ready(self) -> bool:
-        """Whether the stream pulls steadily (PROBE_CALLBACKS blocks), or has been found
-        not to play at all (no block in PROBE_S: then `failed()` says so). A sound server
-        may take seconds to wake a sink (a null sink's first refill comes after 2 s), so
-        a session starts only once this is true: its first cue then sounds on its sample
-        instead of being skipped as an underrun."""
-        if self._callbacks >= PROBE_CALLBACKS or self._failure is not None:
+        """Whether the stream pulls steadily (PROBE_CALLBACKS blocks, the last a period
+        or more after the first), or has been found not to play at all (no block in
+        PROBE_S: then `failed()` says so). A sound server may take seconds to wake a
+        sink: a freshly started PulseAudio asks for its first fill at once, several
+        blocks together, and for the next only 1-2 s later (its null sink up to 2 s).
+        Blocks that only fill the buffer say nothing of playing; a block asked for a
+        period later does. So a session starts once this is true: its first cue then
+        sounds on its sample, and the wait for the first refill is not mistaken for a
+        device that stopped responding."""
+        if self._failure is not None:
+            return True
+        first = self._t0
+        if (
+            first is not None
+            and self._callbacks >= PROBE_CALLBACKS
+            and self._last_callback - first >= PERIOD_MS / 1000
+        ):
             return True
         opened = self._opened_at
         if opened is None or time.monotonic() - opened < PROBE_S:
