@@ -141,3 +141,38 @@ def test_at_40x12_the_effort_question_stands_whole_above_its_box():
     flat = re.sub(r"[\s│]+", " ", text)
     assert "Effort: 0 = none, 10 = the most you could do" in flat
     assert focused is not None and focused.id == "effort"
+
+
+def test_where_the_effort_question_is_in_view_the_summary_above_it_stays_whole():
+    """At 100x30 the form is a little taller than the screen: focusing Effort must not
+    scroll the summary's first line (the routine and its outcome) out of sight."""
+    from breathpace.tui.app import BreathpaceApp
+    from tests.fakes import FakeRig
+    from tests.tui.helpers import screen_text
+
+    sid = new_session()
+    summary = "\n".join(
+        [
+            "One quick tilt: completed · 4 s practised",
+            "1 of 1 exercises, 2 of 2 reps",
+            "Next: a short check-in (effort and pain now, 0-10).",
+            "In 12 hours or more: how did your back respond? (asked when you next open breathpace)",
+            "Suggestion: Hold steady: keep the routine as it is.",
+        ]
+    )
+    rig = FakeRig(1000.0)
+
+    async def run():
+        app = BreathpaceApp(
+            backend=rig.backend,
+            clock=rig.clock,
+            first=lambda: CheckInScreen(session_id=sid, summary=summary),
+        )
+        async with app.run_test(size=(100, 30)) as pilot:
+            for _ in range(4):
+                await pilot.pause()
+            return screen_text(app)
+
+    text = asyncio.run(run())
+    assert "One quick tilt: completed" in text
+    assert "Effort: 0 = none, 10 = the most you could do" in text

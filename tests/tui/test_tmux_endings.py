@@ -35,9 +35,11 @@ ROUTINE = textwrap.dedent(
 )
 
 
-def wait_for(session: str, text: str, seconds: float) -> str:
+def wait_for(session: str, texts: tuple[str, ...], seconds: float) -> str:
+    """The pane once it shows every one of `texts`. A capture can fall between two
+    writes of one frame, so a text is looked for again until the deadline."""
     deadline = time.monotonic() + seconds
-    while text not in (pane := tmux("capture-pane", "-p", "-t", session)):
+    while not all(text in (pane := tmux("capture-pane", "-p", "-t", session)) for text in texts):
         assert time.monotonic() < deadline, pane
         time.sleep(0.1)
     return pane
@@ -61,9 +63,16 @@ def test_summary_above_the_check_in_and_printed_after_the_screen_closes(
     start_tmux("new-session", "-d", "-s", session_name, "-x", "100", "-y", "30", "bash --norc")
     tmux("send-keys", "-t", session_name, command, "Enter")
 
-    pane = wait_for(session_name, "How did that feel?", 30)
-    assert "One quick tilt: completed" in pane
-    assert "1 of 1 exercises, 2 of 2 reps" in pane
+    summary = ("One quick tilt: completed", "1 of 1 exercises, 2 of 2 reps")
+    pane = wait_for(session_name, ("How did that feel?", *summary), 30)
+    rows = pane.splitlines()
+
+    def row_of(text: str) -> int:
+        return next(i for i, row in enumerate(rows) if text in row)
+
+    # Above the form's first question, inside the check-in's frame.
+    assert row_of("How did that feel?") < row_of(summary[0]) < row_of(summary[1])
+    assert row_of(summary[1]) < row_of("Effort")
     for key in ("3", "Enter", "1", "Enter", "Enter"):
         tmux("send-keys", "-t", session_name, key)
         time.sleep(0.15)

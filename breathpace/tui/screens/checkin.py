@@ -73,7 +73,8 @@ class CheckInScreen(FormKeys, ModalScreen[bool]):
         # never scrolls it out of sight.
         body.border_title = "How did that feel?"
         with body:
-            yield Static("", id="checkin-session", markup=False)
+            # The summary is there from the first frame (never drawn a moment later).
+            yield Static(self.summary or "", id="checkin-session", markup=False)
             yield Label("Effort: 0 = none, 10 = the most you could do")
             yield Input(placeholder="0–10", id="effort", max_length=2, restrict=r"[0-9]*")
             yield Label("Pain now: 0 = none, 10 = the worst imaginable")
@@ -88,7 +89,8 @@ class CheckInScreen(FormKeys, ModalScreen[bool]):
     def on_descendant_focus(self, event) -> None:
         # A short terminal scrolls the form to the focused field; its question is the
         # label just above it, so both are brought into view together (the Effort
-        # question must never be scrolled away from its box).
+        # question must never be scrolled away from its box). Only as far as needed:
+        # when they are in view already, the summary above them stays in view too.
         field = event.widget
         parent = field.parent
         if not isinstance(field, Input) or parent is None:
@@ -99,7 +101,7 @@ class CheckInScreen(FormKeys, ModalScreen[bool]):
         if label is not None:
             body = self.query_one(FormBody)
             region = label.virtual_region.union(field.virtual_region)
-            body.call_after_refresh(body.scroll_to_region, region, animate=False, top=True)
+            body.call_after_refresh(body.scroll_to_region, region, animate=False)
 
     def on_mount(self) -> None:
         if not self.session_id:
@@ -107,9 +109,7 @@ class CheckInScreen(FormKeys, ModalScreen[bool]):
             self.dismiss(False)
             return
         self.query_one("#effort", Input).focus()
-        if self.summary:
-            self.query_one("#checkin-session", Static).update(self.summary)
-        else:
+        if not self.summary:
             self._describe_session()
 
     def _describe_session(self) -> None:
