@@ -225,7 +225,15 @@ def test_the_screen_drawn_step_by_step_is_the_screen_a_full_repaint_draws(tmp_pa
     wait_until(lambda: "INHALE" in tmux("capture-pane", "-p", "-t", session_name), 5, "inhale")
     time.sleep(0.9)  # mid-breath: the lens has grown step by step
     tmux("send-keys", "-t", session_name, "space")  # pause: nothing moves from here
-    wait_until(lambda: "Paused" in tmux("capture-pane", "-p", "-t", session_name), 5, "pause")
+    # The footer's keys follow the pause a frame later ("space Resume"): both shown
+    # before the still screen is taken.
+    wait_until(
+        lambda: all(
+            word in tmux("capture-pane", "-p", "-t", session_name) for word in ("Paused", "Resume")
+        ),
+        5,
+        "pause",
+    )
     stepped = tmux("capture-pane", "-e", "-p", "-t", session_name)
     # Help opens over it (the session stays paused) and closes: Textual then repaints
     # the whole screen at once, its own way, not span by span.
