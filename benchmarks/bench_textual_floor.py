@@ -20,11 +20,14 @@ import argparse
 import os
 import shlex
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import Tmux
 
 APP = """\
 import sys, time
@@ -67,12 +70,11 @@ def one_run(rate: float, seconds: float, folder: Path) -> tuple[float, float]:
     script.write_text(APP, "utf-8")
     pid_file = folder / "pid"
     pid_file.unlink(missing_ok=True)
-    socket = f"bp-floor-{os.getpid()}"
+    # A server of this benchmark's own, ended (and waited for) after each run: a new
+    # session on a socket whose server is still going away fails to start.
+    tmux = Tmux(f"bp-floor-{os.getpid()}")
     command = f"echo $$ > {pid_file}; exec {shlex.quote(sys.executable)} {script} {rate}"
-    subprocess.run(
-        ["tmux", "-L", socket, "new-session", "-d", "-x", "80", "-y", "24", "sh", "-c", command],
-        check=True,
-    )
+    tmux("new-session", "-d", "-x", "80", "-y", "24", "sh", "-c", command)
     try:
         deadline = time.monotonic() + 10
         while not pid_file.exists() or not pid_file.read_text().strip():
@@ -86,7 +88,7 @@ def one_run(rate: float, seconds: float, folder: Path) -> tuple[float, float]:
         c1, t1 = cpu_seconds(pid), time.monotonic()
         return (c1 - c0) / (t1 - t0) * 100, peak_rss_mb(pid)
     finally:
-        subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+        tmux.kill_server()
 
 
 def main() -> None:

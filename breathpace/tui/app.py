@@ -27,6 +27,7 @@ from breathpace.session.options import SessionOptions, session_options
 from breathpace.session.prepare import prepare
 from breathpace.session.runner import SessionRunner, end_all
 from breathpace.settings import Settings
+from breathpace.tui.partial_render import install as install_partial_render
 from breathpace.tui.partial_update import install as install_partial_update
 from breathpace.tui.screens.followup import maybe_followup
 from breathpace.tui.screens.player import PlayerScreen
@@ -79,6 +80,8 @@ class BreathpaceApp(App[None]):
         super().__init__()
         # Changed cells go to the terminal alone, not the widget's row up to them.
         install_partial_update()
+        # And only the lines under a change are rendered, of only the widgets under it.
+        install_partial_render()
         self.settings = settings or (options.settings if options else Settings())
         self.options = options
         """The session options the command line gave (None: the settings alone)."""

@@ -27,13 +27,13 @@ same change, as a patch to Textual itself, is docs/textual-patches/.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from rich.cells import cell_len, get_character_cell_size
 from rich.color import ColorSystem
 from rich.console import Console
-from rich.control import Control
+from rich.segment import Segment as RichSegment
 from rich.style import Style
 from textual.strip import Strip
 
@@ -83,7 +83,6 @@ def render_segments(self: ChopsUpdate, console: Console) -> str:
 
 def _render_cropped(self: ChopsUpdate, console: Console) -> str:
     pen = Pen(getattr(console, "_color_system", None) or ColorSystem.TRUECOLOR)
-    move_to = Control.move_to
     chops = self.chops
     chop_ends = self.chop_ends
     for y, x1, x2 in self.spans:
@@ -94,10 +93,47 @@ def _render_cropped(self: ChopsUpdate, console: Console) -> str:
                 continue
             start = x if x >= x1 else x + char_start(strip, x1 - x)
             stop = min(end, x2)
-            part = strip if start == x and stop == end else strip.crop(start - x, stop - x)
-            pen.out.append(move_to(start, y).segment.text)
+            part = strip if start == x and stop == end else cropped(strip, start - x, stop - x)
+            pen.out.append(move_to(start, y))
             pen.write(part)
     return pen.finish()
+
+
+def move_to(x: int, y: int) -> str:
+    """The cursor move to column `x`, row `y` (from 0): what `Control.move_to(x, y)`
+    writes, without building a Control (one for each changed piece of a row)."""
+    return f"\x1b[{y + 1};{x + 1}H"
+
+
+def cropped(strip: Strip, start: int, end: int) -> list[RichSegment]:
+    """The segments of `strip` from cell `start` to cell `end`, cut exactly as
+    `Strip.crop` cuts them, without building a new Strip (each one builds seven caches
+    of its own, only to be written once and dropped)."""
+    length = strip.cell_length
+    start, end = max(0, start), min(length, end)
+    if end <= start:
+        return []
+    pieces = iter(strip)
+    pos = 0
+    segment: RichSegment | None = None
+    for segment in pieces:
+        end_pos = pos + cell_len(segment.text)
+        if end_pos > start:
+            segment = segment.split_cells(start - pos)[1]
+            break
+        pos = end_pos
+    out: list[RichSegment] = []
+    pos = start
+    while segment is not None:
+        end_pos = pos + cell_len(segment.text)
+        if end_pos < end:
+            out.append(segment)
+        else:
+            out.append(segment.split_cells(end - pos)[0])
+            break
+        pos = end_pos
+        segment = next(pieces, None)
+    return out
 
 
 class Pen:
@@ -115,9 +151,9 @@ class Pen:
         self.out: list[str] = []
         self._ansi = ""  # the colours the terminal has now ("" after a reset)
 
-    def write(self, strip: Strip) -> None:
+    def write(self, segments: Iterable[RichSegment]) -> None:
         out = self.out
-        for text, style, _ in strip:
+        for text, style, _ in segments:
             if style is not None and style.link:
                 self._set("")
                 out.append(Strip.render_style(style, text, self.color_system))
@@ -150,7 +186,7 @@ def _ansi(style: Style, color_system: ColorSystem) -> str:
 
 #: What the writer reads of an update, and of Textual's strips.
 _UPDATE_ATTRIBUTES = ("chops", "spans", "chop_ends")
-_STRIP_METHODS = ("render_style", "render_ansi", "crop")
+_STRIP_METHODS = ("render_style", "render_ansi")
 
 
 def fits() -> bool:

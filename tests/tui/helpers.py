@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
 
+from rich.cells import get_character_cell_size
 from rich.console import Console
 
 
@@ -109,3 +111,48 @@ async def until(pilot, done, timeout: float = 5.0) -> None:
     while not done():
         assert time.monotonic() < deadline, "the app did not get there in time"
         await pilot.pause()
+
+
+TOKEN = re.compile(r"\x1b\[(\d+);(\d+)H|\x1b\[([0-9;]*)m|(\r)|(\n)|(.)", re.S)
+
+
+class Terminal:
+    """Just enough of a terminal: cursor moves, colours, and double-width characters
+    that take two cells (writing into either half of one erases the other half)."""
+
+    def __init__(self, rows: list[list[tuple[str, str]]]) -> None:
+        self.cells = [list(row) for row in rows]
+        self.x = self.y = 0
+        self.sgr = ""
+
+    def _clear_wide(self, x: int) -> None:
+        row = self.cells[self.y]
+        if row[x][0] == "" and x > 0:  # the right half of a wide character
+            row[x - 1] = (" ", row[x - 1][1])
+        if get_character_cell_size(row[x][0] or " ") == 2 and x + 1 < len(row):
+            row[x + 1] = (" ", row[x + 1][1])
+
+    def feed(self, data: str) -> None:
+        for match in TOKEN.finditer(data):
+            row_s, col_s, sgr, cr, lf, char = match.groups()
+            if row_s:
+                self.y, self.x = int(row_s) - 1, int(col_s) - 1
+            elif sgr is not None:
+                params = sgr.split(";")
+                if params[0] in ("", "0"):  # a reset, maybe with new colours after it
+                    self.sgr, params = "", params[1:]
+                if params:
+                    self.sgr += ";" + ";".join(params)
+            elif cr:
+                self.x = 0
+            elif lf:
+                self.y = min(self.y + 1, len(self.cells) - 1)
+            else:
+                size = get_character_cell_size(char)
+                self._clear_wide(self.x)
+                if size == 2:
+                    self._clear_wide(self.x + 1)
+                self.cells[self.y][self.x] = (char, self.sgr)
+                if size == 2:
+                    self.cells[self.y][self.x + 1] = ("", self.sgr)
+                self.x += size

@@ -5,65 +5,29 @@ from __future__ import annotations
 
 import itertools
 import random
-import re
 
 import pytest
 from rich.cells import get_character_cell_size
 from rich.console import Console
+from rich.control import Control
 from rich.segment import Segment
 from rich.style import Style
 from textual._compositor import ChopsUpdate
 from textual.strip import Strip
 
 from breathpace.tui import partial_update
-from breathpace.tui.partial_update import char_start, render_segments, textual_render
+from breathpace.tui.partial_update import (
+    char_start,
+    cropped,
+    move_to,
+    render_segments,
+    textual_render,
+)
+from tests.tui.helpers import Terminal
 
 WIDTH, HEIGHT = 40, 6
 STYLES = [Style(color="red"), Style(color="blue", bgcolor="black"), Style(bold=True), None]
 CHARS = "ab █▌▐日本"  # single-width and double-width characters
-TOKEN = re.compile(r"\x1b\[(\d+);(\d+)H|\x1b\[([0-9;]*)m|(\r)|(\n)|(.)", re.S)
-
-
-class Terminal:
-    """Just enough of a terminal: cursor moves, colours, and double-width characters
-    that take two cells (writing into either half of one erases the other half)."""
-
-    def __init__(self, rows: list[list[tuple[str, str]]]) -> None:
-        self.cells = [list(row) for row in rows]
-        self.x = self.y = 0
-        self.sgr = ""
-
-    def _clear_wide(self, x: int) -> None:
-        row = self.cells[self.y]
-        if row[x][0] == "" and x > 0:  # the right half of a wide character
-            row[x - 1] = (" ", row[x - 1][1])
-        if get_character_cell_size(row[x][0] or " ") == 2 and x + 1 < len(row):
-            row[x + 1] = (" ", row[x + 1][1])
-
-    def feed(self, data: str) -> None:
-        for match in TOKEN.finditer(data):
-            row_s, col_s, sgr, cr, lf, char = match.groups()
-            if row_s:
-                self.y, self.x = int(row_s) - 1, int(col_s) - 1
-            elif sgr is not None:
-                params = sgr.split(";")
-                if params[0] in ("", "0"):  # a reset, maybe with new colours after it
-                    self.sgr, params = "", params[1:]
-                if params:
-                    self.sgr += ";" + ";".join(params)
-            elif cr:
-                self.x = 0
-            elif lf:
-                self.y = min(self.y + 1, len(self.cells) - 1)
-            else:
-                size = get_character_cell_size(char)
-                self._clear_wide(self.x)
-                if size == 2:
-                    self._clear_wide(self.x + 1)
-                self.cells[self.y][self.x] = (char, self.sgr)
-                if size == 2:
-                    self.cells[self.y][self.x + 1] = ("", self.sgr)
-                self.x += size
 
 
 def screen_of(lines: list[list[Strip]], console: Console) -> Terminal:
@@ -165,6 +129,20 @@ def test_a_new_colour_resets_the_old_one_first():
 def test_a_span_never_starts_inside_a_double_width_character():
     strip = Strip([Segment("ab"), Segment("日本x")], 7)
     assert [char_start(strip, x) for x in range(7)] == [0, 1, 2, 2, 4, 4, 6]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_piece_of_a_strip_is_cut_exactly_as_textual_cuts_it(seed):
+    rng = random.Random(seed)
+    for _ in range(50):
+        strip = random_strip(rng, WIDTH)
+        start, end = rng.randint(-2, WIDTH + 2), rng.randint(-2, WIDTH + 2)
+        assert cropped(strip, start, end) == list(strip.crop(start, end))
+
+
+def test_the_cursor_moves_as_riches_control_moves_it():
+    for x, y in [(0, 0), (7, 0), (0, 12), (99, 29), (250, 80)]:
+        assert move_to(x, y) == Control.move_to(x, y).segment.text
 
 
 def test_the_app_installs_it():

@@ -47,6 +47,8 @@ from breathpace.session import words
 from breathpace.session.runner import SessionRunner
 from breathpace.session.summary import gather, summary_lines
 from breathpace.timeline import Breath, Kind, Segment
+from breathpace.tui.heap import release as release_heap
+from breathpace.tui.heap import settle as settle_heap
 from breathpace.tui.screens.checkin import CheckInScreen
 from breathpace.tui.screens.confirm import ConfirmScreen
 from breathpace.tui.screens.help import HelpScreen
@@ -207,6 +209,10 @@ class PlayerScreen(Screen):
         # The first look at the player comes right after the first screen is drawn.
         self.call_after_refresh(self.tick)
 
+    def on_unmount(self) -> None:
+        # What the session start froze is the collector's again once the screen goes.
+        release_heap()
+
     def on_resize(self) -> None:
         self._place_figure()
         self.call_after_refresh(self._fit_cue)
@@ -239,6 +245,8 @@ class PlayerScreen(Screen):
                 self.status = "Waiting for the sound device…"
                 self._schedule(DEVICE_POLL_MS)
                 return
+            # Before the clock starts, so its tens of milliseconds fall before any cue.
+            settle_heap()
             self.session.start()
             # No get-ready segment to show the routine's safety and the first item's
             # position: say them as the session starts.
