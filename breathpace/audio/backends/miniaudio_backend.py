@@ -397,12 +397,12 @@ class MiniaudioBackend:
         """Whether the stream pulls steadily (PROBE_CALLBACKS blocks, the last a period
         or more after the first), or has been found not to play at all (no block in
         PROBE_S: then `failed()` says so). A sound server may take seconds to wake a
-        sink: a freshly started PulseAudio asks for its first fill at once, several
-        blocks together, and for the next only 1-2 s later (its null sink up to 2 s).
-        Blocks that only fill the buffer say nothing of playing; a block asked for a
-        period later does. So a session starts once this is true: its first cue then
-        sounds on its sample, and the wait for the first refill is not mistaken for a
-        device that stopped responding."""
+        sink: a freshly started PulseAudio asks for one block at once and for the next
+        only 1.2-2 s later; other devices fill their whole buffer first, several blocks
+        together. Blocks that only fill the buffer say nothing of playing; a block asked
+        for a period later does. So a session starts once this is true: its first cue
+        then sounds on its sample, and the wait for the first refill is not mistaken for
+        a device that stopped responding."""
         if self._failure is not None:
             return True
         first = self._t0
