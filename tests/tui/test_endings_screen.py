@@ -132,3 +132,32 @@ def test_resume_begins_after_the_last_finished_rep(routine_file):
             "SELECT continues FROM session WHERE id = ?", (session.recorder.session_id,)
         ).fetchone()
     assert row[0] == first.session_id
+
+
+def test_a_stopped_session_at_100x30_shows_the_summary_whole_with_effort_focused(
+    routine_file,
+):
+    """The check-in form is a little taller than 100x30: focusing Effort (Textual's
+    auto-focus centres a field) must not scroll the summary's first line away."""
+    from breathpace.tui.screens.checkin import FormBody
+    from tests.tui.helpers import screen_text
+
+    async def main():
+        app, clock, _session = app_for(prepare("glute-bridge", options()))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            await advance(pilot, clock, 20)
+            await pilot.press("q")
+            assert isinstance(app.screen, ConfirmScreen)
+            await pilot.press("y")
+            for _ in range(4):
+                await pilot.pause()
+            assert isinstance(app.screen, CheckInScreen)
+            body = app.screen.query_one(FormBody)
+            return screen_text(app), app.focused, body.max_scroll_y
+
+    text, focused, max_scroll = asyncio.run(main())
+    assert max_scroll > 0  # the form does not fit whole: the case this is about
+    assert "Glute bridge: stopped" in text
+    assert "Effort: 0 = none, 10 = the most you could do" in text
+    assert focused is not None and focused.id == "effort"

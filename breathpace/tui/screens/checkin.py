@@ -59,6 +59,10 @@ class CheckInScreen(FormKeys, ModalScreen[bool]):
     CheckInScreen Button { margin-right: 2; }
     """
     BINDINGS: ClassVar = [Binding("escape", "skip", "Skip")]
+    # No auto-focus (an empty selector; None would mean the app's): Effort is focused
+    # in `on_mount` without Textual's scroll on focus (see there). Auto-focus would come
+    # first and centre the field, scrolling the summary away.
+    AUTO_FOCUS = ""
 
     def __init__(self, session_id: int | None, *, summary: str | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -108,7 +112,10 @@ class CheckInScreen(FormKeys, ModalScreen[bool]):
             # Nothing was recorded (no journal), so there is nothing to check in to.
             self.dismiss(False)
             return
-        self.query_one("#effort", Input).focus()
+        # Not Textual's own scroll on focus: it centres the field in the form, which
+        # scrolls the summary's first lines away whenever the form is a little taller
+        # than the screen. `on_descendant_focus` scrolls only as far as needed.
+        self.query_one("#effort", Input).focus(scroll_visible=False)
         if not self.summary:
             self._describe_session()
 
