@@ -166,3 +166,38 @@ def test_a_small_terminal_shows_the_focused_field_whole():
     assert all(len(row.rstrip()) <= 40 for row in rows)
     assert rows[0].startswith("╭") and rows[0].rstrip().endswith("╮")  # the whole box
     assert focus == "note" and "A note" in later
+
+
+def test_at_40x12_the_follow_up_shows_its_question_with_its_choices_then_pain():
+    """The question stays with its three choices, and the pain question, wrapped, with
+    its box: a short terminal scrolls only as far as the focused field needs."""
+    import re
+
+    from tests.tui.helpers import screen_text
+
+    sid = new_session(hours_ago=20)
+
+    def flat(text: str) -> str:
+        return re.sub(r"[\s│]+", " ", text)
+
+    async def main():
+        app = App()
+        async with app.run_test(size=(40, 12)) as pilot:
+            app.push_screen(
+                FollowUpScreen(sid, routine="glute-bridge", started=datetime(2026, 11, 24, 8))
+            )
+            for _ in range(3):
+                await pilot.pause()
+            first = screen_text(app)
+            await burst(pilot, ["tab"])
+            for _ in range(3):
+                await pilot.pause()
+            return first, screen_text(app), app.focused.id
+
+    first, later, focus = asyncio.run(main())
+    assert "Since your glute-bridge session" in flat(first) and "has your back felt…" in flat(first)
+    for choice in ("Calmer", "The same", "More sensitive"):
+        assert choice in first
+    assert focus == "pain"
+    assert "Pain now: 0 = none, 10 = the worst imaginable" in flat(later)
+    assert "0–10" in later

@@ -60,8 +60,7 @@ class CheckInScreen(FormKeys, ModalScreen[bool]):
     """
     BINDINGS: ClassVar = [Binding("escape", "skip", "Skip")]
     # No auto-focus (an empty selector; None would mean the app's): Effort is focused
-    # in `on_mount` without Textual's scroll on focus (see there). Auto-focus would come
-    # first and centre the field, scrolling the summary away.
+    # in `on_mount`, without Textual's scroll on focus (see FormBody).
     AUTO_FOCUS = ""
 
     def __init__(self, session_id: int | None, *, summary: str | None = None, **kwargs):
@@ -90,31 +89,13 @@ class CheckInScreen(FormKeys, ModalScreen[bool]):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Skip", id="skip")
 
-    def on_descendant_focus(self, event) -> None:
-        # A short terminal scrolls the form to the focused field; its question is the
-        # label just above it, so both are brought into view together (the Effort
-        # question must never be scrolled away from its box). Only as far as needed:
-        # when they are in view already, the summary above them stays in view too.
-        field = event.widget
-        parent = field.parent
-        if not isinstance(field, Input) or parent is None:
-            return
-        siblings = list(parent.children)
-        at = siblings.index(field)
-        label = siblings[at - 1] if at > 0 and isinstance(siblings[at - 1], Label) else None
-        if label is not None:
-            body = self.query_one(FormBody)
-            region = label.virtual_region.union(field.virtual_region)
-            body.call_after_refresh(body.scroll_to_region, region, animate=False)
-
     def on_mount(self) -> None:
         if not self.session_id:
             # Nothing was recorded (no journal), so there is nothing to check in to.
             self.dismiss(False)
             return
-        # Not Textual's own scroll on focus: it centres the field in the form, which
-        # scrolls the summary's first lines away whenever the form is a little taller
-        # than the screen. `on_descendant_focus` scrolls only as far as needed.
+        # Not Textual's own scroll on focus (see FormBody): it would scroll the
+        # summary's first lines away whenever the form is a little taller than the screen.
         self.query_one("#effort", Input).focus(scroll_visible=False)
         if not self.summary:
             self._describe_session()

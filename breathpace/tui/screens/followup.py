@@ -71,6 +71,11 @@ class FollowUpScreen(FormKeys, ModalScreen[bool]):
         padding: 1 2; border: round $primary; background: $surface;
         scrollbar-size-vertical: 1;
     }
+    /* A short terminal (under 14 rows) drops the padding above and below, so the
+       question and its three choices are in view together. */
+    FollowUpScreen.-short > FormBody { padding: 0 2; }
+    /* A question wraps on a narrow terminal rather than losing its end. */
+    FollowUpScreen FormBody > Label { width: 100%; }
     FollowUpScreen .title { text-style: bold; margin-bottom: 1; }
     FollowUpScreen RadioSet { width: 100%; margin-bottom: 1; }
     FollowUpScreen Input { width: 100%; }
@@ -79,6 +84,11 @@ class FollowUpScreen(FormKeys, ModalScreen[bool]):
     FollowUpScreen Button { margin-right: 2; }
     """
     BINDINGS: ClassVar = [Binding("escape", "skip", "Skip")]
+    # A list, as Textual declares it (an instance variable there, so no ClassVar here).
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (14, "-tall")]  # noqa: RUF012
+    # No auto-focus (an empty selector; None would mean the app's): the choices are
+    # focused in `on_mount`, without Textual's scroll on focus (see FormBody).
+    AUTO_FOCUS = ""
 
     def __init__(
         self, session_id: int, *, routine: str = "", started: datetime | None = None, **kwargs
@@ -108,7 +118,9 @@ class FollowUpScreen(FormKeys, ModalScreen[bool]):
                 yield Button("Skip", id="skip")
 
     def on_mount(self) -> None:
-        self.query_one(RadioSet).focus()
+        # Not Textual's own scroll on focus (see FormBody): at 40x12 it scrolled the
+        # question away from its choices.
+        self.query_one(RadioSet).focus(scroll_visible=False)
 
     def response(self) -> str | None:
         pressed = self.query_one(RadioSet).pressed_button

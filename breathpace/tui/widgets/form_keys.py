@@ -17,12 +17,13 @@ import contextlib
 from collections.abc import Iterable
 from typing import ClassVar
 
+from textual import events
 from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.widgets import RadioSet
+from textual.widgets import RadioSet, Static
 
 SETTLE_TIMEOUT_S = 1.0
 """Never wait longer than this for a field (a field that is gone never answers)."""
@@ -97,5 +98,23 @@ class FormKeys(Screen):
 
 
 class FormBody(VerticalScroll, can_focus=False):
-    """The body of a form: scrolls on a short terminal (Textual scrolls the focused
-    field into view) but is not itself a stop for Tab."""
+    """The body of a form: scrolls on a short terminal but is not itself a stop for Tab.
+
+    A field's question is the text just above it (a label, or the form's title above
+    its choices): the focused field is scrolled into view together with it, and only
+    as far as needed, so what is above them (a session's summary) stays in view when
+    they fit. A form focuses its first field with `focus(scroll_visible=False)` and
+    turns Textual's auto-focus off: Textual's own scroll on focus centres the field,
+    which scrolls the text above it away whenever the form is a little taller than the
+    screen."""
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        field = event.widget
+        if field.parent is not self:  # a button in a row: Textual's own scroll does
+            return
+        siblings = list(self.children)
+        at = siblings.index(field)
+        region = field.virtual_region
+        if at > 0 and isinstance(question := siblings[at - 1], Static):  # Label is one
+            region = question.virtual_region.union(region)
+        self.call_after_refresh(self.scroll_to_region, region, animate=False)
