@@ -375,3 +375,30 @@ async def test_the_preview_draws_the_highlighted_exercises_poses():
             support=pose_support(cat_cow, "cat"),
         )
         assert max(cells, key=lambda r: len(r.strip())).strip() in text
+
+
+def test_a_line_drawn_before_the_widget_hears_of_its_new_size_fits_that_size(monkeypatch):
+    """The layout may draw the figure at a new size before its `on_resize` message has
+    come: the lines drawn are for the size they are drawn at, not the old one (the body
+    was a row off its floor for that frame)."""
+    from textual.geometry import Size
+
+    async def main():
+        app, clock, _ = make_player_app(figured())
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await advance(pilot, clock, 3 + 1.5)  # mid-lift
+            view = player_screen(app).query_one(FigureView)
+            old = view.size
+            new = Size(old.width, old.height + 1)
+            # The layout's new size, its Resize message not yet handled.
+            monkeypatch.setattr(FigureView, "size", property(lambda self: new))
+            drawn = [view.render_line(y).text for y in range(new.height)]
+            figure = view._figures[view.shown.item]
+            fresh, _ = view._cells(view.shown, figure, view._level, view._caption)
+            monkeypatch.undo()
+            return old, drawn, fresh
+
+    old, drawn, fresh = asyncio.run(main())
+    assert len(fresh) == old.height + 1  # drawn for the new size: a row taller
+    assert [line.strip() for line in drawn] == [row.strip() for row in fresh]

@@ -101,6 +101,7 @@ class FigureView(Widget):
         #: What was asked last: (timeline id, segment index, grid step or breath level).
         self._asked: tuple | None = None
         self._rows: list[str] = []
+        self._drawn_for = Size(0, 0)  # the widget's size when `_rows` were drawn
         #: Per row, each cell's shade ("1" body, "2" far limb, "3" floor and props).
         self._shades: list[str] = []
         self._caption: tuple[str, ...] = ()
@@ -229,6 +230,7 @@ class FigureView(Widget):
 
     def _show_shot(self, s: Shot | None, level: float) -> None:
         self.shown = s
+        self._drawn_for = self.size
         figure = self._figures.get(s.item) if s is not None else None
         caption = self._caption_for(s) if s is not None and figure is not None else ()
         rows, shades = (
@@ -319,7 +321,22 @@ class FigureView(Widget):
         if self.shown is not None:
             self._show_shot(self.shown, self._level)
 
+    def _catch_up_with_size(self) -> None:
+        """The layout can give the widget a new size and draw it before the widget has
+        heard of it (`on_resize` comes as a message): cells drawn for the old size
+        would show for that frame, the body a row off its floor. Drawn again here,
+        for the size it is drawn at (no refresh: this runs while rendering)."""
+        if self._drawn_for == self.size:
+            return
+        self._drawn_for = self.size
+        s = self.shown
+        figure = self._figures.get(s.item) if s is not None else None
+        if s is None or figure is None:
+            return
+        self._rows, self._shades = self._cells(s, figure, self._level, self._caption)
+
     def render_line(self, y: int) -> Strip:
+        self._catch_up_with_size()
         width, height = self.size.width, self.size.height
         style = self.rich_style
         line = y - (height - len(self._caption))
