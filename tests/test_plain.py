@@ -67,6 +67,19 @@ def session(path: Path, *, watch: bool = False):
     return runner, rig.clock
 
 
+def stamped(clock) -> tuple[io.StringIO, list[tuple[float, str]]]:
+    """An output that notes the fake clock's time of each line printed to it."""
+    printed_at: list[tuple[float, str]] = []
+
+    class Stamped(io.StringIO):
+        def write(self, text):
+            if text.strip():
+                printed_at.append((clock.now(), text.strip()))
+            return super().write(text)
+
+    return Stamped(), printed_at
+
+
 def journal_rows():
     from breathpace import paths
 
@@ -111,15 +124,8 @@ def test_a_whole_session_prints_every_segment_once_and_is_journaled(routine_file
 
 def test_lines_are_printed_when_their_segment_starts(routine_file):
     runner, clock = session(routine_file)
-    printed_at: list[tuple[float, str]] = []
-
-    class Stamped(io.StringIO):
-        def write(self, text):
-            if text.strip():
-                printed_at.append((clock.now(), text.strip()))
-            return super().write(text)
-
-    plain.play_plain(runner, out=Stamped(), stdin=io.StringIO(""), sleep=clock.advance)
+    out, printed_at = stamped(clock)
+    plain.play_plain(runner, out=out, stdin=io.StringIO(""), sleep=clock.advance)
     timeline = runner.player.timeline
     for now, text in printed_at:
         for seg in timeline.segments[:10]:  # before the wait shifts the clock
@@ -135,15 +141,8 @@ def test_a_sound_device_still_waking_holds_the_start_until_it_plays(routine_file
     backend = runner.player.backend
     wakes_at = clock.now() + 1.6
     backend.ready = lambda: clock.now() >= wakes_at
-    printed_at: list[tuple[float, str]] = []
-
-    class Stamped(io.StringIO):
-        def write(self, text):
-            if text.strip():
-                printed_at.append((clock.now(), text.strip()))
-            return super().write(text)
-
-    code = plain.play_plain(runner, out=Stamped(), stdin=io.StringIO(""), sleep=clock.advance)
+    out, printed_at = stamped(clock)
+    code = plain.play_plain(runner, out=out, stdin=io.StringIO(""), sleep=clock.advance)
     assert code == 0
     timeline = runner.player.timeline
     first = plain.segment_line(timeline.segments[0])
@@ -179,15 +178,8 @@ def test_the_halfway_tone_of_a_long_hold_has_its_line_at_its_time(tmp_path: Path
     path = tmp_path / "hold.toml"
     path.write_text(HOLD_ROUTINE)
     runner, clock = session(path)
-    printed_at: list[tuple[float, str]] = []
-
-    class Stamped(io.StringIO):
-        def write(self, text):
-            if text.strip():
-                printed_at.append((clock.now(), text.strip()))
-            return super().write(text)
-
-    code = plain.play_plain(runner, out=Stamped(), stdin=io.StringIO(""), sleep=clock.advance)
+    out, printed_at = stamped(clock)
+    code = plain.play_plain(runner, out=out, stdin=io.StringIO(""), sleep=clock.advance)
     assert code == 0
     halfways = [s for s in runner.player.timeline.segments if s.halfway_ms is not None]
     assert len(halfways) == 2  # one per rep's hold

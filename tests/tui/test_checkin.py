@@ -108,22 +108,14 @@ def test_the_screen_says_which_session_it_asks_about():
     assert asyncio.run(run()) == "glute-bridge · 7 min 51 s · 9 of 25 reps · cut short"
 
 
-def test_at_40x12_the_effort_question_stands_whole_above_its_box():
-    """A long end summary must not push the first question out of a small terminal."""
-    import re
-
+def check_in_with_summary(summary: str, size: tuple[int, int]):
+    """The check-in of a new session, shown with `summary` in the full app at `size`:
+    (screen text, focused widget) once it has settled."""
     from breathpace.tui.app import BreathpaceApp
     from tests.fakes import FakeRig
     from tests.tui.helpers import screen_text
 
     sid = new_session()
-    summary = "\n".join(
-        [
-            "Everyday back · 12 min 30 s · 40 of 48 reps · done early",
-            "Slowest breath 4-0-6-0",
-            "Next time: the same dose",
-        ]
-    )
     rig = FakeRig(1000.0)
 
     async def run():
@@ -132,12 +124,26 @@ def test_at_40x12_the_effort_question_stands_whole_above_its_box():
             clock=rig.clock,
             first=lambda: CheckInScreen(session_id=sid, summary=summary),
         )
-        async with app.run_test(size=(40, 12)) as pilot:
-            await pilot.pause()
-            await pilot.pause()
+        async with app.run_test(size=size) as pilot:
+            for _ in range(4):
+                await pilot.pause()
             return screen_text(app), app.focused
 
-    text, focused = asyncio.run(run())
+    return asyncio.run(run())
+
+
+def test_at_40x12_the_effort_question_stands_whole_above_its_box():
+    """A long end summary must not push the first question out of a small terminal."""
+    import re
+
+    summary = "\n".join(
+        [
+            "Everyday back · 12 min 30 s · 40 of 48 reps · done early",
+            "Slowest breath 4-0-6-0",
+            "Next time: the same dose",
+        ]
+    )
+    text, focused = check_in_with_summary(summary, (40, 12))
     flat = re.sub(r"[\s│]+", " ", text)
     assert "Effort: 0 = none, 10 = the most you could do" in flat
     assert focused is not None and focused.id == "effort"
@@ -146,11 +152,6 @@ def test_at_40x12_the_effort_question_stands_whole_above_its_box():
 def test_where_the_effort_question_is_in_view_the_summary_above_it_stays_whole():
     """At 100x30 the form is a little taller than the screen: focusing Effort must not
     scroll the summary's first line (the routine and its outcome) out of sight."""
-    from breathpace.tui.app import BreathpaceApp
-    from tests.fakes import FakeRig
-    from tests.tui.helpers import screen_text
-
-    sid = new_session()
     summary = "\n".join(
         [
             "One quick tilt: completed · 4 s practised",
@@ -160,19 +161,7 @@ def test_where_the_effort_question_is_in_view_the_summary_above_it_stays_whole()
             "Suggestion: Hold steady: keep the routine as it is.",
         ]
     )
-    rig = FakeRig(1000.0)
-
-    async def run():
-        app = BreathpaceApp(
-            backend=rig.backend,
-            clock=rig.clock,
-            first=lambda: CheckInScreen(session_id=sid, summary=summary),
-        )
-        async with app.run_test(size=(100, 30)) as pilot:
-            for _ in range(4):
-                await pilot.pause()
-            return screen_text(app)
-
-    text = asyncio.run(run())
+    text, focused = check_in_with_summary(summary, (100, 30))
     assert "One quick tilt: completed" in text
     assert "Effort: 0 = none, 10 = the most you could do" in text
+    assert focused is not None and focused.id == "effort"
