@@ -216,6 +216,23 @@ def test_sigterm_stops_cleanly_with_143_and_the_journal_says_interrupted(routine
     assert 0 < played < player.timeline.duration_ms
 
 
+def test_ctrl_c_while_the_sound_device_wakes_stops_cleanly_with_130(routine_file):
+    # Nothing has played yet: the session ends as quit, says where it stopped, and
+    # never starts afterwards.
+    runner, clock = session(routine_file)
+    runner.player.backend.ready = lambda: False
+
+    def sleep(seconds):
+        clock.advance(seconds)
+        raise KeyboardInterrupt
+
+    out = io.StringIO()
+    code = plain.play_plain(runner, out=out, stdin=io.StringIO(""), sleep=sleep)
+    assert code == 130
+    assert runner.outcome == "quit" and not runner.started
+    assert "stopped at 00:00" in out.getvalue().splitlines()
+
+
 def test_ctrl_c_stops_with_130_and_the_journal_says_quit(routine_file):
     runner, clock = session(routine_file)
 

@@ -41,6 +41,15 @@ def app_for(prepared):
     return app, rig.clock, session
 
 
+async def quit_after(pilot, clock, seconds: float) -> None:
+    """Play `seconds` of the session, then quit it with q and confirm with y."""
+    await pilot.pause()
+    await advance(pilot, clock, seconds)
+    await pilot.press("q")
+    assert isinstance(pilot.app.screen, ConfirmScreen)
+    await pilot.press("y")
+
+
 def options():
     return session_options(Overrides(audio="none"))
 
@@ -72,11 +81,7 @@ def test_quit_in_the_first_seconds_is_not_kept_and_asks_no_check_in(routine_file
     async def main():
         app, clock, session = app_for(prepare("three", options()))
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
-            await advance(pilot, clock, 2)
-            await pilot.press("q")
-            assert isinstance(app.screen, ConfirmScreen)
-            await pilot.press("y")
+            await quit_after(pilot, clock, 2)
             await pilot.pause()
             assert not isinstance(app.screen, CheckInScreen)
         return app, session
@@ -145,11 +150,7 @@ def test_a_stopped_session_at_100x30_shows_the_summary_whole_with_effort_focused
     async def main():
         app, clock, _session = app_for(prepare("glute-bridge", options()))
         async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.pause()
-            await advance(pilot, clock, 20)
-            await pilot.press("q")
-            assert isinstance(app.screen, ConfirmScreen)
-            await pilot.press("y")
+            await quit_after(pilot, clock, 20)
             for _ in range(4):
                 await pilot.pause()
             assert isinstance(app.screen, CheckInScreen)
